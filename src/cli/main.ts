@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+/**
+ * `tessera <command> [...args]`: a thin dispatcher. Each command lives in
+ * `commands/<name>.ts` and is loaded only when asked for, so `tessera token`
+ * never pays for loading the server.
+ */
+import { createProcessIo, EXIT, type CliCommand } from './io.ts';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CliCommand }> }> = {
+  serve: { summary: 'start the HTTP server', load: () => import('./commands/serve.ts') },
+  init: { summary: 'create the database, a default tenant and an admin client', load: () => import('./commands/init.ts') },
+  tenants: { summary: 'create, list and show tenants', load: () => import('./commands/tenants.ts') },
+  clients: { summary: 'create, list, show, delete clients and rotate their secrets', load: () => import('./commands/clients.ts') },
+  token: { summary: 'get an access token from Tessera or any OAuth 2.0 token endpoint', load: () => import('./commands/token.ts') },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: tessera <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'tessera <command> --help' for a command's options.\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const io = createProcessIo();
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.err(`tessera: unknown command '${name}'\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  const { run } = await command.load();
+  return run(rest, io);
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2));
+}
