@@ -1,0 +1,98 @@
+/** `tessera clients create|list|show|delete|rotate-secret`. */
+import { ClientService } from '../../admin/clients.ts';
+import { systemClock } from '../../core/clock.ts';
+import type { GrantType, TokenFormat } from '../../core/model.ts';
+import { configFrom, integerFlag, list, parse, printJson, runCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
+import { EXIT, type CliIo } from '../io.ts';
+
+const USAGE = `usage:
+  tessera clients create <id> [--tenant ID] [--name NAME] [--grants g1,g2] [--scopes s1,s2]
+                              [--accounts 20000,20001] [--format opaque|jwt] [--lifetime SECONDS]
+                              [--audience AUD] [--secret-stdin | --secret-env NAME]
+  tessera clients list [--tenant ID]
+  tessera clients show <id> [--tenant ID]
+  tessera clients delete <id> [--tenant ID]
+  tessera clients rotate-secret <id> [--tenant ID] [--overlap SECONDS] [--secret-stdin | --secret-env NAME]
+Without --secret-*, a 256-bit secret is generated and printed once.
+A chosen secret (seed 000's username:password) is read from stdin or an environment
+variable, never from the command line, and stored with argon2id.
+common options: --db PATH, --config FILE
+`;
+
+const OPTIONS = {
+  ...STORE_OPTIONS,
+  tenant: { type: 'string' },
+  name: { type: 'string' },
+  grants: { type: 'string' },
+  scopes: { type: 'string' },
+  accounts: { type: 'string' },
+  format: { type: 'string' },
+  lifetime: { type: 'string' },
+  audience: { type: 'string' },
+  overlap: { type: 'string' },
+  'secret-stdin': { type: 'boolean' },
+  'secret-env': { type: 'string' },
+} as const;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  return runCommand(io, USAGE, async () => {
+    const { values, positionals } = parse(args, OPTIONS);
+    const [action, id] = positionals;
+    if (values.help || action === undefined) {
+      io.out(USAGE);
+      return values.help ? EXIT.ok : EXIT.usage;
+    }
+    const config = configFrom(values, io);
+    const tenantId = values.tenant ?? config.defaultTenant;
+    const needId = () => {
+      if (id === undefined) throw new UsageError(`clients ${action} needs a client id`);
+      return id;
+    };
+    const secret = await chosenSecret(values, io);
+    return withStore(config, async (store) => {
+      const clients = new ClientService(store, systemClock);
+      switch (action) {
+        case 'create':
+          printJson(io, await clients.create({
+            tenantId,
+            id: needId(),
+            name: values.name,
+            secret,
+            grantTypes: list(values.grants) as GrantType[] | undefined,
+            scopes: list(values.scopes),
+            accounts: list(values.accounts),
+            tokenFormat: values.format as TokenFormat | undefined,
+            accessTokenLifetime: integerFlag(values.lifetime, 'lifetime'),
+            audience: values.audience,
+          }));
+          return EXIT.ok;
+        case 'list':
+          printJson(io, await clients.list(tenantId));
+          return EXIT.ok;
+        case 'show':
+          printJson(io, await clients.get(tenantId, needId()));
+          return EXIT.ok;
+        case 'delete':
+          await clients.delete(tenantId, needId());
+          printJson(io, { deleted: id, tenant: tenantId });
+          return EXIT.ok;
+        case 'rotate-secret':
+          printJson(io, await clients.rotateSecret(tenantId, needId(), { secret, overlapSeconds: integerFlag(values.overlap, 'overlap') }));
+          return EXIT.ok;
+        default:
+          throw new UsageError(`unknown action '${action}'`);
+      }
+    });
+  });
+}
+
+async function chosenSecret(values: { 'secret-stdin'?: boolean | undefined; 'secret-env'?: string | undefined }, io: CliIo): Promise<string | undefined> {
+  if (values['secret-stdin'] && values['secret-env'] !== undefined) throw new UsageError('use one of --secret-stdin and --secret-env');
+  if (values['secret-stdin']) return (await io.readStdin()).replace(/\r?\n$/, '');
+  if (values['secret-env'] !== undefined) {
+    const value = io.env[values['secret-env']];
+    if (value === undefined || value === '') throw new UsageError(`environment variable ${values['secret-env']} is not set`);
+    return value;
+  }
+  return undefined;
+}

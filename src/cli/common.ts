@@ -1,0 +1,75 @@
+/**
+ * What the management commands share: the `--config`/`--db` options, opening
+ * the configured store, and turning known errors into a message and exit code.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AdminError } from '../admin/admin-error.ts';
+import { ConfigError, type TesseraConfig } from '../config/config.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/types.ts';
+import { EXIT, type CliIo } from './io.ts';
+
+export const STORE_OPTIONS = {
+  config: { type: 'string' },
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Thrown for bad command-line usage; printed with the command's usage text. */
+export class UsageError extends Error {}
+
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function configFrom(values: { config?: string | undefined; db?: string | undefined }, io: CliIo, flags: Partial<TesseraConfig> = {}): TesseraConfig {
+  return loadConfig({ file: values.config, env: io.env, flags: { database: values.db, ...flags } });
+}
+
+/** Runs `work` with the configured store open, closing it afterwards whatever happens. */
+export async function withStore<T>(config: TesseraConfig, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(config.database);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Maps the errors a command can expect to a message and exit code; anything else is rethrown as a bug. */
+export async function runCommand(io: CliIo, usage: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${usage}`);
+      return EXIT.usage;
+    }
+    if (error instanceof AdminError || error instanceof ConfigError) {
+      io.err(`error: ${error.message}\n`);
+      return EXIT.failure;
+    }
+    throw error;
+  }
+}
+
+/** Splits a comma-separated flag value into items (`--scopes a,b`). */
+export function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Parses a whole number flag or fails with a usage error naming it. */
+export function integerFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number`);
+  return Number(value);
+}

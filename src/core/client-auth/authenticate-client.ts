@@ -1,0 +1,67 @@
+/**
+ * Client authentication for the token endpoint (and, later, introspection and
+ * revocation).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1
+ */
+import type { Clock } from '../clock.ts';
+import { OAuthError } from '../errors.ts';
+import type { Client, Tenant } from '../model.ts';
+import type { ClientStore } from '../../store/types.ts';
+import type { ClientCredentials } from './credentials.ts';
+import type { SecretVerifier } from './client-secrets.ts';
+
+export interface ClientAuthenticationDeps {
+  clients: ClientStore;
+  secrets: SecretVerifier;
+  clock: Clock;
+}
+
+/**
+ * Authenticates a confidential client inside `tenant`. The client is looked up
+ * only within that tenant, so a client of tenant A can never act in tenant B.
+ *
+ * Client ids are public identifiers (RFC 6749 §2.2: "The client identifier is
+ * not a secret"), so an unknown id is reported as such ("Invalid client_id",
+ * as seed 002 documents). Whether a known client is disabled is told only
+ * after its secret checked out, so only its holder learns it.
+ */
+export async function authenticateClient(
+  tenant: Tenant,
+  credentials: ClientCredentials | undefined,
+  deps: ClientAuthenticationDeps,
+): Promise<Client> {
+  const challenge = { 'WWW-Authenticate': `Basic realm="${tenant.id.replace(/["\\]/g, '')}", charset="UTF-8"` };
+  if (credentials === undefined) {
+    throw new OAuthError('invalid_client', 'Client authentication is required', { headers: challenge });
+  }
+  const client = await verifyCredentials(tenant, credentials, deps, challenge);
+  if (!client.enabled) {
+    throw new OAuthError('invalid_client', 'Client is disabled', { headers: challenge });
+  }
+  return client;
+}
+
+async function verifyCredentials(
+  tenant: Tenant,
+  credentials: ClientCredentials,
+  deps: ClientAuthenticationDeps,
+  challenge: Record<string, string>,
+): Promise<Client> {
+  const candidates = [credentials, ...(credentials.raw ? [{ ...credentials.raw, method: credentials.method }] : [])];
+  let knownClient = false;
+  for (const candidate of candidates) {
+    const client = await deps.clients.getClient(tenant.id, candidate.clientId);
+    if (client === undefined) continue;
+    knownClient = true;
+    if (candidate.clientSecret === undefined) {
+      throw new OAuthError('invalid_client', 'Client authentication is required', { headers: challenge });
+    }
+    if (await deps.secrets.verify(client.secrets, candidate.clientSecret, deps.clock())) return client;
+  }
+  if (!knownClient) {
+    throw new OAuthError('invalid_client', 'Invalid client_id', { headers: challenge, detail: `unknown client in tenant ${tenant.id}` });
+  }
+  throw new OAuthError('invalid_client', 'Invalid client_secret', { headers: challenge });
+}

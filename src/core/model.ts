@@ -1,0 +1,98 @@
+/**
+ * The domain model: what the protocol core reasons about and what the stores
+ * persist. camelCase throughout; the wire's snake_case is mapped in one place
+ * per binding (src/http), never here.
+ */
+import type { JWK } from 'jose';
+
+/** How an access token is represented on the wire. */
+export type TokenFormat = 'opaque' | 'jwt';
+
+/** JWS algorithms Tessera signs access tokens with (never `none`, never HMAC). */
+export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** Grant types a client may be allowed; handlers for each live in core/grants. */
+export const GRANT_TYPES = ['client_credentials', 'password', 'refresh_token'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+/** An isolated issuer with its own clients, keys and token settings. */
+export interface Tenant {
+  /** Stable id; seed 001 uses a host name such as `example.com`. */
+  id: string;
+  /** The `iss` of its JWTs and the base of its metadata. */
+  issuer: string;
+  signingAlg: SigningAlgorithm;
+  /** Default access-token lifetime in seconds, when the client sets none. */
+  accessTokenLifetime: number;
+  /** Host names (Host header) that select this tenant. */
+  hosts: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One stored client secret. Only its hash is kept. */
+export interface ClientSecret {
+  /** `sha256$…` for generated secrets, `$argon2id$…` for operator-chosen ones. */
+  hash: string;
+  createdAt: number;
+  /** After this instant (ms) the secret no longer authenticates; null = no expiry. */
+  expiresAt: number | null;
+}
+
+/** A machine identity. */
+export interface Client {
+  tenantId: string;
+  id: string;
+  name: string;
+  secrets: ClientSecret[];
+  grantTypes: GrantType[];
+  /** Scopes the client may request; an empty list means no scope at all. */
+  scopes: string[];
+  /** Account numbers (seed 000) the client may act for; carried in its tokens. */
+  accounts: string[];
+  tokenFormat: TokenFormat;
+  /** Access-token lifetime in seconds; null falls back to the tenant's. */
+  accessTokenLifetime: number | null;
+  /** JWT `aud`; null uses the tenant issuer. */
+  audience: string | null;
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type TokenKind = 'access' | 'refresh';
+
+/** What is persisted for an opaque token: never the token, only its hash. */
+export interface TokenRecord {
+  /** base64url SHA-256 of the full token string. */
+  hash: string;
+  kind: TokenKind;
+  tenantId: string;
+  clientId: string;
+  /** `sub`: the client id for client credentials, the user id for user grants. */
+  subject: string;
+  scope: string[];
+  accounts: string[];
+  issuedAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+  /**
+   * Tokens descended from one grant (one login) share a family id, so a
+   * reused refresh token or a revocation can revoke them together. Null for
+   * tokens that belong to no family.
+   */
+  familyId: string | null;
+  /** The user's name for user grants, null for client grants (introspection reports it). */
+  username: string | null;
+}
+
+/** A tenant's signing key pair, as JWKs. */
+export interface SigningKey {
+  tenantId: string;
+  kid: string;
+  alg: SigningAlgorithm;
+  privateJwk: JWK;
+  publicJwk: JWK;
+  createdAt: number;
+}

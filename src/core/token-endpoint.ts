@@ -1,0 +1,97 @@
+/**
+ * The token endpoint as a short chain of named steps:
+ * check grant_type → resolve tenant → authenticate client → check the grant is
+ * allowed → let the grant decide → mint the token.
+ *
+ * Framework-free: takes a {@link TokenRequest}, returns a {@link TokenResult}
+ * or throws an {@link OAuthError}.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5
+ */
+import { authenticateClient, type ClientAuthenticationDeps } from './client-auth/authenticate-client.ts';
+import type { Clock } from './clock.ts';
+import { OAuthError } from './errors.ts';
+import type { GrantRegistry } from './grants/registry.ts';
+import type { Client, Tenant, TokenFormat } from './model.ts';
+import { mustReturnScope } from './scope.ts';
+import { resolveTenant } from './tenant-resolution.ts';
+import type { TokenRequest } from './token-request.ts';
+import type { TokenStrategy } from './tokens/token-strategy.ts';
+import type { ClientStore, TenantStore } from '../store/types.ts';
+
+/** A successful token response in domain terms; the HTTP binding writes the wire form. */
+export interface TokenResult {
+  accessToken: string;
+  /** Seconds until expiry. */
+  expiresIn: number;
+  /** Present when RFC 6749 §5.1 requires it. */
+  scope: string[] | undefined;
+  issuedAt: number;
+  expiresAt: number;
+  tenant: Tenant;
+  client: Client;
+  subject: string;
+}
+
+export interface TokenEndpointDeps extends ClientAuthenticationDeps {
+  tenants: TenantStore;
+  clients: ClientStore;
+  grants: GrantRegistry;
+  strategies: Readonly<Record<TokenFormat, TokenStrategy>>;
+  defaultTenantId: string;
+  clock: Clock;
+}
+
+export type TokenEndpoint = (request: TokenRequest) => Promise<TokenResult>;
+
+export function createTokenEndpoint(deps: TokenEndpointDeps): TokenEndpoint {
+  return async function tokenEndpoint(request: TokenRequest): Promise<TokenResult> {
+    const grantType = request.params.grant_type;
+    if (grantType === undefined || grantType === '') {
+      throw new OAuthError('invalid_request', 'Missing required parameter: grant_type');
+    }
+    const handler = deps.grants.get(grantType);
+    if (handler === undefined) {
+      throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${printable(grantType)}`);
+    }
+    const tenant = await resolveTenant(request.tenantHint, deps.tenants, deps.defaultTenantId);
+    const client = await authenticateClient(tenant, request.credentials, deps);
+    if (!client.grantTypes.includes(handler.grantType)) {
+      throw new OAuthError('unauthorized_client', `The client is not allowed to use the ${handler.grantType} grant`);
+    }
+    const now = deps.clock();
+    const decision = await handler.handle({ request, tenant, client, now });
+
+    const lifetime = client.accessTokenLifetime ?? tenant.accessTokenLifetime;
+    const expiresAt = now + lifetime * 1000;
+    const accessToken = await deps.strategies[client.tokenFormat].issue({
+      tenant,
+      clientId: client.id,
+      subject: decision.subject,
+      scope: decision.scope,
+      accounts: decision.accounts,
+      audience: client.audience ?? tenant.issuer,
+      issuedAt: now,
+      expiresAt,
+      familyId: null,
+      username: null,
+    });
+    return {
+      accessToken,
+      expiresIn: lifetime,
+      scope: mustReturnScope(decision.requestedScope, decision.scope) ? decision.scope : undefined,
+      issuedAt: now,
+      expiresAt,
+      tenant,
+      client,
+      subject: decision.subject,
+    };
+  };
+}
+
+/** Echoes client input into a description only as short printable ASCII (RFC 6749 §5.2 restricts the charset). */
+function printable(value: string): string {
+  const clean = value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
+  return clean.length > 64 ? `${clean.slice(0, 64)}…`.replace('…', '...') : clean;
+}

@@ -1,0 +1,38 @@
+/**
+ * JWT access tokens per RFC 9068, signed with the tenant's key. Resource
+ * servers verify them locally against the tenant's JWKS.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2
+ */
+import { randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { AccessTokenGrant, TokenStrategy } from './token-strategy.ts';
+import type { SigningKeys } from './signing-keys.ts';
+
+/** RFC 9068 §2.1: "Resource servers MUST verify that the typ header value is at+jwt". */
+export const JWT_ACCESS_TOKEN_TYPE = 'at+jwt';
+
+export function createJwtStrategy(keys: SigningKeys): TokenStrategy {
+  return {
+    format: 'jwt',
+    async issue(grant: AccessTokenGrant): Promise<string> {
+      const active = await keys.activeKey(grant.tenant);
+      const claims: Record<string, unknown> = {
+        client_id: grant.clientId,
+        tenant: grant.tenant.id,
+      };
+      // RFC 9068 §2.2.3: scope is a space-delimited string, present when scopes were granted.
+      if (grant.scope.length > 0) claims.scope = grant.scope.join(' ');
+      if (grant.accounts.length > 0) claims.accounts = grant.accounts;
+      return new SignJWT(claims)
+        .setProtectedHeader({ alg: active.alg, typ: JWT_ACCESS_TOKEN_TYPE, kid: active.kid })
+        .setIssuer(grant.tenant.issuer)
+        .setSubject(grant.subject)
+        .setAudience(grant.audience)
+        .setIssuedAt(Math.floor(grant.issuedAt / 1000))
+        .setExpirationTime(Math.floor(grant.expiresAt / 1000))
+        .setJti(randomBytes(16).toString('base64url'))
+        .sign(active.key);
+    },
+  };
+}

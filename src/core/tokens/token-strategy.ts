@@ -1,0 +1,31 @@
+/**
+ * A token strategy mints access-token strings of one format. Grant handlers
+ * decide *what* a token grants; strategies decide *how* it is represented
+ * (fosite's handler/oauth2/strategy.go separates the two the same way).
+ */
+import type { Tenant, TokenFormat } from '../model.ts';
+
+/** What an access token grants, independent of its format. */
+export interface AccessTokenGrant {
+  tenant: Tenant;
+  clientId: string;
+  /** `sub`: the client id for client credentials, the user id for user grants. */
+  subject: string;
+  scope: string[];
+  accounts: string[];
+  audience: string;
+  /** ms since the epoch */
+  issuedAt: number;
+  /** ms since the epoch */
+  expiresAt: number;
+  /** The grant's token family (refresh rotation), or null. */
+  familyId: string | null;
+  /** The user's name for user grants, or null. */
+  username: string | null;
+}
+
+export interface TokenStrategy {
+  readonly format: TokenFormat;
+  /** Mints (and, where the format needs it, persists) an access token. */
+  issue(grant: AccessTokenGrant): Promise<string>;
+}

@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../store/types.ts';
+
+/** `GET /healthz`: 200 when the process serves and its database answers, 503 otherwise (for load balancers). */
+export async function healthRoutes(app: FastifyInstance, options: { store: Store }): Promise<void> {
+  app.get('/healthz', async (request, reply) => {
+    try {
+      await options.store.ping();
+      return reply.header('cache-control', 'no-store').send({ status: 'ok', store: options.store.kind });
+    } catch (error) {
+      request.log.warn({ err: String(error) }, 'health check: store unavailable');
+      return reply.code(503).header('retry-after', '5').header('cache-control', 'no-store').send({ status: 'unavailable', store: options.store.kind });
+    }
+  });
+}

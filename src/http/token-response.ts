@@ -1,0 +1,35 @@
+/**
+ * The wire form of token responses and errors: the one place the domain's
+ * camelCase meets RFC 6749's snake_case (and seed 003's `.issued`).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ */
+import type { OAuthError } from '../core/errors.ts';
+import type { TokenResult } from '../core/token-endpoint.ts';
+import type { TokenDialect } from './dialect.ts';
+
+/** RFC 6749 §5.1: "The authorization server MUST include the HTTP "Cache-Control" response header field with a value of "no-store"". */
+export const NO_STORE_HEADERS = {
+  'cache-control': 'no-store',
+  pragma: 'no-cache',
+  'content-type': 'application/json; charset=utf-8',
+} as const;
+
+export function tokenResponseBody(result: TokenResult, dialect: TokenDialect): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    access_token: result.accessToken,
+    token_type: dialect.tokenType,
+    expires_in: result.expiresIn,
+  };
+  if (result.scope !== undefined) body.scope = result.scope.join(' ');
+  if (dialect.responseFields === 'owin') {
+    // Seed 003 (ASP.NET OWIN): RFC 1123 dates in GMT.
+    body['.issued'] = new Date(result.issuedAt).toUTCString();
+    body['.expires'] = new Date(result.expiresAt).toUTCString();
+  }
+  return body;
+}
+
+export function errorResponseBody(error: OAuthError): { error: string; error_description: string } {
+  return error.toJSON();
+}

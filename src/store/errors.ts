@@ -1,0 +1,15 @@
+/** A write collided with an existing row (duplicate id). The admin layer answers 409. */
+export class StoreConflictError extends Error {
+  constructor(what: string) {
+    super(`${what} already exists`);
+    this.name = 'StoreConflictError';
+  }
+}
+
+/** The database cannot be reached or answered with an outage. HTTP answers 503. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

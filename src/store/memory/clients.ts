@@ -1,0 +1,39 @@
+import type { Client } from '../../core/model.ts';
+import { StoreConflictError } from '../errors.ts';
+import type { ClientStore } from '../types.ts';
+import { copy } from './copy.ts';
+
+const key = (tenantId: string, clientId: string) => `${tenantId}\u0000${clientId}`;
+
+export class MemoryClientStore implements ClientStore {
+  readonly #clients = new Map<string, Client>();
+
+  async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
+    const client = this.#clients.get(key(tenantId, clientId));
+    return client && copy(client);
+  }
+
+  async createClient(client: Client): Promise<void> {
+    const k = key(client.tenantId, client.id);
+    if (this.#clients.has(k)) throw new StoreConflictError(`client '${client.id}'`);
+    this.#clients.set(k, copy(client));
+  }
+
+  async updateClient(client: Client): Promise<boolean> {
+    const k = key(client.tenantId, client.id);
+    if (!this.#clients.has(k)) return false;
+    this.#clients.set(k, copy(client));
+    return true;
+  }
+
+  async deleteClient(tenantId: string, clientId: string): Promise<boolean> {
+    return this.#clients.delete(key(tenantId, clientId));
+  }
+
+  async listClients(tenantId: string): Promise<Client[]> {
+    return [...this.#clients.values()]
+      .filter((c) => c.tenantId === tenantId)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map(copy);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Tenant } from '../../core/model.ts';
+import { StoreConflictError } from '../errors.ts';
+import type { TenantStore } from '../types.ts';
+import { copy } from './copy.ts';
+
+export class MemoryTenantStore implements TenantStore {
+  readonly #tenants = new Map<string, Tenant>();
+
+  async getTenant(id: string): Promise<Tenant | undefined> {
+    const tenant = this.#tenants.get(id);
+    return tenant && copy(tenant);
+  }
+
+  async findTenantByHost(host: string): Promise<Tenant | undefined> {
+    for (const tenant of this.#tenants.values()) if (tenant.hosts.includes(host)) return copy(tenant);
+    return undefined;
+  }
+
+  async createTenant(tenant: Tenant): Promise<void> {
+    if (this.#tenants.has(tenant.id)) throw new StoreConflictError(`tenant '${tenant.id}'`);
+    for (const host of tenant.hosts) {
+      if (await this.findTenantByHost(host)) throw new StoreConflictError(`host '${host}'`);
+    }
+    this.#tenants.set(tenant.id, copy(tenant));
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    return [...this.#tenants.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(copy);
+  }
+}

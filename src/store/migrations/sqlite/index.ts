@@ -1,0 +1,9 @@
+/**
+ * SQLite schema, as ordered, append-only migrations. Never edit a shipped
+ * migration: add the next file and list it here. The runner records each
+ * applied version in `schema_migrations`.
+ */
+import type { Migration } from '../migration.ts';
+import { initial } from './001-initial.ts';
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initial];

@@ -1,0 +1,53 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { Client } from '../../core/model.ts';
+import type { ClientStore } from '../types.ts';
+import { insertOrConflict } from './database.ts';
+import { rowToClient, type Row } from './rows.ts';
+
+export class SqliteClientStore implements ClientStore {
+  readonly #get;
+  readonly #insert;
+  readonly #update;
+  readonly #delete;
+  readonly #list;
+
+  constructor(db: DatabaseSync) {
+    this.#get = db.prepare('SELECT * FROM clients WHERE tenant_id = ? AND id = ?');
+    this.#insert = db.prepare(`INSERT INTO clients (tenant_id, id, name, secrets, grant_types, scopes, accounts, token_format,
+      access_token_lifetime, audience, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#update = db.prepare(`UPDATE clients SET name = ?, secrets = ?, grant_types = ?, scopes = ?, accounts = ?, token_format = ?,
+      access_token_lifetime = ?, audience = ?, enabled = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`);
+    this.#delete = db.prepare('DELETE FROM clients WHERE tenant_id = ? AND id = ?');
+    this.#list = db.prepare('SELECT * FROM clients WHERE tenant_id = ? ORDER BY id');
+  }
+
+  async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
+    const row = this.#get.get(tenantId, clientId) as Row | undefined;
+    return row && rowToClient(row);
+  }
+
+  async createClient(c: Client): Promise<void> {
+    insertOrConflict(`client '${c.id}'`, () =>
+      this.#insert.run(
+        c.tenantId, c.id, c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes),
+        JSON.stringify(c.accounts), c.tokenFormat, c.accessTokenLifetime, c.audience, c.enabled ? 1 : 0, c.createdAt, c.updatedAt,
+      ),
+    );
+  }
+
+  async updateClient(c: Client): Promise<boolean> {
+    const result = this.#update.run(
+      c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes), JSON.stringify(c.accounts),
+      c.tokenFormat, c.accessTokenLifetime, c.audience, c.enabled ? 1 : 0, c.updatedAt, c.tenantId, c.id,
+    );
+    return result.changes > 0;
+  }
+
+  async deleteClient(tenantId: string, clientId: string): Promise<boolean> {
+    return this.#delete.run(tenantId, clientId).changes > 0;
+  }
+
+  async listClients(tenantId: string): Promise<Client[]> {
+    return (this.#list.all(tenantId) as Row[]).map(rowToClient);
+  }
+}

@@ -1,0 +1,26 @@
+/** Helpers shared by the SQLite concern stores. */
+import type { DatabaseSync } from 'node:sqlite';
+import { StoreConflictError } from '../errors.ts';
+
+/** Runs `work` in a write transaction (`BEGIN IMMEDIATE` takes the lock up front, so no upgrade deadlock). */
+export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/** Runs an insert, turning a uniqueness violation into {@link StoreConflictError}. */
+export function insertOrConflict(what: string, write: () => unknown): void {
+  try {
+    write();
+  } catch (error) {
+    if (error instanceof Error && /UNIQUE constraint failed/.test(error.message)) throw new StoreConflictError(what);
+    throw error;
+  }
+}

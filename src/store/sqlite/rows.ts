@@ -1,0 +1,66 @@
+/** Row ↔ model mapping for SQLite: the one place column names meet field names. */
+import type { Client, GrantType, SigningAlgorithm, SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord } from '../../core/model.ts';
+
+export type Row = Record<string, unknown>;
+
+const text = (v: unknown) => v as string;
+const int = (v: unknown) => Number(v);
+
+export function rowToTenant(r: Row): Tenant {
+  return {
+    id: text(r.id),
+    issuer: text(r.issuer),
+    signingAlg: text(r.signing_alg) as SigningAlgorithm,
+    accessTokenLifetime: int(r.access_token_lifetime),
+    hosts: JSON.parse(text(r.hosts)) as string[],
+    createdAt: int(r.created_at),
+    updatedAt: int(r.updated_at),
+  };
+}
+
+export function rowToClient(r: Row): Client {
+  return {
+    tenantId: text(r.tenant_id),
+    id: text(r.id),
+    name: text(r.name),
+    secrets: JSON.parse(text(r.secrets)),
+    grantTypes: JSON.parse(text(r.grant_types)) as GrantType[],
+    scopes: JSON.parse(text(r.scopes)) as string[],
+    accounts: JSON.parse(text(r.accounts)) as string[],
+    tokenFormat: text(r.token_format) as TokenFormat,
+    accessTokenLifetime: r.access_token_lifetime == null ? null : int(r.access_token_lifetime),
+    audience: r.audience == null ? null : text(r.audience),
+    enabled: int(r.enabled) === 1,
+    createdAt: int(r.created_at),
+    updatedAt: int(r.updated_at),
+  };
+}
+
+export function rowToToken(r: Row): TokenRecord {
+  const scope = text(r.scope);
+  return {
+    hash: text(r.hash),
+    kind: text(r.kind) as TokenKind,
+    tenantId: text(r.tenant_id),
+    clientId: text(r.client_id),
+    subject: text(r.subject),
+    scope: scope === '' ? [] : scope.split(' '),
+    accounts: JSON.parse(text(r.accounts)) as string[],
+    issuedAt: int(r.issued_at),
+    expiresAt: int(r.expires_at),
+    revokedAt: r.revoked_at == null ? null : int(r.revoked_at),
+    familyId: r.family_id == null ? null : text(r.family_id),
+    username: r.username == null ? null : text(r.username),
+  };
+}
+
+export function rowToKey(r: Row): SigningKey {
+  return {
+    kid: text(r.kid),
+    tenantId: text(r.tenant_id),
+    alg: text(r.alg) as SigningAlgorithm,
+    privateJwk: JSON.parse(text(r.private_jwk)),
+    publicJwk: JSON.parse(text(r.public_jwk)),
+    createdAt: int(r.created_at),
+  };
+}

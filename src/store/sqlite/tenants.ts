@@ -1,0 +1,46 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { Tenant } from '../../core/model.ts';
+import type { TenantStore } from '../types.ts';
+import { inTransaction, insertOrConflict } from './database.ts';
+import { rowToTenant, type Row } from './rows.ts';
+
+const SELECT = `SELECT t.*, (SELECT json_group_array(host) FROM tenant_hosts h WHERE h.tenant_id = t.id) AS hosts FROM tenants t`;
+
+export class SqliteTenantStore implements TenantStore {
+  readonly #db: DatabaseSync;
+  readonly #get;
+  readonly #byHost;
+  readonly #insert;
+  readonly #insertHost;
+  readonly #list;
+
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+    this.#get = db.prepare(`${SELECT} WHERE t.id = ?`);
+    this.#byHost = db.prepare('SELECT tenant_id FROM tenant_hosts WHERE host = ?');
+    this.#insert = db.prepare(`INSERT INTO tenants (id, issuer, signing_alg, access_token_lifetime, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`);
+    this.#insertHost = db.prepare('INSERT INTO tenant_hosts (host, tenant_id) VALUES (?, ?)');
+    this.#list = db.prepare(`${SELECT} ORDER BY t.id`);
+  }
+
+  async getTenant(id: string): Promise<Tenant | undefined> {
+    const row = this.#get.get(id) as Row | undefined;
+    return row && rowToTenant(row);
+  }
+
+  async findTenantByHost(host: string): Promise<Tenant | undefined> {
+    const row = this.#byHost.get(host) as { tenant_id: string } | undefined;
+    return row && this.getTenant(row.tenant_id);
+  }
+
+  async createTenant(t: Tenant): Promise<void> {
+    inTransaction(this.#db, () => {
+      insertOrConflict(`tenant '${t.id}'`, () => this.#insert.run(t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, t.createdAt, t.updatedAt));
+      for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
+    });
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    return (this.#list.all() as Row[]).map(rowToTenant);
+  }
+}

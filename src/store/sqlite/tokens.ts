@@ -1,0 +1,47 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { TokenRecord } from '../../core/model.ts';
+import type { TokenStore } from '../types.ts';
+import { rowToToken, type Row } from './rows.ts';
+
+export class SqliteTokenStore implements TokenStore {
+  readonly #insert;
+  readonly #get;
+  readonly #revoke;
+  readonly #revokeFamily;
+  readonly #revokeSubject;
+
+  constructor(db: DatabaseSync) {
+    this.#insert = db.prepare(`INSERT INTO tokens (hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at,
+      revoked_at, family_id, username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#get = db.prepare('SELECT * FROM tokens WHERE hash = ?');
+    this.#revoke = db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL');
+    this.#revokeFamily = db.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
+    this.#revokeSubject = db.prepare(
+      'UPDATE tokens SET revoked_at = ? WHERE tenant_id = ? AND client_id = ? AND subject = ? AND revoked_at IS NULL',
+    );
+  }
+
+  async saveToken(r: TokenRecord): Promise<void> {
+    this.#insert.run(
+      r.hash, r.kind, r.tenantId, r.clientId, r.subject, r.scope.join(' '), JSON.stringify(r.accounts), r.issuedAt, r.expiresAt,
+      r.revokedAt, r.familyId, r.username,
+    );
+  }
+
+  async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const row = this.#get.get(hash) as Row | undefined;
+    return row && rowToToken(row);
+  }
+
+  async revokeToken(hash: string, at: number): Promise<boolean> {
+    return this.#revoke.run(at, hash).changes > 0;
+  }
+
+  async revokeFamily(familyId: string, at: number): Promise<number> {
+    return Number(this.#revokeFamily.run(at, familyId).changes);
+  }
+
+  async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number): Promise<number> {
+    return Number(this.#revokeSubject.run(at, tenantId, clientId, subject).changes);
+  }
+}

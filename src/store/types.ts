@@ -1,0 +1,67 @@
+/**
+ * Narrow storage interfaces, one per concern, so each grant handler receives
+ * only what it needs (fosite's handler/oauth2/storage.go does the same).
+ * A {@link Store} is the set of them over one database. Every adapter
+ * (memory, sqlite, postgres) passes the one contract suite in
+ * test/store/contract.ts.
+ */
+import type { Client, SigningKey, Tenant, TokenRecord } from '../core/model.ts';
+
+export interface TenantStore {
+  getTenant(id: string): Promise<Tenant | undefined>;
+  /** The tenant whose `hosts` contains this host name (lowercase, no port). */
+  findTenantByHost(host: string): Promise<Tenant | undefined>;
+  /** @throws StoreConflictError when the id, or one of its hosts, exists. */
+  createTenant(tenant: Tenant): Promise<void>;
+  listTenants(): Promise<Tenant[]>;
+}
+
+export interface ClientStore {
+  getClient(tenantId: string, clientId: string): Promise<Client | undefined>;
+  /** @throws StoreConflictError when the (tenant, id) pair exists. */
+  createClient(client: Client): Promise<void>;
+  /** Replaces the stored client; returns false when it does not exist. */
+  updateClient(client: Client): Promise<boolean>;
+  /** Returns false when it did not exist. */
+  deleteClient(tenantId: string, clientId: string): Promise<boolean>;
+  listClients(tenantId: string): Promise<Client[]>;
+}
+
+export interface TokenStore {
+  /** Persists an opaque token's record; the expiry travels with it. */
+  saveToken(record: TokenRecord): Promise<void>;
+  findToken(hash: string): Promise<TokenRecord | undefined>;
+  /** Marks one token revoked at `at` (ms); false when unknown or already revoked. */
+  revokeToken(hash: string, at: number): Promise<boolean>;
+  /** Revokes every unrevoked token of a family; returns how many. */
+  revokeFamily(familyId: string, at: number): Promise<number>;
+  /**
+   * Revokes every unrevoked token a client holds for a subject (the
+   * single-active-token policy of seed 003); returns how many.
+   */
+  revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number): Promise<number>;
+}
+
+export interface KeyStore {
+  /** A tenant's keys, oldest first. */
+  listKeys(tenantId: string): Promise<SigningKey[]>;
+  /**
+   * Inserts `key` only if the tenant has no key for `key.alg` yet, atomically,
+   * so processes starting together agree on one key. Returns the key that is
+   * stored afterwards (the given one or the one that won).
+   */
+  insertKeyIfNone(key: SigningKey): Promise<SigningKey>;
+}
+
+/** All concerns over one database, plus its lifecycle. */
+export interface Store {
+  /** A short name for logs: `memory`, `sqlite`, `postgres`. */
+  readonly kind: string;
+  readonly tenants: TenantStore;
+  readonly clients: ClientStore;
+  readonly tokens: TokenStore;
+  readonly keys: KeyStore;
+  /** Answers when the database is reachable (for readiness checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,58 @@
+/**
+ * Test fixtures: a Tessera over a memory store with a frozen clock, and
+ * helpers to create tenants and clients through the same services the CLI uses.
+ */
+import { ClientService, type CreateClientInput } from '../../src/admin/clients.ts';
+import { TenantService, type CreateTenantInput } from '../../src/admin/tenants.ts';
+import type { Clock } from '../../src/core/clock.ts';
+import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
+import type { Store } from '../../src/store/types.ts';
+import { createTessera, type Tessera } from '../../src/tessera.ts';
+
+/** A clock tests move by hand. */
+export interface FrozenClock {
+  clock: Clock;
+  now: number;
+  advance(ms: number): void;
+}
+
+export function frozenClock(start = Date.UTC(2026, 0, 1, 12, 0, 0)): FrozenClock {
+  const state = {
+    now: start,
+    clock: () => state.now,
+    advance(ms: number) {
+      state.now += ms;
+    },
+  };
+  return state;
+}
+
+export interface TestTessera {
+  tessera: Tessera;
+  store: Store;
+  time: FrozenClock;
+  tenants: TenantService;
+  clients: ClientService;
+}
+
+export async function createTestTessera(options: { store?: Store; defaultTenant?: CreateTenantInput | false } = {}): Promise<TestTessera> {
+  const time = frozenClock();
+  const store = options.store ?? createMemoryStore();
+  const tessera = createTessera({ store, clock: time.clock, defaultTenantId: 'default' });
+  const tenants = new TenantService(store.tenants, time.clock);
+  const clients = new ClientService(store, time.clock);
+  if (options.defaultTenant !== false) {
+    await tenants.create(options.defaultTenant ?? { id: 'default', issuer: 'https://auth.example.test' });
+  }
+  return { tessera, store, time, tenants, clients };
+}
+
+/** Creates a client and returns its secret (generated unless `secret` is given). */
+export async function addClient(t: TestTessera, input: Partial<CreateClientInput> & { id: string }): Promise<string> {
+  const created = await t.clients.create({ tenantId: 'default', ...input });
+  return input.secret ?? created.clientSecret!;
+}
+
+export function basic(id: string, secret: string): string {
+  return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+}

@@ -1,0 +1,20 @@
+/** Builds an injectable app over a test Tessera, with every seed dialect's path. */
+import type { FastifyInstance } from 'fastify';
+import { tokenRoutes, validateConfig } from '../../src/config/config.ts';
+import { buildApp } from '../../src/http/app.ts';
+import type { TestTessera } from '../helpers/fixtures.ts';
+
+export const SEED_ENDPOINTS = [
+  { path: '/v2/token/', options: { tokenType: 'bearer' } },
+  { path: '/configapi/v2/oauth/token', dialect: 'tenant-required' },
+  { path: '/json/token', dialect: 'json' },
+  { path: '/Token', dialect: 'owin' },
+  { path: '/query/token', options: { queryParameters: true } },
+];
+
+export async function injectableApp(t: TestTessera, overrides: Record<string, unknown> = {}): Promise<FastifyInstance> {
+  const config = validateConfig({ logLevel: 'silent', tokenEndpoints: SEED_ENDPOINTS, ...overrides });
+  return buildApp({ tessera: t.tessera, tokenRoutes: tokenRoutes(config), bodyLimitBytes: config.bodyLimitBytes, logLevel: 'silent' });
+}
+
+export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, describe, it } from 'node:test';
+import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite/index.ts';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { storeContract, tenant } from './contract.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+storeContract('sqlite', async () => openSqliteStore({ path: join(dir, `contract-${n++}.db`) }));
+
+describe('sqlite store', () => {
+  it('creates and migrates a new file in WAL mode, recording the schema version', async () => {
+    const path = join(dir, 'fresh.db');
+    const store = openSqliteStore({ path });
+    assert.equal(store.schemaVersion, SQLITE_MIGRATIONS.length);
+    await store.close();
+    const db = new DatabaseSync(path);
+    assert.equal((db.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode, 'wal');
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all().map((r) => r.version);
+    assert.deepEqual(versions, SQLITE_MIGRATIONS.map((m) => m.version));
+    db.close();
+  });
+
+  it('keeps data across reopening and applies no migration twice', async () => {
+    const path = join(dir, 'reopen.db');
+    const first = openSqliteStore({ path });
+    await first.tenants.createTenant(tenant('kept'));
+    await first.close();
+    const second = openSqliteStore({ path });
+    assert.equal((await second.tenants.getTenant('kept'))?.id, 'kept');
+    await second.close();
+  });
+
+  it('refuses a database whose schema is newer than this build', async () => {
+    const path = join(dir, 'future.db');
+    await openSqliteStore({ path }).close();
+    const db = new DatabaseSync(path);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'future', 0);
+    db.close();
+    assert.throws(() => openSqliteStore({ path }), /schema version 999 is newer/);
+  });
+});
