@@ -93,5 +93,5 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenEndpoint {
 /** Echoes client input into a description only as short printable ASCII (RFC 6749 §5.2 restricts the charset). */
 function printable(value: string): string {
   const clean = value.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
-  return clean.length > 64 ? `${clean.slice(0, 64)}…`.replace('…', '...') : clean;
+  return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
 }
