@@ -87,6 +87,32 @@ export interface TokenRecord {
   username: string | null;
 }
 
+/** A phone access number of a tenant (seed 001's "Export Access Numbers"). */
+export interface AccessNumber {
+  tenantId: string;
+  /** UUID. */
+  id: string;
+  /** E.164, e.g. `+61280001234`. */
+  number: string;
+  label: string;
+  createdAt: number;
+}
+
+/** One entry of the audit log: who changed what, when. Never holds a secret. */
+export interface AuditEntry {
+  at: number;
+  /** Who: `client:<tenant>/<client id>` for the admin API, `cli:<os user>` for the CLI. */
+  actor: string;
+  /** The tenant the change concerns, or null for installation-wide changes. */
+  tenantId: string | null;
+  /** Verb-noun, e.g. `client.create`, `client.rotate-secret`. */
+  action: string;
+  /** The id of the changed object. */
+  target: string;
+  /** What changed (field names and non-secret values). */
+  details: Record<string, unknown>;
+}
+
 /** A tenant's signing key pair, as JWKs. */
 export interface SigningKey {
   tenantId: string;

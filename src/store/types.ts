@@ -5,7 +5,21 @@
  * (memory, sqlite, postgres) passes the one contract suite in
  * test/store/contract.ts.
  */
-import type { Client, SigningKey, Tenant, TokenRecord } from '../core/model.ts';
+import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord } from '../core/model.ts';
+
+/** One page of a list: 0-based offset, at most `limit` items, optionally only items carrying one of `accounts`. */
+export interface PageQuery {
+  offset: number;
+  limit: number;
+  /** Seed 000's `?account=20000,20001`: keep items that carry at least one of these. */
+  accounts?: readonly string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Items matching the query across all pages. */
+  total: number;
+}
 
 export interface TenantStore {
   getTenant(id: string): Promise<Tenant | undefined>;
@@ -14,6 +28,8 @@ export interface TenantStore {
   /** @throws StoreConflictError when the id, or one of its hosts, exists. */
   createTenant(tenant: Tenant): Promise<void>;
   listTenants(): Promise<Tenant[]>;
+  /** Replaces a tenant's settings and hosts; false when it does not exist. @throws StoreConflictError for a host another tenant owns. */
+  updateTenant(tenant: Tenant): Promise<boolean>;
 }
 
 export interface ClientStore {
@@ -25,6 +41,8 @@ export interface ClientStore {
   /** Returns false when it did not exist. */
   deleteClient(tenantId: string, clientId: string): Promise<boolean>;
   listClients(tenantId: string): Promise<Client[]>;
+  /** A page of a tenant's clients ordered by id. */
+  pageClients(tenantId: string, query: PageQuery): Promise<Page<Client>>;
 }
 
 export interface TokenStore {
@@ -53,6 +71,22 @@ export interface KeyStore {
   insertKeyIfNone(key: SigningKey): Promise<SigningKey>;
 }
 
+export interface AccessNumberStore {
+  /** @throws StoreConflictError when the tenant already has this number. */
+  createAccessNumber(entry: AccessNumber): Promise<void>;
+  deleteAccessNumber(tenantId: string, id: string): Promise<boolean>;
+  /** A page ordered by number. */
+  pageAccessNumbers(tenantId: string, query: PageQuery): Promise<Page<AccessNumber>>;
+  /** Every access number of a tenant, ordered by number, read lazily so exports run in constant memory. */
+  iterateAccessNumbers(tenantId: string): AsyncIterable<AccessNumber>;
+}
+
+export interface AuditStore {
+  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first; `tenantId` undefined lists every tenant's entries. */
+  pageAudit(tenantId: string | undefined, query: PageQuery): Promise<Page<AuditEntry>>;
+}
+
 /** All concerns over one database, plus its lifecycle. */
 export interface Store {
   /** A short name for logs: `memory`, `sqlite`, `postgres`. */
@@ -61,6 +95,8 @@ export interface Store {
   readonly clients: ClientStore;
   readonly tokens: TokenStore;
   readonly keys: KeyStore;
+  readonly accessNumbers: AccessNumberStore;
+  readonly audit: AuditStore;
   /** Answers when the database is reachable (for readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

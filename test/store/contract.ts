@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it, beforeEach, afterEach } from 'node:test';
-import type { Client, Tenant, TokenRecord } from '../../src/core/model.ts';
+import type { AccessNumber, AuditEntry, Client, Tenant, TokenRecord } from '../../src/core/model.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
 import { StoreConflictError } from '../../src/store/errors.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -131,6 +131,79 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.equal(a.kid, b.kid);
         assert.equal((await store.keys.listKeys('t1')).length, 1);
         assert.deepEqual((await store.keys.listKeys('t1'))[0], a);
+      });
+    });
+
+    describe('paging', () => {
+      it('pages clients in id order with a total, filtering by any of several accounts', async () => {
+        for (const [id, accounts] of [['a', ['20000']], ['b', ['20001']], ['c', ['20000', '20002']], ['d', []]] as const) {
+          await store.clients.createClient(client('t1', id, { accounts: [...accounts] }));
+        }
+        const all = await store.clients.pageClients('t1', { offset: 0, limit: 3 });
+        assert.deepEqual({ ids: all.items.map((c) => c.id), total: all.total }, { ids: ['a', 'b', 'c'], total: 4 });
+        const last = await store.clients.pageClients('t1', { offset: 3, limit: 3 });
+        assert.deepEqual(last.items.map((c) => c.id), ['d']);
+        const empty = await store.clients.pageClients('t1', { offset: 10, limit: 3 });
+        assert.deepEqual({ n: empty.items.length, total: empty.total }, { n: 0, total: 4 });
+        const one = await store.clients.pageClients('t1', { offset: 0, limit: 10, accounts: ['20000'] });
+        assert.deepEqual({ ids: one.items.map((c) => c.id), total: one.total }, { ids: ['a', 'c'], total: 2 });
+        const several = await store.clients.pageClients('t1', { offset: 0, limit: 10, accounts: ['20001', '20002'] });
+        assert.deepEqual(several.items.map((c) => c.id), ['b', 'c']);
+      });
+    });
+
+    describe('tenant updates', () => {
+      it('replaces settings and hosts, refusing a host another tenant owns', async () => {
+        await store.tenants.createTenant(tenant('t2', ['t2.test']));
+        assert.equal(await store.tenants.updateTenant({ ...tenant('t1', ['new.t1.test']), accessTokenLifetime: 60 }), true);
+        const updated = await store.tenants.getTenant('t1');
+        assert.deepEqual({ hosts: updated?.hosts, lifetime: updated?.accessTokenLifetime }, { hosts: ['new.t1.test'], lifetime: 60 });
+        assert.equal(await store.tenants.findTenantByHost('auth.t1.test'), undefined);
+        await assert.rejects(store.tenants.updateTenant(tenant('t1', ['t2.test'])), StoreConflictError);
+        assert.deepEqual((await store.tenants.getTenant('t1'))?.hosts, ['new.t1.test'], 'a refused update changes nothing');
+        assert.equal(await store.tenants.updateTenant(tenant('ghost')), false);
+      });
+    });
+
+    describe('access numbers', () => {
+      const number = (id: string, n: string): AccessNumber => ({ tenantId: 't1', id, number: n, label: `line ${id}`, createdAt: NOW });
+      it('creates, pages in number order, iterates and deletes, refusing a duplicate number', async () => {
+        await store.accessNumbers.createAccessNumber(number('2', '+61280000002'));
+        await store.accessNumbers.createAccessNumber(number('1', '+61280000001'));
+        await assert.rejects(store.accessNumbers.createAccessNumber(number('3', '+61280000001')), StoreConflictError);
+        const page = await store.accessNumbers.pageAccessNumbers('t1', { offset: 0, limit: 1 });
+        assert.deepEqual({ first: page.items[0], total: page.total }, { first: number('1', '+61280000001'), total: 2 });
+        const all = [];
+        for await (const n of store.accessNumbers.iterateAccessNumbers('t1')) all.push(n.id);
+        assert.deepEqual(all, ['1', '2']);
+        assert.equal(await store.accessNumbers.deleteAccessNumber('t1', '1'), true);
+        assert.equal(await store.accessNumbers.deleteAccessNumber('t1', '1'), false);
+      });
+      it('iterates more numbers than one read batch, in order', async () => {
+        const count = 1234;
+        for (let i = 0; i < count; i++) await store.accessNumbers.createAccessNumber(number(`id${i}`, `+6128${String(i).padStart(7, '0')}`));
+        let seen = 0;
+        let previous = '';
+        for await (const n of store.accessNumbers.iterateAccessNumbers('t1')) {
+          assert.ok(n.number > previous);
+          previous = n.number;
+          seen++;
+        }
+        assert.equal(seen, count);
+      });
+    });
+
+    describe('audit log', () => {
+      it('appends entries and pages them newest first, per tenant or all', async () => {
+        const entry = (action: string, tenantId: string | null, at: number): AuditEntry => ({ at, actor: 'cli:root', tenantId, action, target: 'x', details: { field: 'name' } });
+        await store.audit.appendAudit(entry('client.create', 't1', NOW));
+        await store.audit.appendAudit(entry('tenant.create', null, NOW));
+        await store.audit.appendAudit(entry('client.delete', 't1', NOW));
+        const t1 = await store.audit.pageAudit('t1', { offset: 0, limit: 10 });
+        assert.deepEqual(t1.items.map((e) => e.action), ['client.delete', 'client.create']);
+        assert.deepEqual(t1.items[0], entry('client.delete', 't1', NOW));
+        const all = await store.audit.pageAudit(undefined, { offset: 1, limit: 1 });
+        assert.deepEqual({ actions: all.items.map((e) => e.action), total: all.total }, { actions: ['tenant.create'], total: 3 });
       });
     });
 

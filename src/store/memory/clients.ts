@@ -1,7 +1,8 @@
 import type { Client } from '../../core/model.ts';
 import { StoreConflictError } from '../errors.ts';
-import type { ClientStore } from '../types.ts';
+import type { ClientStore, Page, PageQuery } from '../types.ts';
 import { copy } from './copy.ts';
+import { pageOf } from './paging.ts';
 
 const key = (tenantId: string, clientId: string) => `${tenantId}\u0000${clientId}`;
 
@@ -31,9 +32,14 @@ export class MemoryClientStore implements ClientStore {
   }
 
   async listClients(tenantId: string): Promise<Client[]> {
-    return [...this.#clients.values()]
-      .filter((c) => c.tenantId === tenantId)
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map(copy);
+    return this.#ordered(tenantId).map(copy);
+  }
+
+  async pageClients(tenantId: string, query: PageQuery): Promise<Page<Client>> {
+    return pageOf(this.#ordered(tenantId), query, (c) => c.accounts);
+  }
+
+  #ordered(tenantId: string): Client[] {
+    return [...this.#clients.values()].filter((c) => c.tenantId === tenantId).sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 }

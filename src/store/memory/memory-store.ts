@@ -1,5 +1,7 @@
 /** In-process store for tests and throwaway runs; nothing survives the process. */
 import type { Store } from '../types.ts';
+import { MemoryAccessNumberStore } from './access-numbers.ts';
+import { MemoryAuditStore } from './audit.ts';
 import { MemoryClientStore } from './clients.ts';
 import { MemoryKeyStore } from './keys.ts';
 import { MemoryTenantStore } from './tenants.ts';
@@ -12,6 +14,8 @@ export function createMemoryStore(): Store {
     clients: new MemoryClientStore(),
     tokens: new MemoryTokenStore(),
     keys: new MemoryKeyStore(),
+    accessNumbers: new MemoryAccessNumberStore(),
+    audit: new MemoryAuditStore(),
     async ping() {},
     async close() {},
   };

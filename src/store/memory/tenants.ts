@@ -24,6 +24,16 @@ export class MemoryTenantStore implements TenantStore {
     this.#tenants.set(tenant.id, copy(tenant));
   }
 
+  async updateTenant(tenant: Tenant): Promise<boolean> {
+    if (!this.#tenants.has(tenant.id)) return false;
+    for (const host of tenant.hosts) {
+      const owner = await this.findTenantByHost(host);
+      if (owner && owner.id !== tenant.id) throw new StoreConflictError(`host '${host}'`);
+    }
+    this.#tenants.set(tenant.id, copy(tenant));
+    return true;
+  }
+
   async listTenants(): Promise<Tenant[]> {
     return [...this.#tenants.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(copy);
   }

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Client } from '../../core/model.ts';
-import type { ClientStore } from '../types.ts';
-import { insertOrConflict } from './database.ts';
+import type { ClientStore, Page, PageQuery } from '../types.ts';
+import { accountFilter, insertOrConflict } from './database.ts';
 import { rowToClient, type Row } from './rows.ts';
 
 export class SqliteClientStore implements ClientStore {
@@ -10,6 +10,8 @@ export class SqliteClientStore implements ClientStore {
   readonly #update;
   readonly #delete;
   readonly #list;
+  readonly #page;
+  readonly #count;
 
   constructor(db: DatabaseSync) {
     this.#get = db.prepare('SELECT * FROM clients WHERE tenant_id = ? AND id = ?');
@@ -19,6 +21,9 @@ export class SqliteClientStore implements ClientStore {
       access_token_lifetime = ?, audience = ?, enabled = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`);
     this.#delete = db.prepare('DELETE FROM clients WHERE tenant_id = ? AND id = ?');
     this.#list = db.prepare('SELECT * FROM clients WHERE tenant_id = ? ORDER BY id');
+    const where = `WHERE tenant_id = ? AND ${accountFilter('clients.accounts')}`;
+    this.#page = db.prepare(`SELECT * FROM clients ${where} ORDER BY id LIMIT ? OFFSET ?`);
+    this.#count = db.prepare(`SELECT COUNT(*) AS n FROM clients ${where}`);
   }
 
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
@@ -49,5 +54,12 @@ export class SqliteClientStore implements ClientStore {
 
   async listClients(tenantId: string): Promise<Client[]> {
     return (this.#list.all(tenantId) as Row[]).map(rowToClient);
+  }
+
+  async pageClients(tenantId: string, query: PageQuery): Promise<Page<Client>> {
+    const accounts = query.accounts?.length ? JSON.stringify(query.accounts) : null;
+    const items = (this.#page.all(tenantId, accounts, accounts, query.limit, query.offset) as Row[]).map(rowToClient);
+    const { n } = this.#count.get(tenantId, accounts, accounts) as { n: number };
+    return { items, total: Number(n) };
   }
 }

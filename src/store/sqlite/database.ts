@@ -15,6 +15,14 @@ export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
   }
 }
 
+/**
+ * SQL that keeps rows whose JSON `accounts` array shares an element with a
+ * JSON array bound twice as parameters (NULL: no filter).
+ */
+export function accountFilter(column: string): string {
+  return `(? IS NULL OR EXISTS (SELECT 1 FROM json_each(${column}) a WHERE a.value IN (SELECT value FROM json_each(?))))`;
+}
+
 /** Runs an insert, turning a uniqueness violation into {@link StoreConflictError}. */
 export function insertOrConflict(what: string, write: () => unknown): void {
   try {

@@ -7,6 +7,8 @@
 import { DatabaseSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
 import type { Store } from '../types.ts';
+import { SqliteAccessNumberStore } from './access-numbers.ts';
+import { SqliteAuditStore } from './audit.ts';
 import { SqliteClientStore } from './clients.ts';
 import { SqliteKeyStore } from './keys.ts';
 import { migrateSqlite } from './migrate.ts';
@@ -37,6 +39,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
     clients: new SqliteClientStore(db),
     tokens: new SqliteTokenStore(db),
     keys: new SqliteKeyStore(db),
+    accessNumbers: new SqliteAccessNumberStore(db),
+    audit: new SqliteAuditStore(db),
     async ping() {
       ping.get();
     },

@@ -13,6 +13,8 @@ export class SqliteTenantStore implements TenantStore {
   readonly #insert;
   readonly #insertHost;
   readonly #list;
+  readonly #update;
+  readonly #deleteHosts;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
@@ -21,6 +23,8 @@ export class SqliteTenantStore implements TenantStore {
     this.#insert = db.prepare(`INSERT INTO tenants (id, issuer, signing_alg, access_token_lifetime, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`);
     this.#insertHost = db.prepare('INSERT INTO tenant_hosts (host, tenant_id) VALUES (?, ?)');
     this.#list = db.prepare(`${SELECT} ORDER BY t.id`);
+    this.#update = db.prepare('UPDATE tenants SET issuer = ?, signing_alg = ?, access_token_lifetime = ?, updated_at = ? WHERE id = ?');
+    this.#deleteHosts = db.prepare('DELETE FROM tenant_hosts WHERE tenant_id = ?');
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
@@ -37,6 +41,15 @@ export class SqliteTenantStore implements TenantStore {
     inTransaction(this.#db, () => {
       insertOrConflict(`tenant '${t.id}'`, () => this.#insert.run(t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, t.createdAt, t.updatedAt));
       for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
+    });
+  }
+
+  async updateTenant(t: Tenant): Promise<boolean> {
+    return inTransaction(this.#db, () => {
+      if (this.#update.run(t.issuer, t.signingAlg, t.accessTokenLifetime, t.updatedAt, t.id).changes === 0) return false;
+      this.#deleteHosts.run(t.id);
+      for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
+      return true;
     });
   }
 

@@ -1,0 +1,35 @@
+import type { AccessNumber } from '../../core/model.ts';
+import { StoreConflictError } from '../errors.ts';
+import type { AccessNumberStore, Page, PageQuery } from '../types.ts';
+import { copy } from './copy.ts';
+import { pageOf } from './paging.ts';
+
+export class MemoryAccessNumberStore implements AccessNumberStore {
+  readonly #numbers: AccessNumber[] = [];
+
+  async createAccessNumber(entry: AccessNumber): Promise<void> {
+    if (this.#numbers.some((n) => n.tenantId === entry.tenantId && n.number === entry.number)) {
+      throw new StoreConflictError(`access number '${entry.number}'`);
+    }
+    this.#numbers.push(copy(entry));
+  }
+
+  async deleteAccessNumber(tenantId: string, id: string): Promise<boolean> {
+    const i = this.#numbers.findIndex((n) => n.tenantId === tenantId && n.id === id);
+    if (i === -1) return false;
+    this.#numbers.splice(i, 1);
+    return true;
+  }
+
+  async pageAccessNumbers(tenantId: string, query: PageQuery): Promise<Page<AccessNumber>> {
+    return pageOf(this.#ordered(tenantId), query);
+  }
+
+  async *iterateAccessNumbers(tenantId: string): AsyncIterable<AccessNumber> {
+    for (const n of this.#ordered(tenantId)) yield copy(n);
+  }
+
+  #ordered(tenantId: string): AccessNumber[] {
+    return this.#numbers.filter((n) => n.tenantId === tenantId).sort((a, b) => (a.number < b.number ? -1 : 1));
+  }
+}

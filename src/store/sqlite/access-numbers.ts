@@ -1,0 +1,55 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { AccessNumber } from '../../core/model.ts';
+import type { AccessNumberStore, Page, PageQuery } from '../types.ts';
+import { insertOrConflict } from './database.ts';
+import type { Row } from './rows.ts';
+
+/** Rows read per query while iterating: bounds memory without holding a statement (and a read transaction) open. */
+const BATCH = 500;
+
+const toAccessNumber = (r: Row): AccessNumber => ({
+  tenantId: r.tenant_id as string,
+  id: r.id as string,
+  number: r.number as string,
+  label: r.label as string,
+  createdAt: Number(r.created_at),
+});
+
+export class SqliteAccessNumberStore implements AccessNumberStore {
+  readonly #insert;
+  readonly #delete;
+  readonly #page;
+  readonly #count;
+  readonly #after;
+
+  constructor(db: DatabaseSync) {
+    this.#insert = db.prepare('INSERT INTO access_numbers (tenant_id, id, number, label, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.#delete = db.prepare('DELETE FROM access_numbers WHERE tenant_id = ? AND id = ?');
+    this.#page = db.prepare('SELECT * FROM access_numbers WHERE tenant_id = ? ORDER BY number LIMIT ? OFFSET ?');
+    this.#count = db.prepare('SELECT COUNT(*) AS n FROM access_numbers WHERE tenant_id = ?');
+    this.#after = db.prepare(`SELECT * FROM access_numbers WHERE tenant_id = ? AND number > ? ORDER BY number LIMIT ${BATCH}`);
+  }
+
+  async createAccessNumber(e: AccessNumber): Promise<void> {
+    insertOrConflict(`access number '${e.number}'`, () => this.#insert.run(e.tenantId, e.id, e.number, e.label, e.createdAt));
+  }
+
+  async deleteAccessNumber(tenantId: string, id: string): Promise<boolean> {
+    return this.#delete.run(tenantId, id).changes > 0;
+  }
+
+  async pageAccessNumbers(tenantId: string, query: PageQuery): Promise<Page<AccessNumber>> {
+    const items = (this.#page.all(tenantId, query.limit, query.offset) as Row[]).map(toAccessNumber);
+    return { items, total: Number((this.#count.get(tenantId) as { n: number }).n) };
+  }
+
+  async *iterateAccessNumbers(tenantId: string): AsyncIterable<AccessNumber> {
+    let last = '';
+    for (;;) {
+      const rows = this.#after.all(tenantId, last) as Row[];
+      for (const row of rows) yield toAccessNumber(row);
+      if (rows.length < BATCH) return;
+      last = rows[rows.length - 1]!.number as string;
+    }
+  }
+}

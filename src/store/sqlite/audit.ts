@@ -1,0 +1,36 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { AuditEntry } from '../../core/model.ts';
+import type { AuditStore, Page, PageQuery } from '../types.ts';
+import type { Row } from './rows.ts';
+
+const toEntry = (r: Row): AuditEntry => ({
+  at: Number(r.at),
+  actor: r.actor as string,
+  tenantId: (r.tenant_id as string | null) ?? null,
+  action: r.action as string,
+  target: r.target as string,
+  details: JSON.parse(r.details as string),
+});
+
+export class SqliteAuditStore implements AuditStore {
+  readonly #insert;
+  readonly #page;
+  readonly #count;
+
+  constructor(db: DatabaseSync) {
+    this.#insert = db.prepare('INSERT INTO audit_log (at, actor, tenant_id, action, target, details) VALUES (?, ?, ?, ?, ?, ?)');
+    const where = 'WHERE (? IS NULL OR tenant_id = ?)';
+    this.#page = db.prepare(`SELECT * FROM audit_log ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`);
+    this.#count = db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${where}`);
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    this.#insert.run(e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details));
+  }
+
+  async pageAudit(tenantId: string | undefined, query: PageQuery): Promise<Page<AuditEntry>> {
+    const t = tenantId ?? null;
+    const items = (this.#page.all(t, t, query.limit, query.offset) as Row[]).map(toEntry);
+    return { items, total: Number((this.#count.get(t, t) as { n: number }).n) };
+  }
+}
