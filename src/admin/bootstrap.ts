@@ -6,6 +6,7 @@ import type { TesseraConfig } from '../config/config.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Tenant } from '../core/model.ts';
 import type { Store } from '../store/types.ts';
+import type { ChangeContext } from './audit.ts';
 import { ClientService, type ClientWithSecret } from './clients.ts';
 import { TenantService } from './tenants.ts';
 
@@ -18,10 +19,10 @@ export function defaultIssuer(config: TesseraConfig): string {
 }
 
 /** Creates the default tenant if it does not exist; returns it either way. */
-export async function ensureDefaultTenant(config: TesseraConfig, store: Store, clock: Clock): Promise<{ tenant: Tenant; created: boolean }> {
+export async function ensureDefaultTenant(config: TesseraConfig, store: Store, clock: Clock, context: ChangeContext): Promise<{ tenant: Tenant; created: boolean }> {
   const existing = await store.tenants.getTenant(config.defaultTenant);
   if (existing !== undefined) return { tenant: existing, created: false };
-  const tenant = await new TenantService(store.tenants, clock).create({ id: config.defaultTenant, issuer: defaultIssuer(config) });
+  const tenant = await new TenantService(store, clock).create({ id: config.defaultTenant, issuer: defaultIssuer(config) }, context);
   return { tenant, created: true };
 }
 
@@ -32,8 +33,8 @@ export interface InitResult {
   admin: ClientWithSecret | undefined;
 }
 
-export async function initialize(config: TesseraConfig, store: Store, clock: Clock): Promise<InitResult> {
-  const { tenant, created } = await ensureDefaultTenant(config, store, clock);
+export async function initialize(config: TesseraConfig, store: Store, clock: Clock, context: ChangeContext): Promise<InitResult> {
+  const { tenant, created } = await ensureDefaultTenant(config, store, clock, context);
   if ((await store.clients.getClient(tenant.id, ADMIN_CLIENT_ID)) !== undefined) return { tenant, tenantCreated: created, admin: undefined };
   const admin = await new ClientService(store, clock).create({
     tenantId: tenant.id,
@@ -41,6 +42,6 @@ export async function initialize(config: TesseraConfig, store: Store, clock: Clo
     name: 'Tessera administrator',
     grantTypes: ['client_credentials'],
     scopes: [ADMIN_SCOPE],
-  });
+  }, context);
   return { tenant, tenantCreated: created, admin };
 }

@@ -1,32 +1,38 @@
 /**
  * Client management, shared by the CLI and the admin API. Secrets leave this
  * service exactly once, in the result of `create` or `rotateSecret`; what is
- * stored and listed is only their hash and dates.
+ * stored and listed is only their hash and dates, and the audit log never
+ * sees them.
  */
 import type { Clock } from '../core/clock.ts';
 import { generateClientSecret, hashChosenSecret, hashGeneratedSecret } from '../core/client-auth/client-secrets.ts';
 import { MAX_ARGON2_INPUT_BYTES } from '../core/crypto/argon2id.ts';
 import { GRANT_TYPES, type Client, type ClientSecret, type GrantType, type TokenFormat } from '../core/model.ts';
-import { StoreConflictError } from '../store/errors.ts';
-import type { ClientStore, TenantStore } from '../store/types.ts';
+import type { AuditStore, ClientStore, Page, PageQuery, TenantStore } from '../store/types.ts';
 import { AdminError, invalid } from './admin-error.ts';
-import { MAX_TOKEN_LIFETIME } from './tenants.ts';
+import { AuditLog, type ChangeContext } from './audit.ts';
+import { conflictAsAdminError, MAX_TOKEN_LIFETIME } from './tenants.ts';
 import { ACCOUNT, CLIENT_ID, requireInteger, requireList, requireOneOf, requireString, SCOPE_TOKEN } from './validate.ts';
 
-export interface CreateClientInput {
+/** Settings an operator may change after creation. */
+export interface ClientSettings {
+  name: string;
+  grantTypes: GrantType[];
+  scopes: string[];
+  accounts: string[];
+  tokenFormat: TokenFormat;
+  /** Seconds; null: the tenant's default. */
+  accessTokenLifetime: number | null;
+  /** JWT `aud`; null: the tenant issuer. */
+  audience: string | null;
+  enabled: boolean;
+}
+
+export interface CreateClientInput extends Partial<ClientSettings> {
   tenantId: string;
   id: string;
-  name?: string;
   /** An operator-chosen secret (stored with argon2id); omitted: one is generated (stored as SHA-256). */
-  secret?: string;
-  grantTypes?: GrantType[];
-  scopes?: string[];
-  accounts?: string[];
-  tokenFormat?: TokenFormat;
-  /** Seconds; null or omitted: the tenant's default. */
-  accessTokenLifetime?: number | null;
-  audience?: string | null;
-  enabled?: boolean;
+  secret?: string | undefined;
 }
 
 /** A client as shown to operators: everything but secret hashes. */
@@ -42,6 +48,37 @@ export interface ClientWithSecret {
 
 /** Shortest operator-chosen secret accepted. Seed 000's sample password has 8 characters. */
 export const MIN_CHOSEN_SECRET_LENGTH = 8;
+/** Longest overlap during which a rotated-out secret keeps working. */
+export const MAX_ROTATION_OVERLAP_SECONDS = 30 * 24 * 3600;
+
+const SETTINGS: { [K in keyof ClientSettings]: (value: unknown) => ClientSettings[K] } = {
+  name: (v) => requireString(v, 'name', /^[^\u0000-\u001f]{1,200}$/, 'must be 1-200 printable characters'),
+  grantTypes: (v) => {
+    const grants = requireList(v, 'grantTypes', /^/, '').map((g, i) => requireOneOf(g, `grantTypes[${i}]`, GRANT_TYPES));
+    if (grants.length === 0) throw invalid('grantTypes', 'must name at least one grant type');
+    return grants;
+  },
+  scopes: (v) => requireList(v, 'scopes', SCOPE_TOKEN, 'must be a scope token (RFC 6749 §3.3)'),
+  accounts: (v) => requireList(v, 'accounts', ACCOUNT, 'must be an account number of letters, digits, - or _'),
+  tokenFormat: (v) => requireOneOf(v, 'tokenFormat', ['opaque', 'jwt'] as const),
+  accessTokenLifetime: (v) => (v === null ? null : requireInteger(v, 'accessTokenLifetime', 1, MAX_TOKEN_LIFETIME)),
+  audience: (v) => (v === null ? null : requireString(v, 'audience', /^[\x21-\x7e]{1,500}$/, 'must be 1-500 visible ASCII characters')),
+  enabled: (v) => {
+    if (typeof v !== 'boolean') throw invalid('enabled', 'must be true or false');
+    return v;
+  },
+};
+
+const DEFAULTS: ClientSettings = {
+  name: '',
+  grantTypes: ['client_credentials'],
+  scopes: [],
+  accounts: [],
+  tokenFormat: 'opaque',
+  accessTokenLifetime: null,
+  audience: null,
+  enabled: true,
+};
 
 export function viewClient(client: Client): ClientView {
   return { ...client, secrets: client.secrets.map(({ createdAt, expiresAt }) => ({ createdAt, expiresAt })) };
@@ -50,45 +87,44 @@ export function viewClient(client: Client): ClientView {
 export class ClientService {
   readonly #clients: ClientStore;
   readonly #tenants: TenantStore;
+  readonly #audit: AuditLog;
   readonly #clock: Clock;
 
-  constructor(store: { clients: ClientStore; tenants: TenantStore }, clock: Clock) {
+  constructor(store: { clients: ClientStore; tenants: TenantStore; audit: AuditStore }, clock: Clock) {
     this.#clients = store.clients;
     this.#tenants = store.tenants;
+    this.#audit = new AuditLog(store.audit, clock);
     this.#clock = clock;
   }
 
-  async create(input: CreateClientInput): Promise<ClientWithSecret> {
+  async create(input: CreateClientInput, context: ChangeContext): Promise<ClientWithSecret> {
     await this.#requireTenant(input.tenantId);
     const now = this.#clock();
     const id = requireString(input.id, 'id', CLIENT_ID, "must be 1-255 visible ASCII characters without ':'");
-    const { secret, generated } = await this.#newSecret(input.secret, now);
-    const client: Client = {
-      tenantId: input.tenantId,
-      id,
-      name: input.name ?? id,
-      secrets: [secret],
-      grantTypes: requireList(input.grantTypes ?? ['client_credentials'], 'grantTypes', /.*/, '').map((g, i) =>
-        requireOneOf(g, `grantTypes[${i}]`, GRANT_TYPES),
-      ),
-      scopes: requireList(input.scopes ?? [], 'scopes', SCOPE_TOKEN, 'must be a scope token (RFC 6749 §3.3)'),
-      accounts: requireList(input.accounts ?? [], 'accounts', ACCOUNT, 'must be an account number of letters, digits, - or _'),
-      tokenFormat: requireOneOf(input.tokenFormat ?? 'opaque', 'tokenFormat', ['opaque', 'jwt'] as const),
-      accessTokenLifetime:
-        input.accessTokenLifetime == null ? null : requireInteger(input.accessTokenLifetime, 'accessTokenLifetime', 1, MAX_TOKEN_LIFETIME),
-      audience: input.audience ?? null,
-      enabled: input.enabled ?? true,
-      createdAt: now,
-      updatedAt: now,
-    };
-    if (client.grantTypes.length === 0) throw invalid('grantTypes', 'must name at least one grant type');
-    try {
-      await this.#clients.createClient(client);
-    } catch (error) {
-      if (error instanceof StoreConflictError) throw new AdminError('conflict', error.message);
-      throw error;
+    const settings = { ...DEFAULTS, name: id };
+    for (const key of Object.keys(SETTINGS) as (keyof ClientSettings)[]) {
+      if (input[key] !== undefined) (settings as Record<string, unknown>)[key] = SETTINGS[key](input[key]);
     }
+    const { secret, generated } = await this.#newSecret(input.secret, now);
+    const client: Client = { tenantId: input.tenantId, id, ...settings, secrets: [secret], createdAt: now, updatedAt: now };
+    await conflictAsAdminError(() => this.#clients.createClient(client));
+    await this.#audit.record(context, client.tenantId, 'client.create', id, { ...settings, secret: input.secret === undefined ? 'generated' : 'chosen' });
     return { client: viewClient(client), clientSecret: generated };
+  }
+
+  /** Applies the given settings only; others keep their values. Secrets change only by {@link rotateSecret}. */
+  async update(tenantId: string, id: string, patch: Partial<ClientSettings>, context: ChangeContext): Promise<ClientView> {
+    const client = await this.#require(tenantId, id);
+    const changed: Record<string, unknown> = {};
+    for (const key of Object.keys(patch) as (keyof ClientSettings)[]) {
+      if (!(key in SETTINGS)) throw new AdminError('invalid', 'is not a client setting', key);
+      (client as unknown as Record<string, unknown>)[key] = SETTINGS[key](patch[key]);
+      changed[key] = client[key];
+    }
+    client.updatedAt = this.#clock();
+    if (!(await this.#clients.updateClient(client))) throw notFound(tenantId, id);
+    await this.#audit.record(context, tenantId, 'client.update', id, changed);
+    return viewClient(client);
   }
 
   async get(tenantId: string, id: string): Promise<ClientView> {
@@ -100,8 +136,15 @@ export class ClientService {
     return (await this.#clients.listClients(tenantId)).map(viewClient);
   }
 
-  async delete(tenantId: string, id: string): Promise<void> {
+  async page(tenantId: string, query: PageQuery): Promise<Page<ClientView>> {
+    await this.#requireTenant(tenantId);
+    const page = await this.#clients.pageClients(tenantId, query);
+    return { items: page.items.map(viewClient), total: page.total };
+  }
+
+  async delete(tenantId: string, id: string, context: ChangeContext): Promise<void> {
     if (!(await this.#clients.deleteClient(tenantId, id))) throw notFound(tenantId, id);
+    await this.#audit.record(context, tenantId, 'client.delete', id);
   }
 
   /**
@@ -109,10 +152,15 @@ export class ClientService {
    * secrets stay valid that long, so deployed callers can switch without an
    * outage; with 0 they stop working at once.
    */
-  async rotateSecret(tenantId: string, id: string, options: { secret?: string; overlapSeconds?: number } = {}): Promise<ClientWithSecret> {
+  async rotateSecret(
+    tenantId: string,
+    id: string,
+    options: { secret?: string | undefined; overlapSeconds?: number | undefined },
+    context: ChangeContext,
+  ): Promise<ClientWithSecret> {
     const client = await this.#require(tenantId, id);
     const now = this.#clock();
-    const overlap = requireInteger(options.overlapSeconds ?? 0, 'overlapSeconds', 0, 30 * 24 * 3600);
+    const overlap = requireInteger(options.overlapSeconds ?? 0, 'overlapSeconds', 0, MAX_ROTATION_OVERLAP_SECONDS);
     const { secret, generated } = await this.#newSecret(options.secret, now);
     const kept = overlap === 0
       ? []
@@ -122,6 +170,7 @@ export class ClientService {
     client.secrets = [...kept, secret];
     client.updatedAt = now;
     if (!(await this.#clients.updateClient(client))) throw notFound(tenantId, id);
+    await this.#audit.record(context, tenantId, 'client.rotate-secret', id, { overlapSeconds: overlap, secret: generated ? 'generated' : 'chosen' });
     return { client: viewClient(client), clientSecret: generated };
   }
 

@@ -39,7 +39,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
     });
-    const { created } = await ensureDefaultTenant(config, store, clock);
+    const { created } = await ensureDefaultTenant(config, store, clock, { actor: 'system:serve' });
     if (created) app.log.warn({ tenant: config.defaultTenant }, "created the default tenant; run 'tessera init' for an admin client");
     // Generate or load signing keys before the first request, not during it.
     for (const tenant of await store.tenants.listTenants()) await tessera.keys.activeKey(tenant);

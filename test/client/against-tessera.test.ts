@@ -16,6 +16,7 @@ import { startServer, type RunningServer } from '../../src/http/server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-sdk-'));
 const seedsConfig = JSON.parse(readFileSync(new URL('../../examples/seeds.config.json', import.meta.url), 'utf8'));
+const CHANGE = { actor: 'test:sdk' };
 let server: RunningServer;
 let generated: string;
 
@@ -23,10 +24,10 @@ before(async () => {
   server = await startServer(validateConfig({ ...seedsConfig, port: 0, logLevel: 'silent', database: join(dir, 'sdk.db') }));
   const store = server.tessera.store;
   const clients = new ClientService(store, Date.now);
-  generated = (await clients.create({ tenantId: 'default', id: 'sdk-client', scopes: ['read'] })).clientSecret!;
-  await clients.create({ tenantId: 'default', id: 'username', secret: 'password' });
-  await new TenantService(store.tenants, Date.now).create({ id: 'example.com', issuer: 'https://example.com' });
-  await clients.create({ tenantId: 'example.com', id: 'client-id', secret: 'qkDwDJlDfig2IpeuUZYKH1Wb8q1V0ju6sILxQQqhJ', tokenFormat: 'jwt' });
+  generated = (await clients.create({ tenantId: 'default', id: 'sdk-client', scopes: ['read'] }, CHANGE)).clientSecret!;
+  await clients.create({ tenantId: 'default', id: 'username', secret: 'password' }, CHANGE);
+  await new TenantService(store, Date.now).create({ id: 'example.com', issuer: 'https://example.com' }, CHANGE);
+  await clients.create({ tenantId: 'example.com', id: 'client-id', secret: 'qkDwDJlDfig2IpeuUZYKH1Wb8q1V0ju6sILxQQqhJ', tokenFormat: 'jwt' }, CHANGE);
 });
 
 after(async () => {

@@ -9,6 +9,9 @@ import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import type { Store } from '../../src/store/types.ts';
 import { createTessera, type Tessera } from '../../src/tessera.ts';
 
+/** The actor of changes made by test set-up. */
+export const TEST_CHANGE = { actor: 'test:fixture' };
+
 /** A clock tests move by hand. */
 export interface FrozenClock {
   clock: Clock;
@@ -39,17 +42,17 @@ export async function createTestTessera(options: { store?: Store; defaultTenant?
   const time = frozenClock();
   const store = options.store ?? createMemoryStore();
   const tessera = createTessera({ store, clock: time.clock, defaultTenantId: 'default' });
-  const tenants = new TenantService(store.tenants, time.clock);
+  const tenants = new TenantService(store, time.clock);
   const clients = new ClientService(store, time.clock);
   if (options.defaultTenant !== false) {
-    await tenants.create(options.defaultTenant ?? { id: 'default', issuer: 'https://auth.example.test' });
+    await tenants.create(options.defaultTenant ?? { id: 'default', issuer: 'https://auth.example.test' }, TEST_CHANGE);
   }
   return { tessera, store, time, tenants, clients };
 }
 
 /** Creates a client and returns its secret (generated unless `secret` is given). */
 export async function addClient(t: TestTessera, input: Partial<CreateClientInput> & { id: string }): Promise<string> {
-  const created = await t.clients.create({ tenantId: 'default', ...input });
+  const created = await t.clients.create({ tenantId: 'default', ...input }, TEST_CHANGE);
   return input.secret ?? created.clientSecret!;
 }
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { before, describe, it } from 'node:test';
 import { sha256 } from '../../src/core/crypto/random.ts';
-import { addClient, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
+import { addClient, basic, createTestTessera, TEST_CHANGE, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp } from './helpers.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -67,7 +67,7 @@ describe('client credentials at /oauth/token', () => {
   });
 
   it('omits scope for a client that has none and asked for none', async () => {
-    const noscope = await t.clients.rotateSecret('default', 'noscope');
+    const noscope = await t.clients.rotateSecret('default', 'noscope', {}, TEST_CHANGE);
     const body = (await post('grant_type=client_credentials', { authorization: basic('noscope', noscope.clientSecret!) })).json();
     assert.deepEqual(Object.keys(body), ['access_token', 'token_type', 'expires_in']);
   });
@@ -151,8 +151,8 @@ describe('JWT access tokens (RFC 9068)', () => {
   });
 
   it('signs with RS256 and a kid for a tenant configured so (seed 002)', async () => {
-    await t.tenants.create({ id: 'rs.example', issuer: 'https://rs.example', signingAlg: 'RS256', accessTokenLifetime: 86400 });
-    const c = await t.clients.create({ tenantId: 'rs.example', id: 'rs-client', tokenFormat: 'jwt' });
+    await t.tenants.create({ id: 'rs.example', issuer: 'https://rs.example', signingAlg: 'RS256', accessTokenLifetime: 86400 }, TEST_CHANGE);
+    const c = await t.clients.create({ tenantId: 'rs.example', id: 'rs-client', tokenFormat: 'jwt' }, TEST_CHANGE);
     const res = await post('grant_type=client_credentials&tenant=rs.example', { authorization: basic('rs-client', c.clientSecret!) });
     const body = res.json();
     assert.equal(body.expires_in, 86400);
@@ -166,8 +166,8 @@ describe('JWT access tokens (RFC 9068)', () => {
 
 describe('tenants', () => {
   before(async () => {
-    await t.tenants.create({ id: 'example.com', issuer: 'https://example.com', hosts: ['auth.example.com'] });
-    await t.clients.create({ tenantId: 'example.com', id: 'tenant-b-client', secret: 'tenant-b-secret' });
+    await t.tenants.create({ id: 'example.com', issuer: 'https://example.com', hosts: ['auth.example.com'] }, TEST_CHANGE);
+    await t.clients.create({ tenantId: 'example.com', id: 'tenant-b-client', secret: 'tenant-b-secret' }, TEST_CHANGE);
   });
   it('resolves the tenant from the tenant parameter', async () => {
     const res = await post('grant_type=client_credentials&tenant=example.com&client_id=tenant-b-client&client_secret=tenant-b-secret');

@@ -1,4 +1,5 @@
 /** `tessera clients create|list|show|delete|rotate-secret`. */
+import { cliContext } from '../../admin/audit.ts';
 import { ClientService } from '../../admin/clients.ts';
 import { systemClock } from '../../core/clock.ts';
 import type { GrantType, TokenFormat } from '../../core/model.ts';
@@ -64,7 +65,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             tokenFormat: values.format as TokenFormat | undefined,
             accessTokenLifetime: integerFlag(values.lifetime, 'lifetime'),
             audience: values.audience,
-          }));
+          }, cliContext()));
           return EXIT.ok;
         case 'list':
           printJson(io, await clients.list(tenantId));
@@ -73,11 +74,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           printJson(io, await clients.get(tenantId, needId()));
           return EXIT.ok;
         case 'delete':
-          await clients.delete(tenantId, needId());
+          await clients.delete(tenantId, needId(), cliContext());
           printJson(io, { deleted: id, tenant: tenantId });
           return EXIT.ok;
         case 'rotate-secret':
-          printJson(io, await clients.rotateSecret(tenantId, needId(), { secret, overlapSeconds: integerFlag(values.overlap, 'overlap') }));
+          printJson(io, await clients.rotateSecret(tenantId, needId(), { secret, overlapSeconds: integerFlag(values.overlap, 'overlap') }, cliContext()));
           return EXIT.ok;
         default:
           throw new UsageError(`unknown action '${action}'`);

@@ -1,4 +1,5 @@
 /** `tessera tenants create|list|show`. */
+import { cliContext } from '../../admin/audit.ts';
 import { TenantService } from '../../admin/tenants.ts';
 import { systemClock } from '../../core/clock.ts';
 import type { SigningAlgorithm } from '../../core/model.ts';
@@ -30,7 +31,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     const config = configFrom(values, io);
     return withStore(config, async (store) => {
-      const tenants = new TenantService(store.tenants, systemClock);
+      const tenants = new TenantService(store, systemClock);
       switch (action) {
         case 'create': {
           if (id === undefined) throw new UsageError('tenants create needs an id');
@@ -41,7 +42,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             signingAlg: values.alg as SigningAlgorithm | undefined,
             accessTokenLifetime: integerFlag(values.lifetime, 'lifetime'),
             hosts: list(values.hosts),
-          }));
+          }, cliContext()));
           return EXIT.ok;
         }
         case 'list':
