@@ -10,13 +10,25 @@ import { createTokenEndpoint, type TokenEndpoint } from './core/token-endpoint.t
 import { createJwtStrategy } from './core/tokens/jwt.ts';
 import { createOpaqueStrategy } from './core/tokens/opaque.ts';
 import { SigningKeys } from './core/tokens/signing-keys.ts';
-import type { Store } from './store/types.ts';
+import type { AuditStore, Store } from './store/types.ts';
+import { AccessNumberService } from './admin/access-numbers.ts';
+import { ClientService } from './admin/clients.ts';
+import { TenantService } from './admin/tenants.ts';
+import { createAccessTokenReader, type AccessTokenReader } from './core/tokens/access-token-reader.ts';
 
 export interface TesseraOptions {
   store: Store;
   /** The tenant used when a request names none (no `tenant` parameter, no matching Host). */
   defaultTenantId?: string;
   clock?: Clock;
+}
+
+/** The management services the CLI and the admin API share. */
+export interface AdminServices {
+  tenants: TenantService;
+  clients: ClientService;
+  accessNumbers: AccessNumberService;
+  audit: AuditStore;
 }
 
 export interface Tessera {
@@ -26,6 +38,9 @@ export interface Tessera {
   keys: SigningKeys;
   grants: GrantRegistry;
   tokenEndpoint: TokenEndpoint;
+  /** Reads back an access token this Tessera issued (for its own protected routes). */
+  readAccessToken: AccessTokenReader;
+  admin: AdminServices;
 }
 
 export function createTessera(options: TesseraOptions): Tessera {
@@ -43,5 +58,12 @@ export function createTessera(options: TesseraOptions): Tessera {
     defaultTenantId,
     clock,
   });
-  return { store, clock, defaultTenantId, keys, grants, tokenEndpoint };
+  const readAccessToken = createAccessTokenReader({ tokens: store.tokens, tenants: store.tenants, keys, clock });
+  const admin: AdminServices = {
+    tenants: new TenantService(store, clock),
+    clients: new ClientService(store, clock),
+    accessNumbers: new AccessNumberService(store, clock),
+    audit: store.audit,
+  };
+  return { store, clock, defaultTenantId, keys, grants, tokenEndpoint, readAccessToken, admin };
 }

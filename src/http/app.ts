@@ -5,8 +5,12 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Tessera } from '../tessera.ts';
 import { logCompletedRequests, loggerOptions, type LogLevel } from './logging.ts';
+import { adminPlugin } from './admin/admin-plugin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { tokenRoutes, type TokenRoute } from './routes/token.ts';
+
+/** The package version, reported by the OpenAPI document. */
+export const TESSERA_VERSION = '0.1.0';
 
 export interface AppOptions {
   tessera: Tessera;
@@ -30,12 +34,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A slow client must not hold a connection forever.
     requestTimeout: 30_000,
     return503OnClosing: true,
+    // The admin API rejects unknown fields and never coerces body types; queries are strings checked by the routes.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   });
   logCompletedRequests(app);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `No route for ${request.method} ${request.url.split('?', 1)[0]}` }),
   );
   await app.register(healthRoutes, { store: options.tessera.store });
+  await app.register(adminPlugin, { tessera: options.tessera, version: TESSERA_VERSION });
   await app.register(tokenRoutes, {
     routes: options.tokenRoutes,
     tokenEndpoint: options.tessera.tokenEndpoint,

@@ -1,0 +1,55 @@
+/**
+ * The admin API under `/admin/v1`: REST and JSON, Bearer-protected, errors
+ * as RFC 9457 problems, lists paginated with RFC 8288 links, documented by an
+ * OpenAPI 3.1 document at `/admin/v1/openapi.json`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Tessera } from '../../tessera.ts';
+import { authenticateAdmin, requireGlobalAccess, requireTenantAccess } from './admin-auth.ts';
+import type { AdminRoute } from './admin-route.ts';
+import { openApiDocument } from './openapi.ts';
+import { sendAdminError } from './problem.ts';
+import { accessNumberRoutes } from './routes/access-numbers.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { clientRoutes } from './routes/clients.ts';
+import { tenantRoutes } from './routes/tenants.ts';
+
+export const ADMIN_PREFIX = '/admin/v1';
+export const OPENAPI_PATH = `${ADMIN_PREFIX}/openapi.json`;
+
+/** Every admin route; registration and the OpenAPI document both read this list. */
+export const ADMIN_ROUTES: readonly AdminRoute[] = [...tenantRoutes, ...clientRoutes, ...accessNumberRoutes, ...auditRoutes];
+
+export async function adminPlugin(app: FastifyInstance, options: { tessera: Tessera; version: string }): Promise<void> {
+  const { tessera } = options;
+  app.setErrorHandler((error, request, reply) => sendAdminError(error, request, reply));
+  const document = openApiDocument(ADMIN_ROUTES, ADMIN_PREFIX, options.version);
+  app.get(OPENAPI_PATH, async (_request, reply) => reply.header('cache-control', 'no-cache').send(document));
+
+  for (const route of ADMIN_ROUTES) {
+    app.route({
+      method: route.method,
+      url: ADMIN_PREFIX + route.path,
+      schema: {
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.query ? { querystring: route.query } : {}),
+        ...(route.body ? { body: route.body } : {}),
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const principal = await authenticateAdmin(request.headers.authorization, tessera.readAccessToken, tessera.defaultTenantId);
+        const params = request.params as Record<string, string>;
+        if (route.access === 'global') requireGlobalAccess(principal);
+        if (route.access === 'tenant') requireTenantAccess(principal, params.tenantId!);
+        return route.handler({
+          services: tessera.admin,
+          principal,
+          request,
+          reply,
+          params,
+          query: (request.query ?? {}) as Record<string, string | undefined>,
+          body: request.body,
+        });
+      },
+    });
+  }
+}

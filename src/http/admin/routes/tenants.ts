@@ -1,0 +1,51 @@
+import { invalid } from '../../../admin/admin-error.ts';
+import type { CreateTenantInput, TenantSettings } from '../../../admin/tenants.ts';
+import { canAccess } from '../admin-auth.ts';
+import type { AdminRoute } from '../admin-route.ts';
+import { listReply } from '../list-reply.ts';
+import { LIST_QUERY_SCHEMA } from '../pagination.ts';
+import { pageOf, pathParams, TENANT, TENANT_CREATE, TENANT_UPDATE } from '../schemas.ts';
+import { ERRORS } from './common-responses.ts';
+
+const tenantParams = pathParams('tenantId');
+
+export const tenantRoutes: AdminRoute[] = [
+  {
+    method: 'GET', path: '/tenants', operationId: 'listTenants', tag: 'Tenants', access: 'any',
+    summary: 'List the tenants the token administers',
+    query: LIST_QUERY_SCHEMA,
+    responses: { 200: { description: 'A page of tenants', schema: pageOf(TENANT) }, ...ERRORS },
+    handler: (ctx) =>
+      listReply(ctx, async (query) => {
+        if (query.accounts) throw invalid('account', 'tenants carry no accounts');
+        const visible = (await ctx.services.tenants.list()).filter((t) => canAccess(ctx.principal, t.id));
+        return { items: visible.slice(query.offset, query.offset + query.limit), total: visible.length };
+      }),
+  },
+  {
+    method: 'POST', path: '/tenants', operationId: 'createTenant', tag: 'Tenants', access: 'global',
+    summary: 'Create a tenant',
+    body: TENANT_CREATE,
+    responses: { 201: { description: 'The new tenant', schema: TENANT }, ...ERRORS },
+    handler: async (ctx) => {
+      const tenant = await ctx.services.tenants.create(ctx.body as CreateTenantInput, ctx.principal);
+      ctx.reply.code(201).header('location', `${ctx.request.url.split('?', 1)[0]}/${encodeURIComponent(tenant.id)}`);
+      return tenant;
+    },
+  },
+  {
+    method: 'GET', path: '/tenants/:tenantId', operationId: 'getTenant', tag: 'Tenants', access: 'tenant',
+    summary: 'Get a tenant',
+    params: tenantParams,
+    responses: { 200: { description: 'The tenant', schema: TENANT }, ...ERRORS },
+    handler: (ctx) => ctx.services.tenants.get(ctx.params.tenantId!),
+  },
+  {
+    method: 'PATCH', path: '/tenants/:tenantId', operationId: 'updateTenant', tag: 'Tenants', access: 'tenant',
+    summary: 'Change some of a tenant’s settings',
+    params: tenantParams,
+    body: TENANT_UPDATE,
+    responses: { 200: { description: 'The updated tenant', schema: TENANT }, ...ERRORS },
+    handler: (ctx) => ctx.services.tenants.update(ctx.params.tenantId!, ctx.body as Partial<TenantSettings>, ctx.principal),
+  },
+];

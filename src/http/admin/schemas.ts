@@ -1,0 +1,102 @@
+/**
+ * JSON Schemas of the admin API's bodies and answers. Request schemas reject
+ * unknown fields (`additionalProperties: false`); the services behind them
+ * check values (patterns, ranges) and name the field at fault.
+ */
+import { GRANT_TYPES, SIGNING_ALGORITHMS } from '../../core/model.ts';
+import type { JsonSchema } from './admin-route.ts';
+
+const string = { type: 'string' } as const;
+const strings = { type: 'array', items: { type: 'string' } } as const;
+const integer = { type: 'integer' } as const;
+const epochMs = { type: 'integer', description: 'Milliseconds since the Unix epoch' } as const;
+
+export const PROBLEM: JsonSchema = {
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: { type: string, title: string, status: integer, detail: string, field: { ...string, description: 'The field at fault, when one is' } },
+  required: ['type', 'title', 'status', 'detail'],
+};
+
+export const OAUTH_ERROR: JsonSchema = {
+  type: 'object',
+  description: 'RFC 6750 error (authentication failures)',
+  properties: { error: string, error_description: string },
+  required: ['error'],
+};
+
+const tenantSettings = {
+  issuer: { type: 'string', format: 'uri', description: 'iss of the tenant’s JWTs' },
+  signingAlg: { type: 'string', enum: [...SIGNING_ALGORITHMS] },
+  accessTokenLifetime: { type: 'integer', minimum: 1, description: 'Seconds, when a client sets none' },
+  hosts: { ...strings, description: 'Host names whose requests select this tenant' },
+};
+
+export const TENANT: JsonSchema = {
+  type: 'object',
+  properties: { id: string, ...tenantSettings, createdAt: epochMs, updatedAt: epochMs },
+  required: ['id', 'issuer', 'signingAlg', 'accessTokenLifetime', 'hosts', 'createdAt', 'updatedAt'],
+};
+export const TENANT_CREATE: JsonSchema = {
+  type: 'object', additionalProperties: false, required: ['id', 'issuer'],
+  properties: { id: { type: 'string', description: 'A host name (seed 001: example.com) or simple id' }, ...tenantSettings },
+};
+export const TENANT_UPDATE: JsonSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: tenantSettings };
+
+const clientSettings = {
+  name: string,
+  grantTypes: { type: 'array', items: { type: 'string', enum: [...GRANT_TYPES] } },
+  scopes: strings,
+  accounts: { ...strings, description: 'Account numbers (seed 000) the client acts for; carried in its tokens' },
+  tokenFormat: { type: 'string', enum: ['opaque', 'jwt'] },
+  accessTokenLifetime: { type: ['integer', 'null'], minimum: 1, description: 'Seconds; null uses the tenant default' },
+  audience: { type: ['string', 'null'], description: 'JWT aud; null uses the tenant issuer' },
+  enabled: { type: 'boolean' },
+};
+
+export const CLIENT: JsonSchema = {
+  type: 'object',
+  properties: {
+    tenantId: string, id: string, ...clientSettings,
+    secrets: { type: 'array', description: 'Dates only: secrets are never shown again', items: { type: 'object', properties: { createdAt: epochMs, expiresAt: { type: ['integer', 'null'] } } } },
+    createdAt: epochMs, updatedAt: epochMs,
+  },
+};
+export const CLIENT_WITH_SECRET: JsonSchema = {
+  type: 'object',
+  properties: { client: CLIENT, clientSecret: { type: 'string', description: 'The generated secret, shown only in this answer' } },
+};
+export const CLIENT_CREATE: JsonSchema = {
+  type: 'object', additionalProperties: false, required: ['id'],
+  properties: { id: string, secret: { type: 'string', description: 'An operator-chosen secret (stored with argon2id); omit to have one generated' }, ...clientSettings },
+};
+export const CLIENT_UPDATE: JsonSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: clientSettings };
+export const ROTATE_SECRET: JsonSchema = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    overlapSeconds: { type: 'integer', minimum: 0, description: 'How long the current secrets keep working; default 0' },
+    secret: { type: 'string', description: 'An operator-chosen secret; omit to have one generated' },
+  },
+};
+
+export const ACCESS_NUMBER: JsonSchema = {
+  type: 'object',
+  properties: { tenantId: string, id: string, number: { type: 'string', description: 'E.164' }, label: string, createdAt: epochMs },
+};
+export const ACCESS_NUMBER_CREATE: JsonSchema = {
+  type: 'object', additionalProperties: false, required: ['number'],
+  properties: { number: { type: 'string', description: 'E.164, e.g. +61280001234' }, label: string },
+};
+
+export const AUDIT_ENTRY: JsonSchema = {
+  type: 'object',
+  properties: { at: epochMs, actor: string, tenantId: { type: ['string', 'null'] }, action: string, target: string, details: { type: 'object' } },
+};
+
+export function pageOf(item: JsonSchema): JsonSchema {
+  return { type: 'object', properties: { items: { type: 'array', items: item }, page: integer, perPage: integer, total: integer }, required: ['items', 'page', 'perPage', 'total'] };
+}
+
+export function pathParams(...names: string[]): JsonSchema {
+  return { type: 'object', required: names, properties: Object.fromEntries(names.map((n) => [n, { type: 'string', minLength: 1 }])) };
+}
