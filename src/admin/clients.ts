@@ -7,26 +7,15 @@
 import type { Clock } from '../core/clock.ts';
 import { generateClientSecret, hashChosenSecret, hashGeneratedSecret } from '../core/client-auth/client-secrets.ts';
 import { MAX_ARGON2_INPUT_BYTES } from '../core/crypto/argon2id.ts';
-import { GRANT_TYPES, type Client, type ClientSecret, type GrantType, type TokenFormat } from '../core/model.ts';
+import { GRANT_TYPES, type Client, type ClientSecret } from '../core/model.ts';
 import type { AuditStore, ClientStore, Page, PageQuery, TenantStore } from '../store/types.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
 import { conflictAsAdminError, MAX_TOKEN_LIFETIME } from './tenants.ts';
 import { ACCOUNT, CLIENT_ID, requireInteger, requireList, requireOneOf, requireString, SCOPE_TOKEN } from './validate.ts';
 
-/** Settings an operator may change after creation. */
-export interface ClientSettings {
-  name: string;
-  grantTypes: GrantType[];
-  scopes: string[];
-  accounts: string[];
-  tokenFormat: TokenFormat;
-  /** Seconds; null: the tenant's default. */
-  accessTokenLifetime: number | null;
-  /** JWT `aud`; null: the tenant issuer. */
-  audience: string | null;
-  enabled: boolean;
-}
+/** Settings an operator may change after creation (secrets change only by rotation). */
+export type ClientSettings = Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'accounts' | 'tokenFormat' | 'accessTokenLifetime' | 'audience' | 'enabled'>;
 
 export interface CreateClientInput extends Partial<ClientSettings> {
   tenantId: string;

@@ -2,7 +2,7 @@
  * Tenant management, shared by the CLI and the admin API.
  */
 import type { Clock } from '../core/clock.ts';
-import { SIGNING_ALGORITHMS, type SigningAlgorithm, type Tenant } from '../core/model.ts';
+import { SIGNING_ALGORITHMS, type Tenant } from '../core/model.ts';
 import { StoreConflictError } from '../store/errors.ts';
 import type { AuditStore, Page, PageQuery, TenantStore } from '../store/types.ts';
 import { AdminError } from './admin-error.ts';
@@ -10,13 +10,7 @@ import { AuditLog, type ChangeContext } from './audit.ts';
 import { requireInteger, requireList, requireOneOf, requireString, requireUrl, TENANT_ID } from './validate.ts';
 
 /** Settings an operator may change after creation. */
-export interface TenantSettings {
-  issuer: string;
-  signingAlg: SigningAlgorithm;
-  /** Seconds. */
-  accessTokenLifetime: number;
-  hosts: string[];
-}
+export type TenantSettings = Pick<Tenant, 'issuer' | 'signingAlg' | 'accessTokenLifetime' | 'hosts'>;
 
 export interface CreateTenantInput extends Partial<TenantSettings> {
   id: string;
