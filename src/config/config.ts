@@ -31,6 +31,10 @@ export interface TesseraConfig {
   tokenEndpoints: TokenEndpointConfig[];
   /** How long shutdown waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Milliseconds between expired-token purges; 0 turns the purger off. */
+  purgeIntervalMs: number;
+  /** Tokens deleted per purge statement. */
+  purgeBatchSize: number;
 }
 
 export const DEFAULT_CONFIG: TesseraConfig = {
@@ -44,6 +48,8 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   trustProxy: false,
   tokenEndpoints: [],
   shutdownTimeoutMs: 10_000,
+  purgeIntervalMs: 60_000,
+  purgeBatchSize: 1000,
 };
 
 /** The advertised token endpoint path (RFC 8414 metadata names it). */
@@ -77,6 +83,8 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     trustProxy: boolean(merged, 'trustProxy'),
     tokenEndpoints: tokenEndpoints(merged.tokenEndpoints),
     shutdownTimeoutMs: integer(merged, 'shutdownTimeoutMs', 0, 600_000),
+    purgeIntervalMs: integer(merged, 'purgeIntervalMs', 0, 86_400_000),
+    purgeBatchSize: integer(merged, 'purgeBatchSize', 1, 100_000),
   };
   tokenRoutes(config); // dialect names and options are checked now, not at the first request
   return config;

@@ -1,13 +1,15 @@
 /**
  * Runs Tessera as a server: opens the store, makes sure the default tenant
- * exists, builds the app, listens, and shuts down gracefully (stop accepting,
- * let in-flight requests finish, close the database).
+ * exists, builds the app, listens, purges expired tokens periodically, and
+ * shuts down gracefully (stop accepting, let in-flight requests finish, stop
+ * the purger, close the database).
  */
 import type { FastifyInstance } from 'fastify';
 import { ensureDefaultTenant } from '../admin/bootstrap.ts';
 import { tokenRoutes, type TesseraConfig } from '../config/config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { openStore } from '../store/open-store.ts';
+import { startTokenPurger } from '../store/token-purger.ts';
 import type { Store } from '../store/types.ts';
 import { createTessera, type Tessera } from '../tessera.ts';
 import { buildApp } from './app.ts';
@@ -47,6 +49,16 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     app.log.info({ url, store: store.kind, database: store.kind === 'sqlite' ? config.database : undefined }, 'listening');
+    const purger = startTokenPurger({
+      tokens: store.tokens,
+      clock,
+      intervalMs: config.purgeIntervalMs,
+      batchSize: config.purgeBatchSize,
+      onRun: (deleted) => {
+        if (deleted > 0) app.log.info({ deleted }, 'purged expired tokens');
+      },
+      onError: (error) => app.log.warn({ err: String(error) }, 'token purge failed; retrying at the next interval'),
+    });
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
@@ -55,6 +67,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
           await app.close();
         } finally {
           clearTimeout(timer);
+          await purger.stop();
           await store.close();
         }
       })());
