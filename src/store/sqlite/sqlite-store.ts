@@ -6,6 +6,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
+import type { MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../types.ts';
 import { SqliteClientStore } from './clients.ts';
 import { SqliteKeyStore } from './keys.ts';
@@ -20,7 +21,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVersion: number } {
+export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVersion: number; migration: MigrationResult } {
   const db = new DatabaseSync(options.path);
   db.exec(`
     PRAGMA journal_mode = WAL;
@@ -28,11 +29,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
     PRAGMA foreign_keys = ON;
     PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)};
   `);
-  const schemaVersion = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
+  const migration = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
   const ping = db.prepare('SELECT 1');
   return {
     kind: 'sqlite',
-    schemaVersion,
+    schemaVersion: migration.to,
+    migration,
     tenants: new SqliteTenantStore(db),
     clients: new SqliteClientStore(db),
     tokens: new SqliteTokenStore(db),
