@@ -19,8 +19,10 @@ export interface TokenEndpointConfig {
 export interface TesseraConfig {
   host: string;
   port: number;
-  /** SQLite file path (or `:memory:`). */
+  /** SQLite file path (or `:memory:`), or a `postgres://` connection URL. */
   database: string;
+  /** Most PostgreSQL connections one process holds (ignored for SQLite). */
+  databasePoolSize: number;
   /** Public base URL, used as the default tenant's issuer; default `http://localhost:<port>`. */
   publicUrl: string | undefined;
   defaultTenant: string;
@@ -41,6 +43,7 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   host: '127.0.0.1',
   port: 8080,
   database: 'tessera.db',
+  databasePoolSize: 10,
   publicUrl: undefined,
   defaultTenant: 'default',
   bodyLimitBytes: 16_384,
@@ -75,7 +78,8 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
   const config: TesseraConfig = {
     host: string(merged, 'host'),
     port: integer(merged, 'port', 0, 65_535),
-    database: string(merged, 'database'),
+    database: database(merged),
+    databasePoolSize: integer(merged, 'databasePoolSize', 1, 1000),
     publicUrl: merged.publicUrl === undefined ? undefined : url(merged, 'publicUrl'),
     defaultTenant: string(merged, 'defaultTenant'),
     bodyLimitBytes: integer(merged, 'bodyLimitBytes', 256, 10_485_760),
@@ -140,6 +144,15 @@ function checkDialect(d: TokenDialect, key: string): void {
 function string(o: Record<string, unknown>, key: string): string {
   const v = o[key];
   if (typeof v !== 'string' || v === '') throw new ConfigError(key, 'must be a non-empty string');
+  return v;
+}
+
+/** A SQLite path, or a PostgreSQL URL that parses (the message never repeats it: it may hold a password). */
+function database(o: Record<string, unknown>): string {
+  const v = string(o, 'database');
+  if (/^postgres(ql)?:\/\//i.test(v) && !URL.canParse(v)) {
+    throw new ConfigError('database', 'is not a valid PostgreSQL URL (percent-encode reserved characters such as @ : / in the user name and password)');
+  }
   return v;
 }
 

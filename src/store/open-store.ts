@@ -1,15 +1,27 @@
 import type { MigrationResult } from './migrations/migration.ts';
 import { isPostgresUrl, redactConnectionString } from './postgres/connection-string.ts';
+import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './types.ts';
+
+export interface OpenStoreOptions {
+  /** Most PostgreSQL connections this process holds (ignored for SQLite). */
+  poolSize?: number;
+  /** Told about errors on idle PostgreSQL connections, which the pool recovers from by itself. */
+  onBackgroundError?: (error: Error) => void;
+}
 
 /** An opened database: its store, migrated, and what migrating did. */
 export type OpenedStore = Store & { migration: MigrationResult };
 
-/** Opens the store a `database` setting names: a SQLite file path or `:memory:`, migrated to this build's schema. */
-export async function openStore(database: string): Promise<OpenedStore> {
+/**
+ * Opens the store a `database` setting names — a `postgres://` URL, or a
+ * SQLite file path or `:memory:` — and migrates its schema to this build's.
+ * @throws StoreUnavailableError when PostgreSQL cannot be reached.
+ */
+export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (isPostgresUrl(database)) {
-    throw new Error('PostgreSQL is not supported by this build yet; use a SQLite file path');
+    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError });
   }
   return openSqliteStore({ path: database });
 }

@@ -1,4 +1,4 @@
-/** `tessera migrate`, run in-process. */
+/** `tessera migrate` on both engines, run in-process. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { run } from '../../src/cli/commands/migrate.ts';
+import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite/index.ts';
 import { captureIo } from '../helpers/capture-io.ts';
+import { adminQuery, createTestSchema, postgresSkip } from '../helpers/postgres.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-migrate-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,5 +48,26 @@ describe('tessera migrate', () => {
     const { code, io } = await migrate('now');
     assert.equal(code, 2);
     assert.match(io.stderr(), /usage: tessera migrate/);
+  });
+
+  describe('on PostgreSQL', { skip: postgresSkip('tessera migrate on PostgreSQL') }, () => {
+    it('migrates a fresh schema, records the version, and prints the URL without its password', async () => {
+      const schema = await createTestSchema();
+      try {
+        const url = new URL(schema.url);
+        url.password = 'pw-that-must-not-leak';
+        const first = await migrate('--db', url.toString());
+        assert.equal(first.code, 0, first.io.stderr());
+        assert.equal(first.result.store, 'postgres');
+        assert.deepEqual(first.result.applied, listed(POSTGRES_MIGRATIONS));
+        assert.match(first.result.database, /:\*\*\*@/);
+        assert.doesNotMatch(first.io.stdout(), /pw-that-must-not-leak/);
+        const { rows } = await adminQuery(`SELECT max(version) AS v FROM ${schema.name}.schema_migrations`);
+        assert.equal(rows[0].v, POSTGRES_MIGRATIONS.length);
+        assert.deepEqual((await migrate('--db', schema.url)).result.applied, []);
+      } finally {
+        await schema.drop();
+      }
+    });
   });
 });

@@ -30,8 +30,13 @@ export function token(hash: string, overrides: Partial<TokenRecord> = {}): Token
   };
 }
 
-export function storeContract(name: string, open: () => Promise<Store>): void {
-  describe(`store contract: ${name}`, () => {
+export interface ContractOptions {
+  /** A reason to skip the whole suite (the adapter's database is not available here). */
+  skip?: string | false;
+}
+
+export function storeContract(name: string, open: () => Promise<Store>, options: ContractOptions = {}): void {
+  describe(`store contract: ${name}`, { skip: options.skip ?? false }, () => {
     let store: Store;
     beforeEach(async () => {
       store = await open();

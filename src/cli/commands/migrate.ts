@@ -27,7 +27,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const config = configFrom(values, io);
     let store;
     try {
-      store = await openStore(config.database);
+      store = await openStore(config.database, { poolSize: 1 });
     } catch (error) {
       // An outage's message names the database already; anything else (a schema newer than this build) gets it added.
       const where = error instanceof StoreUnavailableError ? '' : `cannot migrate ${displayDatabase(config.database)}: `;

@@ -5,6 +5,7 @@ import { pendingMigrations, type Migration, type MigrationResult } from '../migr
  * Applies pending migrations inside one `BEGIN IMMEDIATE` transaction: the
  * write lock is taken before the version is read, so two processes opening
  * the same file at once cannot both apply a step.
+ * @see ../postgres/migrate.ts for the same mechanism under an advisory lock.
  */
 export function migrateSqlite(db: DatabaseSync, migrations: readonly Migration[], now: number): MigrationResult {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
