@@ -33,6 +33,8 @@ export interface TesseraConfig {
   tokenEndpoints: TokenEndpointConfig[];
   /** How long shutdown waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Server processes sharing the port (node:cluster); 1 runs no cluster. */
+  workers: number;
   /** Milliseconds between expired-token purges; 0 turns the purger off. */
   purgeIntervalMs: number;
   /** Tokens deleted per purge statement. */
@@ -51,6 +53,7 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   trustProxy: false,
   tokenEndpoints: [],
   shutdownTimeoutMs: 10_000,
+  workers: 1,
   purgeIntervalMs: 60_000,
   purgeBatchSize: 1000,
 };
@@ -87,6 +90,7 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     trustProxy: boolean(merged, 'trustProxy'),
     tokenEndpoints: tokenEndpoints(merged.tokenEndpoints),
     shutdownTimeoutMs: integer(merged, 'shutdownTimeoutMs', 0, 600_000),
+    workers: integer(merged, 'workers', 1, 256),
     purgeIntervalMs: integer(merged, 'purgeIntervalMs', 0, 86_400_000),
     purgeBatchSize: integer(merged, 'purgeBatchSize', 1, 100_000),
   };

@@ -20,6 +20,7 @@ async function runCli(args: string[], env: Record<string, string> = {}) {
 describe('an unreachable or refused database at start', { timeout: 4 * START_TIMEOUT_MS }, () => {
   for (const [name, args] of [
     ['serve', ['serve', '--port', '0', '--db', UNREACHABLE]],
+    ['serve --workers 2', ['serve', '--port', '0', '--workers', '2', '--db', UNREACHABLE]],
     ['migrate', ['migrate', '--db', UNREACHABLE]],
   ] as const) {
     it(`${name}: names the database and the reason, exits 1, masks the password`, async () => {
@@ -27,6 +28,7 @@ describe('an unreachable or refused database at start', { timeout: 4 * START_TIM
       assert.equal(code, 1);
       assert.match(stderr, /PostgreSQL at postgres:\/\/tessera:\*\*\*@127\.0\.0\.1:1\/tessera is unavailable: connect ECONNREFUSED/);
       assert.doesNotMatch(stderr + stdout, new RegExp(SECRET));
+      assert.doesNotMatch(stdout, /worker started/, 'no worker is forked for a database that cannot be reached');
     });
   }
 
