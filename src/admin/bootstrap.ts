@@ -6,6 +6,7 @@ import type { TesseraConfig } from '../config/config.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Tenant } from '../core/model.ts';
 import type { Store } from '../store/types.ts';
+import { AdminError } from './admin-error.ts';
 import type { ChangeContext } from './audit.ts';
 import { ClientService, type ClientWithSecret } from './clients.ts';
 import { TenantService } from './tenants.ts';
@@ -18,12 +19,22 @@ export function defaultIssuer(config: TesseraConfig): string {
   return config.publicUrl ?? `http://localhost:${config.port}`;
 }
 
-/** Creates the default tenant if it does not exist; returns it either way. */
+/**
+ * Creates the default tenant if it does not exist; returns it either way.
+ * Several processes starting together on one fresh database all find it
+ * missing and all try to create it: the losers' conflict means it now exists.
+ */
 export async function ensureDefaultTenant(config: TesseraConfig, store: Store, clock: Clock, context: ChangeContext): Promise<{ tenant: Tenant; created: boolean }> {
   const existing = await store.tenants.getTenant(config.defaultTenant);
   if (existing !== undefined) return { tenant: existing, created: false };
-  const tenant = await new TenantService(store, clock).create({ id: config.defaultTenant, issuer: defaultIssuer(config) }, context);
-  return { tenant, created: true };
+  try {
+    const tenant = await new TenantService(store, clock).create({ id: config.defaultTenant, issuer: defaultIssuer(config) }, context);
+    return { tenant, created: true };
+  } catch (error) {
+    const winner = error instanceof AdminError && error.kind === 'conflict' ? await store.tenants.getTenant(config.defaultTenant) : undefined;
+    if (winner === undefined) throw error;
+    return { tenant: winner, created: false };
+  }
 }
 
 export interface InitResult {

@@ -6,10 +6,12 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AdminError } from '../admin/admin-error.ts';
 import { ConfigError, type TesseraConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/types.ts';
 import { EXIT, type CliIo } from './io.ts';
 
+/** `--db` takes a SQLite file path or a postgres:// URL (TESSERA_DB, or `database` in the config file). */
 export const STORE_OPTIONS = {
   config: { type: 'string' },
   db: { type: 'string' },
@@ -54,7 +56,8 @@ export async function runCommand(io: CliIo, usage: string, body: () => Promise<n
       io.err(`${error.message}\n\n${usage}`);
       return EXIT.usage;
     }
-    if (error instanceof AdminError || error instanceof ConfigError) {
+    // An unreachable database is the operator's to fix, not a bug: say so, without a stack.
+    if (error instanceof AdminError || error instanceof ConfigError || error instanceof StoreUnavailableError) {
       io.err(`error: ${error.message}\n`);
       return EXIT.failure;
     }

@@ -8,6 +8,7 @@ import { createProcessIo, EXIT, type CliCommand } from './io.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CliCommand }> }> = {
   serve: { summary: 'start the HTTP server', load: () => import('./commands/serve.ts') },
+  migrate: { summary: 'bring the database schema to this version (SQLite or PostgreSQL)', load: () => import('./commands/migrate.ts') },
   init: { summary: 'create the database, a default tenant and an admin client', load: () => import('./commands/init.ts') },
   tenants: { summary: 'create, list and show tenants', load: () => import('./commands/tenants.ts') },
   clients: { summary: 'create, list, show, delete clients and rotate their secrets', load: () => import('./commands/clients.ts') },

@@ -19,8 +19,10 @@ export interface TokenEndpointConfig {
 export interface TesseraConfig {
   host: string;
   port: number;
-  /** SQLite file path (or `:memory:`). */
+  /** SQLite file path (or `:memory:`), or a `postgres://` connection URL. */
   database: string;
+  /** Most PostgreSQL connections one process holds (ignored for SQLite). */
+  databasePoolSize: number;
   /** Public base URL, used as the default tenant's issuer; default `http://localhost:<port>`. */
   publicUrl: string | undefined;
   defaultTenant: string;
@@ -31,12 +33,19 @@ export interface TesseraConfig {
   tokenEndpoints: TokenEndpointConfig[];
   /** How long shutdown waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Server processes sharing the port (node:cluster); 1 runs no cluster. */
+  workers: number;
+  /** Milliseconds between expired-token purges; 0 turns the purger off. */
+  purgeIntervalMs: number;
+  /** Tokens deleted per purge statement. */
+  purgeBatchSize: number;
 }
 
 export const DEFAULT_CONFIG: TesseraConfig = {
   host: '127.0.0.1',
   port: 8080,
   database: 'tessera.db',
+  databasePoolSize: 10,
   publicUrl: undefined,
   defaultTenant: 'default',
   bodyLimitBytes: 16_384,
@@ -44,6 +53,9 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   trustProxy: false,
   tokenEndpoints: [],
   shutdownTimeoutMs: 10_000,
+  workers: 1,
+  purgeIntervalMs: 60_000,
+  purgeBatchSize: 1000,
 };
 
 /** The advertised token endpoint path (RFC 8414 metadata names it). */
@@ -69,7 +81,8 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
   const config: TesseraConfig = {
     host: string(merged, 'host'),
     port: integer(merged, 'port', 0, 65_535),
-    database: string(merged, 'database'),
+    database: database(merged),
+    databasePoolSize: integer(merged, 'databasePoolSize', 1, 1000),
     publicUrl: merged.publicUrl === undefined ? undefined : url(merged, 'publicUrl'),
     defaultTenant: string(merged, 'defaultTenant'),
     bodyLimitBytes: integer(merged, 'bodyLimitBytes', 256, 10_485_760),
@@ -77,6 +90,9 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     trustProxy: boolean(merged, 'trustProxy'),
     tokenEndpoints: tokenEndpoints(merged.tokenEndpoints),
     shutdownTimeoutMs: integer(merged, 'shutdownTimeoutMs', 0, 600_000),
+    workers: integer(merged, 'workers', 1, 256),
+    purgeIntervalMs: integer(merged, 'purgeIntervalMs', 0, 86_400_000),
+    purgeBatchSize: integer(merged, 'purgeBatchSize', 1, 100_000),
   };
   tokenRoutes(config); // dialect names and options are checked now, not at the first request
   return config;
@@ -132,6 +148,15 @@ function checkDialect(d: TokenDialect, key: string): void {
 function string(o: Record<string, unknown>, key: string): string {
   const v = o[key];
   if (typeof v !== 'string' || v === '') throw new ConfigError(key, 'must be a non-empty string');
+  return v;
+}
+
+/** A SQLite path, or a PostgreSQL URL that parses (the message never repeats it: it may hold a password). */
+function database(o: Record<string, unknown>): string {
+  const v = string(o, 'database');
+  if (/^postgres(ql)?:\/\//i.test(v) && !URL.canParse(v)) {
+    throw new ConfigError('database', 'is not a valid PostgreSQL URL (percent-encode reserved characters such as @ : / in the user name and password)');
+  }
   return v;
 }
 

@@ -13,6 +13,7 @@ export const ENVIRONMENT_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_PUBLIC_URL: 'publicUrl',
   TESSERA_LOG_LEVEL: 'logLevel',
   TESSERA_DEFAULT_TENANT: 'defaultTenant',
+  TESSERA_WORKERS: 'workers',
 };
 
 export interface ConfigSources {

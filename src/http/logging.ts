@@ -10,7 +10,8 @@ export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' |
 export function loggerOptions(level: LogLevel): FastifyServerOptions['logger'] {
   return {
     level,
-    base: { service: 'tessera' },
+    // pid tells apart the lines of several processes (cluster workers) in one stream.
+    base: { service: 'tessera', pid: process.pid },
     // Nothing from the request is logged but what onResponse picks.
     serializers: { req: () => ({}), res: () => ({}) },
   };

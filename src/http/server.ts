@@ -1,13 +1,15 @@
 /**
  * Runs Tessera as a server: opens the store, makes sure the default tenant
- * exists, builds the app, listens, and shuts down gracefully (stop accepting,
- * let in-flight requests finish, close the database).
+ * exists, builds the app, listens, purges expired tokens periodically, and
+ * shuts down gracefully (stop accepting, let in-flight requests finish, stop
+ * the purger, close the database).
  */
 import type { FastifyInstance } from 'fastify';
 import { ensureDefaultTenant } from '../admin/bootstrap.ts';
 import { tokenRoutes, type TesseraConfig } from '../config/config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { openStore } from '../store/open-store.ts';
+import { displayDatabase, openStore } from '../store/open-store.ts';
+import { startTokenPurger } from '../store/token-purger.ts';
 import type { Store } from '../store/types.ts';
 import { createTessera, type Tessera } from '../tessera.ts';
 import { buildApp } from './app.ts';
@@ -29,7 +31,11 @@ export interface StartOptions {
 
 export async function startServer(config: TesseraConfig, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openStore(config.database));
+  // The pool reports dropped idle connections before the app (and its logger) exists.
+  let logBackgroundError = (_error: Error) => {};
+  const store =
+    options.store ??
+    (await openStore(config.database, { poolSize: config.databasePoolSize, onBackgroundError: (error) => logBackgroundError(error) }));
   try {
     const tessera = createTessera({ store, clock, defaultTenantId: config.defaultTenant });
     const app = await buildApp({
@@ -39,6 +45,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
     });
+    logBackgroundError = (error) => app.log.warn({ err: error.message }, 'database connection lost; the pool reconnects on demand');
     const { created } = await ensureDefaultTenant(config, store, clock, { actor: 'system:serve' });
     if (created) app.log.warn({ tenant: config.defaultTenant }, "created the default tenant; run 'tessera init' for an admin client");
     // Generate or load signing keys before the first request, not during it.
@@ -46,7 +53,17 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
 
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
-    app.log.info({ url, store: store.kind, database: store.kind === 'sqlite' ? config.database : undefined }, 'listening');
+    app.log.info({ url, store: store.kind, database: options.store === undefined ? displayDatabase(config.database) : undefined }, 'listening');
+    const purger = startTokenPurger({
+      tokens: store.tokens,
+      clock,
+      intervalMs: config.purgeIntervalMs,
+      batchSize: config.purgeBatchSize,
+      onRun: (deleted) => {
+        if (deleted > 0) app.log.info({ deleted }, 'purged expired tokens');
+      },
+      onError: (error) => app.log.warn({ err: String(error) }, 'token purge failed; retrying at the next interval'),
+    });
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
@@ -55,6 +72,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
           await app.close();
         } finally {
           clearTimeout(timer);
+          await purger.stop();
           await store.close();
         }
       })());

@@ -1,10 +1,32 @@
+import type { MigrationResult } from './migrations/migration.ts';
+import { isPostgresUrl, redactConnectionString } from './postgres/connection-string.ts';
+import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './types.ts';
 
-/** Opens the store a `database` setting names: a SQLite file path or `:memory:`. */
-export async function openStore(database: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(database)) {
-    throw new Error('PostgreSQL is not supported by this build yet; use a SQLite file path');
+export interface OpenStoreOptions {
+  /** Most PostgreSQL connections this process holds (ignored for SQLite). */
+  poolSize?: number;
+  /** Told about errors on idle PostgreSQL connections, which the pool recovers from by itself. */
+  onBackgroundError?: (error: Error) => void;
+}
+
+/** An opened database: its store, migrated, and what migrating did. */
+export type OpenedStore = Store & { migration: MigrationResult };
+
+/**
+ * Opens the store a `database` setting names — a `postgres://` URL, or a
+ * SQLite file path or `:memory:` — and migrates its schema to this build's.
+ * @throws StoreUnavailableError when PostgreSQL cannot be reached.
+ */
+export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
+  if (isPostgresUrl(database)) {
+    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError });
   }
   return openSqliteStore({ path: database });
+}
+
+/** The `database` setting as it may be shown in logs and messages: PostgreSQL passwords masked. */
+export function displayDatabase(database: string): string {
+  return isPostgresUrl(database) ? redactConnectionString(database) : database;
 }

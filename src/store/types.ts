@@ -58,6 +58,14 @@ export interface TokenStore {
    * single-active-token policy of seed 003); returns how many.
    */
   revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number): Promise<number>;
+  /**
+   * Deletes at most `limit` tokens whose expiry is before `before` (ms),
+   * earliest first, and returns how many. The bound keeps each delete short,
+   * so a purge never holds the database long enough to delay issuance; the
+   * caller repeats it until fewer than `limit` come back.
+   * @see ./token-purger.ts
+   */
+  purgeExpired(before: number, limit: number): Promise<number>;
 }
 
 export interface KeyStore {

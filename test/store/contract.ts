@@ -30,8 +30,13 @@ export function token(hash: string, overrides: Partial<TokenRecord> = {}): Token
   };
 }
 
-export function storeContract(name: string, open: () => Promise<Store>): void {
-  describe(`store contract: ${name}`, () => {
+export interface ContractOptions {
+  /** A reason to skip the whole suite (the adapter's database is not available here). */
+  skip?: string | false;
+}
+
+export function storeContract(name: string, open: () => Promise<Store>, options: ContractOptions = {}): void {
+  describe(`store contract: ${name}`, { skip: options.skip ?? false }, () => {
     let store: Store;
     beforeEach(async () => {
       store = await open();
@@ -121,6 +126,24 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         assert.equal(await store.tokens.revokeSubjectTokens('t1', 'c1', 'u1', NOW), 1);
         assert.equal((await store.tokens.findToken('b'))?.revokedAt, null);
         assert.equal((await store.tokens.findToken('c'))?.revokedAt, null);
+      });
+      it('purges expired tokens, earliest first, at most `limit` per call', async () => {
+        for (const [hash, expiresAt] of [['e3', NOW - 1], ['e1', NOW - 30], ['live', NOW + 1], ['e2', NOW - 20], ['edge', NOW]] as const) {
+          await store.tokens.saveToken(token(hash, { expiresAt }));
+        }
+        assert.equal(await store.tokens.purgeExpired(NOW, 2), 2);
+        assert.equal(await store.tokens.findToken('e1'), undefined);
+        assert.equal(await store.tokens.findToken('e2'), undefined);
+        assert.ok(await store.tokens.findToken('e3'), 'the third-earliest waits for the next batch');
+        assert.equal(await store.tokens.purgeExpired(NOW, 2), 1);
+        assert.equal(await store.tokens.purgeExpired(NOW, 2), 0);
+        assert.ok(await store.tokens.findToken('live'));
+        assert.ok(await store.tokens.findToken('edge'), 'a token expiring exactly at `before` is kept');
+      });
+      it('purges revoked tokens once they expire, like any other', async () => {
+        await store.tokens.saveToken(token('r', { expiresAt: NOW - 1, revokedAt: NOW - 10 }));
+        assert.equal(await store.tokens.purgeExpired(NOW, 10), 1);
+        assert.equal(await store.tokens.findToken('r'), undefined);
       });
     });
 

@@ -29,6 +29,15 @@ export class MemoryTokenStore implements TokenStore {
     return this.#revokeWhere((r) => r.tenantId === tenantId && r.clientId === clientId && r.subject === subject, at);
   }
 
+  async purgeExpired(before: number, limit: number): Promise<number> {
+    const expired = [...this.#tokens.values()]
+      .filter((r) => r.expiresAt < before)
+      .sort((a, b) => a.expiresAt - b.expiresAt)
+      .slice(0, limit);
+    for (const record of expired) this.#tokens.delete(record.hash);
+    return expired.length;
+  }
+
   #revokeWhere(match: (record: TokenRecord) => boolean, at: number): number {
     let count = 0;
     for (const record of this.#tokens.values()) {

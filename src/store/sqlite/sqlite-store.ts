@@ -6,6 +6,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
+import type { MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../types.ts';
 import { SqliteAccessNumberStore } from './access-numbers.ts';
 import { SqliteAuditStore } from './audit.ts';
@@ -22,7 +23,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVersion: number } {
+export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVersion: number; migration: MigrationResult } {
   const db = new DatabaseSync(options.path);
   db.exec(`
     PRAGMA journal_mode = WAL;
@@ -30,11 +31,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
     PRAGMA foreign_keys = ON;
     PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)};
   `);
-  const schemaVersion = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
+  const migration = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
   const ping = db.prepare('SELECT 1');
   return {
     kind: 'sqlite',
-    schemaVersion,
+    schemaVersion: migration.to,
+    migration,
     tenants: new SqliteTenantStore(db),
     clients: new SqliteClientStore(db),
     tokens: new SqliteTokenStore(db),

@@ -9,6 +9,7 @@ export class SqliteTokenStore implements TokenStore {
   readonly #revoke;
   readonly #revokeFamily;
   readonly #revokeSubject;
+  readonly #purge;
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare(`INSERT INTO tokens (hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at,
@@ -18,6 +19,11 @@ export class SqliteTokenStore implements TokenStore {
     this.#revokeFamily = db.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
     this.#revokeSubject = db.prepare(
       'UPDATE tokens SET revoked_at = ? WHERE tenant_id = ? AND client_id = ? AND subject = ? AND revoked_at IS NULL',
+    );
+    // The subquery walks tokens_by_expiry and stops at the limit, so one call
+    // holds the write lock for a bounded number of rows.
+    this.#purge = db.prepare(
+      'DELETE FROM tokens WHERE hash IN (SELECT hash FROM tokens WHERE expires_at < ? ORDER BY expires_at LIMIT ?)',
     );
   }
 
@@ -43,5 +49,9 @@ export class SqliteTokenStore implements TokenStore {
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number): Promise<number> {
     return Number(this.#revokeSubject.run(at, tenantId, clientId, subject).changes);
+  }
+
+  async purgeExpired(before: number, limit: number): Promise<number> {
+    return Number(this.#purge.run(before, limit).changes);
   }
 }

@@ -1,0 +1,54 @@
+/**
+ * `tessera serve --workers N`: this process becomes the cluster primary. It
+ * serves nothing itself; N workers run the ordinary single-process server on
+ * one shared port (node:cluster hands each accepted connection to a worker).
+ * The primary replaces crashed workers and, on SIGTERM or SIGINT, forwards
+ * SIGTERM so each worker shuts down gracefully.
+ *
+ * @see https://nodejs.org/api/cluster.html
+ */
+import cluster from 'node:cluster';
+import { Supervisor, type SupervisorLog } from './supervisor.ts';
+import type { RestartBackoff } from './restart-backoff.ts';
+
+export interface PrimaryOptions {
+  workers: number;
+  /** The module each worker runs, and its arguments. */
+  exec: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  /** Resolves with the signal that asks the cluster to stop. */
+  stopSignal: Promise<string>;
+  /** How long workers get to finish before they are killed. */
+  stopTimeoutMs: number;
+  /** Writes one log line (JSON, like the workers' own). */
+  write(line: string): void;
+  backoff?: RestartBackoff;
+}
+
+const LEVELS = { info: 30, warn: 40, error: 50 } as const;
+
+/** Runs the primary until the stop signal; resolves with the exit code (1 if a worker had to be killed). */
+export async function runPrimary(options: PrimaryOptions): Promise<number> {
+  // The workers' lines come from pino; the primary's take the same shape so one log pipeline reads both.
+  const log: SupervisorLog = (level, msg, fields) =>
+    options.write(`${JSON.stringify({ level: LEVELS[level], time: Date.now(), pid: process.pid, service: 'tessera', role: 'primary', ...fields, msg })}\n`);
+  cluster.setupPrimary({ exec: options.exec, args: options.args });
+  const env = Object.fromEntries(Object.entries(options.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const supervisor = new Supervisor({
+    workers: options.workers,
+    fork: () => {
+      const worker = cluster.fork(env);
+      return { pid: worker.process.pid, kill: (signal) => worker.process.kill(signal), once: (event, listener) => worker.once(event, listener) };
+    },
+    log,
+    stopTimeoutMs: options.stopTimeoutMs,
+    backoff: options.backoff,
+  });
+  supervisor.start();
+  log('info', 'cluster primary started', { workers: options.workers });
+  const signal = await options.stopSignal;
+  const { forced } = await supervisor.stop('SIGTERM');
+  log('info', 'cluster stopped', { signal, forced });
+  return forced === 0 ? 0 : 1;
+}

@@ -1,0 +1,11 @@
+/**
+ * PostgreSQL schema, as ordered, append-only migrations: the same version
+ * numbers and names as ../sqlite/index.ts, each with its own SQL
+ * (test/store/migrations.test.ts checks the two lists stay in step). Never
+ * edit a shipped migration: add the next file here and in ../sqlite/.
+ */
+import type { Migration } from '../migration.ts';
+import { initial } from './001-initial.ts';
+import { accessNumbersAndAudit } from './002-access-numbers-and-audit.ts';
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit];

@@ -1,0 +1,60 @@
+import type { Client } from '../../core/model.ts';
+import type { ClientStore, Page, PageQuery } from '../types.ts';
+import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
+import { CLIENT_COLUMNS, rowToClient, type Row } from './rows.ts';
+
+const GET = statement('clients.get', `SELECT ${CLIENT_COLUMNS} FROM clients WHERE tenant_id = $1 AND id = $2`);
+const INSERT = statement('clients.insert', `INSERT INTO clients (${CLIENT_COLUMNS})
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`);
+const UPDATE = statement('clients.update', `UPDATE clients SET name = $3, secrets = $4, grant_types = $5, scopes = $6, accounts = $7,
+  token_format = $8, access_token_lifetime = $9, audience = $10, enabled = $11, updated_at = $12 WHERE tenant_id = $1 AND id = $2`);
+const DELETE = statement('clients.delete', 'DELETE FROM clients WHERE tenant_id = $1 AND id = $2');
+const LIST = statement('clients.list', `SELECT ${CLIENT_COLUMNS} FROM clients WHERE tenant_id = $1 ORDER BY id`);
+// $2 is the account filter: NULL, or an array of which a client must carry at least one (&& is array overlap).
+const PAGE = statement('clients.page', `SELECT ${CLIENT_COLUMNS}, count(*) OVER () AS total FROM clients
+  WHERE tenant_id = $1 AND ($2::text[] IS NULL OR accounts && $2::text[]) ORDER BY id LIMIT $3 OFFSET $4`);
+const COUNT = statement('clients.count', 'SELECT count(*) AS total FROM clients WHERE tenant_id = $1 AND ($2::text[] IS NULL OR accounts && $2::text[])');
+
+export class PostgresClientStore implements ClientStore {
+  readonly #db: PostgresDatabase;
+
+  constructor(db: PostgresDatabase) {
+    this.#db = db;
+  }
+
+  async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
+    const row = (await this.#db.query<Row>(GET, [tenantId, clientId])).rows[0];
+    return row && rowToClient(row);
+  }
+
+  async createClient(c: Client): Promise<void> {
+    await insertOrConflict(this.#db, `client '${c.id}'`, INSERT, [
+      c.tenantId, c.id, c.name, JSON.stringify(c.secrets), c.grantTypes, c.scopes, c.accounts, c.tokenFormat,
+      c.accessTokenLifetime, c.audience, c.enabled, c.createdAt, c.updatedAt,
+    ]);
+  }
+
+  async updateClient(c: Client): Promise<boolean> {
+    const result = await this.#db.query(UPDATE, [
+      c.tenantId, c.id, c.name, JSON.stringify(c.secrets), c.grantTypes, c.scopes, c.accounts, c.tokenFormat,
+      c.accessTokenLifetime, c.audience, c.enabled, c.updatedAt,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async deleteClient(tenantId: string, clientId: string): Promise<boolean> {
+    return ((await this.#db.query(DELETE, [tenantId, clientId])).rowCount ?? 0) > 0;
+  }
+
+  async listClients(tenantId: string): Promise<Client[]> {
+    return (await this.#db.query<Row>(LIST, [tenantId])).rows.map(rowToClient);
+  }
+
+  async pageClients(tenantId: string, query: PageQuery): Promise<Page<Client>> {
+    const accounts = query.accounts?.length ? [...query.accounts] : null;
+    const rows = (await this.#db.query<Row>(PAGE, [tenantId, accounts, query.limit, query.offset])).rows;
+    // count(*) OVER () rides along with the page; an empty page (past the end) needs its own count.
+    const total = rows.length > 0 ? Number(rows[0]!.total) : Number((await this.#db.query<Row>(COUNT, [tenantId, accounts])).rows[0]!.total);
+    return { items: rows.map(rowToClient), total };
+  }
+}

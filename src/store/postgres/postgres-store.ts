@@ -1,0 +1,57 @@
+/**
+ * The store for several Tessera processes on one PostgreSQL: every concern
+ * over one `pg` pool, the schema migrated on open under an advisory lock.
+ * Nothing is cached in the process, so each instance sees what any other
+ * wrote as soon as it commits.
+ *
+ * The schema is the first one on the connection's search_path; to use a
+ * dedicated one, add `?options=-c%20search_path%3Dtessera` to the URL.
+ */
+import { POSTGRES_MIGRATIONS } from '../migrations/postgres/index.ts';
+import type { MigrationResult } from '../migrations/migration.ts';
+import type { Store } from '../types.ts';
+import { PostgresAccessNumberStore } from './access-numbers.ts';
+import { PostgresAuditStore } from './audit.ts';
+import { PostgresClientStore } from './clients.ts';
+import { PostgresDatabase, type PostgresDatabaseOptions } from './database.ts';
+import { PostgresKeyStore } from './keys.ts';
+import { migratePostgres } from './migrate.ts';
+import { PostgresTenantStore } from './tenants.ts';
+import { PostgresTokenStore } from './tokens.ts';
+
+export interface PostgresStoreOptions extends Omit<PostgresDatabaseOptions, 'poolSize'> {
+  /** Most connections this process holds; default 10. */
+  poolSize?: number;
+}
+
+export type PostgresStore = Store & { schemaVersion: number; migration: MigrationResult };
+
+/**
+ * Connects, migrates, and returns the store.
+ * @throws StoreUnavailableError when the database cannot be reached or refuses the connection (message without password).
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const db = new PostgresDatabase({ ...options, poolSize: options.poolSize ?? 10 });
+  let migration: MigrationResult;
+  try {
+    migration = await db.withClient((client) => migratePostgres(client, POSTGRES_MIGRATIONS, Date.now()));
+  } catch (error) {
+    await db.end();
+    throw error;
+  }
+  return {
+    kind: 'postgres',
+    schemaVersion: migration.to,
+    migration,
+    tenants: new PostgresTenantStore(db),
+    clients: new PostgresClientStore(db),
+    tokens: new PostgresTokenStore(db),
+    keys: new PostgresKeyStore(db),
+    accessNumbers: new PostgresAccessNumberStore(db),
+    audit: new PostgresAuditStore(db),
+    async ping() {
+      await db.query('SELECT 1');
+    },
+    close: () => db.end(),
+  };
+}

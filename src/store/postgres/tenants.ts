@@ -1,0 +1,55 @@
+import type { Tenant } from '../../core/model.ts';
+import type { TenantStore } from '../types.ts';
+import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
+import { rowToTenant, TENANT_COLUMNS, type Row } from './rows.ts';
+
+// Hosts come along as a sorted array, so one query reads a whole tenant.
+const SELECT = `SELECT ${TENANT_COLUMNS},
+  coalesce((SELECT array_agg(h.host ORDER BY h.host) FROM tenant_hosts h WHERE h.tenant_id = t.id), '{}') AS hosts FROM tenants t`;
+
+const GET = statement('tenants.get', `${SELECT} WHERE t.id = $1`);
+const BY_HOST = statement('tenants.by-host', `${SELECT} WHERE t.id = (SELECT tenant_id FROM tenant_hosts WHERE host = $1)`);
+const LIST = statement('tenants.list', `${SELECT} ORDER BY t.id`);
+const INSERT = statement('tenants.insert', `INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`);
+const INSERT_HOST = statement('tenants.insert-host', 'INSERT INTO tenant_hosts (host, tenant_id) VALUES ($1, $2)');
+const UPDATE = statement('tenants.update', 'UPDATE tenants SET issuer = $2, signing_alg = $3, access_token_lifetime = $4, updated_at = $5 WHERE id = $1');
+const DELETE_HOSTS = statement('tenants.delete-hosts', 'DELETE FROM tenant_hosts WHERE tenant_id = $1');
+
+export class PostgresTenantStore implements TenantStore {
+  readonly #db: PostgresDatabase;
+
+  constructor(db: PostgresDatabase) {
+    this.#db = db;
+  }
+
+  async getTenant(id: string): Promise<Tenant | undefined> {
+    const row = (await this.#db.query<Row>(GET, [id])).rows[0];
+    return row && rowToTenant(row);
+  }
+
+  async findTenantByHost(host: string): Promise<Tenant | undefined> {
+    const row = (await this.#db.query<Row>(BY_HOST, [host])).rows[0];
+    return row && rowToTenant(row);
+  }
+
+  async createTenant(t: Tenant): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await insertOrConflict(tx, `tenant '${t.id}'`, INSERT, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, t.createdAt, t.updatedAt]);
+      for (const host of t.hosts) await insertOrConflict(tx, `host '${host}'`, INSERT_HOST, [host, t.id]);
+    });
+  }
+
+  async updateTenant(t: Tenant): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const updated = await tx.query(UPDATE, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, t.updatedAt]);
+      if ((updated.rowCount ?? 0) === 0) return false;
+      await tx.query(DELETE_HOSTS, [t.id]);
+      for (const host of t.hosts) await insertOrConflict(tx, `host '${host}'`, INSERT_HOST, [host, t.id]);
+      return true;
+    });
+  }
+
+  async listTenants(): Promise<Tenant[]> {
+    return (await this.#db.query<Row>(LIST)).rows.map(rowToTenant);
+  }
+}
