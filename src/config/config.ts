@@ -3,6 +3,7 @@
  * (docs/configuration.md), values are validated once at start-up, and a
  * mistake stops the start with a message naming the key.
  */
+import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } from '../admin/keys.ts';
 import { DIALECT_PRESETS, type TokenDialect } from '../http/dialect.ts';
 import type { LogLevel } from '../http/logging.ts';
 import type { TokenRoute } from '../http/routes/token.ts';
@@ -31,6 +32,8 @@ export interface TesseraConfig {
   tokenEndpoints: TokenEndpointConfig[];
   /** How long shutdown waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** Seconds between publishing a rotated signing key in the JWKS and signing with it (`tessera keys rotate`). */
+  keyPrePublicationSeconds: number;
 }
 
 export const DEFAULT_CONFIG: TesseraConfig = {
@@ -44,6 +47,7 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   trustProxy: false,
   tokenEndpoints: [],
   shutdownTimeoutMs: 10_000,
+  keyPrePublicationSeconds: DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
 };
 
 /** The advertised token endpoint path (RFC 8414 metadata names it). */
@@ -77,6 +81,7 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     trustProxy: boolean(merged, 'trustProxy'),
     tokenEndpoints: tokenEndpoints(merged.tokenEndpoints),
     shutdownTimeoutMs: integer(merged, 'shutdownTimeoutMs', 0, 600_000),
+    keyPrePublicationSeconds: integer(merged, 'keyPrePublicationSeconds', 0, MAX_KEY_PRE_PUBLICATION_SECONDS),
   };
   tokenRoutes(config); // dialect names and options are checked now, not at the first request
   return config;
