@@ -6,6 +6,8 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Tessera } from '../tessera.ts';
 import { logCompletedRequests, loggerOptions, type LogLevel } from './logging.ts';
 import { healthRoutes } from './routes/health.ts';
+import { introspectionRoutes } from './routes/introspection.ts';
+import { revocationRoutes } from './routes/revocation.ts';
 import { tokenRoutes, type TokenRoute } from './routes/token.ts';
 
 export interface AppOptions {
@@ -41,5 +43,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenEndpoint: options.tessera.tokenEndpoint,
     bodyLimitBytes: options.bodyLimitBytes,
   });
+  const { introspectionEndpoint, revocationEndpoint } = options.tessera;
+  await app.register(introspectionRoutes, { introspectionEndpoint, bodyLimitBytes: options.bodyLimitBytes });
+  await app.register(revocationRoutes, { revocationEndpoint, bodyLimitBytes: options.bodyLimitBytes });
   return app;
 }
