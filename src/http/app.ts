@@ -7,6 +7,8 @@ import type { Tessera } from '../tessera.ts';
 import { logCompletedRequests, loggerOptions, type LogLevel } from './logging.ts';
 import { healthRoutes } from './routes/health.ts';
 import { introspectionRoutes } from './routes/introspection.ts';
+import { jwksRoutes } from './routes/jwks.ts';
+import { metadataRoutes } from './routes/metadata.ts';
 import { revocationRoutes } from './routes/revocation.ts';
 import { tokenRoutes, type TokenRoute } from './routes/token.ts';
 
@@ -46,5 +48,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { introspectionEndpoint, revocationEndpoint } = options.tessera;
   await app.register(introspectionRoutes, { introspectionEndpoint, bodyLimitBytes: options.bodyLimitBytes });
   await app.register(revocationRoutes, { revocationEndpoint, bodyLimitBytes: options.bodyLimitBytes });
+  await app.register(metadataRoutes, { tessera: options.tessera });
+  await app.register(jwksRoutes, { tessera: options.tessera });
   return app;
 }
