@@ -16,15 +16,18 @@
  */
 import type { Clock } from '../core/clock.ts';
 import type { SigningKey, Tenant } from '../core/model.ts';
-import { activeSigningKey, keyState, nextGeneration, type KeyState } from '../core/tokens/key-schedule.ts';
+import {
+  activeSigningKey,
+  DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
+  keyState,
+  MAX_KEY_PRE_PUBLICATION_SECONDS,
+  nextGeneration,
+  type KeyState,
+} from '../core/tokens/key-schedule.ts';
 import { DEFAULT_KEY_REFRESH_MS, generateSigningKey } from '../core/tokens/signing-keys.ts';
 import type { ClientStore, KeyStore, TenantStore } from '../store/types.ts';
 import { AdminError } from './admin-error.ts';
 import { requireInteger } from './validate.ts';
-
-/** Default delay between publishing a new key and signing with it: longer than any sane JWKS cache. */
-export const DEFAULT_KEY_PRE_PUBLICATION_SECONDS = 3600;
-export const MAX_KEY_PRE_PUBLICATION_SECONDS = 30 * 24 * 3600;
 
 /**
  * Added to the longest token lifetime before a replaced key leaves the JWKS:

@@ -3,7 +3,7 @@
  * (docs/configuration.md), values are validated once at start-up, and a
  * mistake stops the start with a message naming the key.
  */
-import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } from '../admin/keys.ts';
+import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
 import { DIALECT_PRESETS, type TokenDialect } from '../http/dialect.ts';
 import type { LogLevel } from '../http/logging.ts';
 import type { TokenRoute } from '../http/routes/token.ts';

@@ -8,6 +8,10 @@
  */
 import type { SigningAlgorithm, SigningKey } from '../model.ts';
 
+/** Default delay between publishing a new key and signing with it: longer than any sane JWKS cache. */
+export const DEFAULT_KEY_PRE_PUBLICATION_SECONDS = 3600;
+export const MAX_KEY_PRE_PUBLICATION_SECONDS = 30 * 24 * 3600;
+
 /** Where a key stands in its life: published ahead, signing, verifying what it signed, or gone. */
 export type KeyState = 'pending' | 'active' | 'verifying' | 'retired';
 
