@@ -6,10 +6,12 @@ import { SecretVerifier } from './core/client-auth/client-secrets.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createClientCredentialsGrant } from './core/grants/client-credentials.ts';
 import { GrantRegistry } from './core/grants/registry.ts';
+import { createIntrospectionEndpoint, type IntrospectionEndpoint } from './core/introspection.ts';
+import { createRevocationEndpoint, type RevocationEndpoint } from './core/revocation.ts';
 import { createTokenEndpoint, type TokenEndpoint } from './core/token-endpoint.ts';
 import { createJwtStrategy } from './core/tokens/jwt.ts';
 import { createOpaqueStrategy } from './core/tokens/opaque.ts';
-import { SigningKeys } from './core/tokens/signing-keys.ts';
+import { SigningKeys, type SigningKeysOptions } from './core/tokens/signing-keys.ts';
 import type { AuditStore, Store } from './store/types.ts';
 import { AccessNumberService } from './admin/access-numbers.ts';
 import { ClientService } from './admin/clients.ts';
@@ -21,6 +23,8 @@ export interface TesseraOptions {
   /** The tenant used when a request names none (no `tenant` parameter, no matching Host). */
   defaultTenantId?: string;
   clock?: Clock;
+  /** How signing keys are cached (how soon a rotation by another process is noticed). */
+  keys?: SigningKeysOptions;
 }
 
 /** The management services the CLI and the admin API share. */
@@ -38,6 +42,8 @@ export interface Tessera {
   keys: SigningKeys;
   grants: GrantRegistry;
   tokenEndpoint: TokenEndpoint;
+  introspectionEndpoint: IntrospectionEndpoint;
+  revocationEndpoint: RevocationEndpoint;
   /** Reads back an access token this Tessera issued (for its own protected routes). */
   readAccessToken: AccessTokenReader;
   admin: AdminServices;
@@ -47,23 +53,27 @@ export function createTessera(options: TesseraOptions): Tessera {
   const clock = options.clock ?? systemClock;
   const defaultTenantId = options.defaultTenantId ?? 'default';
   const store = options.store;
-  const keys = new SigningKeys(store.keys, clock);
+  const keys = new SigningKeys(store.keys, clock, options.keys);
+  const secrets = new SecretVerifier();
   const grants = new GrantRegistry([createClientCredentialsGrant()]);
   const tokenEndpoint = createTokenEndpoint({
     tenants: store.tenants,
     clients: store.clients,
-    secrets: new SecretVerifier(),
+    secrets,
     grants,
     strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy(keys) },
     defaultTenantId,
     clock,
   });
-  const readAccessToken = createAccessTokenReader({ tokens: store.tokens, tenants: store.tenants, keys, clock });
+  const tokenDeps = { tenants: store.tenants, clients: store.clients, secrets, clock, defaultTenantId, tokens: store.tokens, keys };
+  const introspectionEndpoint = createIntrospectionEndpoint(tokenDeps);
+  const revocationEndpoint = createRevocationEndpoint(tokenDeps);
+  const readAccessToken = createAccessTokenReader(tokenDeps);
   const admin: AdminServices = {
     tenants: new TenantService(store, clock),
     clients: new ClientService(store, clock),
     accessNumbers: new AccessNumberService(store, clock),
     audit: store.audit,
   };
-  return { store, clock, defaultTenantId, keys, grants, tokenEndpoint, readAccessToken, admin };
+  return { store, clock, defaultTenantId, keys, grants, tokenEndpoint, introspectionEndpoint, revocationEndpoint, readAccessToken, admin };
 }

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Cli
   init: { summary: 'create the database, a default tenant and an admin client', load: () => import('./commands/init.ts') },
   tenants: { summary: 'create, list and show tenants', load: () => import('./commands/tenants.ts') },
   clients: { summary: 'create, list, show, delete clients and rotate their secrets', load: () => import('./commands/clients.ts') },
+  keys: { summary: 'list and rotate signing keys', load: () => import('./commands/keys.ts') },
   token: { summary: 'get an access token from Tessera or any OAuth 2.0 token endpoint', load: () => import('./commands/token.ts') },
 };
 

@@ -3,6 +3,7 @@
  * (docs/configuration.md), values are validated once at start-up, and a
  * mistake stops the start with a message naming the key.
  */
+import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
 import { DIALECT_PRESETS, type TokenDialect } from '../http/dialect.ts';
 import type { LogLevel } from '../http/logging.ts';
 import type { TokenRoute } from '../http/routes/token.ts';
@@ -39,6 +40,8 @@ export interface TesseraConfig {
   purgeIntervalMs: number;
   /** Tokens deleted per purge statement. */
   purgeBatchSize: number;
+  /** Seconds between publishing a rotated signing key in the JWKS and signing with it (`tessera keys rotate`). */
+  keyPrePublicationSeconds: number;
 }
 
 export const DEFAULT_CONFIG: TesseraConfig = {
@@ -56,6 +59,7 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   workers: 1,
   purgeIntervalMs: 60_000,
   purgeBatchSize: 1000,
+  keyPrePublicationSeconds: DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
 };
 
 /** The advertised token endpoint path (RFC 8414 metadata names it). */
@@ -93,6 +97,7 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     workers: integer(merged, 'workers', 1, 256),
     purgeIntervalMs: integer(merged, 'purgeIntervalMs', 0, 86_400_000),
     purgeBatchSize: integer(merged, 'purgeBatchSize', 1, 100_000),
+    keyPrePublicationSeconds: integer(merged, 'keyPrePublicationSeconds', 0, MAX_KEY_PRE_PUBLICATION_SECONDS),
   };
   tokenRoutes(config); // dialect names and options are checked now, not at the first request
   return config;

@@ -113,7 +113,15 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-/** A tenant's signing key pair, as JWKs. */
+/**
+ * A tenant's signing key pair, as JWKs, with its place in the rotation.
+ *
+ * A key is published in the JWKS from `createdAt`, signs from `activatesAt`
+ * until a later generation activates, and leaves the JWKS at `retiresAt`,
+ * once every token it signed has expired. Which key signs is derived from
+ * these stored instants and the clock, never from process state, so every
+ * server process on one database agrees.
+ */
 export interface SigningKey {
   tenantId: string;
   kid: string;
@@ -121,4 +129,10 @@ export interface SigningKey {
   privateJwk: JWK;
   publicJwk: JWK;
   createdAt: number;
+  /** 1 for a tenant's first key of `alg`, +1 per rotation; unique per (tenant, alg). */
+  generation: number;
+  /** ms since the epoch from which the key may sign (createdAt + the pre-publication delay). */
+  activatesAt: number;
+  /** ms since the epoch at which the key leaves the JWKS; null while it is current or pending. */
+  retiresAt: number | null;
 }

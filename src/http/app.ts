@@ -7,6 +7,10 @@ import type { Tessera } from '../tessera.ts';
 import { logCompletedRequests, loggerOptions, type LogLevel } from './logging.ts';
 import { adminPlugin } from './admin/admin-plugin.ts';
 import { healthRoutes } from './routes/health.ts';
+import { introspectionRoutes } from './routes/introspection.ts';
+import { jwksRoutes } from './routes/jwks.ts';
+import { metadataRoutes } from './routes/metadata.ts';
+import { revocationRoutes } from './routes/revocation.ts';
 import { tokenRoutes, type TokenRoute } from './routes/token.ts';
 
 /** The package version, reported by the OpenAPI document. */
@@ -48,5 +52,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokenEndpoint: options.tessera.tokenEndpoint,
     bodyLimitBytes: options.bodyLimitBytes,
   });
+  const { introspectionEndpoint, revocationEndpoint } = options.tessera;
+  await app.register(introspectionRoutes, { introspectionEndpoint, bodyLimitBytes: options.bodyLimitBytes });
+  await app.register(revocationRoutes, { revocationEndpoint, bodyLimitBytes: options.bodyLimitBytes });
+  await app.register(metadataRoutes, { tessera: options.tessera });
+  await app.register(jwksRoutes, { tessera: options.tessera });
   return app;
 }

@@ -5,7 +5,7 @@
  * (memory, sqlite, postgres) passes the one contract suite in
  * test/store/contract.ts.
  */
-import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord } from '../core/model.ts';
+import type { AccessNumber, AuditEntry, Client, SigningAlgorithm, SigningKey, Tenant, TokenRecord } from '../core/model.ts';
 
 /** One page of a list: 0-based offset, at most `limit` items, optionally only items carrying one of `accounts`. */
 export interface PageQuery {
@@ -69,14 +69,23 @@ export interface TokenStore {
 }
 
 export interface KeyStore {
-  /** A tenant's keys, oldest first. */
+  /** A tenant's keys (every algorithm, retired ones until deleted), oldest first. */
   listKeys(tenantId: string): Promise<SigningKey[]>;
   /**
-   * Inserts `key` only if the tenant has no key for `key.alg` yet, atomically,
-   * so processes starting together agree on one key. Returns the key that is
-   * stored afterwards (the given one or the one that won).
+   * Inserts `key` unless its tenant already has a key of `key.alg` with
+   * `key.generation`, atomically: processes that generate a first key, or
+   * operators that rotate, at the same moment agree on one key per
+   * generation. Returns the key stored for that generation afterwards (the
+   * given one or the one that won).
    */
-  insertKeyIfNone(key: SigningKey): Promise<SigningKey>;
+  insertKeyGeneration(key: SigningKey): Promise<SigningKey>;
+  /**
+   * Sets `retiresAt` on the tenant's keys of `alg` older than `belowGeneration`
+   * that have none yet (a retirement once scheduled is kept); returns how many.
+   */
+  retireKeys(tenantId: string, alg: SigningAlgorithm, belowGeneration: number, retiresAt: number): Promise<number>;
+  /** Deletes the tenant's keys whose `retiresAt` is at or before `at` (their private halves go with them); returns how many. */
+  deleteRetiredKeys(tenantId: string, at: number): Promise<number>;
 }
 
 export interface AccessNumberStore {

@@ -18,3 +18,10 @@ export async function injectableApp(t: TestTessera, overrides: Record<string, un
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** Asks the token endpoint for a client-credentials token; returns the access token. */
+export async function issueToken(app: FastifyInstance, authorization: string, form = 'grant_type=client_credentials', url = '/oauth/token'): Promise<string> {
+  const res = await app.inject({ method: 'POST', url, headers: { ...FORM, authorization }, payload: form });
+  if (res.statusCode !== 200) throw new Error(`token request failed: ${res.statusCode} ${res.body}`);
+  return res.json().access_token;
+}

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it, beforeEach, afterEach } from 'node:test';
-import type { AccessNumber, AuditEntry, Client, Tenant, TokenRecord } from '../../src/core/model.ts';
+import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord } from '../../src/core/model.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
 import { StoreConflictError } from '../../src/store/errors.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -148,12 +148,48 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     });
 
     describe('signing keys', () => {
-      it('keeps the first key per tenant and algorithm when two race', async () => {
-        const [k1, k2] = await Promise.all([generateSigningKey('t1', 'ES256', NOW), generateSigningKey('t1', 'ES256', NOW)]);
-        const [a, b] = await Promise.all([store.keys.insertKeyIfNone(k1!), store.keys.insertKeyIfNone(k2!)]);
+      const key = (generation: number, overrides: Partial<SigningKey> = {}) =>
+        generateSigningKey('t1', 'ES256', NOW + generation, { generation }).then((k) => ({ ...k, ...overrides }));
+
+      it('keeps the first key of a generation when two race for it', async () => {
+        const [k1, k2] = await Promise.all([key(1), key(1)]);
+        const [a, b] = await Promise.all([store.keys.insertKeyGeneration(k1), store.keys.insertKeyGeneration(k2)]);
         assert.equal(a.kid, b.kid);
         assert.equal((await store.keys.listKeys('t1')).length, 1);
         assert.deepEqual((await store.keys.listKeys('t1'))[0], a);
+      });
+      it('round-trips a key with its schedule and lists keys oldest first', async () => {
+        const first = await key(1);
+        const second = await key(2, { activatesAt: NOW + 60_000, retiresAt: NOW + 90_000 });
+        await store.keys.insertKeyGeneration(second);
+        await store.keys.insertKeyGeneration(first);
+        assert.deepEqual(await store.keys.listKeys('t1'), [first, second]);
+        assert.deepEqual(await store.keys.listKeys('t2'), []);
+      });
+      it('keeps one key per generation for each algorithm independently', async () => {
+        const es = await key(1);
+        const rs = await generateSigningKey('t1', 'EdDSA', NOW, { generation: 1 });
+        await store.keys.insertKeyGeneration(es);
+        assert.equal((await store.keys.insertKeyGeneration(rs)).kid, rs.kid);
+        assert.equal((await store.keys.listKeys('t1')).length, 2);
+      });
+      it('schedules retirement of older generations once, keeping a retirement already set', async () => {
+        await store.keys.insertKeyGeneration(await key(1, { retiresAt: NOW + 5 }));
+        await store.keys.insertKeyGeneration(await key(2));
+        await store.keys.insertKeyGeneration(await key(3));
+        assert.equal(await store.keys.retireKeys('t1', 'ES256', 3, NOW + 100), 1);
+        assert.equal(await store.keys.retireKeys('t1', 'EdDSA', 3, NOW + 100), 0);
+        assert.deepEqual((await store.keys.listKeys('t1')).map((k) => [k.generation, k.retiresAt]), [[1, NOW + 5], [2, NOW + 100], [3, null]]);
+      });
+      it("deletes only the tenant's keys retired at or before the instant", async () => {
+        await store.tenants.createTenant(tenant('t2'));
+        await store.keys.insertKeyGeneration(await key(1, { retiresAt: NOW + 10 }));
+        await store.keys.insertKeyGeneration(await key(2, { retiresAt: NOW + 20 }));
+        await store.keys.insertKeyGeneration(await key(3));
+        await store.keys.insertKeyGeneration({ ...(await key(1, { retiresAt: NOW })), tenantId: 't2' });
+        assert.equal(await store.keys.deleteRetiredKeys('t1', NOW + 10), 1);
+        assert.deepEqual((await store.keys.listKeys('t1')).map((k) => k.generation), [2, 3]);
+        assert.equal((await store.keys.listKeys('t2')).length, 1);
       });
     });
 

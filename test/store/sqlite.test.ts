@@ -6,6 +6,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite/index.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { migrateSqlite } from '../../src/store/sqlite/migrate.ts';
+import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
 import { storeContract, tenant } from './contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-'));
@@ -44,5 +46,23 @@ describe('sqlite store', () => {
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'future', 0);
     db.close();
     assert.throws(() => openSqliteStore({ path }), /schema version 999 is newer/);
+  });
+
+  it('migrates a version 1 key to generation 1, signing since its creation, and then accepts a second generation', async () => {
+    const path = join(dir, 'v1-key.db');
+    const db = new DatabaseSync(path);
+    migrateSqlite(db, SQLITE_MIGRATIONS.slice(0, 1), 0);
+    db.prepare("INSERT INTO tenants VALUES ('t1', 'https://t1.test', 'ES256', 3600, 0, 0)").run();
+    const old = await generateSigningKey('t1', 'ES256', 1234);
+    db.prepare('INSERT INTO signing_keys (kid, tenant_id, alg, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(old.kid, 't1', 'ES256', JSON.stringify(old.privateJwk), JSON.stringify(old.publicJwk), 1234);
+    db.close();
+
+    const store = openSqliteStore({ path });
+    assert.deepEqual(await store.keys.listKeys('t1'), [old]);
+    const next = await generateSigningKey('t1', 'ES256', 5678, { generation: 2 });
+    assert.equal((await store.keys.insertKeyGeneration(next)).kid, next.kid);
+    assert.equal((await store.keys.listKeys('t1')).length, 2);
+    await store.close();
   });
 });

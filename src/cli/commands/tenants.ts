@@ -7,7 +7,7 @@ import { configFrom, integerFlag, list, parse, printJson, runCommand, STORE_OPTI
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
-  tessera tenants create <id> [--issuer URL] [--alg ES256|RS256|EdDSA] [--lifetime SECONDS] [--hosts h1,h2]
+  tessera tenants create <id> [--issuer URL (default <publicUrl>/t/<id>)] [--alg ES256|RS256|EdDSA] [--lifetime SECONDS] [--hosts h1,h2]
   tessera tenants list
   tessera tenants show <id>
 common options: --db PATH, --config FILE
@@ -35,7 +35,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       switch (action) {
         case 'create': {
           if (id === undefined) throw new UsageError('tenants create needs an id');
-          const issuer = values.issuer ?? `${config.publicUrl ?? `http://localhost:${config.port}`}/${id}`;
+          // Under /t/<id> every endpoint of the tenant is reachable below its issuer (see http/endpoint-paths.ts).
+          const issuer = values.issuer ?? `${config.publicUrl ?? `http://localhost:${config.port}`}/t/${id}`;
           printJson(io, await tenants.create({
             id,
             issuer,

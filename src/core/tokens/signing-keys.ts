@@ -1,6 +1,13 @@
 /**
- * Per-tenant signing keys: generated on first need, stored, and imported into
- * `CryptoKey`s once per process.
+ * Per-tenant signing keys: generated on first need, stored, imported into
+ * `CryptoKey`s once per process, and re-read on a short interval so a
+ * rotation made by another process (or the CLI) is noticed.
+ *
+ * Which key signs is decided at each signature from the stored schedule and
+ * the clock ({@link activeSigningKey}), not from what this process did: a key
+ * pre-published by a rotation starts signing in every process at the instant
+ * it activates, provided the processes re-read the keys more often than the
+ * pre-publication delay.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7517 JWK
  * @see https://www.rfc-editor.org/rfc/rfc7638 JWK thumbprint (used as `kid`)
@@ -9,6 +16,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type Cry
 import type { Clock } from '../clock.ts';
 import type { SigningAlgorithm, SigningKey, Tenant } from '../model.ts';
 import type { KeyStore } from '../../store/types.ts';
+import { activeSigningKey, isPublished, nextGeneration } from './key-schedule.ts';
 
 export interface ActiveKey {
   kid: string;
@@ -16,53 +24,135 @@ export interface ActiveKey {
   key: CryptoKey;
 }
 
+export interface GenerateKeyOptions {
+  /** Default 1: a tenant's first key. */
+  generation?: number;
+  /** When the key starts signing; default `now`. */
+  activatesAt?: number;
+}
+
 /** Generates a fresh key pair for `alg` as stored JWKs; `kid` is the RFC 7638 thumbprint. */
-export async function generateSigningKey(tenantId: string, alg: SigningAlgorithm, now: number): Promise<SigningKey> {
-  const options = alg === 'RS256' ? { extractable: true, modulusLength: 2048 } : alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true };
-  const { privateKey, publicKey } = await generateKeyPair(alg, options);
+export async function generateSigningKey(tenantId: string, alg: SigningAlgorithm, now: number, options: GenerateKeyOptions = {}): Promise<SigningKey> {
+  const params = alg === 'RS256' ? { extractable: true, modulusLength: 2048 } : alg === 'EdDSA' ? { extractable: true, crv: 'Ed25519' } : { extractable: true };
+  const { privateKey, publicKey } = await generateKeyPair(alg, params);
   const publicJwk = await exportJWK(publicKey);
   const privateJwk = await exportJWK(privateKey);
   const kid = await calculateJwkThumbprint(publicJwk);
   const decorate = (jwk: JWK): JWK => ({ ...jwk, kid, alg, use: 'sig' });
-  return { tenantId, kid, alg, privateJwk: decorate(privateJwk), publicJwk: decorate(publicJwk), createdAt: now };
+  return {
+    tenantId,
+    kid,
+    alg,
+    privateJwk: decorate(privateJwk),
+    publicJwk: decorate(publicJwk),
+    createdAt: now,
+    generation: options.generation ?? 1,
+    activatesAt: options.activatesAt ?? now,
+    retiresAt: null,
+  };
 }
 
-/** Finds, or creates and stores, each tenant's signing key, and keeps the imported key in memory. */
+export interface SigningKeysOptions {
+  /** How often (ms) a tenant's keys are re-read from the store; default 30 s. Keep it below the pre-publication delay. */
+  refreshMs?: number;
+}
+
+/** Default interval between re-reads of a tenant's keys. */
+export const DEFAULT_KEY_REFRESH_MS = 30_000;
+
+interface TenantKeys {
+  keys: SigningKey[];
+  loadedAt: number;
+  /** Imported private keys by kid, carried across re-reads. */
+  imported: Map<string, Promise<CryptoKey>>;
+}
+
+/** Finds, or creates and stores, each tenant's signing keys, and keeps them in memory for a short while. */
 export class SigningKeys {
   readonly #store: KeyStore;
   readonly #clock: Clock;
-  readonly #active = new Map<string, Promise<ActiveKey>>();
+  readonly #refreshMs: number;
+  readonly #tenants = new Map<string, TenantKeys>();
+  readonly #loading = new Map<string, Promise<TenantKeys>>();
 
-  constructor(store: KeyStore, clock: Clock) {
+  constructor(store: KeyStore, clock: Clock, options: SigningKeysOptions = {}) {
     this.#store = store;
     this.#clock = clock;
+    this.#refreshMs = options.refreshMs ?? DEFAULT_KEY_REFRESH_MS;
   }
 
-  /** The key that signs `tenant`'s tokens now. */
-  activeKey(tenant: Tenant): Promise<ActiveKey> {
-    const cacheKey = `${tenant.id}\u0000${tenant.signingAlg}`;
-    let pending = this.#active.get(cacheKey);
+  /** The key that signs `tenant`'s tokens now; creates the tenant's first key when it has none. */
+  async activeKey(tenant: Tenant): Promise<ActiveKey> {
+    let entry = await this.#current(tenant.id);
+    let stored = activeSigningKey(entry.keys, tenant.signingAlg, this.#clock());
+    if (stored === undefined) {
+      const now = this.#clock();
+      // Processes starting together race for the same generation; the store lets one win.
+      await this.#store.insertKeyGeneration(
+        await generateSigningKey(tenant.id, tenant.signingAlg, now, { generation: nextGeneration(entry.keys, tenant.signingAlg) }),
+      );
+      entry = await this.#reload(tenant.id);
+      stored = activeSigningKey(entry.keys, tenant.signingAlg, this.#clock());
+      if (stored === undefined) throw new Error(`tenant ${tenant.id} has no usable ${tenant.signingAlg} signing key`);
+    }
+    return { kid: stored.kid, alg: stored.alg, key: await this.#import(entry, stored) };
+  }
+
+  /** Public keys for the tenant's JWKS: every key created and not yet retired, pending ones included. */
+  async publicKeys(tenantId: string): Promise<JWK[]> {
+    const now = this.#clock();
+    return (await this.#current(tenantId)).keys.filter((k) => isPublished(k, now)).map((k) => k.publicJwk);
+  }
+
+  /** Drops what this process remembers of a tenant's keys, so the next use re-reads them (after a local rotation). */
+  forget(tenantId: string): void {
+    const entry = this.#tenants.get(tenantId);
+    if (entry) entry.loadedAt = -Infinity;
+  }
+
+  async #current(tenantId: string): Promise<TenantKeys> {
+    const entry = this.#tenants.get(tenantId);
+    if (entry !== undefined && this.#clock() - entry.loadedAt < this.#refreshMs) return entry;
+    try {
+      return await this.#reload(tenantId);
+    } catch (error) {
+      // A database hiccup must not stop signing with keys already known; the next call retries.
+      if (entry !== undefined) return entry;
+      throw error;
+    }
+  }
+
+  /** Re-reads a tenant's keys; concurrent callers share one read. */
+  #reload(tenantId: string): Promise<TenantKeys> {
+    let pending = this.#loading.get(tenantId);
     if (pending === undefined) {
-      pending = this.#load(tenant);
-      // A failed load (database down) must not be remembered.
-      pending.catch(() => this.#active.delete(cacheKey));
-      this.#active.set(cacheKey, pending);
+      pending = (async () => {
+        const keys = await this.#store.listKeys(tenantId);
+        const previous = this.#tenants.get(tenantId)?.imported;
+        const imported = new Map<string, Promise<CryptoKey>>();
+        for (const key of keys) {
+          const known = previous?.get(key.kid);
+          if (known !== undefined) imported.set(key.kid, known);
+        }
+        const entry: TenantKeys = { keys, loadedAt: this.#clock(), imported };
+        this.#tenants.set(tenantId, entry);
+        return entry;
+      })();
+      this.#loading.set(tenantId, pending);
+      const done = () => this.#loading.delete(tenantId);
+      pending.then(done, done);
     }
     return pending;
   }
 
-  /** Public keys for the tenant's JWKS. */
-  async publicKeys(tenantId: string): Promise<JWK[]> {
-    return (await this.#store.listKeys(tenantId)).map((k) => k.publicJwk);
-  }
-
-  async #load(tenant: Tenant): Promise<ActiveKey> {
-    const keys = await this.#store.listKeys(tenant.id);
-    let stored = keys.find((k) => k.alg === tenant.signingAlg);
-    if (stored === undefined) {
-      stored = await this.#store.insertKeyIfNone(await generateSigningKey(tenant.id, tenant.signingAlg, this.#clock()));
+  #import(entry: TenantKeys, stored: SigningKey): Promise<CryptoKey> {
+    let key = entry.imported.get(stored.kid);
+    if (key === undefined) {
+      key = importJWK(stored.privateJwk, stored.alg) as Promise<CryptoKey>;
+      // A failed import must not be remembered.
+      key.catch(() => entry.imported.delete(stored.kid));
+      entry.imported.set(stored.kid, key);
     }
-    const key = (await importJWK(stored.privateJwk, stored.alg)) as CryptoKey;
-    return { kid: stored.kid, alg: stored.alg, key };
+    return key;
   }
 }

@@ -21,6 +21,8 @@ export interface HttpTokenInput {
   host: string | undefined;
   body: Buffer | undefined;
   remoteAddress: string | undefined;
+  /** The tenant a `/t/<tenant>/…` path names. */
+  pathTenant?: string | undefined;
 }
 
 export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialect): TokenRequest {
@@ -36,7 +38,7 @@ export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialec
   if (input.body !== undefined && input.body.length > 0) parseBody(input, dialect, params);
 
   const credentials = extractCredentials(params, input.authorization);
-  const tenant = params.tenant;
+  const tenant = tenantParameter(params.tenant, input.pathTenant);
   delete params.tenant;
   return {
     params,
@@ -99,6 +101,15 @@ function extractCredentials(params: Record<string, string>, authorization: strin
   }
   if (bodySecret === undefined) return { method: 'none', clientId: bodyId };
   return { method: 'client_secret_post', clientId: bodyId, clientSecret: bodySecret };
+}
+
+/** The tenant the request names: by path or by the `tenant` parameter, which must then agree. */
+function tenantParameter(parameter: string | undefined, path: string | undefined): string | undefined {
+  if (path === undefined) return parameter;
+  if (parameter !== undefined && parameter !== path) {
+    throw new OAuthError('invalid_request', 'The tenant parameter does not match the tenant in the path');
+  }
+  return path;
 }
 
 /** The Host header's name, lowercase, without port (IPv6 literals keep their brackets). */

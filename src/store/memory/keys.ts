@@ -1,18 +1,38 @@
-import type { SigningKey } from '../../core/model.ts';
+import type { SigningAlgorithm, SigningKey } from '../../core/model.ts';
 import type { KeyStore } from '../types.ts';
 import { copy } from './copy.ts';
 
 export class MemoryKeyStore implements KeyStore {
-  readonly #keys: SigningKey[] = [];
+  #keys: SigningKey[] = [];
 
   async listKeys(tenantId: string): Promise<SigningKey[]> {
-    return this.#keys.filter((k) => k.tenantId === tenantId).map(copy);
+    return this.#keys
+      .filter((k) => k.tenantId === tenantId)
+      .sort((a, b) => a.createdAt - b.createdAt || a.generation - b.generation || (a.kid < b.kid ? -1 : 1))
+      .map(copy);
   }
 
-  async insertKeyIfNone(key: SigningKey): Promise<SigningKey> {
-    const existing = this.#keys.find((k) => k.tenantId === key.tenantId && k.alg === key.alg);
+  async insertKeyGeneration(key: SigningKey): Promise<SigningKey> {
+    const existing = this.#keys.find((k) => k.tenantId === key.tenantId && k.alg === key.alg && k.generation === key.generation);
     if (existing) return copy(existing);
     this.#keys.push(copy(key));
     return copy(key);
+  }
+
+  async retireKeys(tenantId: string, alg: SigningAlgorithm, belowGeneration: number, retiresAt: number): Promise<number> {
+    let count = 0;
+    for (const k of this.#keys) {
+      if (k.tenantId === tenantId && k.alg === alg && k.generation < belowGeneration && k.retiresAt === null) {
+        k.retiresAt = retiresAt;
+        count++;
+      }
+    }
+    return count;
+  }
+
+  async deleteRetiredKeys(tenantId: string, at: number): Promise<number> {
+    const before = this.#keys.length;
+    this.#keys = this.#keys.filter((k) => !(k.tenantId === tenantId && k.retiresAt !== null && k.retiresAt <= at));
+    return before - this.#keys.length;
   }
 }

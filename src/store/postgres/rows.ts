@@ -68,7 +68,7 @@ export function rowToToken(r: Row): TokenRecord {
   };
 }
 
-export const KEY_COLUMNS = 'kid, tenant_id, alg, private_jwk, public_jwk, created_at';
+export const KEY_COLUMNS = 'kid, tenant_id, alg, private_jwk, public_jwk, created_at, generation, activates_at, retires_at';
 
 export function rowToKey(r: Row): SigningKey {
   return {
@@ -78,5 +78,8 @@ export function rowToKey(r: Row): SigningKey {
     privateJwk: r.private_jwk as JWK,
     publicJwk: r.public_jwk as JWK,
     createdAt: int(r.created_at),
+    generation: int(r.generation),
+    activatesAt: int(r.activates_at),
+    retiresAt: nullable(r.retires_at, int),
   };
 }

@@ -62,5 +62,8 @@ export function rowToKey(r: Row): SigningKey {
     privateJwk: JSON.parse(text(r.private_jwk)),
     publicJwk: JSON.parse(text(r.public_jwk)),
     createdAt: int(r.created_at),
+    generation: int(r.generation),
+    activatesAt: int(r.activates_at),
+    retiresAt: r.retires_at == null ? null : int(r.retires_at),
   };
 }

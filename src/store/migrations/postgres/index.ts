@@ -7,5 +7,6 @@
 import type { Migration } from '../migration.ts';
 import { initial } from './001-initial.ts';
 import { accessNumbersAndAudit } from './002-access-numbers-and-audit.ts';
+import { keyRotation } from './003-key-rotation.ts';
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation];

@@ -1,0 +1,136 @@
+/**
+ * Signing-key management, shared by the CLI and the admin API: listing a
+ * tenant's keys and rotating them.
+ *
+ * A rotation never surprises a verifier:
+ * 1. the new key is stored at once, so it appears in the JWKS, but only starts
+ *    signing after the pre-publication delay, by which time verifiers that
+ *    cache the JWKS have fetched it;
+ * 2. the keys it replaces keep verifying until every token they can have
+ *    signed has expired (the longest token lifetime in the tenant, plus a
+ *    leeway), and then leave the JWKS;
+ * 3. keys past their retirement are deleted, private halves included, at the
+ *    next rotation.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
+ */
+import type { Clock } from '../core/clock.ts';
+import type { SigningKey, Tenant } from '../core/model.ts';
+import {
+  activeSigningKey,
+  DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
+  keyState,
+  MAX_KEY_PRE_PUBLICATION_SECONDS,
+  nextGeneration,
+  type KeyState,
+} from '../core/tokens/key-schedule.ts';
+import { DEFAULT_KEY_REFRESH_MS, generateSigningKey } from '../core/tokens/signing-keys.ts';
+import type { ClientStore, KeyStore, TenantStore } from '../store/types.ts';
+import { AdminError } from './admin-error.ts';
+import { requireInteger } from './validate.ts';
+
+/**
+ * Added to the longest token lifetime before a replaced key leaves the JWKS:
+ * a server process may sign with the old key until it next re-reads the keys
+ * (one refresh interval), and clocks of servers and verifiers drift apart.
+ */
+export const RETIREMENT_LEEWAY_MS = DEFAULT_KEY_REFRESH_MS + 5 * 60_000;
+
+/** A key as shown to operators: its schedule and state, never key material. */
+export interface KeyView {
+  kid: string;
+  alg: string;
+  generation: number;
+  state: KeyState;
+  createdAt: number;
+  activatesAt: number;
+  retiresAt: number | null;
+}
+
+export interface RotateKeyResult {
+  tenant: string;
+  /** The new key (pending until `activatesAt`). */
+  key: KeyView;
+  /** Every key of the tenant after the rotation. */
+  keys: KeyView[];
+  /** Retired keys deleted by this rotation. */
+  deleted: number;
+}
+
+export function viewKeys(keys: readonly SigningKey[], now: number): KeyView[] {
+  return keys.map((k) => ({
+    kid: k.kid,
+    alg: k.alg,
+    generation: k.generation,
+    state: keyState(k, keys, now),
+    createdAt: k.createdAt,
+    activatesAt: k.activatesAt,
+    retiresAt: k.retiresAt,
+  }));
+}
+
+export class KeyService {
+  readonly #keys: KeyStore;
+  readonly #tenants: TenantStore;
+  readonly #clients: ClientStore;
+  readonly #clock: Clock;
+
+  constructor(store: { keys: KeyStore; tenants: TenantStore; clients: ClientStore }, clock: Clock) {
+    this.#keys = store.keys;
+    this.#tenants = store.tenants;
+    this.#clients = store.clients;
+    this.#clock = clock;
+  }
+
+  async list(tenantId: string): Promise<KeyView[]> {
+    await this.#requireTenant(tenantId);
+    return viewKeys(await this.#keys.listKeys(tenantId), this.#clock());
+  }
+
+  /**
+   * Creates the next key of the tenant's algorithm, signing after
+   * `prePublicationSeconds`, and schedules the retirement of the keys it
+   * replaces. A tenant without a current key gets one that signs at once:
+   * there is no earlier key whose verifiers need warning.
+   *
+   * @throws AdminError `conflict` when another rotation created the same generation at the same moment.
+   */
+  async rotate(tenantId: string, options: { prePublicationSeconds?: number } = {}): Promise<RotateKeyResult> {
+    const tenant = await this.#requireTenant(tenantId);
+    const delay = requireInteger(
+      options.prePublicationSeconds ?? DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
+      'prePublicationSeconds',
+      0,
+      MAX_KEY_PRE_PUBLICATION_SECONDS,
+    );
+    const now = this.#clock();
+    const deleted = await this.#keys.deleteRetiredKeys(tenant.id, now);
+    const keys = await this.#keys.listKeys(tenant.id);
+    const current = activeSigningKey(keys, tenant.signingAlg, now);
+    const candidate = await generateSigningKey(tenant.id, tenant.signingAlg, now, {
+      generation: nextGeneration(keys, tenant.signingAlg),
+      activatesAt: current === undefined ? now : now + delay * 1000,
+    });
+    const stored = await this.#keys.insertKeyGeneration(candidate);
+    if (stored.kid !== candidate.kid) {
+      throw new AdminError('conflict', `another rotation created key generation ${stored.generation} of tenant '${tenant.id}' at the same time; nothing was changed`);
+    }
+    // The replaced keys sign until `stored` activates; their last tokens expire at most one lifetime later.
+    const retiresAt = stored.activatesAt + (await this.#longestTokenLifetime(tenant)) * 1000 + RETIREMENT_LEEWAY_MS;
+    await this.#keys.retireKeys(tenant.id, tenant.signingAlg, stored.generation, retiresAt);
+    const after = viewKeys(await this.#keys.listKeys(tenant.id), now);
+    return { tenant: tenant.id, key: after.find((k) => k.kid === stored.kid)!, keys: after, deleted };
+  }
+
+  /** Seconds: the tenant's default lifetime or a client's own, whichever is longest. */
+  async #longestTokenLifetime(tenant: Tenant): Promise<number> {
+    const clients = await this.#clients.listClients(tenant.id);
+    return clients.reduce((max, c) => Math.max(max, c.accessTokenLifetime ?? 0), tenant.accessTokenLifetime);
+  }
+
+  async #requireTenant(tenantId: string): Promise<Tenant> {
+    const tenant = await this.#tenants.getTenant(tenantId);
+    if (tenant === undefined) throw new AdminError('not_found', `tenant '${tenantId}' does not exist`);
+    return tenant;
+  }
+}

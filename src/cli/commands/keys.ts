@@ -1,0 +1,44 @@
+/** `tessera keys list|rotate`: a tenant's signing keys and their rotation. */
+import { KeyService } from '../../admin/keys.ts';
+import { systemClock } from '../../core/clock.ts';
+import { configFrom, integerFlag, parse, printJson, runCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
+import { EXIT, type CliIo } from '../io.ts';
+
+const USAGE = `usage:
+  tessera keys list [--tenant ID]
+  tessera keys rotate [--tenant ID] [--delay SECONDS]
+rotate creates the tenant's next signing key and publishes it in the JWKS at once;
+it signs after --delay seconds (default: keyPrePublicationSeconds, 3600). The keys it
+replaces keep verifying until every token they signed has expired, then leave the JWKS.
+Running servers notice a rotation within 30 seconds. States: pending (published, not
+yet signing), active (signing), verifying (replaced, still published), retired.
+common options: --db PATH, --config FILE
+`;
+
+const OPTIONS = { ...STORE_OPTIONS, tenant: { type: 'string' }, delay: { type: 'string' } } as const;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  return runCommand(io, USAGE, async () => {
+    const { values, positionals } = parse(args, OPTIONS);
+    const [action] = positionals;
+    if (values.help || action === undefined) {
+      io.out(USAGE);
+      return values.help ? EXIT.ok : EXIT.usage;
+    }
+    const config = configFrom(values, io);
+    const tenantId = values.tenant ?? config.defaultTenant;
+    return withStore(config, async (store) => {
+      const keys = new KeyService(store, systemClock);
+      switch (action) {
+        case 'list':
+          printJson(io, await keys.list(tenantId));
+          return EXIT.ok;
+        case 'rotate':
+          printJson(io, await keys.rotate(tenantId, { prePublicationSeconds: integerFlag(values.delay, 'delay') ?? config.keyPrePublicationSeconds }));
+          return EXIT.ok;
+        default:
+          throw new UsageError(`unknown action '${action}'`);
+      }
+    });
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * Token introspection: a resource server (any authenticated client of the
+ * tenant) asks whether a token is active and what it grants.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
+ */
+import type { Clock } from './clock.ts';
+import { authenticateTokenRequest, type ClientRequest, type ClientRequestDeps } from './client-request.ts';
+import type { Tenant } from './model.ts';
+import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './tokens/token-inspection.ts';
+
+export type IntrospectionResult = { active: false } | { active: true; token: InspectedToken; tenant: Tenant };
+
+export interface IntrospectionDeps extends ClientRequestDeps, TokenInspectionDeps {
+  clock: Clock;
+}
+
+export type IntrospectionEndpoint = (request: ClientRequest) => Promise<IntrospectionResult>;
+
+const INACTIVE: IntrospectionResult = { active: false };
+
+export function createIntrospectionEndpoint(deps: IntrospectionDeps): IntrospectionEndpoint {
+  return async function introspect(request: ClientRequest): Promise<IntrospectionResult> {
+    const { tenant, token } = await authenticateTokenRequest(request, deps);
+    // §2.1 token_type_hint: "The authorization server MAY ignore this parameter, particularly if it is able to
+    // detect the token type automatically." Tessera's tokens say what they are, so it is ignored.
+    const now = deps.clock();
+    const inspected = await inspectToken(token, tenant, deps, now);
+    // §2.2: "If the introspection call is properly authorized but the token is not active, does not exist on
+    // this server, or the protected resource is not allowed to introspect this particular token, then the
+    // authorization server MUST return an introspection response with the "active" field set to "false"."
+    if (inspected === undefined || inspected.revokedAt !== null || inspected.expiresAt <= now) return INACTIVE;
+    // A token outlives neither its client's deletion nor its disabling.
+    const owner = await deps.clients.getClient(tenant.id, inspected.clientId);
+    if (owner === undefined || !owner.enabled) return INACTIVE;
+    return { active: true, token: inspected, tenant };
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Token revocation: a client tells Tessera it no longer needs a token.
+ * Revoking a refresh token revokes its whole family (the access tokens it
+ * produced); revoking an access token revokes that token alone.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2
+ */
+import type { Clock } from './clock.ts';
+import { authenticateTokenRequest, type ClientRequest, type ClientRequestDeps } from './client-request.ts';
+import { OAuthError } from './errors.ts';
+import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './tokens/token-inspection.ts';
+import type { TokenStore } from '../store/types.ts';
+
+export interface RevocationDeps extends ClientRequestDeps, TokenInspectionDeps {
+  clock: Clock;
+}
+
+export type RevocationEndpoint = (request: ClientRequest) => Promise<void>;
+
+export function createRevocationEndpoint(deps: RevocationDeps): RevocationEndpoint {
+  return async function revoke(request: ClientRequest): Promise<void> {
+    const { tenant, client, token } = await authenticateTokenRequest(request, deps);
+    const now = deps.clock();
+    const inspected = await inspectToken(token, tenant, deps, now);
+    // §2.2: "The authorization server responds with HTTP status code 200 if the token has been revoked
+    // successfully or if the client submitted an invalid token." Unknown, expired and other tenants'
+    // tokens are all "invalid" here, and indistinguishable.
+    if (inspected === undefined || inspected.expiresAt <= now) return;
+    // §2.1: the server "verifies whether the token was issued to the client making the revocation request.
+    // If this validation fails, the request is refused and the client is informed of the error".
+    if (inspected.clientId !== client.id) {
+      throw new OAuthError('invalid_request', 'The token was not issued to this client', { detail: `client ${client.id} tried to revoke a token of ${inspected.clientId}` });
+    }
+    if (inspected.kind === 'refresh' && inspected.familyId !== null) {
+      // §2.1: "If the token passed to the request is a refresh token and the authorization server supports
+      // the revocation of access tokens, then the authorization server SHOULD also invalidate all access
+      // tokens based on the same authorization grant".
+      await deps.tokens.revokeFamily(inspected.familyId, now);
+    } else if (inspected.format === 'jwt') {
+      if (inspected.revokedAt === null) await storeRevocationMarker(deps.tokens, inspected, now);
+    } else {
+      await deps.tokens.revokeToken(inspected.hash, now);
+    }
+  };
+}
+
+/** A JWT cannot be changed; its revocation is a record under its hash, expiring with it. */
+async function storeRevocationMarker(tokens: TokenStore, jwt: InspectedToken, now: number): Promise<void> {
+  const { format: _format, audience: _audience, jwtId: _jwtId, ...record } = jwt;
+  try {
+    await tokens.saveToken({ ...record, revokedAt: now });
+  } catch (error) {
+    // A concurrent revocation of the same token stored its marker first.
+    if ((await tokens.findToken(jwt.hash))?.revokedAt != null) return;
+    throw error;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Local verification of JWT access tokens against the issuer's JWKS, which
+ * is fetched, cached, and refetched when a token names an unknown `kid` — at
+ * most once per cool-down, so a flood of made-up `kid`s cannot turn into a
+ * flood of requests to the issuer.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
+ */
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWSHeaderParameters, type FlattenedJWSInput, type JWTPayload } from 'jose';
+import { BearerError } from './bearer-error.ts';
+import type { Principal } from './principal.ts';
+
+/** Algorithms Tessera signs with. Never `none`; never HMAC, so a public key can never be used as a shared secret. */
+export const DEFAULT_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
+
+export interface JwtVerificationOptions {
+  issuer: string;
+  audience: string | string[];
+  /** The `tenant` claim tokens must carry, when set. */
+  tenant: string | undefined;
+  jwksUri: string;
+  algorithms: readonly string[];
+  clockToleranceSeconds: number;
+  /** Minimum time between two JWKS fetches (ms): the floor on refetches for unknown `kid`s. */
+  jwksCooldownMs: number;
+  /** Maximum age of the cached JWKS (ms) before it is fetched again. */
+  jwksMaxAgeMs: number;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  clock: () => number;
+}
+
+/** Raised inside the key lookup when the JWKS cannot be had; the token is not at fault. */
+class KeySetUnavailable extends Error {}
+
+export type JwtVerifier = (token: string) => Promise<Principal | BearerError>;
+
+export function createJwtVerifier(options: JwtVerificationOptions): JwtVerifier {
+  const remote = createRemoteJWKSet(new URL(options.jwksUri), {
+    cooldownDuration: options.jwksCooldownMs,
+    cacheMaxAge: options.jwksMaxAgeMs,
+    timeoutDuration: options.timeoutMs,
+    [customFetch]: options.fetch,
+  });
+  const keys = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      // An unknown kid (after the refetch jose makes) is the token's fault; anything else is the issuer's.
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+      throw new KeySetUnavailable(String(error), { cause: error });
+    }
+  };
+  const algorithms = [...options.algorithms];
+
+  return async function verifyJwt(token: string): Promise<Principal | BearerError> {
+    const now = options.clock();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        algorithms,
+        // RFC 9068 §4: "Resource servers MUST verify that the typ header value is "at+jwt" or "application/at+jwt"".
+        typ: 'at+jwt',
+        // §4: "The issuer identifier for the authorization server ... MUST exactly match the value of the iss claim."
+        issuer: options.issuer,
+        // §4: "The resource server MUST validate that the aud claim contains a resource indicator value
+        // corresponding to an identifier the resource server expects for itself."
+        audience: options.audience,
+        requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'jti'],
+        clockTolerance: options.clockToleranceSeconds,
+        currentDate: new Date(now),
+      }));
+    } catch (error) {
+      return refusal(error);
+    }
+    if (options.tenant !== undefined && payload.tenant !== options.tenant) {
+      return new BearerError('invalid_token', 'The access token is invalid', { detail: 'issued for another tenant' });
+    }
+    // §4: "The current time MUST be before the time represented by the exp claim"; a token issued in the
+    // future comes from a clock that is wrong, or from a forger: it is not valid yet either.
+    if (payload.iat! * 1000 > now + options.clockToleranceSeconds * 1000) {
+      return new BearerError('invalid_token', 'The access token is not yet valid', { detail: 'iat in the future' });
+    }
+    if (typeof payload.client_id !== 'string') return new BearerError('invalid_token', 'The access token is invalid', { detail: 'client_id is not a string' });
+    return {
+      tokenFormat: 'jwt',
+      clientId: payload.client_id,
+      subject: payload.sub!,
+      username: typeof payload.username === 'string' ? payload.username : undefined,
+      scope: typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : [],
+      accounts: Array.isArray(payload.accounts) ? payload.accounts.filter((a): a is string => typeof a === 'string') : [],
+      tenant: typeof payload.tenant === 'string' ? payload.tenant : undefined,
+      issuer: payload.iss!,
+      expiresAt: payload.exp! * 1000,
+      claims: payload,
+    };
+  };
+}
+
+function refusal(error: unknown): BearerError {
+  if (error instanceof KeySetUnavailable) {
+    return new BearerError('temporarily_unavailable', 'The access token cannot be checked now; retry later', { detail: `JWKS: ${error.message}` });
+  }
+  if (error instanceof errors.JWTExpired) return new BearerError('invalid_token', 'The access token expired');
+  if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') {
+    return new BearerError('invalid_token', 'The access token is not yet valid');
+  }
+  // Bad signature, unknown kid, refused algorithm, wrong typ, issuer or audience: one answer for all, the
+  // reason stays in the detail for the resource server's logs.
+  const detail = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
+  return new BearerError('invalid_token', 'The access token is invalid', { detail });
+}
