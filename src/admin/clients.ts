@@ -6,12 +6,12 @@
 import type { Clock } from '../core/clock.ts';
 import { generateClientSecret, hashChosenSecret, hashGeneratedSecret } from '../core/client-auth/client-secrets.ts';
 import { MAX_ARGON2_INPUT_BYTES } from '../core/crypto/argon2id.ts';
-import { GRANT_TYPES, type Client, type ClientSecret, type GrantType, type TokenFormat } from '../core/model.ts';
+import { GRANT_TYPES, type Client, type ClientSecret, type ClientType, type GrantType, type TokenFormat } from '../core/model.ts';
 import { StoreConflictError } from '../store/errors.ts';
 import type { ClientStore, TenantStore } from '../store/types.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { MAX_TOKEN_LIFETIME } from './tenants.ts';
-import { ACCOUNT, CLIENT_ID, requireInteger, requireList, requireOneOf, requireString, SCOPE_TOKEN } from './validate.ts';
+import { ACCOUNT, CLIENT_ID, requireBoolean, requireInteger, requireList, requireOneOf, requireString, SCOPE_TOKEN } from './validate.ts';
 
 export interface CreateClientInput {
   tenantId: string;
@@ -26,6 +26,10 @@ export interface CreateClientInput {
   /** Seconds; null or omitted: the tenant's default. */
   accessTokenLifetime?: number | null;
   audience?: string | null;
+  /** `public`: no secret (identified by client_id alone), never client credentials. Default `confidential`. */
+  clientType?: ClientType;
+  /** Seed 003: a user's login revokes that user's earlier tokens for this client. Default false. */
+  singleActiveToken?: boolean;
   enabled?: boolean;
 }
 
@@ -62,12 +66,15 @@ export class ClientService {
     await this.#requireTenant(input.tenantId);
     const now = this.#clock();
     const id = requireString(input.id, 'id', CLIENT_ID, "must be 1-255 visible ASCII characters without ':'");
-    const { secret, generated } = await this.#newSecret(input.secret, now);
+    const clientType = requireOneOf(input.clientType ?? 'confidential', 'clientType', ['confidential', 'public'] as const);
+    if (clientType === 'public' && input.secret !== undefined) throw invalid('secret', 'a public client has no secret');
+    // RFC 6749 §2.1: a public client is "incapable of maintaining the confidentiality of their credentials".
+    const { secret, generated } = clientType === 'public' ? { secret: undefined, generated: undefined } : await this.#newSecret(input.secret, now);
     const client: Client = {
       tenantId: input.tenantId,
       id,
       name: input.name ?? id,
-      secrets: [secret],
+      secrets: secret === undefined ? [] : [secret],
       grantTypes: requireList(input.grantTypes ?? ['client_credentials'], 'grantTypes', /.*/, '').map((g, i) =>
         requireOneOf(g, `grantTypes[${i}]`, GRANT_TYPES),
       ),
@@ -77,11 +84,17 @@ export class ClientService {
       accessTokenLifetime:
         input.accessTokenLifetime == null ? null : requireInteger(input.accessTokenLifetime, 'accessTokenLifetime', 1, MAX_TOKEN_LIFETIME),
       audience: input.audience ?? null,
+      clientType,
+      singleActiveToken: requireBoolean(input.singleActiveToken ?? false, 'singleActiveToken'),
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,
     };
     if (client.grantTypes.length === 0) throw invalid('grantTypes', 'must name at least one grant type');
+    // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
+    if (clientType === 'public' && client.grantTypes.includes('client_credentials')) {
+      throw invalid('grantTypes', 'a public client cannot use client_credentials');
+    }
     try {
       await this.#clients.createClient(client);
     } catch (error) {
@@ -111,6 +124,7 @@ export class ClientService {
    */
   async rotateSecret(tenantId: string, id: string, options: { secret?: string; overlapSeconds?: number } = {}): Promise<ClientWithSecret> {
     const client = await this.#require(tenantId, id);
+    if (client.clientType === 'public') throw invalid('clientType', 'a public client has no secret to rotate');
     const now = this.#clock();
     const overlap = requireInteger(options.overlapSeconds ?? 0, 'overlapSeconds', 0, 30 * 24 * 3600);
     const { secret, generated } = await this.#newSecret(options.secret, now);

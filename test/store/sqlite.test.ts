@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
+import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite/index.ts';
+import { migrateSqlite } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { storeContract, tenant } from './contract.ts';
 
@@ -44,5 +46,22 @@ describe('sqlite store', () => {
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'future', 0);
     db.close();
     assert.throws(() => openSqliteStore({ path }), /schema version 999 is newer/);
+  });
+
+  it('upgrades a version 1 database: old tenants get the default login policy, old clients stay confidential', async () => {
+    const path = join(dir, 'v1.db');
+    const db = new DatabaseSync(path);
+    migrateSqlite(db, SQLITE_MIGRATIONS.slice(0, 1), 0);
+    db.exec(`INSERT INTO tenants VALUES ('old', 'https://old.test', 'ES256', 3600, 1, 1);
+      INSERT INTO clients VALUES ('old', 'svc', 'svc', '[]', '["client_credentials"]', '[]', '[]', 'opaque', NULL, NULL, 1, 1, 1);
+      INSERT INTO tokens VALUES ('h', 'access', 'old', 'svc', 'svc', '', '[]', 1, 2, NULL, NULL, NULL);`);
+    db.close();
+    const store = openSqliteStore({ path });
+    assert.equal(store.schemaVersion, SQLITE_MIGRATIONS.length);
+    assert.deepEqual((await store.tenants.getTenant('old'))?.loginPolicy, DEFAULT_LOGIN_POLICY);
+    const client = await store.clients.getClient('old', 'svc');
+    assert.deepEqual([client?.clientType, client?.singleActiveToken], ['confidential', false]);
+    assert.equal((await store.tokens.findToken('h'))?.kind, 'access');
+    await store.close();
   });
 });

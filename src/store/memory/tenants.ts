@@ -24,6 +24,13 @@ export class MemoryTenantStore implements TenantStore {
     this.#tenants.set(tenant.id, copy(tenant));
   }
 
+  async updateTenant(tenant: Tenant): Promise<boolean> {
+    const stored = this.#tenants.get(tenant.id);
+    if (stored === undefined) return false;
+    this.#tenants.set(tenant.id, copy({ ...tenant, hosts: stored.hosts, createdAt: stored.createdAt }));
+    return true;
+  }
+
   async listTenants(): Promise<Tenant[]> {
     return [...this.#tenants.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(copy);
   }

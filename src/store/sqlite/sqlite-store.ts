@@ -9,9 +9,11 @@ import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
 import type { Store } from '../types.ts';
 import { SqliteClientStore } from './clients.ts';
 import { SqliteKeyStore } from './keys.ts';
+import { SqliteLockoutStore } from './lockouts.ts';
 import { migrateSqlite } from './migrate.ts';
 import { SqliteTenantStore } from './tenants.ts';
 import { SqliteTokenStore } from './tokens.ts';
+import { SqliteUserStore } from './users.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -35,6 +37,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
     schemaVersion,
     tenants: new SqliteTenantStore(db),
     clients: new SqliteClientStore(db),
+    users: new SqliteUserStore(db),
+    lockouts: new SqliteLockoutStore(db),
     tokens: new SqliteTokenStore(db),
     keys: new SqliteKeyStore(db),
     async ping() {
