@@ -5,6 +5,8 @@
 import { SecretVerifier } from './core/client-auth/client-secrets.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createClientCredentialsGrant } from './core/grants/client-credentials.ts';
+import { createPasswordGrant } from './core/grants/password.ts';
+import { createRefreshTokenGrant } from './core/grants/refresh-token.ts';
 import { GrantRegistry } from './core/grants/registry.ts';
 import { createTokenEndpoint, type TokenEndpoint } from './core/token-endpoint.ts';
 import { createJwtStrategy } from './core/tokens/jwt.ts';
@@ -33,13 +35,18 @@ export function createTessera(options: TesseraOptions): Tessera {
   const defaultTenantId = options.defaultTenantId ?? 'default';
   const store = options.store;
   const keys = new SigningKeys(store.keys, clock);
-  const grants = new GrantRegistry([createClientCredentialsGrant()]);
+  const grants = new GrantRegistry([
+    createClientCredentialsGrant(),
+    createPasswordGrant({ users: store.users, lockouts: store.lockouts }),
+    createRefreshTokenGrant({ tokens: store.tokens, users: store.users }),
+  ]);
   const tokenEndpoint = createTokenEndpoint({
     tenants: store.tenants,
     clients: store.clients,
     secrets: new SecretVerifier(),
     grants,
-    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy(keys) },
+    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy(keys, store.tokens) },
+    tokens: store.tokens,
     defaultTenantId,
     clock,
   });

@@ -3,6 +3,7 @@
  * (docs/configuration.md), values are validated once at start-up, and a
  * mistake stops the start with a message naming the key.
  */
+import { defaultArgon2Limits } from '../core/crypto/argon2id.ts';
 import { DIALECT_PRESETS, type TokenDialect } from '../http/dialect.ts';
 import type { LogLevel } from '../http/logging.ts';
 import type { TokenRoute } from '../http/routes/token.ts';
@@ -31,6 +32,10 @@ export interface TesseraConfig {
   tokenEndpoints: TokenEndpointConfig[];
   /** How long shutdown waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs: number;
+  /** argon2id hashes (password logins, chosen client secrets) computed at once; each holds 19 MiB. */
+  argon2Concurrency: number;
+  /** argon2id hashes that may wait for a slot; beyond, requests get 503 temporarily_unavailable. */
+  argon2MaxQueued: number;
 }
 
 export const DEFAULT_CONFIG: TesseraConfig = {
@@ -44,6 +49,8 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   trustProxy: false,
   tokenEndpoints: [],
   shutdownTimeoutMs: 10_000,
+  argon2Concurrency: defaultArgon2Limits().concurrency,
+  argon2MaxQueued: defaultArgon2Limits().maxQueued,
 };
 
 /** The advertised token endpoint path (RFC 8414 metadata names it). */
@@ -77,6 +84,8 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     trustProxy: boolean(merged, 'trustProxy'),
     tokenEndpoints: tokenEndpoints(merged.tokenEndpoints),
     shutdownTimeoutMs: integer(merged, 'shutdownTimeoutMs', 0, 600_000),
+    argon2Concurrency: integer(merged, 'argon2Concurrency', 1, 64),
+    argon2MaxQueued: integer(merged, 'argon2MaxQueued', 0, 10_000),
   };
   tokenRoutes(config); // dialect names and options are checked now, not at the first request
   return config;

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureDefaultTenant } from '../admin/bootstrap.ts';
 import { tokenRoutes, type TesseraConfig } from '../config/config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
+import { argon2Limiter } from '../core/crypto/argon2id.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/types.ts';
 import { createTessera, type Tessera } from '../tessera.ts';
@@ -29,6 +30,7 @@ export interface StartOptions {
 
 export async function startServer(config: TesseraConfig, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
+  argon2Limiter.configure({ concurrency: config.argon2Concurrency, maxQueued: config.argon2MaxQueued });
   const store = options.store ?? (await openStore(config.database));
   try {
     const tessera = createTessera({ store, clock, defaultTenantId: config.defaultTenant });
