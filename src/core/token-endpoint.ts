@@ -9,7 +9,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5
  */
-import { authenticateClient, type ClientAuthenticationDeps } from './client-auth/authenticate-client.ts';
+import { authenticateClient, basicChallenge, type ClientAuthenticationDeps } from './client-auth/authenticate-client.ts';
 import type { Clock } from './clock.ts';
 import { OAuthError } from './errors.ts';
 import type { ResourceOwner } from './grants/grant-handler.ts';
@@ -63,6 +63,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenEndpoint {
     const client = await authenticateClient(tenant, request.credentials, deps);
     if (handler.confidentialClientsOnly && client.clientType === 'public') {
       throw new OAuthError('invalid_client', 'Client authentication is required', {
+        headers: basicChallenge(tenant),
         detail: `public client ${client.id} cannot use ${handler.grantType}`,
       });
     }

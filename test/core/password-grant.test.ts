@@ -85,9 +85,10 @@ describe('password grant', () => {
     }
   });
 
-  it('refuses the client credentials grant to a public client', async () => {
+  it('refuses the client credentials grant to a public client, with a Basic challenge', async () => {
     const error = await refusal(t.tessera.tokenEndpoint(tokenRequest({ grant_type: 'client_credentials' }, publicClient('mobile'))));
-    assert.deepEqual([error.code, error.description], ['invalid_client', 'Client authentication is required']);
+    assert.deepEqual([error.code, error.status, error.description], ['invalid_client', 401, 'Client authentication is required']);
+    assert.match(String(error.headers['WWW-Authenticate']), /^Basic realm="default"/);
   });
 
   it('never issues a refresh token with client credentials, even to a client allowed refresh_token', async () => {

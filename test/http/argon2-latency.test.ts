@@ -10,8 +10,9 @@
  * must stay below a quarter of one and the median below a twentieth. The
  * hash time is the one measured during the same window (a loaded machine
  * slows the hash and the requests alike, so the ratio, not an absolute
- * figure, is what is checked). Typical figures on a 2-core machine: one hash
- * 40-130 ms, client-credentials p50 0.3 ms and p95 0.7-5 ms.
+ * figure, is what is checked). Typical figures on a shared 2-core machine:
+ * one hash 70-110 ms during the flood, client-credentials p50 0.3 ms and
+ * p95 2-5 ms (see docs/users-and-password-grant.md).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

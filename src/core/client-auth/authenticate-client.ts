@@ -38,13 +38,18 @@ export async function authenticateClient(
   credentials: ClientCredentials | undefined,
   deps: ClientAuthenticationDeps,
 ): Promise<Client> {
-  const challenge = { 'WWW-Authenticate': `Basic realm="${tenant.id.replace(/["\\]/g, '')}", charset="UTF-8"` };
+  const challenge = basicChallenge(tenant);
   const client =
     credentials === undefined ? await defaultPublicClient(tenant, deps, challenge) : await verifyCredentials(tenant, credentials, deps, challenge);
   if (!client.enabled) {
     throw new OAuthError('invalid_client', 'Client is disabled', { headers: challenge });
   }
   return client;
+}
+
+/** The `WWW-Authenticate` header every `invalid_client` carries (HTTP requires a challenge with a 401). */
+export function basicChallenge(tenant: Tenant): Record<string, string> {
+  return { 'WWW-Authenticate': `Basic realm="${tenant.id.replace(/["\\]/g, '')}", charset="UTF-8"` };
 }
 
 async function defaultPublicClient(tenant: Tenant, deps: ClientAuthenticationDeps, challenge: Record<string, string>): Promise<Client> {
