@@ -5,6 +5,8 @@
 import { SecretVerifier } from './core/client-auth/client-secrets.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { createClientCredentialsGrant } from './core/grants/client-credentials.ts';
+import { createPasswordGrant } from './core/grants/password.ts';
+import { createRefreshTokenGrant } from './core/grants/refresh-token.ts';
 import { GrantRegistry } from './core/grants/registry.ts';
 import { createIntrospectionEndpoint, type IntrospectionEndpoint } from './core/introspection.ts';
 import { createRevocationEndpoint, type RevocationEndpoint } from './core/revocation.ts';
@@ -55,13 +57,18 @@ export function createTessera(options: TesseraOptions): Tessera {
   const store = options.store;
   const keys = new SigningKeys(store.keys, clock, options.keys);
   const secrets = new SecretVerifier();
-  const grants = new GrantRegistry([createClientCredentialsGrant()]);
+  const grants = new GrantRegistry([
+    createClientCredentialsGrant(),
+    createPasswordGrant({ users: store.users, lockouts: store.lockouts }),
+    createRefreshTokenGrant({ tokens: store.tokens, users: store.users }),
+  ]);
   const tokenEndpoint = createTokenEndpoint({
     tenants: store.tenants,
     clients: store.clients,
     secrets,
     grants,
-    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy(keys) },
+    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy(keys, store.tokens) },
+    tokens: store.tokens,
     defaultTenantId,
     clock,
   });

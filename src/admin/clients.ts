@@ -7,19 +7,24 @@
 import type { Clock } from '../core/clock.ts';
 import { generateClientSecret, hashChosenSecret, hashGeneratedSecret } from '../core/client-auth/client-secrets.ts';
 import { MAX_ARGON2_INPUT_BYTES } from '../core/crypto/argon2id.ts';
-import { GRANT_TYPES, type Client, type ClientSecret } from '../core/model.ts';
+import { GRANT_TYPES, type Client, type ClientSecret, type ClientType } from '../core/model.ts';
 import type { AuditStore, ClientStore, Page, PageQuery, TenantStore } from '../store/types.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
 import { conflictAsAdminError, MAX_TOKEN_LIFETIME } from './tenants.ts';
-import { ACCOUNT, CLIENT_ID, requireInteger, requireList, requireOneOf, requireString, SCOPE_TOKEN } from './validate.ts';
+import { ACCOUNT, CLIENT_ID, requireBoolean, requireInteger, requireList, requireOneOf, requireString, SCOPE_TOKEN } from './validate.ts';
 
-/** Settings an operator may change after creation (secrets change only by rotation). */
-export type ClientSettings = Pick<Client, 'name' | 'grantTypes' | 'scopes' | 'accounts' | 'tokenFormat' | 'accessTokenLifetime' | 'audience' | 'enabled'>;
+/** Settings an operator may change after creation (secrets change only by rotation, the client type never). */
+export type ClientSettings = Pick<
+  Client,
+  'name' | 'grantTypes' | 'scopes' | 'accounts' | 'tokenFormat' | 'accessTokenLifetime' | 'audience' | 'singleActiveToken' | 'enabled'
+>;
 
 export interface CreateClientInput extends Partial<ClientSettings> {
   tenantId: string;
   id: string;
+  /** `public`: no secret (identified by client_id alone), never client credentials. Default `confidential`. */
+  clientType?: ClientType | undefined;
   /** An operator-chosen secret (stored with argon2id); omitted: one is generated (stored as SHA-256). */
   secret?: string | undefined;
 }
@@ -52,10 +57,8 @@ const SETTINGS: { [K in keyof ClientSettings]: (value: unknown) => ClientSetting
   tokenFormat: (v) => requireOneOf(v, 'tokenFormat', ['opaque', 'jwt'] as const),
   accessTokenLifetime: (v) => (v === null ? null : requireInteger(v, 'accessTokenLifetime', 1, MAX_TOKEN_LIFETIME)),
   audience: (v) => (v === null ? null : requireString(v, 'audience', /^[\x21-\x7e]{1,500}$/, 'must be 1-500 visible ASCII characters')),
-  enabled: (v) => {
-    if (typeof v !== 'boolean') throw invalid('enabled', 'must be true or false');
-    return v;
-  },
+  singleActiveToken: (v) => requireBoolean(v, 'singleActiveToken'),
+  enabled: (v) => requireBoolean(v, 'enabled'),
 };
 
 const DEFAULTS: ClientSettings = {
@@ -66,6 +69,7 @@ const DEFAULTS: ClientSettings = {
   tokenFormat: 'opaque',
   accessTokenLifetime: null,
   audience: null,
+  singleActiveToken: false,
   enabled: true,
 };
 
@@ -94,10 +98,20 @@ export class ClientService {
     for (const key of Object.keys(SETTINGS) as (keyof ClientSettings)[]) {
       if (input[key] !== undefined) (settings as Record<string, unknown>)[key] = SETTINGS[key](input[key]);
     }
-    const { secret, generated } = await this.#newSecret(input.secret, now);
-    const client: Client = { tenantId: input.tenantId, id, ...settings, secrets: [secret], createdAt: now, updatedAt: now };
+    const clientType = requireOneOf(input.clientType ?? 'confidential', 'clientType', ['confidential', 'public'] as const);
+    if (clientType === 'public' && input.secret !== undefined) throw invalid('secret', 'a public client has no secret');
+    // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
+    if (clientType === 'public' && settings.grantTypes.includes('client_credentials')) {
+      throw invalid('grantTypes', 'a public client cannot use client_credentials');
+    }
+    // RFC 6749 §2.1: a public client is "incapable of maintaining the confidentiality of their credentials".
+    const { secret, generated } = clientType === 'public' ? { secret: undefined, generated: undefined } : await this.#newSecret(input.secret, now);
+    const client: Client = {
+      tenantId: input.tenantId, id, ...settings, clientType, secrets: secret === undefined ? [] : [secret], createdAt: now, updatedAt: now,
+    };
     await conflictAsAdminError(() => this.#clients.createClient(client));
-    await this.#audit.record(context, client.tenantId, 'client.create', id, { ...settings, secret: input.secret === undefined ? 'generated' : 'chosen' });
+    const secretKind = clientType === 'public' ? 'none' : input.secret === undefined ? 'generated' : 'chosen';
+    await this.#audit.record(context, client.tenantId, 'client.create', id, { ...settings, clientType, secret: secretKind });
     return { client: viewClient(client), clientSecret: generated };
   }
 
@@ -106,9 +120,13 @@ export class ClientService {
     const client = await this.#require(tenantId, id);
     const changed: Record<string, unknown> = {};
     for (const key of Object.keys(patch) as (keyof ClientSettings)[]) {
+      if (patch[key] === undefined) continue;
       if (!(key in SETTINGS)) throw new AdminError('invalid', 'is not a client setting', key);
       (client as unknown as Record<string, unknown>)[key] = SETTINGS[key](patch[key]);
       changed[key] = client[key];
+    }
+    if (client.clientType === 'public' && client.grantTypes.includes('client_credentials')) {
+      throw invalid('grantTypes', 'a public client cannot use client_credentials');
     }
     client.updatedAt = this.#clock();
     if (!(await this.#clients.updateClient(client))) throw notFound(tenantId, id);
@@ -148,6 +166,7 @@ export class ClientService {
     context: ChangeContext,
   ): Promise<ClientWithSecret> {
     const client = await this.#require(tenantId, id);
+    if (client.clientType === 'public') throw invalid('clientType', 'a public client has no secret to rotate');
     const now = this.#clock();
     const overlap = requireInteger(options.overlapSeconds ?? 0, 'overlapSeconds', 0, MAX_ROTATION_OVERLAP_SECONDS);
     const { secret, generated } = await this.#newSecret(options.secret, now);

@@ -2,15 +2,24 @@
  * Tenant management, shared by the CLI and the admin API.
  */
 import type { Clock } from '../core/clock.ts';
-import { SIGNING_ALGORITHMS, type Tenant } from '../core/model.ts';
+import { DEFAULT_LOGIN_POLICY, withLoginDefaults } from '../core/login-policy.ts';
+import { SIGNING_ALGORITHMS, type LockoutPolicy, type LoginPolicy, type Tenant } from '../core/model.ts';
 import { StoreConflictError } from '../store/errors.ts';
-import type { AuditStore, Page, PageQuery, TenantStore } from '../store/types.ts';
-import { AdminError } from './admin-error.ts';
+import type { AuditStore, ClientStore, Page, PageQuery, TenantStore } from '../store/types.ts';
+import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
-import { requireInteger, requireList, requireOneOf, requireString, requireUrl, TENANT_ID } from './validate.ts';
+import { CLIENT_ID, requireInteger, requireList, requireOneOf, requireString, requireUrl, TENANT_ID } from './validate.ts';
 
-/** Settings an operator may change after creation. */
-export type TenantSettings = Pick<Tenant, 'issuer' | 'signingAlg' | 'accessTokenLifetime' | 'hosts'>;
+/** Login settings as an operator changes them: any subset, merged over what is stored. */
+export interface LoginPolicyInput {
+  lockout?: Partial<LockoutPolicy>;
+  refreshTokenLifetime?: number;
+  refreshTokenReuseGrace?: number;
+  defaultPublicClient?: string | null;
+}
+
+/** Settings an operator may change after creation; `loginPolicy` is merged over what is stored. */
+export type TenantSettings = Pick<Tenant, 'issuer' | 'signingAlg' | 'accessTokenLifetime' | 'hosts'> & { loginPolicy: LoginPolicyInput };
 
 export interface CreateTenantInput extends Partial<TenantSettings> {
   id: string;
@@ -21,7 +30,11 @@ export const MAX_TOKEN_LIFETIME = 366 * 24 * 3600;
 /** Seed 000's lifetime, and a common default. */
 export const DEFAULT_ACCESS_TOKEN_LIFETIME = 3600;
 
-const SETTINGS: { [K in keyof TenantSettings]: (value: unknown) => TenantSettings[K] } = {
+const DAY = 24 * 3600;
+
+type PlainSettings = Exclude<keyof TenantSettings, 'loginPolicy'>;
+
+const SETTINGS: { [K in PlainSettings]: (value: unknown) => TenantSettings[K] } = {
   issuer: (v) => requireUrl(v, 'issuer'),
   signingAlg: (v) => requireOneOf(v, 'signingAlg', SIGNING_ALGORITHMS),
   accessTokenLifetime: (v) => requireInteger(v, 'accessTokenLifetime', 1, MAX_TOKEN_LIFETIME),
@@ -30,11 +43,14 @@ const SETTINGS: { [K in keyof TenantSettings]: (value: unknown) => TenantSetting
 
 export class TenantService {
   readonly #tenants: TenantStore;
+  readonly #clients: ClientStore | undefined;
   readonly #audit: AuditLog;
   readonly #clock: Clock;
 
-  constructor(store: { tenants: TenantStore; audit: AuditStore }, clock: Clock) {
+  /** With `clients`, a `defaultPublicClient` is checked to exist and be public when it is set. */
+  constructor(store: { tenants: TenantStore; audit: AuditStore; clients?: ClientStore }, clock: Clock) {
     this.#tenants = store.tenants;
+    this.#clients = store.clients;
     this.#audit = new AuditLog(store.audit, clock);
     this.#clock = clock;
   }
@@ -47,9 +63,11 @@ export class TenantService {
       signingAlg: SETTINGS.signingAlg(input.signingAlg ?? 'ES256'),
       accessTokenLifetime: SETTINGS.accessTokenLifetime(input.accessTokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME),
       hosts: SETTINGS.hosts(input.hosts ?? []),
+      loginPolicy: DEFAULT_LOGIN_POLICY,
       createdAt: now,
       updatedAt: now,
     };
+    tenant.loginPolicy = await this.#loginPolicy(tenant, input.loginPolicy);
     await conflictAsAdminError(() => this.#tenants.createTenant(tenant));
     await this.#audit.record(context, tenant.id, 'tenant.create', tenant.id, settingsOf(tenant));
     return tenant;
@@ -60,8 +78,14 @@ export class TenantService {
     const tenant = await this.get(id);
     const changed: Record<string, unknown> = {};
     for (const key of Object.keys(patch) as (keyof TenantSettings)[]) {
-      if (!(key in SETTINGS)) throw new AdminError('invalid', 'is not a tenant setting', key);
-      (tenant as unknown as Record<string, unknown>)[key] = SETTINGS[key](patch[key]);
+      if (patch[key] === undefined) continue;
+      if (key === 'loginPolicy') {
+        tenant.loginPolicy = await this.#loginPolicy(tenant, patch.loginPolicy);
+      } else if (key in SETTINGS) {
+        (tenant as unknown as Record<string, unknown>)[key] = SETTINGS[key](patch[key]);
+      } else {
+        throw new AdminError('invalid', 'is not a tenant setting', key);
+      }
       changed[key] = tenant[key];
     }
     tenant.updatedAt = this.#clock();
@@ -82,6 +106,35 @@ export class TenantService {
     return this.#tenants.listTenants();
   }
 
+  async #loginPolicy(tenant: Tenant, input: LoginPolicyInput | undefined): Promise<LoginPolicy> {
+    if (input === undefined) return tenant.loginPolicy;
+    if (input === null || typeof input !== 'object') throw invalid('loginPolicy', 'must be an object');
+    const merged = withLoginDefaults({ ...tenant.loginPolicy, ...input, lockout: { ...tenant.loginPolicy.lockout, ...input.lockout } });
+    const field = (name: string) => `loginPolicy.${name}`;
+    const lockout = merged.lockout;
+    requireInteger(lockout.maxFailures, field('lockout.maxFailures'), 0, 1000);
+    requireInteger(lockout.waitIncrement, field('lockout.waitIncrement'), 1, DAY);
+    requireInteger(lockout.maxWait, field('lockout.maxWait'), lockout.waitIncrement, 30 * DAY);
+    requireInteger(lockout.failureReset, field('lockout.failureReset'), 1, 30 * DAY);
+    requireInteger(merged.refreshTokenLifetime, field('refreshTokenLifetime'), 60, MAX_TOKEN_LIFETIME);
+    requireInteger(merged.refreshTokenReuseGrace, field('refreshTokenReuseGrace'), 0, 300);
+    const client = merged.defaultPublicClient;
+    if (client !== null) {
+      requireString(client, field('defaultPublicClient'), CLIENT_ID, 'must be a client id');
+      if (this.#clients !== undefined) {
+        const found = await this.#clients.getClient(tenant.id, client);
+        if (found?.clientType !== 'public') throw invalid(field('defaultPublicClient'), `must name a public client of tenant '${tenant.id}'`);
+      }
+    }
+    const { maxFailures, waitIncrement, maxWait, failureReset } = lockout;
+    return {
+      lockout: { maxFailures, waitIncrement, maxWait, failureReset },
+      refreshTokenLifetime: merged.refreshTokenLifetime,
+      refreshTokenReuseGrace: merged.refreshTokenReuseGrace,
+      defaultPublicClient: client,
+    };
+  }
+
   /** Tenants are few; paging happens over the ordered list. */
   async page(query: PageQuery): Promise<Page<Tenant>> {
     const all = await this.#tenants.listTenants();
@@ -90,7 +143,7 @@ export class TenantService {
 }
 
 function settingsOf(t: Tenant): Record<string, unknown> {
-  return { issuer: t.issuer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime, hosts: t.hosts };
+  return { issuer: t.issuer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime, hosts: t.hosts, loginPolicy: t.loginPolicy };
 }
 
 function notFound(id: string): AdminError {

@@ -13,6 +13,11 @@ export function requireInteger(value: unknown, field: string, min: number, max: 
   return value;
 }
 
+export function requireBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw invalid(field, 'must be true or false');
+  return value;
+}
+
 export function requireList(value: unknown, field: string, item: RegExp, explain: string): string[] {
   if (!Array.isArray(value)) throw invalid(field, 'must be a list');
   value.forEach((v, i) => {

@@ -10,9 +10,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Cli
   serve: { summary: 'start the HTTP server', load: () => import('./commands/serve.ts') },
   migrate: { summary: 'bring the database schema to this version (SQLite or PostgreSQL)', load: () => import('./commands/migrate.ts') },
   init: { summary: 'create the database, a default tenant and an admin client', load: () => import('./commands/init.ts') },
-  tenants: { summary: 'create, list and show tenants', load: () => import('./commands/tenants.ts') },
+  tenants: { summary: 'create, list, show and update tenants', load: () => import('./commands/tenants.ts') },
   clients: { summary: 'create, list, show, delete clients and rotate their secrets', load: () => import('./commands/clients.ts') },
   keys: { summary: 'list and rotate signing keys', load: () => import('./commands/keys.ts') },
+  users: { summary: 'create, list, show, update, delete users; read and clear their lock state', load: () => import('./commands/users.ts') },
   token: { summary: 'get an access token from Tessera or any OAuth 2.0 token endpoint', load: () => import('./commands/token.ts') },
 };
 

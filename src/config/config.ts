@@ -4,6 +4,7 @@
  * mistake stops the start with a message naming the key.
  */
 import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
+import { defaultArgon2Limits } from '../core/crypto/argon2id.ts';
 import { DIALECT_PRESETS, type TokenDialect } from '../http/dialect.ts';
 import type { LogLevel } from '../http/logging.ts';
 import type { TokenRoute } from '../http/routes/token.ts';
@@ -42,6 +43,10 @@ export interface TesseraConfig {
   purgeBatchSize: number;
   /** Seconds between publishing a rotated signing key in the JWKS and signing with it (`tessera keys rotate`). */
   keyPrePublicationSeconds: number;
+  /** argon2id hashes (password logins, chosen client secrets) computed at once; each holds 19 MiB. */
+  argon2Concurrency: number;
+  /** argon2id hashes that may wait for a slot; beyond, requests get 503 temporarily_unavailable. */
+  argon2MaxQueued: number;
 }
 
 export const DEFAULT_CONFIG: TesseraConfig = {
@@ -60,6 +65,8 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   purgeIntervalMs: 60_000,
   purgeBatchSize: 1000,
   keyPrePublicationSeconds: DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
+  argon2Concurrency: defaultArgon2Limits().concurrency,
+  argon2MaxQueued: defaultArgon2Limits().maxQueued,
 };
 
 /** The advertised token endpoint path (RFC 8414 metadata names it). */
@@ -98,6 +105,8 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     purgeIntervalMs: integer(merged, 'purgeIntervalMs', 0, 86_400_000),
     purgeBatchSize: integer(merged, 'purgeBatchSize', 1, 100_000),
     keyPrePublicationSeconds: integer(merged, 'keyPrePublicationSeconds', 0, MAX_KEY_PRE_PUBLICATION_SECONDS),
+    argon2Concurrency: integer(merged, 'argon2Concurrency', 1, 64),
+    argon2MaxQueued: integer(merged, 'argon2MaxQueued', 0, 10_000),
   };
   tokenRoutes(config); // dialect names and options are checked now, not at the first request
   return config;

@@ -12,6 +12,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.2.1 revocation errors
  */
 
+import { WorkQueueFullError } from './crypto/work-limiter.ts';
+
 /** Error codes Tessera emits; the list is mirrored, and checked, in docs/errors.md. */
 export const OAUTH_ERROR_CODES = [
   'invalid_request',
@@ -80,9 +82,16 @@ export class OAuthError extends Error {
   }
 }
 
-/** Maps anything thrown to an `OAuthError`, hiding internals behind `server_error`. */
+/**
+ * Maps anything thrown to an `OAuthError`, hiding internals behind
+ * `server_error`. A full argon2 queue is overload, not a fault: the client
+ * may retry (`temporarily_unavailable`, 503 with Retry-After).
+ */
 export function toOAuthError(error: unknown): OAuthError {
   if (error instanceof OAuthError) return error;
+  if (error instanceof WorkQueueFullError) {
+    return new OAuthError('temporarily_unavailable', 'Too many sign-ins are being checked right now; retry shortly', { detail: error.message });
+  }
   return new OAuthError('server_error', 'The server could not process the request.', {
     detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
   });

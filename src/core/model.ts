@@ -27,8 +27,50 @@ export interface Tenant {
   accessTokenLifetime: number;
   /** Host names (Host header) that select this tenant. */
   hosts: string[];
+  /** How users log in to this tenant: lockout, refresh tokens, clientless requests. */
+  loginPolicy: LoginPolicy;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * Brute-force protection for password logins, after Keycloak's model: every
+ * `maxFailures` consecutive failed passwords lock the user, the k-th lockout
+ * in a row for `k × waitIncrement` seconds up to `maxWait`; a success or an
+ * operator's unlock resets the count, and so does a quiet spell of
+ * `failureReset` seconds between two failures.
+ *
+ * @see https://www.keycloak.org/docs/latest/server_admin/#password-guess-brute-force-attacks
+ */
+export interface LockoutPolicy {
+  /** Consecutive failed passwords that lock the user; 0 turns lockout off. */
+  maxFailures: number;
+  /** Seconds the first lockout lasts; each further lockout in a row adds as much again. */
+  waitIncrement: number;
+  /** Longest lockout in seconds. */
+  maxWait: number;
+  /** Seconds without a failure after which the count starts afresh. */
+  failureReset: number;
+}
+
+/** Per-tenant settings for user logins (the password grant and its refresh tokens). */
+export interface LoginPolicy {
+  lockout: LockoutPolicy;
+  /**
+   * Seconds a refresh token family lives from the login. Rotation hands on
+   * the expiry, it never extends it: the user signs in again after this.
+   */
+  refreshTokenLifetime: number;
+  /**
+   * Seconds after a refresh token was used during which presenting it again
+   * is taken for a client retrying after a lost response, not for theft.
+   */
+  refreshTokenReuseGrace: number;
+  /**
+   * The public client that token requests without any client credentials are
+   * attributed to (seed 003's curl sends none); null refuses such requests.
+   */
+  defaultPublicClient: string | null;
 }
 
 /** One stored client secret. Only its hash is kept. */
@@ -39,6 +81,12 @@ export interface ClientSecret {
   /** After this instant (ms) the secret no longer authenticates; null = no expiry. */
   expiresAt: number | null;
 }
+
+/**
+ * RFC 6749 §2.1: "confidential" clients can keep a secret; "public" clients
+ * (apps on a user's device) cannot and are identified by `client_id` alone.
+ */
+export type ClientType = 'confidential' | 'public';
 
 /** A machine identity. */
 export interface Client {
@@ -56,9 +104,49 @@ export interface Client {
   accessTokenLifetime: number | null;
   /** JWT `aud`; null uses the tenant issuer. */
   audience: string | null;
+  /** Public clients have no secrets and may not use the client credentials grant. */
+  clientType: ClientType;
+  /**
+   * Seed 003: "Every time you call the Token API with valid credentials, the
+   * platform issues a new token to your application and discards any existing
+   * tokens." When true, a user's login revokes that user's earlier access and
+   * refresh tokens for this client.
+   */
+  singleActiveToken: boolean;
   enabled: boolean;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A person who logs in with the password grant. */
+export interface User {
+  tenantId: string;
+  /** A random UUID: the `sub` of the user's tokens, stable across renames. */
+  id: string;
+  /** Unique per tenant, stored case-folded (see normalizeUsername). */
+  username: string;
+  /** argon2id PHC string; never the password. */
+  passwordHash: string;
+  /** Free text shown to apps (seed 003's `role`, e.g. `Administrator`). */
+  role: string;
+  phoneNumbers: string[];
+  /** Account numbers the user may act for; carried in the user's tokens. */
+  accounts: string[];
+  /** A disabled user cannot log in or refresh. */
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A user's brute-force record, as the store keeps it. */
+export interface LockState {
+  /** Consecutive failed passwords counted towards lockout (see LockoutPolicy). */
+  failedCount: number;
+  /** ms; the user is locked while now < lockedUntil. */
+  lockedUntil: number | null;
+  lastFailureAt: number | null;
+  /** The client address of the last failure, for operators. */
+  lastFailureAddress: string | null;
 }
 
 export type TokenKind = 'access' | 'refresh';

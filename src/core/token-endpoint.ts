@@ -1,7 +1,7 @@
 /**
  * The token endpoint as a short chain of named steps:
  * check grant_type → resolve tenant → authenticate client → check the grant is
- * allowed → let the grant decide → mint the token.
+ * allowed → let the grant decide → issue the tokens.
  *
  * Framework-free: takes a {@link TokenRequest}, returns a {@link TokenResult}
  * or throws an {@link OAuthError}.
@@ -9,15 +9,16 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5
  */
-import { authenticateClient, type ClientAuthenticationDeps } from './client-auth/authenticate-client.ts';
+import { authenticateClient, basicChallenge, type ClientAuthenticationDeps } from './client-auth/authenticate-client.ts';
 import type { Clock } from './clock.ts';
 import { OAuthError } from './errors.ts';
+import type { ResourceOwner } from './grants/grant-handler.ts';
 import type { GrantRegistry } from './grants/registry.ts';
-import type { Client, Tenant, TokenFormat } from './model.ts';
+import { issueTokens, type TokenIssuingDeps } from './issue-tokens.ts';
+import type { Client, Tenant } from './model.ts';
 import { mustReturnScope } from './scope.ts';
 import { resolveTenant } from './tenant-resolution.ts';
 import type { TokenRequest } from './token-request.ts';
-import type { TokenStrategy } from './tokens/token-strategy.ts';
 import type { ClientStore, TenantStore } from '../store/types.ts';
 
 /** A successful token response in domain terms; the HTTP binding writes the wire form. */
@@ -32,13 +33,16 @@ export interface TokenResult {
   tenant: Tenant;
   client: Client;
   subject: string;
+  /** Present when the grant issued one (RFC 6749 §5.1 `refresh_token`). */
+  refreshToken?: string;
+  /** The user, for user grants (seed 003's `userName`, `userId`, `role`). */
+  user?: ResourceOwner;
 }
 
-export interface TokenEndpointDeps extends ClientAuthenticationDeps {
+export interface TokenEndpointDeps extends ClientAuthenticationDeps, TokenIssuingDeps {
   tenants: TenantStore;
   clients: ClientStore;
   grants: GrantRegistry;
-  strategies: Readonly<Record<TokenFormat, TokenStrategy>>;
   defaultTenantId: string;
   clock: Clock;
 }
@@ -57,35 +61,29 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenEndpoint {
     }
     const tenant = await resolveTenant(request.tenantHint, deps.tenants, deps.defaultTenantId);
     const client = await authenticateClient(tenant, request.credentials, deps);
+    if (handler.confidentialClientsOnly && client.clientType === 'public') {
+      throw new OAuthError('invalid_client', 'Client authentication is required', {
+        headers: basicChallenge(tenant),
+        detail: `public client ${client.id} cannot use ${handler.grantType}`,
+      });
+    }
     if (!client.grantTypes.includes(handler.grantType)) {
       throw new OAuthError('unauthorized_client', `The client is not allowed to use the ${handler.grantType} grant`);
     }
     const now = deps.clock();
     const decision = await handler.handle({ request, tenant, client, now });
-
-    const lifetime = client.accessTokenLifetime ?? tenant.accessTokenLifetime;
-    const expiresAt = now + lifetime * 1000;
-    const accessToken = await deps.strategies[client.tokenFormat].issue({
-      tenant,
-      clientId: client.id,
-      subject: decision.subject,
-      scope: decision.scope,
-      accounts: decision.accounts,
-      audience: client.audience ?? tenant.issuer,
-      issuedAt: now,
-      expiresAt,
-      familyId: null,
-      username: null,
-    });
+    const issued = await issueTokens(deps, { tenant, client, decision, now });
     return {
-      accessToken,
-      expiresIn: lifetime,
+      accessToken: issued.accessToken,
+      expiresIn: issued.expiresIn,
       scope: mustReturnScope(decision.requestedScope, decision.scope) ? decision.scope : undefined,
       issuedAt: now,
-      expiresAt,
+      expiresAt: issued.expiresAt,
       tenant,
       client,
       subject: decision.subject,
+      refreshToken: issued.refreshToken,
+      user: decision.user,
     };
   };
 }

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureDefaultTenant } from '../admin/bootstrap.ts';
 import { tokenRoutes, type TesseraConfig } from '../config/config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
+import { argon2Limiter } from '../core/crypto/argon2id.ts';
 import { displayDatabase, openStore } from '../store/open-store.ts';
 import { startTokenPurger } from '../store/token-purger.ts';
 import type { Store } from '../store/types.ts';
@@ -31,6 +32,7 @@ export interface StartOptions {
 
 export async function startServer(config: TesseraConfig, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
+  argon2Limiter.configure({ concurrency: config.argon2Concurrency, maxQueued: config.argon2MaxQueued });
   // The pool reports dropped idle connections before the app (and its logger) exists.
   let logBackgroundError = (_error: Error) => {};
   const store =

@@ -21,9 +21,15 @@ export function tokenResponseBody(result: TokenResult, dialect: TokenDialect): R
     token_type: dialect.tokenType,
     expires_in: result.expiresIn,
   };
+  if (result.refreshToken !== undefined) body.refresh_token = result.refreshToken;
   if (result.scope !== undefined) body.scope = result.scope.join(' ');
   if (dialect.responseFields === 'owin') {
-    // Seed 003 (ASP.NET OWIN): RFC 1123 dates in GMT.
+    // Seed 003 (ASP.NET OWIN): the user, then RFC 1123 dates in GMT, in the seed's order.
+    if (result.user !== undefined) {
+      body.userName = result.user.username;
+      body.userId = result.user.id;
+      body.role = result.user.role;
+    }
     body['.issued'] = new Date(result.issuedAt).toUTCString();
     body['.expires'] = new Date(result.expiresAt).toUTCString();
   }

@@ -5,7 +5,7 @@
  * (memory, sqlite, postgres) passes the one contract suite in
  * test/store/contract.ts.
  */
-import type { AccessNumber, AuditEntry, Client, SigningAlgorithm, SigningKey, Tenant, TokenRecord } from '../core/model.ts';
+import type { AccessNumber, AuditEntry, Client, LockState, SigningAlgorithm, SigningKey, Tenant, TokenRecord, User } from '../core/model.ts';
 
 /** One page of a list: 0-based offset, at most `limit` items, optionally only items carrying one of `accounts`. */
 export interface PageQuery {
@@ -28,7 +28,7 @@ export interface TenantStore {
   /** @throws StoreConflictError when the id, or one of its hosts, exists. */
   createTenant(tenant: Tenant): Promise<void>;
   listTenants(): Promise<Tenant[]>;
-  /** Replaces a tenant's settings and hosts; false when it does not exist. @throws StoreConflictError for a host another tenant owns. */
+  /** Replaces a tenant's settings and hosts (everything but `id` and `createdAt`); false when it does not exist. @throws StoreConflictError for a host another tenant owns. */
   updateTenant(tenant: Tenant): Promise<boolean>;
 }
 
@@ -45,6 +45,53 @@ export interface ClientStore {
   pageClients(tenantId: string, query: PageQuery): Promise<Page<Client>>;
 }
 
+export interface UserStore {
+  getUser(tenantId: string, userId: string): Promise<User | undefined>;
+  /** Looks a user up by username, already normalised (see normalizeUsername). */
+  findUserByUsername(tenantId: string, username: string): Promise<User | undefined>;
+  /** @throws StoreConflictError when the id or the username exists in the tenant. */
+  createUser(user: User): Promise<void>;
+  /**
+   * Replaces the stored user; returns false when it does not exist.
+   * @throws StoreConflictError when the new username belongs to another user.
+   */
+  updateUser(user: User): Promise<boolean>;
+  /** Deletes the user and its lock state; returns false when it did not exist. */
+  deleteUser(tenantId: string, userId: string): Promise<boolean>;
+  /** A page of a tenant's users, ordered by username. */
+  listUsers(tenantId: string, page?: { offset?: number; limit?: number }): Promise<User[]>;
+}
+
+/**
+ * Brute-force records. Counting happens in the store, one atomic statement
+ * per failure, so every process on one database sees the same count.
+ */
+export interface LockoutStore {
+  /** The user's record; all zero/null when none exists. */
+  getLockState(tenantId: string, userId: string): Promise<LockState>;
+  /**
+   * Atomically counts one failed password: the count restarts at 1 when the
+   * previous failure is older than `countSince` (ms), otherwise it goes up by
+   * one. Records `at` and `address` as the last failure. Returns the record
+   * after the increment; each concurrent caller sees a different count.
+   */
+  recordFailure(tenantId: string, userId: string, failure: { at: number; address: string | null; countSince: number }): Promise<LockState>;
+  /** Locks the user until `until` (ms), never shortening a lock already longer. */
+  lockUntil(tenantId: string, userId: string, until: number): Promise<void>;
+  /** Sets the count to 0 and lifts any lock (a successful login, an operator's unlock). The last failure stays on record. */
+  clearFailures(tenantId: string, userId: string): Promise<void>;
+}
+
+/** What happened when a refresh token was presented for rotation. */
+export type RefreshTokenUse =
+  /** It was live and is now used (revoked, with the time of use recorded). */
+  | { outcome: 'consumed'; record: TokenRecord }
+  /** It had been used already, at `usedAt` (ms). */
+  | { outcome: 'reused'; record: TokenRecord; usedAt: number }
+  /** It had been revoked for another reason (family, single active token, revocation). */
+  | { outcome: 'revoked'; record: TokenRecord }
+  | { outcome: 'unknown' };
+
 export interface TokenStore {
   /** Persists an opaque token's record; the expiry travels with it. */
   saveToken(record: TokenRecord): Promise<void>;
@@ -55,9 +102,18 @@ export interface TokenStore {
   revokeFamily(familyId: string, at: number): Promise<number>;
   /**
    * Revokes every unrevoked token a client holds for a subject (the
-   * single-active-token policy of seed 003); returns how many.
+   * single-active-token policy of seed 003), except those of
+   * `exceptFamilyId` (the login being answered); returns how many.
    */
-  revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number): Promise<number>;
+  revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number>;
+  /** Revokes every unrevoked token issued to a user (any client); returns how many. */
+  revokeUserTokens(tenantId: string, userId: string, at: number): Promise<number>;
+  /**
+   * The single-use step of refresh token rotation, atomic: marks a live
+   * refresh token used (revoked at `at`) and reports it consumed exactly
+   * once, however many requests present it at the same moment.
+   */
+  consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse>;
   /**
    * Deletes at most `limit` tokens whose expiry is before `before` (ms),
    * earliest first, and returns how many. The bound keeps each delete short,
@@ -110,6 +166,8 @@ export interface Store {
   readonly kind: string;
   readonly tenants: TenantStore;
   readonly clients: ClientStore;
+  readonly users: UserStore;
+  readonly lockouts: LockoutStore;
   readonly tokens: TokenStore;
   readonly keys: KeyStore;
   readonly accessNumbers: AccessNumberStore;

@@ -107,7 +107,8 @@ describe('cluster supervisor', () => {
   });
 
   it('kills a worker that outlives the stop timeout, and reports it', async () => {
-    const { supervisor, forked, logs } = harness(2, { stopTimeoutMs: 10 });
+    // Long enough that the obedient worker's exit (next tick) always lands first, even on a loaded machine.
+    const { supervisor, forked, logs } = harness(2, { stopTimeoutMs: 250 });
     supervisor.start();
     forked[1]!.obeys = false;
     assert.deepEqual(await supervisor.stop(), { forced: 1 });

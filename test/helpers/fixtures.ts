@@ -4,6 +4,7 @@
  */
 import { ClientService, type CreateClientInput } from '../../src/admin/clients.ts';
 import { TenantService, type CreateTenantInput } from '../../src/admin/tenants.ts';
+import { UserService, type CreateUserInput, type UserView } from '../../src/admin/users.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -36,6 +37,7 @@ export interface TestTessera {
   time: FrozenClock;
   tenants: TenantService;
   clients: ClientService;
+  users: UserService;
 }
 
 export async function createTestTessera(options: { store?: Store; defaultTenant?: CreateTenantInput | false } = {}): Promise<TestTessera> {
@@ -44,16 +46,22 @@ export async function createTestTessera(options: { store?: Store; defaultTenant?
   const tessera = createTessera({ store, clock: time.clock, defaultTenantId: 'default' });
   const tenants = new TenantService(store, time.clock);
   const clients = new ClientService(store, time.clock);
+  const users = new UserService(store, time.clock);
   if (options.defaultTenant !== false) {
     await tenants.create(options.defaultTenant ?? { id: 'default', issuer: 'https://auth.example.test' }, TEST_CHANGE);
   }
-  return { tessera, store, time, tenants, clients };
+  return { tessera, store, time, tenants, clients, users };
 }
 
 /** Creates a client and returns its secret (generated unless `secret` is given). */
 export async function addClient(t: TestTessera, input: Partial<CreateClientInput> & { id: string }): Promise<string> {
   const created = await t.clients.create({ tenantId: 'default', ...input }, TEST_CHANGE);
   return input.secret ?? created.clientSecret!;
+}
+
+/** Creates a user in the default tenant. */
+export async function addUser(t: TestTessera, input: Partial<CreateUserInput> & { username: string; password: string }): Promise<UserView> {
+  return t.users.create({ tenantId: 'default', ...input });
 }
 
 export function basic(id: string, secret: string): string {

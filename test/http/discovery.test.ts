@@ -31,7 +31,7 @@ describe('authorization server metadata', () => {
       token_endpoint: 'https://auth.example.test/oauth/token',
       jwks_uri: 'https://auth.example.test/.well-known/jwks.json',
       response_types_supported: [],
-      grant_types_supported: ['client_credentials'],
+      grant_types_supported: ['client_credentials', 'password', 'refresh_token'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       introspection_endpoint: 'https://auth.example.test/oauth/introspect',
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],

@@ -66,6 +66,8 @@ describe('revocation', () => {
       revokeFamily: (f, at) => real.revokeFamily(f, at),
       revokeSubjectTokens: (...args) => real.revokeSubjectTokens(...args),
       purgeExpired: (...args) => real.purgeExpired(...args),
+      revokeUserTokens: (...args) => real.revokeUserTokens(...args),
+      consumeRefreshToken: (...args) => real.consumeRefreshToken(...args),
     };
     t = await createTestTessera({ store: { ...sqlite, kind: sqlite.kind, tokens } });
     app = await injectableApp(t);

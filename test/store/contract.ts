@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it, beforeEach, afterEach } from 'node:test';
-import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord } from '../../src/core/model.ts';
+import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
+import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord, User } from '../../src/core/model.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
 import { StoreConflictError } from '../../src/store/errors.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -12,14 +13,25 @@ import type { Store } from '../../src/store/types.ts';
 const NOW = Date.UTC(2026, 0, 1);
 
 export function tenant(id: string, hosts: string[] = []): Tenant {
-  return { id, issuer: `https://${id}.test`, signingAlg: 'ES256', accessTokenLifetime: 3600, hosts, createdAt: NOW, updatedAt: NOW };
+  return {
+    id, issuer: `https://${id}.test`, signingAlg: 'ES256', accessTokenLifetime: 3600, hosts, loginPolicy: DEFAULT_LOGIN_POLICY,
+    createdAt: NOW, updatedAt: NOW,
+  };
 }
 
 export function client(tenantId: string, id: string, overrides: Partial<Client> = {}): Client {
   return {
     tenantId, id, name: id, secrets: [{ hash: 'sha256$abc', createdAt: NOW, expiresAt: null }],
     grantTypes: ['client_credentials'], scopes: ['read', 'write'], accounts: ['20000'], tokenFormat: 'opaque',
-    accessTokenLifetime: null, audience: null, enabled: true, createdAt: NOW, updatedAt: NOW, ...overrides,
+    accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, enabled: true,
+    createdAt: NOW, updatedAt: NOW, ...overrides,
+  };
+}
+
+export function user(tenantId: string, id: string, username: string, overrides: Partial<User> = {}): User {
+  return {
+    tenantId, id, username, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', role: 'Administrator',
+    phoneNumbers: ['+15550100'], accounts: ['20000'], enabled: true, createdAt: NOW, updatedAt: NOW, ...overrides,
   };
 }
 
@@ -62,11 +74,23 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await store.tenants.createTenant(tenant('a0'));
         assert.deepEqual((await store.tenants.listTenants()).map((t) => t.id), ['a0', 't1']);
       });
+      it('updates settings, login policy and hosts, keeping id and creation time', async () => {
+        const loginPolicy = {
+          lockout: { maxFailures: 3, waitIncrement: 30, maxWait: 600, failureReset: 3600 },
+          refreshTokenLifetime: 86400, refreshTokenReuseGrace: 0, defaultPublicClient: 'app',
+        };
+        const changed = { ...tenant('t1'), accessTokenLifetime: 60, loginPolicy, hosts: ['moved.t1.test'], createdAt: 1, updatedAt: NOW + 1 };
+        assert.equal(await store.tenants.updateTenant(changed), true);
+        assert.deepEqual(await store.tenants.getTenant('t1'), { ...changed, createdAt: NOW });
+        assert.equal(await store.tenants.updateTenant(tenant('ghost')), false);
+      });
     });
 
     describe('clients', () => {
       it('round-trips every field', async () => {
-        const c = client('t1', 'c1', { tokenFormat: 'jwt', accessTokenLifetime: 60, audience: 'api', enabled: false });
+        const c = client('t1', 'c1', {
+          tokenFormat: 'jwt', accessTokenLifetime: 60, audience: 'api', enabled: false, clientType: 'public', singleActiveToken: true, secrets: [],
+        });
         await store.clients.createClient(c);
         assert.deepEqual(await store.clients.getClient('t1', 'c1'), c);
       });
@@ -95,6 +119,103 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         const read = (await store.clients.getClient('t1', 'c1'))!;
         read.scopes.push('admin');
         assert.deepEqual((await store.clients.getClient('t1', 'c1'))?.scopes, ['read', 'write']);
+      });
+    });
+
+
+    describe('users', () => {
+      beforeEach(async () => {
+        await store.users.createUser(user('t1', 'u1', 'alice'));
+      });
+      it('round-trips every field, by id and by username', async () => {
+        const u = user('t1', 'u2', 'bob@example.com', { role: 'Reader', phoneNumbers: [], accounts: ['1', '2'], enabled: false });
+        await store.users.createUser(u);
+        assert.deepEqual(await store.users.getUser('t1', 'u2'), u);
+        assert.deepEqual(await store.users.findUserByUsername('t1', 'bob@example.com'), u);
+        assert.equal(await store.users.findUserByUsername('t1', 'carol'), undefined);
+        assert.equal(await store.users.getUser('t1', 'nope'), undefined);
+      });
+      it('refuses a duplicate id or username in one tenant, and allows the same username in another', async () => {
+        await assert.rejects(store.users.createUser(user('t1', 'u1', 'other')), StoreConflictError);
+        await assert.rejects(store.users.createUser(user('t1', 'u9', 'alice')), StoreConflictError);
+        await store.tenants.createTenant(tenant('t2'));
+        await store.users.createUser(user('t2', 'u9', 'alice'));
+        assert.equal((await store.users.findUserByUsername('t2', 'alice'))?.id, 'u9');
+        assert.equal((await store.users.findUserByUsername('t1', 'alice'))?.id, 'u1');
+      });
+      it('updates a user, refusing a rename onto a taken username', async () => {
+        await store.users.createUser(user('t1', 'u2', 'bob'));
+        assert.equal(await store.users.updateUser(user('t1', 'u1', 'alice2', { role: 'Reader' })), true);
+        assert.equal((await store.users.findUserByUsername('t1', 'alice2'))?.role, 'Reader');
+        assert.equal(await store.users.findUserByUsername('t1', 'alice'), undefined);
+        await assert.rejects(store.users.updateUser(user('t1', 'u1', 'bob')), StoreConflictError);
+        assert.equal((await store.users.getUser('t1', 'u1'))?.username, 'alice2');
+        assert.equal(await store.users.updateUser(user('t1', 'ghost', 'ghost')), false);
+      });
+      it('deletes a user with its lock state, reporting whether it existed', async () => {
+        await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: '10.0.0.1', countSince: 0 });
+        assert.equal(await store.users.deleteUser('t1', 'u1'), true);
+        assert.equal(await store.users.deleteUser('t1', 'u1'), false);
+        assert.equal(await store.users.getUser('t1', 'u1'), undefined);
+        await store.users.createUser(user('t1', 'u1', 'alice'));
+        assert.equal((await store.lockouts.getLockState('t1', 'u1')).failedCount, 0);
+      });
+      it('lists a tenant\'s users by username, a page at a time', async () => {
+        for (const name of ['dave', 'bob', 'carol']) await store.users.createUser(user('t1', `id-${name}`, name));
+        assert.deepEqual((await store.users.listUsers('t1')).map((u) => u.username), ['alice', 'bob', 'carol', 'dave']);
+        assert.deepEqual((await store.users.listUsers('t1', { offset: 1, limit: 2 })).map((u) => u.username), ['bob', 'carol']);
+        assert.deepEqual((await store.users.listUsers('t1', { offset: 3 })).map((u) => u.username), ['dave']);
+        assert.deepEqual(await store.users.listUsers('other'), []);
+      });
+    });
+
+    describe('lockouts', () => {
+      const zero = { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
+      beforeEach(async () => {
+        await store.users.createUser(user('t1', 'u1', 'alice'));
+      });
+      it('reads an all-zero state for a user who never failed', async () => {
+        assert.deepEqual(await store.lockouts.getLockState('t1', 'u1'), zero);
+      });
+      it('counts consecutive failures, recording the last time and address', async () => {
+        await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: '10.0.0.1', countSince: 0 });
+        const second = await store.lockouts.recordFailure('t1', 'u1', { at: NOW + 5, address: null, countSince: 0 });
+        assert.deepEqual(second, { failedCount: 2, lockedUntil: null, lastFailureAt: NOW + 5, lastFailureAddress: null });
+        assert.deepEqual(await store.lockouts.getLockState('t1', 'u1'), second);
+      });
+      it('starts the count afresh when the previous failure is older than countSince', async () => {
+        await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: 'a', countSince: 0 });
+        await store.lockouts.recordFailure('t1', 'u1', { at: NOW + 1, address: 'a', countSince: 0 });
+        const fresh = await store.lockouts.recordFailure('t1', 'u1', { at: NOW + 100, address: 'b', countSince: NOW + 2 });
+        assert.equal(fresh.failedCount, 1);
+        const counted = await store.lockouts.recordFailure('t1', 'u1', { at: NOW + 101, address: 'b', countSince: NOW + 100 });
+        assert.equal(counted.failedCount, 2, 'a failure exactly at countSince still counts');
+      });
+      it('gives each of many concurrent failures its own count (atomic increment)', async () => {
+        const states = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.lockouts.recordFailure('t1', 'u1', { at: NOW + i, address: null, countSince: 0 })),
+        );
+        assert.deepEqual(states.map((s) => s.failedCount).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+        assert.equal((await store.lockouts.getLockState('t1', 'u1')).failedCount, 20);
+      });
+      it('locks until an instant and never shortens a longer lock', async () => {
+        await store.lockouts.lockUntil('t1', 'u1', NOW + 60_000);
+        await store.lockouts.lockUntil('t1', 'u1', NOW + 30_000);
+        assert.equal((await store.lockouts.getLockState('t1', 'u1')).lockedUntil, NOW + 60_000);
+        await store.lockouts.lockUntil('t1', 'u1', NOW + 90_000);
+        assert.equal((await store.lockouts.getLockState('t1', 'u1')).lockedUntil, NOW + 90_000);
+      });
+      it('clears count and lock but keeps the last failure on record', async () => {
+        await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: '10.0.0.1', countSince: 0 });
+        await store.lockouts.lockUntil('t1', 'u1', NOW + 60_000);
+        await store.lockouts.clearFailures('t1', 'u1');
+        assert.deepEqual(await store.lockouts.getLockState('t1', 'u1'), { ...zero, lastFailureAt: NOW, lastFailureAddress: '10.0.0.1' });
+        await store.lockouts.clearFailures('t1', 'nobody');
+      });
+      it('keeps users apart', async () => {
+        await store.users.createUser(user('t1', 'u2', 'bob'));
+        await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: null, countSince: 0 });
+        assert.equal((await store.lockouts.getLockState('t1', 'u2')).failedCount, 0);
       });
     });
 
@@ -144,6 +265,45 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await store.tokens.saveToken(token('r', { expiresAt: NOW - 1, revokedAt: NOW - 10 }));
         assert.equal(await store.tokens.purgeExpired(NOW, 10), 1);
         assert.equal(await store.tokens.findToken('r'), undefined);
+      });
+      it("keeps the answering login's family when revoking a subject's tokens", async () => {
+        await store.tokens.saveToken(token('old', { subject: 'u1', familyId: 'f-old' }));
+        await store.tokens.saveToken(token('client-grant', { subject: 'u1', familyId: null }));
+        await store.tokens.saveToken(token('new', { subject: 'u1', familyId: 'f-new', kind: 'refresh' }));
+        assert.equal(await store.tokens.revokeSubjectTokens('t1', 'c1', 'u1', NOW, 'f-new'), 2);
+        assert.equal((await store.tokens.findToken('new'))?.revokedAt, null);
+        assert.equal((await store.tokens.findToken('client-grant'))?.revokedAt, NOW);
+      });
+      it("revokes a user's tokens across clients, and no client's own tokens", async () => {
+        await store.tokens.saveToken(token('a', { subject: 'u1', username: 'alice' }));
+        await store.tokens.saveToken(token('b', { subject: 'u1', username: 'alice', clientId: 'c2', kind: 'refresh' }));
+        await store.tokens.saveToken(token('c', { subject: 'u1', username: null }));
+        await store.tokens.saveToken(token('d', { subject: 'u2', username: 'bob' }));
+        assert.equal(await store.tokens.revokeUserTokens('t1', 'u1', NOW), 2);
+        assert.equal((await store.tokens.findToken('c'))?.revokedAt, null);
+        assert.equal((await store.tokens.findToken('d'))?.revokedAt, null);
+      });
+      it('consumes a refresh token once, then reports its reuse with the time of use', async () => {
+        const record = token('r1', { kind: 'refresh', familyId: 'f1' });
+        await store.tokens.saveToken(record);
+        assert.deepEqual(await store.tokens.consumeRefreshToken('r1', NOW + 10), { outcome: 'consumed', record: { ...record, revokedAt: NOW + 10 } });
+        assert.deepEqual(await store.tokens.consumeRefreshToken('r1', NOW + 20), { outcome: 'reused', record: { ...record, revokedAt: NOW + 10 }, usedAt: NOW + 10 });
+        assert.equal((await store.tokens.findToken('r1'))?.revokedAt, NOW + 10, 'a used token reads as revoked');
+      });
+      it('lets exactly one of many concurrent requests consume a refresh token', async () => {
+        await store.tokens.saveToken(token('r1', { kind: 'refresh' }));
+        const uses = await Promise.all(Array.from({ length: 10 }, (_, i) => store.tokens.consumeRefreshToken('r1', NOW + i)));
+        assert.equal(uses.filter((u) => u.outcome === 'consumed').length, 1);
+        assert.equal(uses.filter((u) => u.outcome === 'reused').length, 9);
+      });
+      it('tells a revoked refresh token from a used one, and refuses what is not a refresh token', async () => {
+        await store.tokens.saveToken(token('r1', { kind: 'refresh', familyId: 'f1' }));
+        await store.tokens.revokeFamily('f1', NOW + 1);
+        assert.equal((await store.tokens.consumeRefreshToken('r1', NOW + 2)).outcome, 'revoked');
+        await store.tokens.saveToken(token('a1'));
+        assert.deepEqual(await store.tokens.consumeRefreshToken('a1', NOW), { outcome: 'unknown' });
+        assert.equal((await store.tokens.findToken('a1'))?.revokedAt, null, 'an access token is never consumed');
+        assert.deepEqual(await store.tokens.consumeRefreshToken('missing', NOW), { outcome: 'unknown' });
       });
     });
 

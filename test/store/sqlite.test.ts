@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
+import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite/index.ts';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { migrateSqlite } from '../../src/store/sqlite/migrate.ts';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
 import { storeContract, tenant } from './contract.ts';
 
@@ -63,6 +64,23 @@ describe('sqlite store', () => {
     const next = await generateSigningKey('t1', 'ES256', 5678, { generation: 2 });
     assert.equal((await store.keys.insertKeyGeneration(next)).kid, next.kid);
     assert.equal((await store.keys.listKeys('t1')).length, 2);
+    await store.close();
+  });
+
+  it('upgrades a version 1 database: old tenants get the default login policy, old clients stay confidential', async () => {
+    const path = join(dir, 'v1.db');
+    const db = new DatabaseSync(path);
+    migrateSqlite(db, SQLITE_MIGRATIONS.slice(0, 1), 0);
+    db.exec(`INSERT INTO tenants VALUES ('old', 'https://old.test', 'ES256', 3600, 1, 1);
+      INSERT INTO clients VALUES ('old', 'svc', 'svc', '[]', '["client_credentials"]', '[]', '[]', 'opaque', NULL, NULL, 1, 1, 1);
+      INSERT INTO tokens VALUES ('h', 'access', 'old', 'svc', 'svc', '', '[]', 1, 2, NULL, NULL, NULL);`);
+    db.close();
+    const store = openSqliteStore({ path });
+    assert.equal(store.schemaVersion, SQLITE_MIGRATIONS.length);
+    assert.deepEqual((await store.tenants.getTenant('old'))?.loginPolicy, DEFAULT_LOGIN_POLICY);
+    const client = await store.clients.getClient('old', 'svc');
+    assert.deepEqual([client?.clientType, client?.singleActiveToken], ['confidential', false]);
+    assert.equal((await store.tokens.findToken('h'))?.kind, 'access');
     await store.close();
   });
 });

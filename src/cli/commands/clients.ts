@@ -10,6 +10,7 @@ const USAGE = `usage:
   tessera clients create <id> [--tenant ID] [--name NAME] [--grants g1,g2] [--scopes s1,s2]
                               [--accounts 20000,20001] [--format opaque|jwt] [--lifetime SECONDS]
                               [--audience AUD] [--secret-stdin | --secret-env NAME]
+                              [--public] [--single-active-token]
   tessera clients list [--tenant ID]
   tessera clients show <id> [--tenant ID]
   tessera clients delete <id> [--tenant ID]
@@ -17,6 +18,9 @@ const USAGE = `usage:
 Without --secret-*, a 256-bit secret is generated and printed once.
 A chosen secret (seed 000's username:password) is read from stdin or an environment
 variable, never from the command line, and stored with argon2id.
+--public makes a client without a secret, identified by client_id alone (an app on a
+user's device; password and refresh_token grants only). --single-active-token makes a
+user's login revoke that user's earlier tokens for the client (seed 003).
 common options: --db PATH, --config FILE
 `;
 
@@ -33,6 +37,8 @@ const OPTIONS = {
   overlap: { type: 'string' },
   'secret-stdin': { type: 'boolean' },
   'secret-env': { type: 'string' },
+  public: { type: 'boolean' },
+  'single-active-token': { type: 'boolean' },
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -65,6 +71,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             tokenFormat: values.format as TokenFormat | undefined,
             accessTokenLifetime: integerFlag(values.lifetime, 'lifetime'),
             audience: values.audience,
+            clientType: values.public ? 'public' : undefined,
+            singleActiveToken: values['single-active-token'],
           }, cliContext()));
           return EXIT.ok;
         case 'list':

@@ -1,6 +1,6 @@
-/** `tessera tenants create|list|show`. */
+/** `tessera tenants create|list|show|update`. */
 import { cliContext } from '../../admin/audit.ts';
-import { TenantService } from '../../admin/tenants.ts';
+import { TenantService, type LoginPolicyInput } from '../../admin/tenants.ts';
 import { systemClock } from '../../core/clock.ts';
 import type { SigningAlgorithm } from '../../core/model.ts';
 import { configFrom, integerFlag, list, parse, printJson, runCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
@@ -10,6 +10,15 @@ const USAGE = `usage:
   tessera tenants create <id> [--issuer URL (default <publicUrl>/t/<id>)] [--alg ES256|RS256|EdDSA] [--lifetime SECONDS] [--hosts h1,h2]
   tessera tenants list
   tessera tenants show <id>
+  tessera tenants update <id> [--lifetime SECONDS] [--lockout-failures N] [--lockout-wait SECONDS]
+                              [--lockout-max-wait SECONDS] [--lockout-reset SECONDS]
+                              [--refresh-lifetime SECONDS] [--refresh-grace SECONDS]
+                              [--default-public-client CLIENT_ID | --no-default-public-client]
+Login settings (update): after --lockout-failures consecutive failed passwords a user is
+locked, the k-th lock in a row for k x --lockout-wait seconds up to --lockout-max-wait;
+--lockout-reset seconds without a failure restart the count (0 failures: no lockout).
+--default-public-client names the public client that requests without any client
+credentials are attributed to (seed 003).
 common options: --db PATH, --config FILE
 `;
 
@@ -19,6 +28,14 @@ const OPTIONS = {
   alg: { type: 'string' },
   lifetime: { type: 'string' },
   hosts: { type: 'string' },
+  'lockout-failures': { type: 'string' },
+  'lockout-wait': { type: 'string' },
+  'lockout-max-wait': { type: 'string' },
+  'lockout-reset': { type: 'string' },
+  'refresh-lifetime': { type: 'string' },
+  'refresh-grace': { type: 'string' },
+  'default-public-client': { type: 'string' },
+  'no-default-public-client': { type: 'boolean' },
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -53,9 +70,32 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           if (id === undefined) throw new UsageError('tenants show needs an id');
           printJson(io, await tenants.get(id));
           return EXIT.ok;
+        case 'update':
+          if (id === undefined) throw new UsageError('tenants update needs an id');
+          printJson(io, await tenants.update(id, { accessTokenLifetime: integerFlag(values.lifetime, 'lifetime'), loginPolicy: loginPolicyFlags(values) }, cliContext()));
+          return EXIT.ok;
         default:
           throw new UsageError(`unknown action '${action}'`);
       }
     });
+  });
+}
+
+function loginPolicyFlags(values: Record<string, string | boolean | undefined>): LoginPolicyInput {
+  const flag = (name: string) => integerFlag(values[name] as string | undefined, name);
+  if (values['default-public-client'] !== undefined && values['no-default-public-client']) {
+    throw new UsageError('use one of --default-public-client and --no-default-public-client');
+  }
+  const drop = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return drop({
+    lockout: drop({
+      maxFailures: flag('lockout-failures'),
+      waitIncrement: flag('lockout-wait'),
+      maxWait: flag('lockout-max-wait'),
+      failureReset: flag('lockout-reset'),
+    }),
+    refreshTokenLifetime: flag('refresh-lifetime'),
+    refreshTokenReuseGrace: flag('refresh-grace'),
+    defaultPublicClient: values['no-default-public-client'] ? null : (values['default-public-client'] as string | undefined),
   });
 }

@@ -19,8 +19,14 @@ export interface ClientAuthenticationDeps {
 }
 
 /**
- * Authenticates a confidential client inside `tenant`. The client is looked up
- * only within that tenant, so a client of tenant A can never act in tenant B.
+ * Authenticates a client inside `tenant`. The client is looked up only within
+ * that tenant, so a client of tenant A can never act in tenant B.
+ *
+ * A public client (RFC 6749 §2.1) is identified by its `client_id` alone. A
+ * request with no client credentials at all is attributed to the tenant's
+ * `defaultPublicClient` when the operator set one (seed 003's app sends
+ * none); otherwise it is refused. Which grants a public client may use is
+ * the token endpoint's decision, not this function's.
  *
  * Client ids are public identifiers (RFC 6749 §2.2: "The client identifier is
  * not a secret"), so an unknown id is reported as such ("Invalid client_id",
@@ -32,13 +38,28 @@ export async function authenticateClient(
   credentials: ClientCredentials | undefined,
   deps: ClientAuthenticationDeps,
 ): Promise<Client> {
-  const challenge = { 'WWW-Authenticate': `Basic realm="${tenant.id.replace(/["\\]/g, '')}", charset="UTF-8"` };
-  if (credentials === undefined) {
-    throw new OAuthError('invalid_client', 'Client authentication is required', { headers: challenge });
-  }
-  const client = await verifyCredentials(tenant, credentials, deps, challenge);
+  const challenge = basicChallenge(tenant);
+  const client =
+    credentials === undefined ? await defaultPublicClient(tenant, deps, challenge) : await verifyCredentials(tenant, credentials, deps, challenge);
   if (!client.enabled) {
     throw new OAuthError('invalid_client', 'Client is disabled', { headers: challenge });
+  }
+  return client;
+}
+
+/** The `WWW-Authenticate` header every `invalid_client` carries (HTTP requires a challenge with a 401). */
+export function basicChallenge(tenant: Tenant): Record<string, string> {
+  return { 'WWW-Authenticate': `Basic realm="${tenant.id.replace(/["\\]/g, '')}", charset="UTF-8"` };
+}
+
+async function defaultPublicClient(tenant: Tenant, deps: ClientAuthenticationDeps, challenge: Record<string, string>): Promise<Client> {
+  const id = tenant.loginPolicy.defaultPublicClient;
+  const client = id === null ? undefined : await deps.clients.getClient(tenant.id, id);
+  if (client === undefined || client.clientType !== 'public') {
+    throw new OAuthError('invalid_client', 'Client authentication is required', {
+      headers: challenge,
+      detail: id === null ? undefined : `tenant ${tenant.id}'s defaultPublicClient '${id}' is missing or not public`,
+    });
   }
   return client;
 }
@@ -56,6 +77,9 @@ async function verifyCredentials(
     if (client === undefined) continue;
     knownClient = true;
     if (candidate.clientSecret === undefined) {
+      // RFC 6749 §3.2.1: "A client MAY use the "client_id" request parameter to identify itself when sending
+      // requests to the token endpoint" — a public client; a confidential one must authenticate.
+      if (client.clientType === 'public') return client;
       throw new OAuthError('invalid_client', 'Client authentication is required', { headers: challenge });
     }
     if (await deps.secrets.verify(client.secrets, candidate.clientSecret, deps.clock())) return client;

@@ -11,6 +11,8 @@
  * @see https://github.com/P-H-C/phc-string-format/blob/master/phc-sf-spec.md
  */
 import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { WorkLimiter, type WorkLimits } from './work-limiter.ts';
 
 export interface Argon2idParameters {
   /** Memory in KiB. */
@@ -27,14 +29,36 @@ const TAG_BYTES = 32;
 /** Inputs beyond this are refused before hashing: argon2's cost must not be the attacker's to choose. */
 export const MAX_ARGON2_INPUT_BYTES = 1024;
 
+/**
+ * Default bound on argon2 work: one hash per core but one (the event loop
+ * needs a core to keep answering), and at most one fewer than libuv's
+ * threadpool (file and DNS work share it). With the OWASP parameters each
+ * running hash holds 19 MiB, so the default caps argon2 memory at 3 × 19 MiB.
+ */
+export function defaultArgon2Limits(): WorkLimits {
+  const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return { concurrency: Math.max(1, Math.min(availableParallelism() - 1, threadpool - 1)), maxQueued: 64 };
+}
+
+/**
+ * The one limiter every argon2 computation in the process goes through
+ * (password logins, operator-chosen client secrets, hashing in the CLI):
+ * memory is a per-process resource, so the bound is per process.
+ * `startServer` applies the `argon2Concurrency` and `argon2MaxQueued` settings.
+ */
+export const argon2Limiter = new WorkLimiter('argon2', defaultArgon2Limits());
+
 function derive(message: Buffer, salt: Buffer, p: Argon2idParameters, tagLength: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    argon2(
-      'argon2id',
-      { message, nonce: salt, memory: p.memory, passes: p.passes, parallelism: p.parallelism, tagLength },
-      (error, key) => (error ? reject(error) : resolve(key)),
-    );
-  });
+  return argon2Limiter.run(
+    () =>
+      new Promise((resolve, reject) => {
+        argon2(
+          'argon2id',
+          { message, nonce: salt, memory: p.memory, passes: p.passes, parallelism: p.parallelism, tagLength },
+          (error, key) => (error ? reject(error) : resolve(key)),
+        );
+      }),
+  );
 }
 
 /** Hashes `secret` to `$argon2id$v=19$m=…,t=…,p=…$salt$hash`. */

@@ -9,6 +9,7 @@ import type { GrantHandler } from './grant-handler.ts';
 export function createClientCredentialsGrant(): GrantHandler {
   return {
     grantType: 'client_credentials',
+    confidentialClientsOnly: true,
     async handle({ request, client }) {
       // §4.4.2: "scope OPTIONAL. The scope of the access request as described by Section 3.3."
       const requestedScope = parseScope(request.params.scope);

@@ -15,6 +15,13 @@ export interface GrantContext {
   now: number;
 }
 
+/** The user a user grant (password, refresh token) acts for, as responses name them (seed 003). */
+export interface ResourceOwner {
+  id: string;
+  username: string;
+  role: string;
+}
+
 /** What the grant decided: who the token is for and what it may do. */
 export interface GrantDecision {
   subject: string;
@@ -22,9 +29,23 @@ export interface GrantDecision {
   requestedScope: string[] | undefined;
   scope: string[];
   accounts: string[];
+  /** The resource owner, for user grants; absent for client grants. */
+  user?: ResourceOwner;
+  /** The token family (one login and everything refreshed from it); absent for client grants. */
+  familyId?: string;
+  /** Issue a refresh token in the family, granting `scope` until `expiresAt` (ms). */
+  refreshToken?: { scope: string[]; expiresAt: number };
+  /** A fresh login, to which the client's single-active-token policy applies (a refresh is not one). */
+  newLogin?: boolean;
 }
 
 export interface GrantHandler {
   readonly grantType: GrantType;
+  /**
+   * Refuse public clients (with `invalid_client`, as if no credentials were
+   * sent). RFC 6749 §4.4: "The client credentials grant type MUST only be
+   * used by confidential clients."
+   */
+  readonly confidentialClientsOnly?: boolean;
   handle(context: GrantContext): Promise<GrantDecision>;
 }

@@ -2,17 +2,27 @@
  * JWT access tokens per RFC 9068, signed with the tenant's key. Resource
  * servers verify them locally against the tenant's JWKS.
  *
+ * Tokens of user logins (those in a family) are also recorded in the token
+ * store under the SHA-256 of the JWT, like opaque tokens, so that revoking a
+ * family, the single-active-token policy and introspection see them. A
+ * resource server that only checks the signature cannot see a revocation
+ * before `exp`: keep JWT lifetimes short where that matters, or use opaque
+ * tokens (as seed 003 does). Client-credentials JWTs are not recorded: they
+ * are never revoked by these policies and stay free of a database write.
+ *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2
  */
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { sha256 } from '../crypto/random.ts';
+import type { TokenStore } from '../../store/types.ts';
 import type { AccessTokenGrant, TokenStrategy } from './token-strategy.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 /** RFC 9068 §2.1: "Resource servers MUST verify that the typ header value is at+jwt". */
 export const JWT_ACCESS_TOKEN_TYPE = 'at+jwt';
 
-export function createJwtStrategy(keys: SigningKeys): TokenStrategy {
+export function createJwtStrategy(keys: SigningKeys, tokens: TokenStore): TokenStrategy {
   return {
     format: 'jwt',
     async issue(grant: AccessTokenGrant): Promise<string> {
@@ -24,7 +34,7 @@ export function createJwtStrategy(keys: SigningKeys): TokenStrategy {
       // RFC 9068 §2.2.3: scope is a space-delimited string, present when scopes were granted.
       if (grant.scope.length > 0) claims.scope = grant.scope.join(' ');
       if (grant.accounts.length > 0) claims.accounts = grant.accounts;
-      return new SignJWT(claims)
+      const jwt = await new SignJWT(claims)
         .setProtectedHeader({ alg: active.alg, typ: JWT_ACCESS_TOKEN_TYPE, kid: active.kid })
         .setIssuer(grant.tenant.issuer)
         .setSubject(grant.subject)
@@ -33,6 +43,23 @@ export function createJwtStrategy(keys: SigningKeys): TokenStrategy {
         .setExpirationTime(Math.floor(grant.expiresAt / 1000))
         .setJti(randomBytes(16).toString('base64url'))
         .sign(active.key);
+      if (grant.familyId !== null) {
+        await tokens.saveToken({
+          hash: sha256(jwt),
+          kind: 'access',
+          tenantId: grant.tenant.id,
+          clientId: grant.clientId,
+          subject: grant.subject,
+          scope: grant.scope,
+          accounts: grant.accounts,
+          issuedAt: grant.issuedAt,
+          expiresAt: grant.expiresAt,
+          revokedAt: null,
+          familyId: grant.familyId,
+          username: grant.username,
+        });
+      }
+      return jwt;
     },
   };
 }

@@ -4,14 +4,19 @@ import { MemoryAccessNumberStore } from './access-numbers.ts';
 import { MemoryAuditStore } from './audit.ts';
 import { MemoryClientStore } from './clients.ts';
 import { MemoryKeyStore } from './keys.ts';
+import { MemoryLockoutStore } from './lockouts.ts';
 import { MemoryTenantStore } from './tenants.ts';
 import { MemoryTokenStore } from './tokens.ts';
+import { MemoryUserStore } from './users.ts';
 
 export function createMemoryStore(): Store {
+  const lockouts = new MemoryLockoutStore();
   return {
     kind: 'memory',
     tenants: new MemoryTenantStore(),
     clients: new MemoryClientStore(),
+    users: new MemoryUserStore((tenantId, userId) => lockouts.forget(tenantId, userId)),
+    lockouts,
     tokens: new MemoryTokenStore(),
     keys: new MemoryKeyStore(),
     accessNumbers: new MemoryAccessNumberStore(),

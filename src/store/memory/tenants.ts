@@ -25,12 +25,13 @@ export class MemoryTenantStore implements TenantStore {
   }
 
   async updateTenant(tenant: Tenant): Promise<boolean> {
-    if (!this.#tenants.has(tenant.id)) return false;
+    const stored = this.#tenants.get(tenant.id);
+    if (stored === undefined) return false;
     for (const host of tenant.hosts) {
       const owner = await this.findTenantByHost(host);
       if (owner && owner.id !== tenant.id) throw new StoreConflictError(`host '${host}'`);
     }
-    this.#tenants.set(tenant.id, copy(tenant));
+    this.#tenants.set(tenant.id, copy({ ...tenant, createdAt: stored.createdAt }));
     return true;
   }
 

@@ -1,9 +1,11 @@
 import type { TokenRecord } from '../../core/model.ts';
-import type { TokenStore } from '../types.ts';
+import type { RefreshTokenUse, TokenStore } from '../types.ts';
 import { copy } from './copy.ts';
 
 export class MemoryTokenStore implements TokenStore {
   readonly #tokens = new Map<string, TokenRecord>();
+  /** When each used refresh token was used (the SQL adapters' `used_at` column). */
+  readonly #usedAt = new Map<string, number>();
 
   async saveToken(record: TokenRecord): Promise<void> {
     this.#tokens.set(record.hash, copy(record));
@@ -25,8 +27,27 @@ export class MemoryTokenStore implements TokenStore {
     return this.#revokeWhere((r) => r.familyId === familyId, at);
   }
 
-  async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number): Promise<number> {
-    return this.#revokeWhere((r) => r.tenantId === tenantId && r.clientId === clientId && r.subject === subject, at);
+  async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
+    return this.#revokeWhere(
+      (r) => r.tenantId === tenantId && r.clientId === clientId && r.subject === subject && (exceptFamilyId === undefined || r.familyId !== exceptFamilyId),
+      at,
+    );
+  }
+
+  async revokeUserTokens(tenantId: string, userId: string, at: number): Promise<number> {
+    return this.#revokeWhere((r) => r.tenantId === tenantId && r.subject === userId && r.username !== null, at);
+  }
+
+  async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
+    const record = this.#tokens.get(hash);
+    if (record === undefined || record.kind !== 'refresh') return { outcome: 'unknown' };
+    if (record.revokedAt === null) {
+      record.revokedAt = at;
+      this.#usedAt.set(hash, at);
+      return { outcome: 'consumed', record: copy(record) };
+    }
+    const usedAt = this.#usedAt.get(hash);
+    return usedAt === undefined ? { outcome: 'revoked', record: copy(record) } : { outcome: 'reused', record: copy(record), usedAt };
   }
 
   async purgeExpired(before: number, limit: number): Promise<number> {

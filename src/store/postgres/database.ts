@@ -125,9 +125,9 @@ export class PostgresDatabase implements Queryable {
 }
 
 /** Runs an insert, turning a uniqueness violation into {@link StoreConflictError}. */
-export async function insertOrConflict(db: Queryable, what: string, sql: Statement | string, values: unknown[]): Promise<void> {
+export async function insertOrConflict(db: Queryable, what: string, sql: Statement | string, values: unknown[]): Promise<QueryResult> {
   try {
-    await db.query(sql, values);
+    return await db.query(sql, values);
   } catch (error) {
     if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) throw new StoreConflictError(what);
     throw error;

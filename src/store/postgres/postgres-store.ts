@@ -15,6 +15,8 @@ import { PostgresAuditStore } from './audit.ts';
 import { PostgresClientStore } from './clients.ts';
 import { PostgresDatabase, type PostgresDatabaseOptions } from './database.ts';
 import { PostgresKeyStore } from './keys.ts';
+import { PostgresLockoutStore } from './lockouts.ts';
+import { PostgresUserStore } from './users.ts';
 import { migratePostgres } from './migrate.ts';
 import { PostgresTenantStore } from './tenants.ts';
 import { PostgresTokenStore } from './tokens.ts';
@@ -49,6 +51,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keys: new PostgresKeyStore(db),
     accessNumbers: new PostgresAccessNumberStore(db),
     audit: new PostgresAuditStore(db),
+    users: new PostgresUserStore(db),
+    lockouts: new PostgresLockoutStore(db),
     async ping() {
       await db.query('SELECT 1');
     },

@@ -3,7 +3,10 @@
  * names. `pg` returns bigint columns as strings (a JS number cannot hold every
  * int8); Tessera's instants are milliseconds, far inside the safe range.
  */
-import type { Client, ClientSecret, GrantType, SigningAlgorithm, SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord } from '../../core/model.ts';
+import { withLoginDefaults } from '../../core/login-policy.ts';
+import type {
+  Client, ClientSecret, ClientType, GrantType, LockState, LoginPolicy, SigningAlgorithm, SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord, User,
+} from '../../core/model.ts';
 import type { JWK } from 'jose';
 
 export type Row = Record<string, unknown>;
@@ -13,7 +16,7 @@ const int = (v: unknown) => Number(v);
 const nullable = <T>(v: unknown, map: (v: unknown) => T): T | null => (v == null ? null : map(v));
 const texts = (v: unknown) => v as string[];
 
-export const TENANT_COLUMNS = 'id, issuer, signing_alg, access_token_lifetime, created_at, updated_at';
+export const TENANT_COLUMNS = 'id, issuer, signing_alg, access_token_lifetime, login_policy, created_at, updated_at';
 
 export function rowToTenant(r: Row): Tenant {
   return {
@@ -22,13 +25,14 @@ export function rowToTenant(r: Row): Tenant {
     signingAlg: text(r.signing_alg) as SigningAlgorithm,
     accessTokenLifetime: int(r.access_token_lifetime),
     hosts: texts(r.hosts),
+    loginPolicy: withLoginDefaults((r.login_policy as Partial<LoginPolicy> | null) ?? null),
     createdAt: int(r.created_at),
     updatedAt: int(r.updated_at),
   };
 }
 
 export const CLIENT_COLUMNS =
-  'tenant_id, id, name, secrets, grant_types, scopes, accounts, token_format, access_token_lifetime, audience, enabled, created_at, updated_at';
+  'tenant_id, id, name, secrets, grant_types, scopes, accounts, token_format, access_token_lifetime, audience, client_type, single_active_token, enabled, created_at, updated_at';
 
 export function rowToClient(r: Row): Client {
   return {
@@ -42,6 +46,8 @@ export function rowToClient(r: Row): Client {
     tokenFormat: text(r.token_format) as TokenFormat,
     accessTokenLifetime: nullable(r.access_token_lifetime, int),
     audience: nullable(r.audience, text),
+    clientType: text(r.client_type) as ClientType,
+    singleActiveToken: r.single_active_token === true,
     enabled: r.enabled === true,
     createdAt: int(r.created_at),
     updatedAt: int(r.updated_at),
@@ -81,5 +87,32 @@ export function rowToKey(r: Row): SigningKey {
     generation: int(r.generation),
     activatesAt: int(r.activates_at),
     retiresAt: nullable(r.retires_at, int),
+  };
+}
+
+export const USER_COLUMNS = 'tenant_id, id, username, password_hash, role, phone_numbers, accounts, enabled, created_at, updated_at';
+
+export function rowToUser(r: Row): User {
+  return {
+    tenantId: text(r.tenant_id),
+    id: text(r.id),
+    username: text(r.username),
+    passwordHash: text(r.password_hash),
+    role: text(r.role),
+    phoneNumbers: texts(r.phone_numbers),
+    accounts: texts(r.accounts),
+    enabled: r.enabled === true,
+    createdAt: int(r.created_at),
+    updatedAt: int(r.updated_at),
+  };
+}
+
+export function rowToLockState(r: Row | undefined): LockState {
+  if (r === undefined) return { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
+  return {
+    failedCount: int(r.failed_count),
+    lockedUntil: nullable(r.locked_until, int),
+    lastFailureAt: nullable(r.last_failure_at, int),
+    lastFailureAddress: nullable(r.last_failure_address, text),
   };
 }

@@ -1,5 +1,5 @@
 import type { TokenRecord } from '../../core/model.ts';
-import type { TokenStore } from '../types.ts';
+import type { RefreshTokenUse, TokenStore } from '../types.ts';
 import { statement, type PostgresDatabase } from './database.ts';
 import { rowToToken, TOKEN_COLUMNS, type Row } from './rows.ts';
 
@@ -7,8 +7,16 @@ const INSERT = statement('tokens.insert', `INSERT INTO tokens (${TOKEN_COLUMNS})
 const GET = statement('tokens.get', `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = $1`);
 const REVOKE = statement('tokens.revoke', 'UPDATE tokens SET revoked_at = $2 WHERE hash = $1 AND revoked_at IS NULL');
 const REVOKE_FAMILY = statement('tokens.revoke-family', 'UPDATE tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL');
-const REVOKE_SUBJECT = statement('tokens.revoke-subject',
-  'UPDATE tokens SET revoked_at = $4 WHERE tenant_id = $1 AND client_id = $2 AND subject = $3 AND revoked_at IS NULL');
+// IS DISTINCT FROM (not <>) so tokens without a family are revoked too.
+const REVOKE_SUBJECT = statement('tokens.revoke-subject', `UPDATE tokens SET revoked_at = $4
+  WHERE tenant_id = $1 AND client_id = $2 AND subject = $3 AND revoked_at IS NULL AND ($5::text IS NULL OR family_id IS DISTINCT FROM $5)`);
+const REVOKE_USER = statement('tokens.revoke-user',
+  'UPDATE tokens SET revoked_at = $3 WHERE tenant_id = $1 AND subject = $2 AND username IS NOT NULL AND revoked_at IS NULL');
+// One statement: of several requests presenting the same token, exactly one sees a row come back
+// (the row lock makes the others re-check revoked_at after the winner commits).
+const CONSUME = statement('tokens.consume', `UPDATE tokens SET revoked_at = $2, used_at = $2
+  WHERE hash = $1 AND kind = 'refresh' AND revoked_at IS NULL RETURNING ${TOKEN_COLUMNS}`);
+const GET_WITH_USE = statement('tokens.get-with-use', `SELECT ${TOKEN_COLUMNS}, used_at FROM tokens WHERE hash = $1`);
 // SKIP LOCKED: purgers on several instances take disjoint batches instead of
 // queueing behind each other, and a row being revoked right now is left for
 // the next run rather than waited for.
@@ -41,8 +49,21 @@ export class PostgresTokenStore implements TokenStore {
     return (await this.#db.query(REVOKE_FAMILY, [familyId, at])).rowCount ?? 0;
   }
 
-  async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number): Promise<number> {
-    return (await this.#db.query(REVOKE_SUBJECT, [tenantId, clientId, subject, at])).rowCount ?? 0;
+  async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
+    return (await this.#db.query(REVOKE_SUBJECT, [tenantId, clientId, subject, at, exceptFamilyId ?? null])).rowCount ?? 0;
+  }
+
+  async revokeUserTokens(tenantId: string, userId: string, at: number): Promise<number> {
+    return (await this.#db.query(REVOKE_USER, [tenantId, userId, at])).rowCount ?? 0;
+  }
+
+  async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
+    const consumed = (await this.#db.query<Row>(CONSUME, [hash, at])).rows[0];
+    if (consumed !== undefined) return { outcome: 'consumed', record: rowToToken(consumed) };
+    const row = (await this.#db.query<Row>(GET_WITH_USE, [hash])).rows[0];
+    if (row === undefined || row.kind !== 'refresh') return { outcome: 'unknown' };
+    const record = rowToToken(row);
+    return row.used_at == null ? { outcome: 'revoked', record } : { outcome: 'reused', record, usedAt: Number(row.used_at) };
   }
 
   async purgeExpired(before: number, limit: number): Promise<number> {

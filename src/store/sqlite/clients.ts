@@ -16,9 +16,11 @@ export class SqliteClientStore implements ClientStore {
   constructor(db: DatabaseSync) {
     this.#get = db.prepare('SELECT * FROM clients WHERE tenant_id = ? AND id = ?');
     this.#insert = db.prepare(`INSERT INTO clients (tenant_id, id, name, secrets, grant_types, scopes, accounts, token_format,
-      access_token_lifetime, audience, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      access_token_lifetime, audience, client_type, single_active_token, enabled, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#update = db.prepare(`UPDATE clients SET name = ?, secrets = ?, grant_types = ?, scopes = ?, accounts = ?, token_format = ?,
-      access_token_lifetime = ?, audience = ?, enabled = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`);
+      access_token_lifetime = ?, audience = ?, client_type = ?, single_active_token = ?, enabled = ?, updated_at = ?
+      WHERE tenant_id = ? AND id = ?`);
     this.#delete = db.prepare('DELETE FROM clients WHERE tenant_id = ? AND id = ?');
     this.#list = db.prepare('SELECT * FROM clients WHERE tenant_id = ? ORDER BY id');
     const where = `WHERE tenant_id = ? AND ${accountFilter('clients.accounts')}`;
@@ -35,7 +37,8 @@ export class SqliteClientStore implements ClientStore {
     insertOrConflict(`client '${c.id}'`, () =>
       this.#insert.run(
         c.tenantId, c.id, c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes),
-        JSON.stringify(c.accounts), c.tokenFormat, c.accessTokenLifetime, c.audience, c.enabled ? 1 : 0, c.createdAt, c.updatedAt,
+        JSON.stringify(c.accounts), c.tokenFormat, c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken ? 1 : 0,
+        c.enabled ? 1 : 0, c.createdAt, c.updatedAt,
       ),
     );
   }
@@ -43,7 +46,8 @@ export class SqliteClientStore implements ClientStore {
   async updateClient(c: Client): Promise<boolean> {
     const result = this.#update.run(
       c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes), JSON.stringify(c.accounts),
-      c.tokenFormat, c.accessTokenLifetime, c.audience, c.enabled ? 1 : 0, c.updatedAt, c.tenantId, c.id,
+      c.tokenFormat, c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken ? 1 : 0, c.enabled ? 1 : 0, c.updatedAt,
+      c.tenantId, c.id,
     );
     return result.changes > 0;
   }

@@ -1,5 +1,6 @@
 /** Row ↔ model mapping for SQLite: the one place column names meet field names. */
-import type { Client, GrantType, SigningAlgorithm, SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord } from '../../core/model.ts';
+import { withLoginDefaults } from '../../core/login-policy.ts';
+import type { Client, ClientType, GrantType, LockState, SigningAlgorithm, SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord, User } from '../../core/model.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -13,6 +14,7 @@ export function rowToTenant(r: Row): Tenant {
     signingAlg: text(r.signing_alg) as SigningAlgorithm,
     accessTokenLifetime: int(r.access_token_lifetime),
     hosts: JSON.parse(text(r.hosts)) as string[],
+    loginPolicy: withLoginDefaults(r.login_policy == null ? null : JSON.parse(text(r.login_policy))),
     createdAt: int(r.created_at),
     updatedAt: int(r.updated_at),
   };
@@ -30,6 +32,8 @@ export function rowToClient(r: Row): Client {
     tokenFormat: text(r.token_format) as TokenFormat,
     accessTokenLifetime: r.access_token_lifetime == null ? null : int(r.access_token_lifetime),
     audience: r.audience == null ? null : text(r.audience),
+    clientType: text(r.client_type) as ClientType,
+    singleActiveToken: int(r.single_active_token) === 1,
     enabled: int(r.enabled) === 1,
     createdAt: int(r.created_at),
     updatedAt: int(r.updated_at),
@@ -65,5 +69,30 @@ export function rowToKey(r: Row): SigningKey {
     generation: int(r.generation),
     activatesAt: int(r.activates_at),
     retiresAt: r.retires_at == null ? null : int(r.retires_at),
+  };
+}
+
+export function rowToUser(r: Row): User {
+  return {
+    tenantId: text(r.tenant_id),
+    id: text(r.id),
+    username: text(r.username),
+    passwordHash: text(r.password_hash),
+    role: text(r.role),
+    phoneNumbers: JSON.parse(text(r.phone_numbers)) as string[],
+    accounts: JSON.parse(text(r.accounts)) as string[],
+    enabled: int(r.enabled) === 1,
+    createdAt: int(r.created_at),
+    updatedAt: int(r.updated_at),
+  };
+}
+
+export function rowToLockState(r: Row | undefined): LockState {
+  if (r === undefined) return { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
+  return {
+    failedCount: int(r.failed_count),
+    lockedUntil: r.locked_until == null ? null : int(r.locked_until),
+    lastFailureAt: r.last_failure_at == null ? null : int(r.last_failure_at),
+    lastFailureAddress: r.last_failure_address == null ? null : text(r.last_failure_address),
   };
 }

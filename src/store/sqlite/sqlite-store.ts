@@ -12,9 +12,11 @@ import { SqliteAccessNumberStore } from './access-numbers.ts';
 import { SqliteAuditStore } from './audit.ts';
 import { SqliteClientStore } from './clients.ts';
 import { SqliteKeyStore } from './keys.ts';
+import { SqliteLockoutStore } from './lockouts.ts';
 import { migrateSqlite } from './migrate.ts';
 import { SqliteTenantStore } from './tenants.ts';
 import { SqliteTokenStore } from './tokens.ts';
+import { SqliteUserStore } from './users.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -39,6 +41,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
     migration,
     tenants: new SqliteTenantStore(db),
     clients: new SqliteClientStore(db),
+    users: new SqliteUserStore(db),
+    lockouts: new SqliteLockoutStore(db),
     tokens: new SqliteTokenStore(db),
     keys: new SqliteKeyStore(db),
     accessNumbers: new SqliteAccessNumberStore(db),

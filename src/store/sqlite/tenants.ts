@@ -20,10 +20,14 @@ export class SqliteTenantStore implements TenantStore {
     this.#db = db;
     this.#get = db.prepare(`${SELECT} WHERE t.id = ?`);
     this.#byHost = db.prepare('SELECT tenant_id FROM tenant_hosts WHERE host = ?');
-    this.#insert = db.prepare(`INSERT INTO tenants (id, issuer, signing_alg, access_token_lifetime, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`);
+    this.#insert = db.prepare(
+      `INSERT INTO tenants (id, issuer, signing_alg, access_token_lifetime, login_policy, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#update = db.prepare(
+      'UPDATE tenants SET issuer = ?, signing_alg = ?, access_token_lifetime = ?, login_policy = ?, updated_at = ? WHERE id = ?',
+    );
     this.#insertHost = db.prepare('INSERT INTO tenant_hosts (host, tenant_id) VALUES (?, ?)');
     this.#list = db.prepare(`${SELECT} ORDER BY t.id`);
-    this.#update = db.prepare('UPDATE tenants SET issuer = ?, signing_alg = ?, access_token_lifetime = ?, updated_at = ? WHERE id = ?');
     this.#deleteHosts = db.prepare('DELETE FROM tenant_hosts WHERE tenant_id = ?');
   }
 
@@ -39,14 +43,14 @@ export class SqliteTenantStore implements TenantStore {
 
   async createTenant(t: Tenant): Promise<void> {
     inTransaction(this.#db, () => {
-      insertOrConflict(`tenant '${t.id}'`, () => this.#insert.run(t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, t.createdAt, t.updatedAt));
+      insertOrConflict(`tenant '${t.id}'`, () => this.#insert.run(t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), t.createdAt, t.updatedAt));
       for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
     });
   }
 
   async updateTenant(t: Tenant): Promise<boolean> {
     return inTransaction(this.#db, () => {
-      if (this.#update.run(t.issuer, t.signingAlg, t.accessTokenLifetime, t.updatedAt, t.id).changes === 0) return false;
+      if (this.#update.run(t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), t.updatedAt, t.id).changes === 0) return false;
       this.#deleteHosts.run(t.id);
       for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
       return true;

@@ -8,5 +8,6 @@ import type { Migration } from '../migration.ts';
 import { initial } from './001-initial.ts';
 import { accessNumbersAndAudit } from './002-access-numbers-and-audit.ts';
 import { keyRotation } from './003-key-rotation.ts';
+import { users } from './004-users.ts';
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users];

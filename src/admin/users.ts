@@ -1,0 +1,190 @@
+/**
+ * User management, shared by the CLI and the admin API: seed 001's Create
+ * User, Get User Data, Update User, Get User Lock State and Clear User Lock
+ * State. Passwords come in, are hashed with argon2id and never come out.
+ *
+ * Changing a password, disabling or deleting a user revokes every token the
+ * user holds (any client), so a taken-over account can be shut at once.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock.ts';
+import { lockStatus, type LockStatus } from '../core/login-policy.ts';
+import type { User } from '../core/model.ts';
+import { hashPassword, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, passwordFitsBound } from '../core/users/passwords.ts';
+import { isValidUsername, MAX_USERNAME_LENGTH, normalizeUsername } from '../core/users/usernames.ts';
+import { StoreConflictError } from '../store/errors.ts';
+import type { LockoutStore, TenantStore, TokenStore, UserStore } from '../store/types.ts';
+import { AdminError, invalid } from './admin-error.ts';
+import { ACCOUNT, requireBoolean, requireInteger, requireList, requireString } from './validate.ts';
+
+export interface CreateUserInput {
+  tenantId: string;
+  username: string;
+  password: string;
+  /** Default `User`. */
+  role?: string;
+  phoneNumbers?: string[];
+  accounts?: string[];
+  enabled?: boolean;
+}
+
+/** What may change; anything omitted stays as it is. */
+export interface UpdateUserInput {
+  username?: string;
+  password?: string;
+  role?: string;
+  phoneNumbers?: string[];
+  accounts?: string[];
+  enabled?: boolean;
+}
+
+/** A user as operators see it: everything but the password hash. */
+export type UserView = Omit<User, 'passwordHash'>;
+
+export const DEFAULT_ROLE = 'User';
+/** Printable text without control characters. */
+const ROLE = /^[^\p{Cc}\p{Cf}]{1,128}$/u;
+/** Phone numbers as people write them: digits with an optional leading +, spaces, dots, dashes, parentheses. */
+export const PHONE_NUMBER = /^\+?[0-9](?:[0-9 ().-]{0,30}[0-9])?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function viewUser(user: User): UserView {
+  const { passwordHash: _hash, ...view } = user;
+  return view;
+}
+
+export class UserService {
+  readonly #users: UserStore;
+  readonly #lockouts: LockoutStore;
+  readonly #tokens: TokenStore;
+  readonly #tenants: TenantStore;
+  readonly #clock: Clock;
+
+  constructor(store: { users: UserStore; lockouts: LockoutStore; tokens: TokenStore; tenants: TenantStore }, clock: Clock) {
+    this.#users = store.users;
+    this.#lockouts = store.lockouts;
+    this.#tokens = store.tokens;
+    this.#tenants = store.tenants;
+    this.#clock = clock;
+  }
+
+  async create(input: CreateUserInput): Promise<UserView> {
+    await this.#requireTenant(input.tenantId);
+    const now = this.#clock();
+    const user: User = {
+      tenantId: input.tenantId,
+      id: randomUUID(),
+      username: checkUsername(input.username),
+      passwordHash: await checkedHash(input.password),
+      role: requireString(input.role ?? DEFAULT_ROLE, 'role', ROLE, 'must be 1-128 characters without control characters'),
+      phoneNumbers: checkPhoneNumbers(input.phoneNumbers ?? []),
+      accounts: checkAccounts(input.accounts ?? []),
+      enabled: requireBoolean(input.enabled ?? true, 'enabled'),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.#conflictsAsAdminErrors(() => this.#users.createUser(user));
+    return viewUser(user);
+  }
+
+  /** `ref` is the user's id or username. */
+  async get(tenantId: string, ref: string): Promise<UserView> {
+    return viewUser(await this.#require(tenantId, ref));
+  }
+
+  async list(tenantId: string, page: { offset?: number; limit?: number } = {}): Promise<UserView[]> {
+    await this.#requireTenant(tenantId);
+    const offset = requireInteger(page.offset ?? 0, 'offset', 0, Number.MAX_SAFE_INTEGER);
+    const limit = page.limit === undefined ? undefined : requireInteger(page.limit, 'limit', 1, 10_000);
+    return (await this.#users.listUsers(tenantId, { offset, limit })).map(viewUser);
+  }
+
+  async update(tenantId: string, ref: string, input: UpdateUserInput): Promise<UserView> {
+    const user = await this.#require(tenantId, ref);
+    const wasEnabled = user.enabled;
+    if (input.username !== undefined) user.username = checkUsername(input.username);
+    if (input.password !== undefined) user.passwordHash = await checkedHash(input.password);
+    if (input.role !== undefined) user.role = requireString(input.role, 'role', ROLE, 'must be 1-128 characters without control characters');
+    if (input.phoneNumbers !== undefined) user.phoneNumbers = checkPhoneNumbers(input.phoneNumbers);
+    if (input.accounts !== undefined) user.accounts = checkAccounts(input.accounts);
+    if (input.enabled !== undefined) user.enabled = requireBoolean(input.enabled, 'enabled');
+    user.updatedAt = this.#clock();
+    let updated = false;
+    await this.#conflictsAsAdminErrors(async () => {
+      updated = await this.#users.updateUser(user);
+    });
+    if (!updated) throw notFound(tenantId, ref);
+    if (input.password !== undefined || (wasEnabled && !user.enabled)) {
+      await this.#tokens.revokeUserTokens(tenantId, user.id, user.updatedAt);
+    }
+    return viewUser(user);
+  }
+
+  async delete(tenantId: string, ref: string): Promise<void> {
+    const user = await this.#require(tenantId, ref);
+    if (!(await this.#users.deleteUser(tenantId, user.id))) throw notFound(tenantId, ref);
+    await this.#tokens.revokeUserTokens(tenantId, user.id, this.#clock());
+  }
+
+  /** Seed 001's "Get User Lock State". */
+  async lockState(tenantId: string, ref: string): Promise<LockStatus> {
+    const user = await this.#require(tenantId, ref);
+    return lockStatus(await this.#lockouts.getLockState(tenantId, user.id), this.#clock());
+  }
+
+  /** Seed 001's "Clear User Lock State": lifts any lock and resets the failure count. */
+  async unlock(tenantId: string, ref: string): Promise<LockStatus> {
+    const user = await this.#require(tenantId, ref);
+    await this.#lockouts.clearFailures(tenantId, user.id);
+    return lockStatus(await this.#lockouts.getLockState(tenantId, user.id), this.#clock());
+  }
+
+  async #require(tenantId: string, ref: string): Promise<User> {
+    await this.#requireTenant(tenantId);
+    if (typeof ref !== 'string' || ref === '') throw invalid('user', 'must be a user id or username');
+    const byId = UUID.test(ref) ? await this.#users.getUser(tenantId, ref.toLowerCase()) : undefined;
+    const user = byId ?? (isValidUsername(ref) ? await this.#users.findUserByUsername(tenantId, normalizeUsername(ref)) : undefined);
+    if (user === undefined) throw notFound(tenantId, ref);
+    return user;
+  }
+
+  async #requireTenant(tenantId: string): Promise<void> {
+    if ((await this.#tenants.getTenant(tenantId)) === undefined) throw new AdminError('not_found', `tenant '${tenantId}' does not exist`);
+  }
+
+  async #conflictsAsAdminErrors(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (error instanceof StoreConflictError) throw new AdminError('conflict', error.message);
+      throw error;
+    }
+  }
+}
+
+function checkUsername(username: unknown): string {
+  if (typeof username !== 'string' || !isValidUsername(username)) {
+    throw invalid('username', `must be 1-${MAX_USERNAME_LENGTH} characters, without control characters or white space at either end`);
+  }
+  return normalizeUsername(username);
+}
+
+async function checkedHash(password: unknown): Promise<string> {
+  if (typeof password !== 'string' || [...password].length < MIN_PASSWORD_LENGTH) {
+    throw invalid('password', `must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  if (!passwordFitsBound(password)) throw invalid('password', `must be at most ${MAX_PASSWORD_BYTES} bytes`);
+  return hashPassword(password);
+}
+
+function checkPhoneNumbers(value: unknown): string[] {
+  return requireList(value, 'phoneNumbers', PHONE_NUMBER, 'must be a phone number of digits, with an optional leading +');
+}
+
+function checkAccounts(value: unknown): string[] {
+  return requireList(value, 'accounts', ACCOUNT, 'must be an account number of letters, digits, - or _');
+}
+
+function notFound(tenantId: string, ref: string): AdminError {
+  return new AdminError('not_found', `user '${ref}' does not exist in tenant '${tenantId}'`);
+}

@@ -1,0 +1,124 @@
+/**
+ * The refresh token grant, with rotation and reuse detection.
+ *
+ * Every use consumes the refresh token (atomically, in the store) and issues
+ * a new one in the same family, with the same absolute expiry. Presenting a
+ * token that was already used means two parties hold it — the client and
+ * someone who stole it — and the server cannot tell which is which, so the
+ * whole family (every access and refresh token descended from that login) is
+ * revoked. The one exception is a repeat within the tenant's short reuse
+ * grace period, which is what a client retrying after a lost response looks
+ * like: it gets fresh tokens, and the ones it never received are revoked.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2 refresh token rotation
+ */
+import { sha256 } from '../crypto/random.ts';
+import { OAuthError } from '../errors.ts';
+import type { TokenRecord } from '../model.ts';
+import { parseScope } from '../scope.ts';
+import type { TokenStore, UserStore } from '../../store/types.ts';
+import type { GrantDecision, GrantHandler } from './grant-handler.ts';
+
+export interface RefreshTokenGrantDeps {
+  tokens: TokenStore;
+  users: UserStore;
+}
+
+/** The one public answer to every unusable refresh token; the reason goes to the log. */
+const INVALID_REFRESH_TOKEN = 'The refresh token is invalid, expired or revoked';
+
+export function createRefreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandler {
+  return {
+    grantType: 'refresh_token',
+    async handle({ request, tenant, client, now }): Promise<GrantDecision> {
+      // §6: "refresh_token REQUIRED. The refresh token issued to the client."
+      const presented = request.params.refresh_token;
+      if (presented === undefined) throw new OAuthError('invalid_request', 'Missing required parameter: refresh_token');
+      const requestedScope = parseScope(request.params.scope);
+
+      const hash = sha256(presented);
+      const record = await deps.tokens.findToken(hash);
+      // An access token presented here is refused like any unknown string.
+      if (record === undefined || record.kind !== 'refresh' || record.tenantId !== tenant.id) throw refused('unknown refresh token');
+      // §6: "ensure that the refresh token was issued to the authenticated client".
+      if (record.clientId !== client.id) throw refused(`refresh token of client ${record.clientId} presented by client ${client.id}`);
+      if (record.expiresAt <= now) throw refused(`refresh token of family ${record.familyId} expired`);
+
+      // A live token is checked before it is consumed, so a request refused for its scope does not cost
+      // the client its session; a dead one goes straight to reuse handling.
+      const decide = () => decision(record, requestedScope, client.scopes, tenant.id, now, deps);
+      const checked = record.revokedAt === null ? await decide() : undefined;
+      const use = await deps.tokens.consumeRefreshToken(hash, now);
+      if (use.outcome === 'unknown') throw refused('unknown refresh token');
+      if (use.outcome !== 'consumed') await settleReuse(use, record, tenant.loginPolicy.refreshTokenReuseGrace, now, deps.tokens);
+      return checked ?? (await decide());
+    },
+  };
+}
+
+async function decision(
+  record: TokenRecord,
+  requestedScope: string[] | undefined,
+  clientScopes: readonly string[],
+  tenantId: string,
+  now: number,
+  deps: RefreshTokenGrantDeps,
+): Promise<GrantDecision> {
+  const user = await deps.users.getUser(tenantId, record.subject);
+  if (user === undefined || !user.enabled) {
+    await revokeFamily(record, now, deps.tokens);
+    throw refused(`user ${record.subject} ${user === undefined ? 'no longer exists' : 'is disabled'}`);
+  }
+  // §6: "The requested scope MUST NOT include any scope not originally granted by the resource owner,
+  // and if omitted is treated as equal to the scope originally granted by the resource owner."
+  // The client may also have lost scopes since the login; those are not handed out again.
+  const original = record.scope.filter((s) => clientScopes.includes(s));
+  const widened = (requestedScope ?? []).filter((s) => !original.includes(s));
+  if (widened.length > 0) throw new OAuthError('invalid_scope', `The refresh token does not grant scope: ${widened.join(' ')}`);
+  return {
+    subject: user.id,
+    requestedScope,
+    scope: requestedScope ?? original,
+    accounts: user.accounts,
+    user: { id: user.id, username: user.username, role: user.role },
+    familyId: record.familyId ?? undefined,
+    // The new refresh token keeps the original grant (a narrowed request narrows only this access token)
+    // and the original expiry: rotation never extends a login.
+    refreshToken: { scope: original, expiresAt: record.expiresAt },
+  };
+}
+
+/**
+ * A used or revoked token was presented. Within the grace period after its
+ * use, a retry proceeds if its family is still alive; anything else revokes
+ * the family and is refused.
+ */
+async function settleReuse(
+  use: { outcome: 'reused'; usedAt: number } | { outcome: 'revoked' },
+  record: TokenRecord,
+  graceSeconds: number,
+  now: number,
+  tokens: TokenStore,
+): Promise<void> {
+  const revoked = await revokeFamily(record, now, tokens);
+  if (use.outcome === 'reused' && now - use.usedAt <= graceSeconds * 1000) {
+    // The tokens issued on first use were revoked just now: the retrying client never received them.
+    // If nothing was left to revoke, the family was already dead (reuse detected, user logged out).
+    if (revoked > 0) return;
+    throw refused(`refresh token of family ${record.familyId} retried within the grace period, but the family is revoked`);
+  }
+  throw refused(
+    use.outcome === 'reused'
+      ? `REUSE of a refresh token used at ${new Date(use.usedAt).toISOString()}: family ${record.familyId} revoked (${revoked} tokens)`
+      : `revoked refresh token presented: family ${record.familyId} revoked (${revoked} more tokens)`,
+  );
+}
+
+async function revokeFamily(record: TokenRecord, now: number, tokens: TokenStore): Promise<number> {
+  return record.familyId === null ? 0 : tokens.revokeFamily(record.familyId, now);
+}
+
+function refused(detail: string): OAuthError {
+  return new OAuthError('invalid_grant', INVALID_REFRESH_TOKEN, { detail });
+}

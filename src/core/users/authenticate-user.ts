@@ -1,0 +1,94 @@
+/**
+ * Checks a user's password with brute-force protection, revealing nothing to
+ * the caller but success or one `invalid_grant`.
+ *
+ * An unknown username, a wrong password, a locked user and a disabled user
+ * all get the same error after the same work (one argon2id computation), so
+ * the answer tells a guesser neither which usernames exist nor which are
+ * locked. What actually happened goes into the error's private `detail`,
+ * which the HTTP binding logs for operators.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3.2
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.10 "Credentials-Guessing Attacks"
+ * @see https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-responses
+ */
+import { OAuthError } from '../errors.ts';
+import { failureCountSince, isLocked, lockEndsAt } from '../login-policy.ts';
+import type { LockState, Tenant, User } from '../model.ts';
+import type { LockoutStore, UserStore } from '../../store/types.ts';
+import { MAX_PASSWORD_BYTES, passwordFitsBound, verifyPassword } from './passwords.ts';
+import { isValidUsername, normalizeUsername } from './usernames.ts';
+
+export interface UserAuthenticationDeps {
+  users: UserStore;
+  lockouts: LockoutStore;
+}
+
+export interface PasswordAttempt {
+  tenant: Tenant;
+  username: string;
+  password: string;
+  /** The caller's address, kept as the last failure's source. */
+  remoteAddress: string | undefined;
+  now: number;
+}
+
+/** The one answer to every failed login; OWIN (seed 003's server) words it so. */
+export const INVALID_CREDENTIALS = 'The user name or password is incorrect.';
+
+const NO_LOCK: LockState = { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
+
+/**
+ * Returns the user when the password is right and the user may log in;
+ * otherwise throws `invalid_grant` (or `invalid_request` for a password too
+ * long to be anyone's).
+ */
+export async function authenticateUser(attempt: PasswordAttempt, deps: UserAuthenticationDeps): Promise<User> {
+  const { tenant, now } = attempt;
+  // No stored password is longer (they are refused when set), so saying so reveals nothing, and it is never hashed.
+  if (!passwordFitsBound(attempt.password)) {
+    throw new OAuthError('invalid_request', `The password is longer than ${MAX_PASSWORD_BYTES} bytes`);
+  }
+  const user = isValidUsername(attempt.username)
+    ? await deps.users.findUserByUsername(tenant.id, normalizeUsername(attempt.username))
+    : undefined;
+  const lock = user === undefined ? NO_LOCK : await deps.lockouts.getLockState(tenant.id, user.id);
+  // Always one full argon2id computation, whoever asks: a dummy hash stands in for an unknown user.
+  const passwordOk = await verifyPassword(attempt.password, user?.passwordHash);
+
+  if (user === undefined) throw refused(`unknown user in tenant ${tenant.id}`);
+  const who = `user ${user.id} (${user.username})`;
+  if (isLocked(lock, now)) {
+    // Attempts during a lock are not counted: the lock already bounds the guessing rate.
+    throw refused(`${who} is locked until ${iso(lock.lockedUntil!)}; attempt ${passwordOk ? 'with the right' : 'with a wrong'} password from ${attempt.remoteAddress ?? 'unknown address'}`);
+  }
+  if (!passwordOk) throw await countFailure(user, attempt, deps, who);
+  if (!user.enabled) throw refused(`${who} is disabled`);
+  // "A success resets the count" — written only when there is something to reset.
+  if (lock.failedCount > 0 || lock.lockedUntil !== null) await deps.lockouts.clearFailures(tenant.id, user.id);
+  return user;
+}
+
+async function countFailure(user: User, attempt: PasswordAttempt, deps: UserAuthenticationDeps, who: string): Promise<OAuthError> {
+  const { tenant, now } = attempt;
+  const policy = tenant.loginPolicy.lockout;
+  const state = await deps.lockouts.recordFailure(tenant.id, user.id, {
+    at: now,
+    address: attempt.remoteAddress ?? null,
+    countSince: failureCountSince(now, policy),
+  });
+  const until = lockEndsAt(state.failedCount, now, policy);
+  if (until === undefined) return refused(`wrong password for ${who}: ${state.failedCount} consecutive failure(s)`);
+  await deps.lockouts.lockUntil(tenant.id, user.id, until);
+  return refused(
+    `${who} LOCKED until ${iso(until)} after ${state.failedCount} consecutive failed passwords, the last from ${attempt.remoteAddress ?? 'unknown address'}`,
+  );
+}
+
+function refused(detail: string): OAuthError {
+  return new OAuthError('invalid_grant', INVALID_CREDENTIALS, { detail });
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

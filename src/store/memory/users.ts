@@ -1,0 +1,61 @@
+import type { User } from '../../core/model.ts';
+import { StoreConflictError } from '../errors.ts';
+import type { UserStore } from '../types.ts';
+import { copy } from './copy.ts';
+
+const key = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
+
+export class MemoryUserStore implements UserStore {
+  readonly #users = new Map<string, User>();
+  /** Called when a user is deleted, so its lock state goes with it (as the SQL foreign key cascades). */
+  readonly #onDelete: (tenantId: string, userId: string) => void;
+
+  constructor(onDelete: (tenantId: string, userId: string) => void = () => {}) {
+    this.#onDelete = onDelete;
+  }
+
+  async getUser(tenantId: string, userId: string): Promise<User | undefined> {
+    const user = this.#users.get(key(tenantId, userId));
+    return user && copy(user);
+  }
+
+  async findUserByUsername(tenantId: string, username: string): Promise<User | undefined> {
+    const user = this.#byUsername(tenantId, username);
+    return user && copy(user);
+  }
+
+  async createUser(user: User): Promise<void> {
+    if (this.#users.has(key(user.tenantId, user.id))) throw new StoreConflictError(`user '${user.id}'`);
+    if (this.#byUsername(user.tenantId, user.username)) throw new StoreConflictError(`username '${user.username}'`);
+    this.#users.set(key(user.tenantId, user.id), copy(user));
+  }
+
+  async updateUser(user: User): Promise<boolean> {
+    const k = key(user.tenantId, user.id);
+    if (!this.#users.has(k)) return false;
+    const holder = this.#byUsername(user.tenantId, user.username);
+    if (holder !== undefined && holder.id !== user.id) throw new StoreConflictError(`username '${user.username}'`);
+    this.#users.set(k, copy(user));
+    return true;
+  }
+
+  async deleteUser(tenantId: string, userId: string): Promise<boolean> {
+    const deleted = this.#users.delete(key(tenantId, userId));
+    if (deleted) this.#onDelete(tenantId, userId);
+    return deleted;
+  }
+
+  async listUsers(tenantId: string, page: { offset?: number; limit?: number } = {}): Promise<User[]> {
+    const offset = page.offset ?? 0;
+    return [...this.#users.values()]
+      .filter((u) => u.tenantId === tenantId)
+      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
+      .slice(offset, page.limit === undefined ? undefined : offset + page.limit)
+      .map(copy);
+  }
+
+  #byUsername(tenantId: string, username: string): User | undefined {
+    for (const user of this.#users.values()) if (user.tenantId === tenantId && user.username === username) return user;
+    return undefined;
+  }
+}

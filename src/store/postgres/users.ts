@@ -1,0 +1,53 @@
+import type { User } from '../../core/model.ts';
+import type { UserStore } from '../types.ts';
+import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
+import { rowToUser, USER_COLUMNS, type Row } from './rows.ts';
+
+const GET = statement('users.get', `SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2`);
+const BY_USERNAME = statement('users.by-username', `SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 AND username = $2`);
+const INSERT = statement('users.insert', `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`);
+const UPDATE = statement('users.update', `UPDATE users SET username = $3, password_hash = $4, role = $5, phone_numbers = $6, accounts = $7,
+  enabled = $8, updated_at = $9 WHERE tenant_id = $1 AND id = $2`);
+// The lock state row goes with it (ON DELETE CASCADE).
+const DELETE = statement('users.delete', 'DELETE FROM users WHERE tenant_id = $1 AND id = $2');
+// LIMIT NULL is PostgreSQL for "no limit".
+const LIST = statement('users.list', `SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 ORDER BY username LIMIT $2 OFFSET $3`);
+
+export class PostgresUserStore implements UserStore {
+  readonly #db: PostgresDatabase;
+
+  constructor(db: PostgresDatabase) {
+    this.#db = db;
+  }
+
+  async getUser(tenantId: string, userId: string): Promise<User | undefined> {
+    const row = (await this.#db.query<Row>(GET, [tenantId, userId])).rows[0];
+    return row && rowToUser(row);
+  }
+
+  async findUserByUsername(tenantId: string, username: string): Promise<User | undefined> {
+    const row = (await this.#db.query<Row>(BY_USERNAME, [tenantId, username])).rows[0];
+    return row && rowToUser(row);
+  }
+
+  async createUser(u: User): Promise<void> {
+    await insertOrConflict(this.#db, `user '${u.username}'`, INSERT, [
+      u.tenantId, u.id, u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, u.enabled, u.createdAt, u.updatedAt,
+    ]);
+  }
+
+  async updateUser(u: User): Promise<boolean> {
+    const result = await insertOrConflict(this.#db, `username '${u.username}'`, UPDATE, [
+      u.tenantId, u.id, u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, u.enabled, u.updatedAt,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async deleteUser(tenantId: string, userId: string): Promise<boolean> {
+    return ((await this.#db.query(DELETE, [tenantId, userId])).rowCount ?? 0) > 0;
+  }
+
+  async listUsers(tenantId: string, page: { offset?: number; limit?: number } = {}): Promise<User[]> {
+    return (await this.#db.query<Row>(LIST, [tenantId, page.limit ?? null, page.offset ?? 0])).rows.map(rowToUser);
+  }
+}

@@ -1,0 +1,49 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { LockState } from '../../core/model.ts';
+import type { LockoutStore } from '../types.ts';
+import { rowToLockState, type Row } from './rows.ts';
+
+/**
+ * Lock state in `user_lockouts`. A failure is counted by one upsert
+ * statement, so concurrent failures from several processes each get their own
+ * count (SQLite serialises writers; PostgreSQL row-locks the upsert).
+ */
+export class SqliteLockoutStore implements LockoutStore {
+  readonly #get;
+  readonly #recordFailure;
+  readonly #lock;
+  readonly #clear;
+
+  constructor(db: DatabaseSync) {
+    this.#get = db.prepare('SELECT * FROM user_lockouts WHERE tenant_id = ? AND user_id = ?');
+    this.#recordFailure = db.prepare(`
+      INSERT INTO user_lockouts (tenant_id, user_id, failed_count, locked_until, last_failure_at, last_failure_address)
+      VALUES (:tenant, :user, 1, NULL, :at, :address)
+      ON CONFLICT (tenant_id, user_id) DO UPDATE SET
+        failed_count = CASE WHEN last_failure_at IS NOT NULL AND last_failure_at >= :since THEN failed_count + 1 ELSE 1 END,
+        last_failure_at = excluded.last_failure_at,
+        last_failure_address = excluded.last_failure_address
+      RETURNING *`);
+    this.#lock = db.prepare(`
+      INSERT INTO user_lockouts (tenant_id, user_id, failed_count, locked_until) VALUES (:tenant, :user, 0, :until)
+      ON CONFLICT (tenant_id, user_id) DO UPDATE SET locked_until = MAX(COALESCE(locked_until, 0), excluded.locked_until)`);
+    this.#clear = db.prepare('UPDATE user_lockouts SET failed_count = 0, locked_until = NULL WHERE tenant_id = ? AND user_id = ?');
+  }
+
+  async getLockState(tenantId: string, userId: string): Promise<LockState> {
+    return rowToLockState(this.#get.get(tenantId, userId) as Row | undefined);
+  }
+
+  async recordFailure(tenantId: string, userId: string, failure: { at: number; address: string | null; countSince: number }): Promise<LockState> {
+    const row = this.#recordFailure.get({ tenant: tenantId, user: userId, at: failure.at, address: failure.address, since: failure.countSince });
+    return rowToLockState(row as Row);
+  }
+
+  async lockUntil(tenantId: string, userId: string, until: number): Promise<void> {
+    this.#lock.run({ tenant: tenantId, user: userId, until });
+  }
+
+  async clearFailures(tenantId: string, userId: string): Promise<void> {
+    this.#clear.run(tenantId, userId);
+  }
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
+import { describe, it } from 'node:test';
+import { defaultArgon2Limits } from '../../src/core/crypto/argon2id.ts';
+import { WorkLimiter, WorkQueueFullError } from '../../src/core/crypto/work-limiter.ts';
+import { OAuthError, toOAuthError } from '../../src/core/errors.ts';
+
+/** A task that finishes when the test says so. */
+function gate(): { task: () => Promise<void>; open: () => void; started: boolean } {
+  let open!: () => void;
+  const done = new Promise<void>((resolve) => (open = resolve));
+  const g = {
+    started: false,
+    open: () => open(),
+    task: async () => {
+      g.started = true;
+      await done;
+    },
+  };
+  return g;
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('work limiter (bounds concurrent argon2)', () => {
+  it('runs at most `concurrency` tasks at once, the others in arrival order as slots free up', async () => {
+    const limiter = new WorkLimiter('test', { concurrency: 2, maxQueued: 10 });
+    const gates = Array.from({ length: 4 }, gate);
+    const runs = gates.map((g) => limiter.run(g.task));
+    await tick();
+    assert.deepEqual(gates.map((g) => g.started), [true, true, false, false]);
+    assert.deepEqual(limiter.stats(), { active: 2, queued: 2, completed: 0 });
+    gates[1]!.open();
+    await tick();
+    assert.deepEqual(gates.map((g) => g.started), [true, true, true, false]);
+    for (const g of gates) g.open();
+    await Promise.all(runs);
+    assert.deepEqual(limiter.stats(), { active: 0, queued: 0, completed: 4 });
+  });
+
+  it('refuses a task at once when every slot is busy and the queue is full', async () => {
+    const limiter = new WorkLimiter('test', { concurrency: 1, maxQueued: 1 });
+    const [a, b] = [gate(), gate()];
+    const runs = [limiter.run(a.task), limiter.run(b.task)];
+    await assert.rejects(limiter.run(async () => {}), WorkQueueFullError);
+    a.open();
+    b.open();
+    await Promise.all(runs);
+  });
+
+  it('frees the slot of a task that fails', async () => {
+    const limiter = new WorkLimiter('test', { concurrency: 1, maxQueued: 0 });
+    await assert.rejects(limiter.run(async () => Promise.reject(new Error('boom'))), /boom/);
+    assert.equal(await limiter.run(async () => 'ok'), 'ok');
+  });
+
+  it('starts waiting tasks when reconfigured with more slots', async () => {
+    const limiter = new WorkLimiter('test', { concurrency: 1, maxQueued: 5 });
+    const gates = Array.from({ length: 3 }, gate);
+    const runs = gates.map((g) => limiter.run(g.task));
+    await tick();
+    limiter.configure({ concurrency: 3, maxQueued: 5 });
+    await tick();
+    assert.deepEqual(gates.map((g) => g.started), [true, true, true]);
+    for (const g of gates) g.open();
+    await Promise.all(runs);
+  });
+
+  it('refuses nonsense limits', () => {
+    assert.throws(() => new WorkLimiter('test', { concurrency: 0, maxQueued: 1 }), RangeError);
+    assert.throws(() => new WorkLimiter('test', { concurrency: 1, maxQueued: -1 }), RangeError);
+  });
+
+  it('keeps a core for the event loop and a thread for file and DNS work by default', () => {
+    const { concurrency, maxQueued } = defaultArgon2Limits();
+    const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+    assert.ok(concurrency >= 1, String(concurrency));
+    assert.ok(concurrency === 1 || (concurrency < availableParallelism() && concurrency < threadpool), String(concurrency));
+    assert.equal(maxQueued, 64);
+  });
+
+  it('is answered as 503 temporarily_unavailable, which a client may retry', () => {
+    const error = toOAuthError(new WorkQueueFullError('argon2'));
+    assert.ok(error instanceof OAuthError);
+    assert.deepEqual([error.code, error.status], ['temporarily_unavailable', 503]);
+  });
+});
