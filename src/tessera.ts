@@ -18,6 +18,9 @@ import type { AuditStore, Store } from './store/types.ts';
 import { AccessNumberService } from './admin/access-numbers.ts';
 import { ClientService } from './admin/clients.ts';
 import { TenantService } from './admin/tenants.ts';
+import { UserService } from './admin/users.ts';
+import { KeyService } from './admin/keys.ts';
+import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS } from './core/tokens/key-schedule.ts';
 import { createAccessTokenReader, type AccessTokenReader } from './core/tokens/access-token-reader.ts';
 
 export interface TesseraOptions {
@@ -25,6 +28,8 @@ export interface TesseraOptions {
   /** The tenant used when a request names none (no `tenant` parameter, no matching Host). */
   defaultTenantId?: string;
   clock?: Clock;
+  /** Delay before a key rotated through the admin API signs; default 3600 s. */
+  keyPrePublicationSeconds?: number;
   /** How signing keys are cached (how soon a rotation by another process is noticed). */
   keys?: SigningKeysOptions;
 }
@@ -34,7 +39,13 @@ export interface AdminServices {
   tenants: TenantService;
   clients: ClientService;
   accessNumbers: AccessNumberService;
+  users: UserService;
+  keys: KeyService;
   audit: AuditStore;
+  /** Delay before a key rotated through the admin API signs (config `keyPrePublicationSeconds`). */
+  keyPrePublicationSeconds: number;
+  /** Drops this process's cached signing keys of a tenant, after a rotation here. */
+  forgetKeys(tenantId: string): void;
 }
 
 export interface Tessera {
@@ -80,7 +91,11 @@ export function createTessera(options: TesseraOptions): Tessera {
     tenants: new TenantService(store, clock),
     clients: new ClientService(store, clock),
     accessNumbers: new AccessNumberService(store, clock),
+    users: new UserService(store, clock),
+    keys: new KeyService(store, clock),
     audit: store.audit,
+    keyPrePublicationSeconds: options.keyPrePublicationSeconds ?? DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
+    forgetKeys: (tenantId) => keys.forget(tenantId),
   };
   return { store, clock, defaultTenantId, keys, grants, tokenEndpoint, introspectionEndpoint, revocationEndpoint, readAccessToken, admin };
 }

@@ -25,8 +25,9 @@ import {
   type KeyState,
 } from '../core/tokens/key-schedule.ts';
 import { DEFAULT_KEY_REFRESH_MS, generateSigningKey } from '../core/tokens/signing-keys.ts';
-import type { ClientStore, KeyStore, TenantStore } from '../store/types.ts';
+import type { AuditStore, ClientStore, KeyStore, TenantStore } from '../store/types.ts';
 import { AdminError } from './admin-error.ts';
+import { AuditLog, type ChangeContext } from './audit.ts';
 import { requireInteger } from './validate.ts';
 
 /**
@@ -73,12 +74,14 @@ export class KeyService {
   readonly #keys: KeyStore;
   readonly #tenants: TenantStore;
   readonly #clients: ClientStore;
+  readonly #audit: AuditLog;
   readonly #clock: Clock;
 
-  constructor(store: { keys: KeyStore; tenants: TenantStore; clients: ClientStore }, clock: Clock) {
+  constructor(store: { keys: KeyStore; tenants: TenantStore; clients: ClientStore; audit: AuditStore }, clock: Clock) {
     this.#keys = store.keys;
     this.#tenants = store.tenants;
     this.#clients = store.clients;
+    this.#audit = new AuditLog(store.audit, clock);
     this.#clock = clock;
   }
 
@@ -95,7 +98,7 @@ export class KeyService {
    *
    * @throws AdminError `conflict` when another rotation created the same generation at the same moment.
    */
-  async rotate(tenantId: string, options: { prePublicationSeconds?: number } = {}): Promise<RotateKeyResult> {
+  async rotate(tenantId: string, options: { prePublicationSeconds?: number | undefined }, context: ChangeContext): Promise<RotateKeyResult> {
     const tenant = await this.#requireTenant(tenantId);
     const delay = requireInteger(
       options.prePublicationSeconds ?? DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
@@ -118,6 +121,7 @@ export class KeyService {
     // The replaced keys sign until `stored` activates; their last tokens expire at most one lifetime later.
     const retiresAt = stored.activatesAt + (await this.#longestTokenLifetime(tenant)) * 1000 + RETIREMENT_LEEWAY_MS;
     await this.#keys.retireKeys(tenant.id, tenant.signingAlg, stored.generation, retiresAt);
+    await this.#audit.record(context, tenant.id, 'key.rotate', stored.kid, { alg: stored.alg, generation: stored.generation, activatesAt: stored.activatesAt });
     const after = viewKeys(await this.#keys.listKeys(tenant.id), now);
     return { tenant: tenant.id, key: after.find((k) => k.kid === stored.kid)!, keys: after, deleted };
   }

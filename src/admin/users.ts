@@ -12,9 +12,10 @@ import { lockStatus, type LockStatus } from '../core/login-policy.ts';
 import type { User } from '../core/model.ts';
 import { hashPassword, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, passwordFitsBound } from '../core/users/passwords.ts';
 import { isValidUsername, MAX_USERNAME_LENGTH, normalizeUsername } from '../core/users/usernames.ts';
-import { StoreConflictError } from '../store/errors.ts';
-import type { LockoutStore, TenantStore, TokenStore, UserStore } from '../store/types.ts';
+import type { AuditStore, LockoutStore, Page, PageQuery, TenantStore, TokenStore, UserStore } from '../store/types.ts';
 import { AdminError, invalid } from './admin-error.ts';
+import { AuditLog, type ChangeContext } from './audit.ts';
+import { conflictAsAdminError } from './tenants.ts';
 import { ACCOUNT, requireBoolean, requireInteger, requireList, requireString } from './validate.ts';
 
 export interface CreateUserInput {
@@ -58,17 +59,19 @@ export class UserService {
   readonly #lockouts: LockoutStore;
   readonly #tokens: TokenStore;
   readonly #tenants: TenantStore;
+  readonly #audit: AuditLog;
   readonly #clock: Clock;
 
-  constructor(store: { users: UserStore; lockouts: LockoutStore; tokens: TokenStore; tenants: TenantStore }, clock: Clock) {
+  constructor(store: { users: UserStore; lockouts: LockoutStore; tokens: TokenStore; tenants: TenantStore; audit: AuditStore }, clock: Clock) {
     this.#users = store.users;
     this.#lockouts = store.lockouts;
     this.#tokens = store.tokens;
     this.#tenants = store.tenants;
+    this.#audit = new AuditLog(store.audit, clock);
     this.#clock = clock;
   }
 
-  async create(input: CreateUserInput): Promise<UserView> {
+  async create(input: CreateUserInput, context: ChangeContext): Promise<UserView> {
     await this.#requireTenant(input.tenantId);
     const now = this.#clock();
     const user: User = {
@@ -83,8 +86,10 @@ export class UserService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.#conflictsAsAdminErrors(() => this.#users.createUser(user));
-    return viewUser(user);
+    await conflictAsAdminError(() => this.#users.createUser(user));
+    const view = viewUser(user);
+    await this.#audit.record(context, user.tenantId, 'user.create', user.id, auditable(view));
+    return view;
   }
 
   /** `ref` is the user's id or username. */
@@ -92,14 +97,29 @@ export class UserService {
     return viewUser(await this.#require(tenantId, ref));
   }
 
-  async list(tenantId: string, page: { offset?: number; limit?: number } = {}): Promise<UserView[]> {
-    await this.#requireTenant(tenantId);
+  async list(tenantId: string, page: { offset?: number | undefined; limit?: number | undefined } = {}): Promise<UserView[]> {
     const offset = requireInteger(page.offset ?? 0, 'offset', 0, Number.MAX_SAFE_INTEGER);
-    const limit = page.limit === undefined ? undefined : requireInteger(page.limit, 'limit', 1, 10_000);
-    return (await this.#users.listUsers(tenantId, { offset, limit })).map(viewUser);
+    const limit = requireInteger(page.limit ?? 10_000, 'limit', 1, 10_000);
+    return (await this.page(tenantId, { offset, limit })).items;
   }
 
-  async update(tenantId: string, ref: string, input: UpdateUserInput): Promise<UserView> {
+  /** A page of users, optionally only those acting for given accounts. */
+  async page(tenantId: string, query: PageQuery): Promise<Page<UserView>> {
+    await this.#requireTenant(tenantId);
+    const page = await this.#users.pageUsers(tenantId, query);
+    return { items: page.items.map(viewUser), total: page.total };
+  }
+
+  /** Every user, lazily, for streamed exports. */
+  async iterate(tenantId: string): Promise<AsyncIterable<UserView>> {
+    await this.#requireTenant(tenantId);
+    const users = this.#users;
+    return (async function* () {
+      for await (const user of users.iterateUsers(tenantId)) yield viewUser(user);
+    })();
+  }
+
+  async update(tenantId: string, ref: string, input: UpdateUserInput, context: ChangeContext): Promise<UserView> {
     const user = await this.#require(tenantId, ref);
     const wasEnabled = user.enabled;
     if (input.username !== undefined) user.username = checkUsername(input.username);
@@ -109,21 +129,21 @@ export class UserService {
     if (input.accounts !== undefined) user.accounts = checkAccounts(input.accounts);
     if (input.enabled !== undefined) user.enabled = requireBoolean(input.enabled, 'enabled');
     user.updatedAt = this.#clock();
-    let updated = false;
-    await this.#conflictsAsAdminErrors(async () => {
-      updated = await this.#users.updateUser(user);
-    });
-    if (!updated) throw notFound(tenantId, ref);
+    if (!(await conflictAsAdminError(() => this.#users.updateUser(user)))) throw notFound(tenantId, ref);
     if (input.password !== undefined || (wasEnabled && !user.enabled)) {
       await this.#tokens.revokeUserTokens(tenantId, user.id, user.updatedAt);
     }
-    return viewUser(user);
+    const view = viewUser(user);
+    const { password: _password, ...changed } = input;
+    await this.#audit.record(context, tenantId, 'user.update', user.id, { ...changed, ...(input.password === undefined ? {} : { password: 'changed' }) });
+    return view;
   }
 
-  async delete(tenantId: string, ref: string): Promise<void> {
+  async delete(tenantId: string, ref: string, context: ChangeContext): Promise<void> {
     const user = await this.#require(tenantId, ref);
     if (!(await this.#users.deleteUser(tenantId, user.id))) throw notFound(tenantId, ref);
     await this.#tokens.revokeUserTokens(tenantId, user.id, this.#clock());
+    await this.#audit.record(context, tenantId, 'user.delete', user.id, { username: user.username });
   }
 
   /** Seed 001's "Get User Lock State". */
@@ -133,9 +153,10 @@ export class UserService {
   }
 
   /** Seed 001's "Clear User Lock State": lifts any lock and resets the failure count. */
-  async unlock(tenantId: string, ref: string): Promise<LockStatus> {
+  async unlock(tenantId: string, ref: string, context: ChangeContext): Promise<LockStatus> {
     const user = await this.#require(tenantId, ref);
     await this.#lockouts.clearFailures(tenantId, user.id);
+    await this.#audit.record(context, tenantId, 'user.unlock', user.id, { username: user.username });
     return lockStatus(await this.#lockouts.getLockState(tenantId, user.id), this.#clock());
   }
 
@@ -151,15 +172,11 @@ export class UserService {
   async #requireTenant(tenantId: string): Promise<void> {
     if ((await this.#tenants.getTenant(tenantId)) === undefined) throw new AdminError('not_found', `tenant '${tenantId}' does not exist`);
   }
+}
 
-  async #conflictsAsAdminErrors(write: () => Promise<void>): Promise<void> {
-    try {
-      await write();
-    } catch (error) {
-      if (error instanceof StoreConflictError) throw new AdminError('conflict', error.message);
-      throw error;
-    }
-  }
+/** What the audit log keeps of a new user: no password, of course. */
+function auditable(view: UserView): Record<string, unknown> {
+  return { username: view.username, role: view.role, phoneNumbers: view.phoneNumbers, accounts: view.accounts, enabled: view.enabled };
 }
 
 function checkUsername(username: unknown): string {

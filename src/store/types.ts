@@ -58,8 +58,10 @@ export interface UserStore {
   updateUser(user: User): Promise<boolean>;
   /** Deletes the user and its lock state; returns false when it did not exist. */
   deleteUser(tenantId: string, userId: string): Promise<boolean>;
-  /** A page of a tenant's users, ordered by username. */
-  listUsers(tenantId: string, page?: { offset?: number; limit?: number }): Promise<User[]>;
+  /** A page of a tenant's users, ordered by username, optionally only those carrying one of `query.accounts`. */
+  pageUsers(tenantId: string, query: PageQuery): Promise<Page<User>>;
+  /** Every user of a tenant, ordered by username, read lazily in batches so exports run in constant memory. */
+  iterateUsers(tenantId: string): AsyncIterable<User>;
 }
 
 /**

@@ -49,21 +49,21 @@ describe('user service', () => {
   it('refuses a rename onto a taken username with a conflict', async () => {
     await addUser(t, { username: 'taken', password: 'taken password' });
     await addUser(t, { username: 'mover', password: 'mover password' });
-    await rejectsWith(t.users.update('default', 'mover', { username: 'TAKEN' }), 'conflict', /already exists/);
+    await rejectsWith(t.users.update('default', 'mover', { username: 'TAKEN' }, { actor: 'test' }), 'conflict', /already exists/);
   });
 
   it("revokes the user's tokens when disabled and when deleted, but not for a role change", async () => {
     const user = await addUser(t, { username: 'leaver', password: 'leaver password' });
     const first = await login(t, 'leaver', 'leaver password', publicClient('app'));
-    await t.users.update('default', user.id, { role: 'Auditor' });
+    await t.users.update('default', user.id, { role: 'Auditor' }, { actor: 'test' });
     assert.equal(await isRevoked(t, first.accessToken), false);
-    await t.users.update('default', user.id, { enabled: false });
+    await t.users.update('default', user.id, { enabled: false }, { actor: 'test' });
     assert.equal(await isRevoked(t, first.accessToken), true);
     assert.equal(await isRevoked(t, first.refreshToken!), true);
 
-    await t.users.update('default', user.id, { enabled: true });
+    await t.users.update('default', user.id, { enabled: true }, { actor: 'test' });
     const second = await login(t, 'leaver', 'leaver password', publicClient('app'));
-    await t.users.delete('default', 'leaver');
+    await t.users.delete('default', 'leaver', { actor: 'test' });
     assert.equal(await isRevoked(t, second.accessToken), true);
     await rejectsWith(t.users.lockState('default', 'leaver'), 'not_found', /does not exist/);
   });
@@ -79,7 +79,7 @@ describe('user service', () => {
   ];
   for (const [name, input, message] of invalid) {
     it(`refuses ${name}, naming the field`, async () => {
-      await rejectsWith(t.users.create(input), 'invalid', message);
+      await rejectsWith(t.users.create(input, { actor: 'test' }), 'invalid', message);
     });
   }
 

@@ -130,7 +130,7 @@ describe('lockout', () => {
 
   it('is cleared by an operator (tessera users unlock), keeping the last failure on record', async () => {
     await failTimes(3);
-    const cleared = await t.users.unlock('default', 'alice');
+    const cleared = await t.users.unlock('default', 'alice', { actor: 'test' });
     assert.deepEqual(cleared, { locked: false, failedCount: 0, lockedUntil: null, lastFailureAt: t.time.now, lastFailureAddress: '192.0.2.7' });
     assert.equal(await canLogIn(), true);
   });
@@ -144,7 +144,7 @@ describe('lockout', () => {
   it('keeps one tenant\'s policy and counts apart from another\'s', async () => {
     await t.tenants.create({ id: 'other', issuer: 'https://other.test' }, { actor: 'test' });
     await t.clients.create({ tenantId: 'other', id: 'app', clientType: 'public', grantTypes: ['password'] }, { actor: 'test' });
-    await t.users.create({ tenantId: 'other', username: 'alice', password: 'other password' });
+    await t.users.create({ tenantId: 'other', username: 'alice', password: 'other password' }, { actor: 'test' });
     await failTimes(3);
     const other = await t.tessera.tokenEndpoint({
       params: { grant_type: 'password', username: 'alice', password: 'other password' },

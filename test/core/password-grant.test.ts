@@ -101,7 +101,7 @@ describe('password grant', () => {
   it('revokes the user\'s tokens when the password changes', async () => {
     const bob = await addUser(t, { username: 'bob', password: 'bob password 1' });
     const result = await login(t, 'bob', 'bob password 1', publicClient('mobile'));
-    await t.users.update('default', bob.id, { password: 'bob password 2' });
+    await t.users.update('default', bob.id, { password: 'bob password 2' }, { actor: 'test' });
     assert.equal(await isRevoked(t, result.accessToken), true);
     assert.equal(await isRevoked(t, result.refreshToken!), true);
   });
@@ -126,7 +126,7 @@ describe('password grant refusals', () => {
       }, name);
       assert.ok(error!.detail, `${name}: the reason is kept for the log`);
     }
-    await t.users.unlock('default', alice.id);
+    await t.users.unlock('default', alice.id, { actor: 'test' });
   });
 
   const bad: { name: string; params: Record<string, string>; code: OAuthErrorCode; description: RegExp }[] = [

@@ -61,7 +61,7 @@ export async function addClient(t: TestTessera, input: Partial<CreateClientInput
 
 /** Creates a user in the default tenant. */
 export async function addUser(t: TestTessera, input: Partial<CreateUserInput> & { username: string; password: string }): Promise<UserView> {
-  return t.users.create({ tenantId: 'default', ...input });
+  return t.users.create({ tenantId: 'default', ...input }, { actor: 'test' });
 }
 
 export function basic(id: string, secret: string): string {

@@ -59,7 +59,7 @@ describe('key rotation across processes and time', () => {
     const oldToken = await issueToken(a, auth);
 
     // The operator rotates with a 10-minute pre-publication delay.
-    const rotated = await new KeyService(open(), time.clock).rotate('default', { prePublicationSeconds: 600 });
+    const rotated = await new KeyService(open(), time.clock).rotate('default', { prePublicationSeconds: 600 }, { actor: 'test' });
     const newKid = rotated.key.kid;
     const activation = time.now + 600_000;
 

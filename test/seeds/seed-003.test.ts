@@ -50,7 +50,7 @@ before(async () => {
     tenantId: 'default', id: 'seed-003-app', clientType: 'public', grantTypes: ['password'], accessTokenLifetime: 14 * 24 * 3600, singleActiveToken: true,
   }, { actor: 'test' });
   await new TenantService(store, systemClock).update('default', { loginPolicy: { defaultPublicClient: 'seed-003-app' } }, { actor: 'test' });
-  userId = (await new UserService(store, systemClock).create({ tenantId: 'default', username: 'username', password: 'password', role: 'Administrator' })).id;
+  userId = (await new UserService(store, systemClock).create({ tenantId: 'default', username: 'username', password: 'password', role: 'Administrator' }, { actor: 'test' })).id;
 });
 
 after(async () => {

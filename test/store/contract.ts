@@ -160,12 +160,28 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await store.users.createUser(user('t1', 'u1', 'alice'));
         assert.equal((await store.lockouts.getLockState('t1', 'u1')).failedCount, 0);
       });
-      it('lists a tenant\'s users by username, a page at a time', async () => {
-        for (const name of ['dave', 'bob', 'carol']) await store.users.createUser(user('t1', `id-${name}`, name));
-        assert.deepEqual((await store.users.listUsers('t1')).map((u) => u.username), ['alice', 'bob', 'carol', 'dave']);
-        assert.deepEqual((await store.users.listUsers('t1', { offset: 1, limit: 2 })).map((u) => u.username), ['bob', 'carol']);
-        assert.deepEqual((await store.users.listUsers('t1', { offset: 3 })).map((u) => u.username), ['dave']);
-        assert.deepEqual(await store.users.listUsers('other'), []);
+      it("pages a tenant's users by username with a total, filtering by accounts", async () => {
+        for (const [name, accounts] of [['dave', ['20001']], ['bob', ['20000']], ['carol', ['20000', '20002']]] as const) {
+          await store.users.createUser({ ...user('t1', `id-${name}`, name), accounts: [...accounts] });
+        }
+        const all = await store.users.pageUsers('t1', { offset: 0, limit: 10 });
+        assert.deepEqual({ names: all.items.map((u) => u.username), total: all.total }, { names: ['alice', 'bob', 'carol', 'dave'], total: 4 });
+        const middle = await store.users.pageUsers('t1', { offset: 1, limit: 2 });
+        assert.deepEqual(middle.items.map((u) => u.username), ['bob', 'carol']);
+        const filtered = await store.users.pageUsers('t1', { offset: 0, limit: 10, accounts: ['20001', '20002'] });
+        assert.deepEqual({ names: filtered.items.map((u) => u.username), total: filtered.total }, { names: ['carol', 'dave'], total: 2 });
+        assert.deepEqual(await store.users.pageUsers('other', { offset: 0, limit: 10 }), { items: [], total: 0 });
+      });
+      it('iterates every user by username, across read batches', async () => {
+        for (let i = 0; i < 1203; i++) await store.users.createUser(user('t1', `id-${i}`, `user${String(i).padStart(5, '0')}`));
+        let count = 0;
+        let previous = '';
+        for await (const u of store.users.iterateUsers('t1')) {
+          assert.ok(u.username > previous);
+          previous = u.username;
+          count++;
+        }
+        assert.equal(count, 1204, 'the 1203 users plus alice');
       });
     });
 

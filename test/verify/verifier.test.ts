@@ -150,7 +150,7 @@ describe('JWT access tokens, verified locally', () => {
     const fetcher = injectFetch(rotatedApp);
     const verifier = createBearerVerifier({ issuer: ISSUER, fetch: fetcher.fetch, clock: rotated.time.clock, jwksCooldownSeconds: 0 });
     assert.ok((await verifier.verify(bearer(await issueToken(rotatedApp, auth)))).ok);
-    await new KeyService(rotated.store, rotated.time.clock).rotate('default', { prePublicationSeconds: 0 });
+    await new KeyService(rotated.store, rotated.time.clock).rotate('default', { prePublicationSeconds: 0 }, { actor: 'test' });
     rotated.tessera.keys.forget('default');
     const fresh = await issueToken(rotatedApp, auth);
     assert.ok((await verifier.verify(bearer(fresh))).ok);

@@ -1,4 +1,5 @@
 /** `tessera keys list|rotate`: a tenant's signing keys and their rotation. */
+import { cliContext } from '../../admin/audit.ts';
 import { KeyService } from '../../admin/keys.ts';
 import { systemClock } from '../../core/clock.ts';
 import { configFrom, integerFlag, parse, printJson, runCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
@@ -34,7 +35,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           printJson(io, await keys.list(tenantId));
           return EXIT.ok;
         case 'rotate':
-          printJson(io, await keys.rotate(tenantId, { prePublicationSeconds: integerFlag(values.delay, 'delay') ?? config.keyPrePublicationSeconds }));
+          printJson(io, await keys.rotate(tenantId, { prePublicationSeconds: integerFlag(values.delay, 'delay') ?? config.keyPrePublicationSeconds }, cliContext()));
           return EXIT.ok;
         default:
           throw new UsageError(`unknown action '${action}'`);

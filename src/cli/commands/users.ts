@@ -1,4 +1,5 @@
 /** `tessera users create|list|show|update|delete|lock-state|unlock`. */
+import { cliContext } from '../../admin/audit.ts';
 import { UserService } from '../../admin/users.ts';
 import { systemClock } from '../../core/clock.ts';
 import { configFrom, integerFlag, list, parse, printJson, runCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
@@ -67,7 +68,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             phoneNumbers: list(values.phones),
             accounts: list(values.accounts),
             enabled: values.disabled ? false : undefined,
-          }));
+          }, cliContext()));
           return EXIT.ok;
         case 'list':
           printJson(io, await users.list(tenantId, { offset: integerFlag(values.offset, 'offset'), limit: integerFlag(values.limit, 'limit') }));
@@ -85,17 +86,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             phoneNumbers: list(values.phones),
             accounts: list(values.accounts),
             enabled: values.enable ? true : values.disable ? false : undefined,
-          }));
+          }, cliContext()));
           return EXIT.ok;
         case 'delete':
-          await users.delete(tenantId, needRef());
+          await users.delete(tenantId, needRef(), cliContext());
           printJson(io, { deleted: ref, tenant: tenantId });
           return EXIT.ok;
         case 'lock-state':
           printJson(io, await users.lockState(tenantId, needRef()));
           return EXIT.ok;
         case 'unlock':
-          printJson(io, await users.unlock(tenantId, needRef()));
+          printJson(io, await users.unlock(tenantId, needRef(), cliContext()));
           return EXIT.ok;
         default:
           throw new UsageError(`unknown action '${action}'`);

@@ -12,13 +12,17 @@ import { sendAdminError } from './problem.ts';
 import { accessNumberRoutes } from './routes/access-numbers.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { clientRoutes } from './routes/clients.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { tenantRoutes } from './routes/tenants.ts';
+import { userRoutes } from './routes/users.ts';
 
 export const ADMIN_PREFIX = '/admin/v1';
 export const OPENAPI_PATH = `${ADMIN_PREFIX}/openapi.json`;
 
 /** Every admin route; registration and the OpenAPI document both read this list. */
-export const ADMIN_ROUTES: readonly AdminRoute[] = [...tenantRoutes, ...clientRoutes, ...accessNumberRoutes, ...auditRoutes];
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  ...tenantRoutes, ...clientRoutes, ...userRoutes, ...accessNumberRoutes, ...keyRoutes, ...auditRoutes,
+];
 
 export async function adminPlugin(app: FastifyInstance, options: { tessera: Tessera; version: string }): Promise<void> {
   const { tessera } = options;

@@ -25,11 +25,33 @@ export const OAUTH_ERROR: JsonSchema = {
   required: ['error'],
 };
 
+const lockoutPolicy = {
+  type: 'object', additionalProperties: false,
+  properties: {
+    maxFailures: { type: 'integer', description: 'Consecutive failed passwords that lock a user; 0 turns lockout off' },
+    waitIncrement: { type: 'integer', description: 'Seconds of the first lock; the k-th lock in a row lasts k times this' },
+    maxWait: { type: 'integer', description: 'Longest lock, seconds' },
+    failureReset: { type: 'integer', description: 'Seconds without a failure after which the count starts afresh' },
+  },
+};
+
+const loginPolicy = {
+  type: 'object', additionalProperties: false,
+  description: 'How users log in (password grant); a PATCH merges the given members over the stored policy',
+  properties: {
+    lockout: lockoutPolicy,
+    refreshTokenLifetime: { type: 'integer', description: 'Seconds a login’s refresh tokens live' },
+    refreshTokenReuseGrace: { type: 'integer', description: 'Seconds during which a used refresh token presented again is a retry' },
+    defaultPublicClient: { type: ['string', 'null'], description: 'Public client that clientless token requests are attributed to (seed 003)' },
+  },
+};
+
 const tenantSettings = {
   issuer: { type: 'string', format: 'uri', description: 'iss of the tenant’s JWTs' },
   signingAlg: { type: 'string', enum: [...SIGNING_ALGORITHMS] },
   accessTokenLifetime: { type: 'integer', minimum: 1, description: 'Seconds, when a client sets none' },
   hosts: { ...strings, description: 'Host names whose requests select this tenant' },
+  loginPolicy,
 };
 
 export const TENANT: JsonSchema = {
@@ -51,13 +73,14 @@ const clientSettings = {
   tokenFormat: { type: 'string', enum: ['opaque', 'jwt'] },
   accessTokenLifetime: { type: ['integer', 'null'], minimum: 1, description: 'Seconds; null uses the tenant default' },
   audience: { type: ['string', 'null'], description: 'JWT aud; null uses the tenant issuer' },
+  singleActiveToken: { type: 'boolean', description: 'Seed 003: a user’s login discards their earlier tokens for this client' },
   enabled: { type: 'boolean' },
 };
 
 export const CLIENT: JsonSchema = {
   type: 'object',
   properties: {
-    tenantId: string, id: string, ...clientSettings,
+    tenantId: string, id: string, ...clientSettings, clientType: { type: 'string', enum: ['confidential', 'public'] },
     secrets: { type: 'array', description: 'Dates only: secrets are never shown again', items: { type: 'object', properties: { createdAt: epochMs, expiresAt: { type: ['integer', 'null'] } } } },
     createdAt: epochMs, updatedAt: epochMs,
   },
@@ -68,7 +91,12 @@ export const CLIENT_WITH_SECRET: JsonSchema = {
 };
 export const CLIENT_CREATE: JsonSchema = {
   type: 'object', additionalProperties: false, required: ['id'],
-  properties: { id: string, secret: { type: 'string', description: 'An operator-chosen secret (stored with argon2id); omit to have one generated' }, ...clientSettings },
+  properties: {
+    id: string,
+    secret: { type: 'string', description: 'An operator-chosen secret (stored with argon2id); omit to have one generated' },
+    clientType: { type: 'string', enum: ['confidential', 'public'], description: 'public: no secret, identified by client_id alone, never client credentials' },
+    ...clientSettings,
+  },
 };
 export const CLIENT_UPDATE: JsonSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: clientSettings };
 export const ROTATE_SECRET: JsonSchema = {
@@ -86,6 +114,47 @@ export const ACCESS_NUMBER: JsonSchema = {
 export const ACCESS_NUMBER_CREATE: JsonSchema = {
   type: 'object', additionalProperties: false, required: ['number'],
   properties: { number: { type: 'string', description: 'E.164, e.g. +61280001234' }, label: string },
+};
+
+const userSettings = {
+  username: { type: 'string', description: 'Unique per tenant, matched case-insensitively' },
+  role: { type: 'string', description: 'Shown to apps (seed 003’s role)' },
+  phoneNumbers: strings,
+  accounts: { ...strings, description: 'Account numbers the user acts for; carried in the user’s tokens' },
+  enabled: { type: 'boolean' },
+};
+
+export const USER: JsonSchema = {
+  type: 'object',
+  description: 'A user; the password is never shown',
+  properties: { tenantId: string, id: { type: 'string', description: 'UUID, the sub of the user’s tokens' }, ...userSettings, createdAt: epochMs, updatedAt: epochMs },
+};
+export const USER_CREATE: JsonSchema = {
+  type: 'object', additionalProperties: false, required: ['username', 'password'],
+  properties: { ...userSettings, password: { type: 'string', description: 'Stored as an argon2id hash' } },
+};
+export const USER_UPDATE: JsonSchema = {
+  type: 'object', additionalProperties: false, minProperties: 1,
+  properties: { ...userSettings, password: { type: 'string', description: 'A new password revokes the user’s tokens' } },
+};
+export const LOCK_STATE: JsonSchema = {
+  type: 'object',
+  properties: {
+    locked: { type: 'boolean' }, failedCount: integer, lockedUntil: { type: ['integer', 'null'] },
+    lastFailureAt: { type: ['integer', 'null'] }, lastFailureAddress: { type: ['string', 'null'] },
+  },
+};
+
+export const KEY: JsonSchema = {
+  type: 'object',
+  properties: {
+    kid: string, alg: string, generation: integer, state: { type: 'string', description: 'pending, active, verifying or retired' },
+    createdAt: epochMs, activatesAt: epochMs, retiresAt: { type: ['integer', 'null'] },
+  },
+};
+export const KEY_ROTATE: JsonSchema = {
+  type: 'object', additionalProperties: false,
+  properties: { prePublicationSeconds: { type: 'integer', minimum: 0, description: 'How long the new key is published before it signs; default keyPrePublicationSeconds' } },
 };
 
 export const AUDIT_ENTRY: JsonSchema = {

@@ -1,6 +1,7 @@
 import type { User } from '../../core/model.ts';
 import { StoreConflictError } from '../errors.ts';
-import type { UserStore } from '../types.ts';
+import type { Page, PageQuery, UserStore } from '../types.ts';
+import { pageOf } from './paging.ts';
 import { copy } from './copy.ts';
 
 const key = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
@@ -45,13 +46,18 @@ export class MemoryUserStore implements UserStore {
     return deleted;
   }
 
-  async listUsers(tenantId: string, page: { offset?: number; limit?: number } = {}): Promise<User[]> {
-    const offset = page.offset ?? 0;
+  async pageUsers(tenantId: string, query: PageQuery): Promise<Page<User>> {
+    return pageOf(this.#ordered(tenantId), query, (u) => u.accounts);
+  }
+
+  async *iterateUsers(tenantId: string): AsyncIterable<User> {
+    for (const user of this.#ordered(tenantId)) yield copy(user);
+  }
+
+  #ordered(tenantId: string): User[] {
     return [...this.#users.values()]
       .filter((u) => u.tenantId === tenantId)
-      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
-      .slice(offset, page.limit === undefined ? undefined : offset + page.limit)
-      .map(copy);
+      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
   }
 
   #byUsername(tenantId: string, username: string): User | undefined {

@@ -1,5 +1,5 @@
 import type { User } from '../../core/model.ts';
-import type { UserStore } from '../types.ts';
+import type { Page, PageQuery, UserStore } from '../types.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
 import { rowToUser, USER_COLUMNS, type Row } from './rows.ts';
 
@@ -10,8 +10,13 @@ const UPDATE = statement('users.update', `UPDATE users SET username = $3, passwo
   enabled = $8, updated_at = $9 WHERE tenant_id = $1 AND id = $2`);
 // The lock state row goes with it (ON DELETE CASCADE).
 const DELETE = statement('users.delete', 'DELETE FROM users WHERE tenant_id = $1 AND id = $2');
-// LIMIT NULL is PostgreSQL for "no limit".
-const LIST = statement('users.list', `SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 ORDER BY username LIMIT $2 OFFSET $3`);
+// $2: NULL, or account numbers of which a user must carry at least one (&& is array overlap).
+const PAGE = statement('users.page', `SELECT ${USER_COLUMNS} FROM users
+  WHERE tenant_id = $1 AND ($2::text[] IS NULL OR accounts && $2::text[]) ORDER BY username LIMIT $3 OFFSET $4`);
+const COUNT = statement('users.count', 'SELECT count(*) AS total FROM users WHERE tenant_id = $1 AND ($2::text[] IS NULL OR accounts && $2::text[])');
+/** Rows per query while iterating: bounded memory, no cursor held between batches. */
+const BATCH = 500;
+const AFTER = statement('users.after', `SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 AND username > $2 ORDER BY username LIMIT ${BATCH}`);
 
 export class PostgresUserStore implements UserStore {
   readonly #db: PostgresDatabase;
@@ -47,7 +52,22 @@ export class PostgresUserStore implements UserStore {
     return ((await this.#db.query(DELETE, [tenantId, userId])).rowCount ?? 0) > 0;
   }
 
-  async listUsers(tenantId: string, page: { offset?: number; limit?: number } = {}): Promise<User[]> {
-    return (await this.#db.query<Row>(LIST, [tenantId, page.limit ?? null, page.offset ?? 0])).rows.map(rowToUser);
+  async pageUsers(tenantId: string, query: PageQuery): Promise<Page<User>> {
+    const accounts = query.accounts?.length ? [...query.accounts] : null;
+    const [rows, count] = await Promise.all([
+      this.#db.query<Row>(PAGE, [tenantId, accounts, query.limit, query.offset]),
+      this.#db.query<Row>(COUNT, [tenantId, accounts]),
+    ]);
+    return { items: rows.rows.map(rowToUser), total: Number(count.rows[0]!.total) };
+  }
+
+  async *iterateUsers(tenantId: string): AsyncIterable<User> {
+    let last = '';
+    for (;;) {
+      const rows = (await this.#db.query<Row>(AFTER, [tenantId, last])).rows;
+      for (const row of rows) yield rowToUser(row);
+      if (rows.length < BATCH) return;
+      last = rows[rows.length - 1]!.username as string;
+    }
   }
 }

@@ -1,7 +1,10 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { User } from '../../core/model.ts';
-import type { UserStore } from '../types.ts';
-import { insertOrConflict } from './database.ts';
+import type { Page, PageQuery, UserStore } from '../types.ts';
+import { accountFilter, insertOrConflict } from './database.ts';
+
+/** Rows read per query while iterating. */
+const BATCH = 500;
 import { rowToUser, type Row } from './rows.ts';
 
 export class SqliteUserStore implements UserStore {
@@ -10,7 +13,9 @@ export class SqliteUserStore implements UserStore {
   readonly #insert;
   readonly #update;
   readonly #delete;
-  readonly #list;
+  readonly #page;
+  readonly #count;
+  readonly #after;
 
   constructor(db: DatabaseSync) {
     this.#get = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND id = ?');
@@ -21,7 +26,10 @@ export class SqliteUserStore implements UserStore {
       updated_at = ? WHERE tenant_id = ? AND id = ?`);
     // The lock state row goes with it (ON DELETE CASCADE).
     this.#delete = db.prepare('DELETE FROM users WHERE tenant_id = ? AND id = ?');
-    this.#list = db.prepare('SELECT * FROM users WHERE tenant_id = ? ORDER BY username LIMIT ? OFFSET ?');
+    const where = `WHERE tenant_id = ? AND ${accountFilter('users.accounts')}`;
+    this.#page = db.prepare(`SELECT * FROM users ${where} ORDER BY username LIMIT ? OFFSET ?`);
+    this.#count = db.prepare(`SELECT COUNT(*) AS n FROM users ${where}`);
+    this.#after = db.prepare(`SELECT * FROM users WHERE tenant_id = ? AND username > ? ORDER BY username LIMIT ${BATCH}`);
   }
 
   async getUser(tenantId: string, userId: string): Promise<User | undefined> {
@@ -60,8 +68,20 @@ export class SqliteUserStore implements UserStore {
     return this.#delete.run(tenantId, userId).changes > 0;
   }
 
-  async listUsers(tenantId: string, page: { offset?: number; limit?: number } = {}): Promise<User[]> {
-    // LIMIT -1 is SQLite for "no limit".
-    return (this.#list.all(tenantId, page.limit ?? -1, page.offset ?? 0) as Row[]).map(rowToUser);
+  async pageUsers(tenantId: string, query: PageQuery): Promise<Page<User>> {
+    const accounts = query.accounts?.length ? JSON.stringify(query.accounts) : null;
+    const items = (this.#page.all(tenantId, accounts, accounts, query.limit, query.offset) as Row[]).map(rowToUser);
+    return { items, total: Number((this.#count.get(tenantId, accounts, accounts) as { n: number }).n) };
+  }
+
+  async *iterateUsers(tenantId: string): AsyncIterable<User> {
+    // Keyset batches: no statement (and no read transaction) stays open while the consumer is slow.
+    let last = '';
+    for (;;) {
+      const rows = this.#after.all(tenantId, last) as Row[];
+      for (const row of rows) yield rowToUser(row);
+      if (rows.length < BATCH) return;
+      last = rows[rows.length - 1]!.username as string;
+    }
   }
 }

@@ -1,0 +1,26 @@
+import type { AdminRoute } from '../admin-route.ts';
+import { KEY, KEY_ROTATE, pathParams } from '../schemas.ts';
+import { ERRORS } from './common-responses.ts';
+
+export const keyRoutes: AdminRoute[] = [
+  {
+    method: 'GET', path: '/tenants/:tenantId/keys', operationId: 'listKeys', tag: 'Signing keys', access: 'tenant',
+    summary: 'The tenant’s signing keys and their states (public information only)',
+    params: pathParams('tenantId'),
+    responses: { 200: { description: 'Keys, oldest first', schema: { type: 'array', items: KEY } }, ...ERRORS },
+    handler: (ctx) => ctx.services.keys.list(ctx.params.tenantId!),
+  },
+  {
+    method: 'POST', path: '/tenants/:tenantId/keys/rotate', operationId: 'rotateKey', tag: 'Signing keys', access: 'tenant',
+    summary: 'Publish a new signing key now; it signs after the pre-publication delay, old keys verify until their tokens expire',
+    params: pathParams('tenantId'), body: KEY_ROTATE,
+    responses: { 200: { description: 'The new key and every key after the rotation', schema: { type: 'object', properties: { tenant: { type: 'string' }, key: KEY, keys: { type: 'array', items: KEY }, deleted: { type: 'integer' } } } }, ...ERRORS },
+    handler: async (ctx) => {
+      const body = (ctx.body ?? {}) as { prePublicationSeconds?: number };
+      const result = await ctx.services.keys.rotate(ctx.params.tenantId!, { prePublicationSeconds: body.prePublicationSeconds ?? ctx.services.keyPrePublicationSeconds }, ctx.principal);
+      // This process re-reads the tenant's keys now; others notice within their refresh interval.
+      ctx.services.forgetKeys(ctx.params.tenantId!);
+      return result;
+    },
+  },
+];
