@@ -9,15 +9,16 @@ import { startStub } from './helpers/stub-server.ts';
 
 describe('default transport', () => {
   test('a request slower than the timeout fails with TokenRequestError TIMEOUT, and is not cached', async () => {
-    const stub = await startStub((_, i) => (i === 0 ? { delay: 1000, body: {} } : { body: { access_token: 'second' } }));
+    // The timeout leaves the second, prompt answer ample time even on a loaded machine; the first never comes in time.
+    const stub = await startStub((_, i) => (i === 0 ? { delay: 10_000, body: {} } : { body: { access_token: 'second' } }));
     try {
-      const source = createTokenSource({ tokenEndpoint: `${stub.url}/token`, clientId: 'svc', clientSecret: 's', timeout: 50 });
+      const source = createTokenSource({ tokenEndpoint: `${stub.url}/token`, clientId: 'svc', clientSecret: 's', timeout: 1000 });
 
       const error = await source.getToken().catch((e: unknown) => e);
 
       assert.ok(error instanceof TokenRequestError);
       assert.equal(error.code, 'TIMEOUT');
-      assert.match(error.message, /timed out after 50 ms/);
+      assert.match(error.message, /timed out after 1000 ms/);
       assert.equal((await source.getToken()).accessToken, 'second');
     } finally {
       await stub.close();

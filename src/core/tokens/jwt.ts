@@ -14,9 +14,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { sha256 } from '../crypto/random.ts';
 import type { TokenStore } from '../../store/types.ts';
-import type { AccessTokenGrant, TokenStrategy } from './token-strategy.ts';
+import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 /** RFC 9068 §2.1: "Resource servers MUST verify that the typ header value is at+jwt". */
@@ -44,20 +43,7 @@ export function createJwtStrategy(keys: SigningKeys, tokens: TokenStore): TokenS
         .setJti(randomBytes(16).toString('base64url'))
         .sign(active.key);
       if (grant.familyId !== null) {
-        await tokens.saveToken({
-          hash: sha256(jwt),
-          kind: 'access',
-          tenantId: grant.tenant.id,
-          clientId: grant.clientId,
-          subject: grant.subject,
-          scope: grant.scope,
-          accounts: grant.accounts,
-          issuedAt: grant.issuedAt,
-          expiresAt: grant.expiresAt,
-          revokedAt: null,
-          familyId: grant.familyId,
-          username: grant.username,
-        });
+        await tokens.saveToken(accessTokenRecord(jwt, grant));
       }
       return jwt;
     },

@@ -3,7 +3,8 @@
  * decide *what* a token grants; strategies decide *how* it is represented
  * (fosite's handler/oauth2/strategy.go separates the two the same way).
  */
-import type { Tenant, TokenFormat } from '../model.ts';
+import { sha256 } from '../crypto/random.ts';
+import type { Tenant, TokenFormat, TokenRecord } from '../model.ts';
 
 /** What an access token grants, independent of its format. */
 export interface AccessTokenGrant {
@@ -28,4 +29,22 @@ export interface TokenStrategy {
   readonly format: TokenFormat;
   /** Mints (and, where the format needs it, persists) an access token. */
   issue(grant: AccessTokenGrant): Promise<string>;
+}
+
+/** The stored record of an access token: its hash and what it grants, never the token itself. */
+export function accessTokenRecord(token: string, grant: AccessTokenGrant): TokenRecord {
+  return {
+    hash: sha256(token),
+    kind: 'access',
+    tenantId: grant.tenant.id,
+    clientId: grant.clientId,
+    subject: grant.subject,
+    scope: grant.scope,
+    accounts: grant.accounts,
+    issuedAt: grant.issuedAt,
+    expiresAt: grant.expiresAt,
+    revokedAt: null,
+    familyId: grant.familyId,
+    username: grant.username,
+  };
 }

@@ -1,7 +1,7 @@
 import type { AccessNumber } from '../../core/model.ts';
 import type { AccessNumberStore, Page, PageQuery } from '../types.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
-import type { Row } from './rows.ts';
+import { rowToAccessNumber, type Row } from '../common-rows.ts';
 
 const COLUMNS = 'tenant_id, id, number, label, created_at';
 /** Rows per query while iterating: bounded memory, no cursor or transaction held between batches. */
@@ -13,13 +13,6 @@ const PAGE = statement('access-numbers.page', `SELECT ${COLUMNS} FROM access_num
 const COUNT = statement('access-numbers.count', 'SELECT count(*) AS total FROM access_numbers WHERE tenant_id = $1');
 const AFTER = statement('access-numbers.after', `SELECT ${COLUMNS} FROM access_numbers WHERE tenant_id = $1 AND number > $2 ORDER BY number LIMIT ${BATCH}`);
 
-const toAccessNumber = (r: Row): AccessNumber => ({
-  tenantId: r.tenant_id as string,
-  id: r.id as string,
-  number: r.number as string,
-  label: r.label as string,
-  createdAt: Number(r.created_at),
-});
 
 export class PostgresAccessNumberStore implements AccessNumberStore {
   readonly #db: PostgresDatabase;
@@ -41,14 +34,14 @@ export class PostgresAccessNumberStore implements AccessNumberStore {
       this.#db.query<Row>(PAGE, [tenantId, query.limit, query.offset]),
       this.#db.query<Row>(COUNT, [tenantId]),
     ]);
-    return { items: rows.rows.map(toAccessNumber), total: Number(count.rows[0]!.total) };
+    return { items: rows.rows.map(rowToAccessNumber), total: Number(count.rows[0]!.total) };
   }
 
   async *iterateAccessNumbers(tenantId: string): AsyncIterable<AccessNumber> {
     let last = '';
     for (;;) {
       const rows = (await this.#db.query<Row>(AFTER, [tenantId, last])).rows;
-      for (const row of rows) yield toAccessNumber(row);
+      for (const row of rows) yield rowToAccessNumber(row);
       if (rows.length < BATCH) return;
       last = rows[rows.length - 1]!.number as string;
     }

@@ -1,21 +1,13 @@
 import type { AuditEntry } from '../../core/model.ts';
 import type { AuditStore, Page, PageQuery } from '../types.ts';
 import { statement, type PostgresDatabase } from './database.ts';
-import type { Row } from './rows.ts';
+import { rowToAuditEntry, type Row } from '../common-rows.ts';
 
 const INSERT = statement('audit.insert', 'INSERT INTO audit_log (at, actor, tenant_id, action, target, details) VALUES ($1, $2, $3, $4, $5, $6)');
 const PAGE = statement('audit.page', `SELECT at, actor, tenant_id, action, target, details FROM audit_log
   WHERE ($1::text IS NULL OR tenant_id = $1) ORDER BY seq DESC LIMIT $2 OFFSET $3`);
 const COUNT = statement('audit.count', 'SELECT count(*) AS total FROM audit_log WHERE ($1::text IS NULL OR tenant_id = $1)');
 
-const toEntry = (r: Row): AuditEntry => ({
-  at: Number(r.at),
-  actor: r.actor as string,
-  tenantId: (r.tenant_id as string | null) ?? null,
-  action: r.action as string,
-  target: r.target as string,
-  details: r.details as Record<string, unknown>,
-});
 
 export class PostgresAuditStore implements AuditStore {
   readonly #db: PostgresDatabase;
@@ -31,6 +23,6 @@ export class PostgresAuditStore implements AuditStore {
   async pageAudit(tenantId: string | undefined, query: PageQuery): Promise<Page<AuditEntry>> {
     const t = tenantId ?? null;
     const [rows, count] = await Promise.all([this.#db.query<Row>(PAGE, [t, query.limit, query.offset]), this.#db.query<Row>(COUNT, [t])]);
-    return { items: rows.rows.map(toEntry), total: Number(count.rows[0]!.total) };
+    return { items: rows.rows.map(rowToAuditEntry), total: Number(count.rows[0]!.total) };
   }
 }

@@ -1,7 +1,7 @@
 import type { LockState } from '../../core/model.ts';
 import type { LockoutStore } from '../types.ts';
 import { statement, type PostgresDatabase } from './database.ts';
-import { rowToLockState, type Row } from './rows.ts';
+import { rowToLockState, type Row } from '../common-rows.ts';
 
 const COLUMNS = 'failed_count, locked_until, last_failure_at, last_failure_address';
 const GET = statement('lockouts.get', `SELECT ${COLUMNS} FROM user_lockouts WHERE tenant_id = $1 AND user_id = $2`);

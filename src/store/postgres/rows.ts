@@ -5,7 +5,7 @@
  */
 import { withLoginDefaults } from '../../core/login-policy.ts';
 import type {
-  Client, ClientSecret, ClientType, GrantType, LockState, LoginPolicy, SigningAlgorithm, SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord, User,
+  Client, ClientSecret, ClientType, GrantType, LoginPolicy, SigningAlgorithm, SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord, User,
 } from '../../core/model.ts';
 import type { JWK } from 'jose';
 
@@ -107,12 +107,3 @@ export function rowToUser(r: Row): User {
   };
 }
 
-export function rowToLockState(r: Row | undefined): LockState {
-  if (r === undefined) return { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
-  return {
-    failedCount: int(r.failed_count),
-    lockedUntil: nullable(r.locked_until, int),
-    lastFailureAt: nullable(r.last_failure_at, int),
-    lastFailureAddress: nullable(r.last_failure_address, text),
-  };
-}

@@ -2,18 +2,11 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { AccessNumber } from '../../core/model.ts';
 import type { AccessNumberStore, Page, PageQuery } from '../types.ts';
 import { insertOrConflict } from './database.ts';
-import type { Row } from './rows.ts';
+import { rowToAccessNumber, type Row } from '../common-rows.ts';
 
 /** Rows read per query while iterating: bounds memory without holding a statement (and a read transaction) open. */
 const BATCH = 500;
 
-const toAccessNumber = (r: Row): AccessNumber => ({
-  tenantId: r.tenant_id as string,
-  id: r.id as string,
-  number: r.number as string,
-  label: r.label as string,
-  createdAt: Number(r.created_at),
-});
 
 export class SqliteAccessNumberStore implements AccessNumberStore {
   readonly #insert;
@@ -39,7 +32,7 @@ export class SqliteAccessNumberStore implements AccessNumberStore {
   }
 
   async pageAccessNumbers(tenantId: string, query: PageQuery): Promise<Page<AccessNumber>> {
-    const items = (this.#page.all(tenantId, query.limit, query.offset) as Row[]).map(toAccessNumber);
+    const items = (this.#page.all(tenantId, query.limit, query.offset) as Row[]).map(rowToAccessNumber);
     return { items, total: Number((this.#count.get(tenantId) as { n: number }).n) };
   }
 
@@ -47,7 +40,7 @@ export class SqliteAccessNumberStore implements AccessNumberStore {
     let last = '';
     for (;;) {
       const rows = this.#after.all(tenantId, last) as Row[];
-      for (const row of rows) yield toAccessNumber(row);
+      for (const row of rows) yield rowToAccessNumber(row);
       if (rows.length < BATCH) return;
       last = rows[rows.length - 1]!.number as string;
     }

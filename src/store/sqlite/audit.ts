@@ -1,16 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AuditEntry } from '../../core/model.ts';
 import type { AuditStore, Page, PageQuery } from '../types.ts';
-import type { Row } from './rows.ts';
+import { rowToAuditEntry, type Row } from '../common-rows.ts';
 
-const toEntry = (r: Row): AuditEntry => ({
-  at: Number(r.at),
-  actor: r.actor as string,
-  tenantId: (r.tenant_id as string | null) ?? null,
-  action: r.action as string,
-  target: r.target as string,
-  details: JSON.parse(r.details as string),
-});
 
 export class SqliteAuditStore implements AuditStore {
   readonly #insert;
@@ -30,7 +22,7 @@ export class SqliteAuditStore implements AuditStore {
 
   async pageAudit(tenantId: string | undefined, query: PageQuery): Promise<Page<AuditEntry>> {
     const t = tenantId ?? null;
-    const items = (this.#page.all(t, t, query.limit, query.offset) as Row[]).map(toEntry);
+    const items = (this.#page.all(t, t, query.limit, query.offset) as Row[]).map(rowToAuditEntry);
     return { items, total: Number((this.#count.get(t, t) as { n: number }).n) };
   }
 }

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { LockState } from '../../core/model.ts';
 import type { LockoutStore } from '../types.ts';
-import { rowToLockState, type Row } from './rows.ts';
+import { rowToLockState, type Row } from '../common-rows.ts';
 
 /**
  * Lock state in `user_lockouts`. A failure is counted by one upsert

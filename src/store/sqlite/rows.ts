@@ -1,6 +1,6 @@
 /** Row ↔ model mapping for SQLite: the one place column names meet field names. */
 import { withLoginDefaults } from '../../core/login-policy.ts';
-import type { Client, ClientType, GrantType, LockState, SigningAlgorithm, SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord, User } from '../../core/model.ts';
+import type { Client, ClientType, GrantType, SigningAlgorithm, SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord, User } from '../../core/model.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -87,12 +87,3 @@ export function rowToUser(r: Row): User {
   };
 }
 
-export function rowToLockState(r: Row | undefined): LockState {
-  if (r === undefined) return { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
-  return {
-    failedCount: int(r.failed_count),
-    lockedUntil: r.locked_until == null ? null : int(r.locked_until),
-    lastFailureAt: r.last_failure_at == null ? null : int(r.last_failure_at),
-    lastFailureAddress: r.last_failure_address == null ? null : text(r.last_failure_address),
-  };
-}
