@@ -39,7 +39,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     options.store ??
     (await openStore(config.database, { poolSize: config.databasePoolSize, onBackgroundError: (error) => logBackgroundError(error) }));
   try {
-    const tessera = createTessera({ store, clock, defaultTenantId: config.defaultTenant });
+    const tessera = createTessera({ store, clock, defaultTenantId: config.defaultTenant, keys: { refreshMs: config.keyRefreshSeconds * 1000 } });
     const app = await buildApp({
       tessera,
       tokenRoutes: tokenRoutes(config),
