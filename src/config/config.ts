@@ -4,6 +4,7 @@
  * mistake stops the start with a message naming the key.
  */
 import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
+import { DEFAULT_KEY_REFRESH_MS } from '../core/tokens/signing-keys.ts';
 import { defaultArgon2Limits } from '../core/crypto/argon2id.ts';
 import { DIALECT_PRESETS, type TokenDialect } from '../http/dialect.ts';
 import type { LogLevel } from '../http/logging.ts';
@@ -43,6 +44,11 @@ export interface TesseraConfig {
   purgeBatchSize: number;
   /** Seconds between publishing a rotated signing key in the JWKS and signing with it (`tessera keys rotate`). */
   keyPrePublicationSeconds: number;
+  /**
+   * Seconds between a server's re-reads of a tenant's signing keys: how late it
+   * notices a rotation made elsewhere. Keep it below the pre-publication delay.
+   */
+  keyRefreshSeconds: number;
   /** argon2id hashes (password logins, chosen client secrets) computed at once; each holds 19 MiB. */
   argon2Concurrency: number;
   /** argon2id hashes that may wait for a slot; beyond, requests get 503 temporarily_unavailable. */
@@ -65,6 +71,7 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   purgeIntervalMs: 60_000,
   purgeBatchSize: 1000,
   keyPrePublicationSeconds: DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
+  keyRefreshSeconds: DEFAULT_KEY_REFRESH_MS / 1000,
   argon2Concurrency: defaultArgon2Limits().concurrency,
   argon2MaxQueued: defaultArgon2Limits().maxQueued,
 };
@@ -105,6 +112,7 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     purgeIntervalMs: integer(merged, 'purgeIntervalMs', 0, 86_400_000),
     purgeBatchSize: integer(merged, 'purgeBatchSize', 1, 100_000),
     keyPrePublicationSeconds: integer(merged, 'keyPrePublicationSeconds', 0, MAX_KEY_PRE_PUBLICATION_SECONDS),
+    keyRefreshSeconds: integer(merged, 'keyRefreshSeconds', 1, 3600),
     argon2Concurrency: integer(merged, 'argon2Concurrency', 1, 64),
     argon2MaxQueued: integer(merged, 'argon2MaxQueued', 0, 10_000),
   };

@@ -39,7 +39,13 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     options.store ??
     (await openStore(config.database, { poolSize: config.databasePoolSize, onBackgroundError: (error) => logBackgroundError(error) }));
   try {
-    const tessera = createTessera({ store, clock, defaultTenantId: config.defaultTenant, keyPrePublicationSeconds: config.keyPrePublicationSeconds });
+    const tessera = createTessera({
+      store,
+      clock,
+      defaultTenantId: config.defaultTenant,
+      keyPrePublicationSeconds: config.keyPrePublicationSeconds,
+      keys: { refreshMs: config.keyRefreshSeconds * 1000 },
+    });
     const app = await buildApp({
       tessera,
       tokenRoutes: tokenRoutes(config),
@@ -48,13 +54,15 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       trustProxy: config.trustProxy,
     });
     logBackgroundError = (error) => app.log.warn({ err: error.message }, 'database connection lost; the pool reconnects on demand');
-    const { created } = await ensureDefaultTenant(config, store, clock, { actor: 'system:serve' });
-    if (created) app.log.warn({ tenant: config.defaultTenant }, "created the default tenant; run 'tessera init' for an admin client");
-    // Generate or load signing keys before the first request, not during it.
-    for (const tenant of await store.tenants.listTenants()) await tessera.keys.activeKey(tenant);
-
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
+    // Set up after binding, so a default tenant created on `--port 0` gets the port actually bound in its issuer.
+    // Only a brand-new database lacks it, and that has no clients a request could use meanwhile.
+    const bound = { ...config, port: Number(new URL(url).port) || config.port };
+    const { created } = await ensureDefaultTenant(bound, store, clock, { actor: 'system:serve' });
+    if (created) app.log.warn({ tenant: config.defaultTenant }, "created the default tenant; run 'tessera init' for an admin client");
+    // Generate or load signing keys before announcing readiness, not during the first request.
+    for (const tenant of await store.tenants.listTenants()) await tessera.keys.activeKey(tenant);
     app.log.info({ url, store: store.kind, database: options.store === undefined ? displayDatabase(config.database) : undefined }, 'listening');
     const purger = startTokenPurger({
       tokens: store.tokens,

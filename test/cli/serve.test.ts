@@ -25,6 +25,18 @@ describe('tessera serve', () => {
     }
   });
 
+  it('gives a default tenant created on --port 0 the port it actually bound, not port 0', async () => {
+    const cwd = mkdtempSync(join(dir, 'port0-'));
+    const server = await startCliServer([], { cwd });
+    try {
+      const port = new URL(server.url).port;
+      const metadata = await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json();
+      assert.equal(metadata.issuer, `http://localhost:${port}`);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
   it('issues a token to the init admin client and never logs the secret or the token', async () => {
     const db = join(dir, 'tokens.db');
     const admin = json(await runCli(['init', '--db', db]));

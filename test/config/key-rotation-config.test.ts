@@ -14,3 +14,16 @@ describe('keyPrePublicationSeconds', () => {
     }
   });
 });
+
+describe('keyRefreshSeconds', () => {
+  it('defaults to 30 seconds and takes a number from a file', () => {
+    assert.equal(validateConfig({}).keyRefreshSeconds, 30);
+    assert.equal(validateConfig({ keyRefreshSeconds: 1 }).keyRefreshSeconds, 1);
+    assert.equal(validateConfig({ keyRefreshSeconds: '5' }).keyRefreshSeconds, 5);
+  });
+  it('refuses zero, a fraction or more than an hour at start-up, naming the key', () => {
+    for (const value of [0, -1, 1.5, 3601, 'often']) {
+      assert.throws(() => validateConfig({ keyRefreshSeconds: value }), (e: unknown) => e instanceof ConfigError && /keyRefreshSeconds/.test(e.message));
+    }
+  });
+});

@@ -67,6 +67,14 @@ describe('refresh token rotation', () => {
     assert.equal(await isRevoked(t, retried.refreshToken!), true);
   });
 
+  it('treats a grace of 0 as none: a replay in the same millisecond revokes the family', async () => {
+    await t.tenants.update('default', { loginPolicy: { refreshTokenReuseGrace: 0 } }, { actor: 'test' });
+    const second = await refresh(t, first.refreshToken!, mobile);
+    const reuse = await refusal(refresh(t, first.refreshToken!, mobile));
+    assert.match(String(reuse.detail), /REUSE of a refresh token/);
+    assert.equal(await isRevoked(t, second.refreshToken!), true);
+  });
+
   it('refuses a retry within the grace period once the family was revoked', async () => {
     const second = await refresh(t, first.refreshToken!, mobile);
     await t.store.tokens.revokeFamily((await record(t, second.refreshToken!)).familyId!, t.time.now);

@@ -26,10 +26,13 @@ export interface TesseraProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function spawnTessera(args: string[], env: Record<string, string> = {}): TesseraProcess {
+/** `stdin`, when given, is written to the child's standard input, which is then closed (a password piped in). */
+export function spawnTessera(args: string[], env: Record<string, string> = {}, options: { stdin?: string } = {}): TesseraProcess {
   // The child must not think it runs under the test runner, nor pick up a developer's TESSERA_* settings.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT' && !k.startsWith('TESSERA_')));
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdin = options.stdin === undefined ? 'ignore' : 'pipe';
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...base, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   const lines: LogLine[] = [];
   const waiters = new Set<(line: LogLine) => void>();
   let out = '';

@@ -11,8 +11,8 @@ const USAGE = `usage:
 rotate creates the tenant's next signing key and publishes it in the JWKS at once;
 it signs after --delay seconds (default: keyPrePublicationSeconds, 3600). The keys it
 replaces keep verifying until every token they signed has expired, then leave the JWKS.
-Running servers notice a rotation within 30 seconds. States: pending (published, not
-yet signing), active (signing), verifying (replaced, still published), retired.
+Running servers notice a rotation within keyRefreshSeconds (default 30). States: pending
+(published, not yet signing), active (signing), verifying (replaced, still published), retired.
 common options: --db PATH, --config FILE
 `;
 

@@ -102,7 +102,8 @@ async function settleReuse(
   tokens: TokenStore,
 ): Promise<void> {
   const revoked = await revokeFamily(record, now, tokens);
-  if (use.outcome === 'reused' && now - use.usedAt <= graceSeconds * 1000) {
+  // A grace of 0 means none: even a replay in the same millisecond is a replay.
+  if (use.outcome === 'reused' && graceSeconds > 0 && now - use.usedAt <= graceSeconds * 1000) {
     // The tokens issued on first use were revoked just now: the retrying client never received them.
     // If nothing was left to revoke, the family was already dead (reuse detected, user logged out).
     if (revoked > 0) return;
