@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ClientService } from '../../src/admin/clients.ts';
 import { TenantService } from '../../src/admin/tenants.ts';
-import { createTokenSource, presets, TokenEndpointError } from '../../src/client/index.ts';
+import { createTokenSource, dialectFromMetadata, discover, presets, TokenEndpointError } from '../../src/client/index.ts';
 import { validateConfig } from '../../src/config/config.ts';
 import { startServer, type RunningServer } from '../../src/http/server.ts';
 
@@ -42,6 +42,18 @@ describe('tessera/client against a running Tessera', () => {
     assert.match(first.accessToken, /^tat_/);
     assert.equal(first.expiresIn, 3600);
     assert.equal((await source.getToken({ scope: 'read' })).accessToken, first.accessToken);
+  });
+
+  it("discovers Tessera's token endpoint and auth method from its RFC 8414 metadata, then gets a token", async () => {
+    const issuer = (await server.tessera.store.tenants.getTenant('default'))!.issuer;
+    // The issuer is the public URL (localhost); discovery asks the socket the server listens on.
+    const metadata = await discover(server.url.replace('127.0.0.1', 'localhost'));
+    assert.equal(metadata.issuer, issuer);
+    assert.equal(new URL(metadata.tokenEndpoint).pathname, '/oauth/token');
+    const source = createTokenSource({
+      tokenEndpoint: metadata.tokenEndpoint, dialect: dialectFromMetadata(metadata), clientId: 'sdk-client', clientSecret: generated,
+    });
+    assert.match((await source.getToken()).accessToken, /^tat_/);
   });
 
   it('speaks seed 000 (Basic, raw) at /v2/token/', async () => {
