@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_DIR, NotBuilt, prepareCase, ROOT_DIR, type DriverContext } from './lib/drivers.ts';
 import { renderProfile, summariseProfile } from './lib/profile.ts';
-import { runWorker, sampleRss } from './lib/proc.ts';
+import { cpuTimeMs, runWorker, sampleRss } from './lib/proc.ts';
 import { computeRatios, PUBLISHED, renderTable, renderTargets } from './lib/report.ts';
 import { emptyResult, type CaseResult } from './lib/results.ts';
 import { SCENARIOS, selectCases, validateScenarios, type BenchCase } from './lib/scenarios.ts';
@@ -103,16 +103,20 @@ async function runHttpCase(c: BenchCase): Promise<CaseResult> {
   try {
     const request: LoadRequest = { url: prepared.server.url, ...prepared.load, connections, durationS, warmupS };
     const rss = sampleRss(prepared.server.pid);
+    const cpuBefore = cpuTimeMs(prepared.server.pid);
     let load: LoadResult;
     try {
       load = await runWorker<LoadResult>(join(BENCH_DIR, 'workers/load.ts'), request);
     } finally {
-      var memory = rss.stop();
+      rss.stop();
     }
+    const cpuMs = cpuTimeMs(prepared.server.pid) - cpuBefore;
+    const memory = rss.stop();
     return {
       ...base,
       status: 'ok',
       rps: load.rps,
+      cpuUsPerRequest: (cpuMs * 1000) / Math.max(1, load.requests + load.warmupRequests),
       p50Ms: load.p50Ms,
       p99Ms: load.p99Ms,
       errors: load.non2xx + load.socketErrors + load.timeouts,
@@ -153,6 +157,7 @@ async function runArgon2Case(c: BenchCase): Promise<CaseResult> {
       ...base,
       status: 'ok',
       rps: result.rps,
+      cpuUsPerRequest: 0,
       p50Ms: result.p50Ms,
       p99Ms: result.p99Ms,
       errors: 0,
@@ -217,7 +222,7 @@ for (const c of cases) {
   results.set(c.id, result);
   log(
     result.status === 'ok'
-      ? `  ${Math.round(result.rps)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}, RSS ${mb(0) + result.rssPeakMb | 0} MB`
+      ? `  ${Math.round(result.rps)} req/s, ${Math.round(result.cpuUsPerRequest)} µs CPU/req, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}, RSS ${mb(0) + result.rssPeakMb | 0} MB`
       : `  ${result.status}: ${result.note}`,
   );
 }

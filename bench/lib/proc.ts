@@ -169,6 +169,26 @@ export function sampleRss(pid: number, intervalMs = 200): { stop(): { peakBytes:
   };
 }
 
+/**
+ * CPU time (user + system, ms) used so far by a process tree, from
+ * /proc/<pid>/stat (clock ticks of 1/100 s, the Linux default USER_HZ).
+ * Divided by the requests served it gives CPU per request, a figure far less
+ * disturbed by other jobs on the machine than requests per second.
+ */
+export function cpuTimeMs(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks * 10;
+}
+
 /** A free loopback port (bound and released; the server binds it right after). */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');

@@ -28,17 +28,17 @@ export function computeRatios(results: Map<string, CaseResult>): void {
 }
 
 export function renderTable(results: CaseResult[]): string {
-  const header = '| scenario | server | req/s | p50 ms | p99 ms | errors | RSS MB | Tessera ÷ others (same run) |';
-  const rule = '|---|---|--:|--:|--:|--:|--:|---|';
+  const header = '| scenario | server | req/s | server CPU µs/req | p50 ms | p99 ms | errors | RSS MB | Tessera ÷ others (same run) |';
+  const rule = '|---|---|--:|--:|--:|--:|--:|--:|---|';
   const rows = results.map((r) => {
     if (r.status !== 'ok') {
       const note = r.status === 'n/a' ? `n/a (${r.note ?? 'not built yet'})` : `error: ${r.note ?? ''}`;
-      return `| ${r.scenario} | ${r.label} | ${note} | | | | | |`;
+      return `| ${r.scenario} | ${r.label} | ${note} | | | | | | |`;
     }
     const ratios = Object.entries(r.ratios)
       .map(([id, v]) => `${v.toFixed(2)}× ${shortName(id)}`)
       .join(' · ');
-    return `| ${r.scenario} | ${r.label} | ${int(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${int(r.errors)} | ${int(r.rssPeakMb)} | ${ratios} |`;
+    return `| ${r.scenario} | ${r.label} | ${int(r.rps)} | ${r.cpuUsPerRequest > 0 ? int(r.cpuUsPerRequest) : '–'} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${int(r.errors)} | ${int(r.rssPeakMb)} | ${ratios} |`;
   });
   return [header, rule, ...rows].join('\n');
 }

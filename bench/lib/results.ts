@@ -19,6 +19,8 @@ export interface CaseResult {
   errors: number;
   /** Total responses in the measured window. */
   requests: number;
+  /** Server CPU time (user + system) per response, warm-up included (µs). */
+  cpuUsPerRequest: number;
   /** Peak resident set of the server's process tree, sampled during load (MB). */
   rssPeakMb: number;
   /** The kernel's high-water mark of the server process over its whole life (MB), for reference. */
@@ -32,5 +34,5 @@ export interface CaseResult {
 }
 
 export function emptyResult(base: Pick<CaseResult, 'id' | 'scenario' | 'server' | 'label'>, status: CaseStatus, note?: string): CaseResult {
-  return { ...base, status, ...(note ? { note } : {}), rps: 0, p50Ms: 0, p99Ms: 0, errors: 0, requests: 0, rssPeakMb: 0, vmHwmMb: 0, ratios: {} };
+  return { ...base, status, ...(note ? { note } : {}), rps: 0, cpuUsPerRequest: 0, p50Ms: 0, p99Ms: 0, errors: 0, requests: 0, rssPeakMb: 0, vmHwmMb: 0, ratios: {} };
 }

@@ -31,6 +31,8 @@ export interface LoadResult {
   socketErrors: number;
   timeouts: number;
   statusCodes: Record<string, number>;
+  /** Responses during the warm-up (for CPU per request over the whole load). */
+  warmupRequests: number;
 }
 
 class Latencies {
@@ -87,7 +89,7 @@ function once(request: LoadRequest, durationS: number, record?: { latencies: Lat
 }
 
 export async function runLoad(request: LoadRequest): Promise<LoadResult> {
-  if (request.warmupS > 0) await once(request, request.warmupS);
+  const warmup = request.warmupS > 0 ? await once(request, request.warmupS) : undefined;
   const record = { latencies: new Latencies(), codes: {} as Record<string, number> };
   const result = await once(request, request.durationS, record);
   const sorted = record.latencies.sorted();
@@ -105,6 +107,7 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     socketErrors: result.errors - result.timeouts,
     timeouts: result.timeouts,
     statusCodes: record.codes,
+    warmupRequests: warmup ? warmup.requests.total : 0,
   };
 }
 
