@@ -5,6 +5,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc7517 JWK
  * @see https://www.rfc-editor.org/rfc/rfc7638 JWK thumbprint (used as `kid`)
  */
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Clock } from '../clock.ts';
 import type { SigningAlgorithm, SigningKey, Tenant } from '../model.ts';
@@ -14,6 +15,12 @@ export interface ActiveKey {
   kid: string;
   alg: SigningAlgorithm;
   key: CryptoKey;
+  /**
+   * The same private key as a node:crypto `KeyObject`, for the token hot path:
+   * signing through `node:crypto` skips WebCrypto's per-call algorithm
+   * normalisation and promise job, which cost more than an ES256 signature.
+   */
+  keyObject: KeyObject;
 }
 
 /** Generates a fresh key pair for `alg` as stored JWKs; `kid` is the RFC 7638 thumbprint. */
@@ -63,6 +70,7 @@ export class SigningKeys {
       stored = await this.#store.insertKeyIfNone(await generateSigningKey(tenant.id, tenant.signingAlg, this.#clock()));
     }
     const key = (await importJWK(stored.privateJwk, stored.alg)) as CryptoKey;
-    return { kid: stored.kid, alg: stored.alg, key };
+    const keyObject = createPrivateKey({ key: stored.privateJwk as JsonWebKey, format: 'jwk' });
+    return { kid: stored.kid, alg: stored.alg, key, keyObject };
   }
 }
