@@ -30,17 +30,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
   `);
   const schemaVersion = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
   const ping = db.prepare('SELECT 1');
+  const tokens = new SqliteTokenStore(db);
   return {
     kind: 'sqlite',
     schemaVersion,
     tenants: new SqliteTenantStore(db),
     clients: new SqliteClientStore(db),
-    tokens: new SqliteTokenStore(db),
+    tokens,
     keys: new SqliteKeyStore(db),
     async ping() {
       ping.get();
     },
     async close() {
+      if (db.isOpen) tokens.flush();
       if (db.isOpen) db.close();
     },
   };
