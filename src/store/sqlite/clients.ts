@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Client } from '../../core/model.ts';
 import type { ClientStore } from '../types.ts';
 import { insertOrConflict } from './database.ts';
+import type { ReadCache } from './read-cache.ts';
 import { rowToClient, type Row } from './rows.ts';
 
 export class SqliteClientStore implements ClientStore {
@@ -10,8 +11,11 @@ export class SqliteClientStore implements ClientStore {
   readonly #update;
   readonly #delete;
   readonly #list;
+  readonly #cache: ReadCache | undefined;
 
-  constructor(db: DatabaseSync) {
+  /** @param cache optional coherent cache for the lookups on the token path */
+  constructor(db: DatabaseSync, cache?: ReadCache) {
+    this.#cache = cache;
     this.#get = db.prepare('SELECT * FROM clients WHERE tenant_id = ? AND id = ?');
     this.#insert = db.prepare(`INSERT INTO clients (tenant_id, id, name, secrets, grant_types, scopes, accounts, token_format,
       access_token_lifetime, audience, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -22,11 +26,13 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
-    const row = this.#get.get(tenantId, clientId) as Row | undefined;
+    const load = () => this.#get.get(tenantId, clientId) as Row | undefined;
+    const row = this.#cache ? this.#cache.get(`client\u0000${tenantId}\u0000${clientId}`, load) : load();
     return row && rowToClient(row);
   }
 
   async createClient(c: Client): Promise<void> {
+    this.#cache?.invalidate();
     insertOrConflict(`client '${c.id}'`, () =>
       this.#insert.run(
         c.tenantId, c.id, c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes),
@@ -36,6 +42,7 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async updateClient(c: Client): Promise<boolean> {
+    this.#cache?.invalidate();
     const result = this.#update.run(
       c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes), JSON.stringify(c.accounts),
       c.tokenFormat, c.accessTokenLifetime, c.audience, c.enabled ? 1 : 0, c.updatedAt, c.tenantId, c.id,
@@ -44,6 +51,7 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async deleteClient(tenantId: string, clientId: string): Promise<boolean> {
+    this.#cache?.invalidate();
     return this.#delete.run(tenantId, clientId).changes > 0;
   }
 

@@ -10,6 +10,7 @@ import type { Store } from '../types.ts';
 import { SqliteClientStore } from './clients.ts';
 import { SqliteKeyStore } from './keys.ts';
 import { migrateSqlite } from './migrate.ts';
+import { ReadCache } from './read-cache.ts';
 import { SqliteTenantStore } from './tenants.ts';
 import { SqliteTokenStore } from './tokens.ts';
 
@@ -31,11 +32,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
   const schemaVersion = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
   const ping = db.prepare('SELECT 1');
   const tokens = new SqliteTokenStore(db);
+  const cache = new ReadCache(db);
   return {
     kind: 'sqlite',
     schemaVersion,
-    tenants: new SqliteTenantStore(db),
-    clients: new SqliteClientStore(db),
+    tenants: new SqliteTenantStore(db, cache),
+    clients: new SqliteClientStore(db, cache),
     tokens,
     keys: new SqliteKeyStore(db),
     async ping() {

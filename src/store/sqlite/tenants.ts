@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Tenant } from '../../core/model.ts';
 import type { TenantStore } from '../types.ts';
 import { inTransaction, insertOrConflict } from './database.ts';
+import type { ReadCache } from './read-cache.ts';
 import { rowToTenant, type Row } from './rows.ts';
 
 const SELECT = `SELECT t.*, (SELECT json_group_array(host) FROM tenant_hosts h WHERE h.tenant_id = t.id) AS hosts FROM tenants t`;
@@ -13,9 +14,12 @@ export class SqliteTenantStore implements TenantStore {
   readonly #insert;
   readonly #insertHost;
   readonly #list;
+  readonly #cache: ReadCache | undefined;
 
-  constructor(db: DatabaseSync) {
+  /** @param cache optional coherent cache for the lookups on the token path */
+  constructor(db: DatabaseSync, cache?: ReadCache) {
     this.#db = db;
+    this.#cache = cache;
     this.#get = db.prepare(`${SELECT} WHERE t.id = ?`);
     this.#byHost = db.prepare('SELECT tenant_id FROM tenant_hosts WHERE host = ?');
     this.#insert = db.prepare(`INSERT INTO tenants (id, issuer, signing_alg, access_token_lifetime, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`);
@@ -24,16 +28,19 @@ export class SqliteTenantStore implements TenantStore {
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
-    const row = this.#get.get(id) as Row | undefined;
+    const load = () => this.#get.get(id) as Row | undefined;
+    const row = this.#cache ? this.#cache.get(`tenant\u0000${id}`, load) : load();
     return row && rowToTenant(row);
   }
 
   async findTenantByHost(host: string): Promise<Tenant | undefined> {
-    const row = this.#byHost.get(host) as { tenant_id: string } | undefined;
+    const load = () => this.#byHost.get(host) as Row | undefined;
+    const row = (this.#cache ? this.#cache.get(`host\u0000${host}`, load) : load()) as { tenant_id: string } | undefined;
     return row && this.getTenant(row.tenant_id);
   }
 
   async createTenant(t: Tenant): Promise<void> {
+    this.#cache?.invalidate();
     inTransaction(this.#db, () => {
       insertOrConflict(`tenant '${t.id}'`, () => this.#insert.run(t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, t.createdAt, t.updatedAt));
       for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
