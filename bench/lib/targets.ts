@@ -13,8 +13,10 @@ export interface TargetOutcome {
   detail: string;
 }
 
-interface Target {
+export interface Target {
   name: string;
+  /** The case ids whose results the target reads. */
+  caseIds: string[];
   evaluate(results: Map<string, CaseResult>): TargetOutcome;
 }
 
@@ -28,6 +30,7 @@ function measured(results: Map<string, CaseResult>, id: string): CaseResult | un
 function ratioAtLeast(name: string, id: string, baselineId: string, min: number): Target {
   return {
     name,
+    caseIds: [id, baselineId],
     evaluate(results) {
       const a = measured(results, id);
       const b = measured(results, baselineId);
@@ -46,6 +49,7 @@ function p99Below(ids: string[], maxMs: number): Target {
   const name = `p99 < ${maxMs} ms at the run's connection count (client credentials, introspection)`;
   return {
     name,
+    caseIds: ids,
     evaluate(results) {
       const rows = ids.map((id) => measured(results, id)).filter((r): r is CaseResult => r !== undefined);
       if (rows.length === 0) return { name, verdict: 'n/a', detail: 'no Tessera client-credentials case measured' };
@@ -64,6 +68,7 @@ function rssBelow(maxMb: number): Target {
   const name = `Tessera RSS under load < ${maxMb} MB`;
   return {
     name,
+    caseIds: [],
     evaluate(results) {
       const rows = [...results.values()].filter((r) => r.server === 'tessera' && r.status === 'ok');
       if (rows.length === 0) return { name, verdict: 'n/a', detail: 'no Tessera case measured' };

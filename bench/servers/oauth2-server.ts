@@ -39,7 +39,7 @@ const client = {
   accessTokenLifetime: 3600,
 };
 const user = config.username
-  ? { id: 'user-1', username: config.username, salt: randomBytes(16), hash: Buffer.alloc(0) }
+  ? { id: 'user-1', username: config.username, salt: randomBytes(16), hash: Buffer.alloc(0) as Buffer }
   : undefined;
 if (user && config.password) user.hash = await argon2id(Buffer.from(config.password), user.salt);
 const tokens = new Map<string, unknown>();

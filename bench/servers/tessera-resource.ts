@@ -31,7 +31,8 @@ async function makeVerifier(): Promise<Verify> {
     jwks: { keys: config.jwks },
     jwksUri: `${config.tesseraUrl}/.well-known/jwks.json`,
   });
-  const fn = typeof verifier === 'function' ? verifier : (verifier as { verify?: unknown }).verify?.bind(verifier);
+  const method = (verifier as { verify?: unknown }).verify;
+  const fn = typeof verifier === 'function' ? verifier : typeof method === 'function' ? method.bind(verifier) : undefined;
   if (typeof fn !== 'function') throw new Error('createVerifier returned no verify function; adapt makeVerifier in bench/servers/tessera-resource.ts');
   return async (authorization) => {
     try {
