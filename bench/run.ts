@@ -17,10 +17,11 @@
  *   --cpu-prof        write a V8 CPU profile of each Tessera server to results/profiles/<timestamp>/
  *   --log-level L     Tessera's log level during load (default warn; `info` logs every request)
  *   --condition TEXT  load condition to record with the results (e.g. "quiet machine")
+ *   --keep-work       keep each case's database in results/work/<timestamp>/ (deleted by default; logs are kept)
  *   --list            print the scenario table and exit
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +44,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
     condition: { type: 'string', default: 'unspecified' },
+    'keep-work': { type: 'boolean', default: false },
     list: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -131,6 +133,10 @@ async function runHttpCase(c: BenchCase): Promise<CaseResult> {
     return emptyResult(base, 'error', (error as Error).message);
   } finally {
     await Promise.all([prepared.server.stop(), ...prepared.companions.map((p) => p.stop())]);
+    if (!values['keep-work']) {
+      // A seeded database is hundreds of MB; the logs stay for diagnosis.
+      for (const file of readdirSync(workDir).filter((f) => /\.db(-wal|-shm)?$/.test(f))) rmSync(join(workDir, file), { force: true });
+    }
     if (values['cpu-prof']) {
       // Let the profile land, then summarise the new one(s).
       await new Promise((r) => setTimeout(r, 300));
@@ -147,7 +153,7 @@ async function runArgon2Case(c: BenchCase): Promise<CaseResult> {
   const base = { id: c.id, scenario: c.scenario, server: c.server, label: c.label };
   let sampler: ReturnType<typeof sampleRss> | undefined;
   try {
-    const result = await runWorker<{ rps: number; p50Ms: number; p99Ms: number; count: number; threadPool: number }>(
+    const result = await runWorker<{ rps: number; p50Ms: number; p99Ms: number; count: number; threadPool: number; cpuUsPerVerify: number }>(
       join(BENCH_DIR, 'workers/argon2-raw.ts'),
       { concurrency: connections, durationS, warmupS },
       (pid) => (sampler = sampleRss(pid)),
@@ -157,7 +163,7 @@ async function runArgon2Case(c: BenchCase): Promise<CaseResult> {
       ...base,
       status: 'ok',
       rps: result.rps,
-      cpuUsPerRequest: 0,
+      cpuUsPerRequest: result.cpuUsPerVerify,
       p50Ms: result.p50Ms,
       p99Ms: result.p99Ms,
       errors: 0,

@@ -23,12 +23,13 @@ export function computeRatios(results: Map<string, CaseResult>): void {
     for (const other of comparisonsFor(c)) {
       const o = results.get(other);
       if (o?.status === 'ok' && o.rps > 0) r.ratios[other] = r.rps / o.rps;
+      if (o?.status === 'ok' && o.cpuUsPerRequest > 0 && r.cpuUsPerRequest > 0) (r.cpuRatios ??= {})[other] = o.cpuUsPerRequest / r.cpuUsPerRequest;
     }
   }
 }
 
 export function renderTable(results: CaseResult[]): string {
-  const header = '| scenario | server | req/s | server CPU µs/req | p50 ms | p99 ms | errors | RSS MB | Tessera ÷ others (same run) |';
+  const header = '| scenario | server | req/s | server CPU µs/req | p50 ms | p99 ms | errors | RSS MB | Tessera vs others, same run: req/s ratio (CPU-per-request ratio) |';
   const rule = '|---|---|--:|--:|--:|--:|--:|--:|---|';
   const rows = results.map((r) => {
     if (r.status !== 'ok') {
@@ -36,7 +37,7 @@ export function renderTable(results: CaseResult[]): string {
       return `| ${r.scenario} | ${r.label} | ${note} | | | | | | |`;
     }
     const ratios = Object.entries(r.ratios)
-      .map(([id, v]) => `${v.toFixed(2)}× ${shortName(id)}`)
+      .map(([id, v]) => `${v.toFixed(2)}× ${shortName(id)}${r.cpuRatios?.[id] ? ` (CPU ${r.cpuRatios[id].toFixed(2)}×)` : ''}`)
       .join(' · ');
     return `| ${r.scenario} | ${r.label} | ${int(r.rps)} | ${r.cpuUsPerRequest > 0 ? int(r.cpuUsPerRequest) : '–'} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${int(r.errors)} | ${int(r.rssPeakMb)} | ${ratios} |`;
   });

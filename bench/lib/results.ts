@@ -27,6 +27,12 @@ export interface CaseResult {
   vmHwmMb: number;
   /** Ratios of this case's rps to the cases it is compared with (case id → ratio). */
   ratios: Record<string, number>;
+  /**
+   * The same comparisons by CPU time per request (other ÷ this): how many
+   * times less CPU this case spends per request. Steadier than req/s when
+   * other jobs share the machine, because cases run one after the other.
+   */
+  cpuRatios?: Record<string, number>;
   /** Status codes seen during load (code → count). */
   statusCodes?: Record<string, number>;
   /** Extra facts: versions, seed time, token format checks. */

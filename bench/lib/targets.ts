@@ -36,10 +36,11 @@ function ratioAtLeast(name: string, id: string, baselineId: string, min: number)
       const b = measured(results, baselineId);
       if (!a || !b) return { name, verdict: 'n/a', detail: `${a ? baselineId : id} not measured in this run` };
       const ratio = a.rps / b.rps;
+      const cpu = a.cpuUsPerRequest > 0 && b.cpuUsPerRequest > 0 ? `; by CPU per request ${(b.cpuUsPerRequest / a.cpuUsPerRequest).toFixed(2)}×` : '';
       return {
         name,
         verdict: ratio >= min ? 'pass' : 'FAIL',
-        detail: `${ratio.toFixed(2)}× (${fmt(a.rps)} vs ${fmt(b.rps)} req/s; target ≥ ${min}×)`,
+        detail: `${ratio.toFixed(2)}× (${fmt(a.rps)} vs ${fmt(b.rps)} req/s; target ≥ ${min}×${cpu})`,
       };
     },
   };
