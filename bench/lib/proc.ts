@@ -36,7 +36,7 @@ export async function startServer(script: string, options: StartOptions): Promis
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(options.logFile);
-  child.stderr!.pipe(log);
+  child.stderr!.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const timeoutMs = options.timeoutMs ?? 30_000;
   let info: Record<string, unknown> = {};
@@ -61,7 +61,7 @@ export async function startServer(script: string, options: StartOptions): Promis
     });
     info = await Promise.race([readyLine, failed, timeout]);
   } else {
-    child.stdout!.pipe(log);
+    child.stdout!.pipe(log, { end: false });
     const url = options.ready.url;
     const poll = (async () => {
       for (;;) {
