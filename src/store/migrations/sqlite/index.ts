@@ -5,5 +5,6 @@
  */
 import type { Migration } from '../migration.ts';
 import { initial } from './001-initial.ts';
+import { tokenSubjectIndexAppend } from './002-token-subject-index-append.ts';
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [initial];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, tokenSubjectIndexAppend];
