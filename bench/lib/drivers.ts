@@ -51,6 +51,7 @@ const safe = (id: string) => id.replace(/[^a-z0-9-]+/gi, '_');
 export async function prepareCase(c: BenchCase, ctx: DriverContext): Promise<PreparedCase> {
   switch (c.server) {
     case 'ceiling':
+    case 'fastify-ceiling':
       return prepareCeiling(c, ctx);
     case 'oidc-provider':
       return prepareOidcProvider(c, ctx);
@@ -64,12 +65,13 @@ export async function prepareCase(c: BenchCase, ctx: DriverContext): Promise<Pre
 }
 
 async function prepareCeiling(c: BenchCase, ctx: DriverContext): Promise<PreparedCase> {
-  const server = await startServer(join(BENCH_DIR, 'servers/ceiling.ts'), { args: [], logFile: join(ctx.workDir, `${safe(c.id)}.log`), ready: { kind: 'line' } });
+  const script = c.server === 'fastify-ceiling' ? 'servers/fastify-ceiling.ts' : 'servers/ceiling.ts';
+  const server = await startServer(join(BENCH_DIR, script), { cwd: ROOT_DIR, args: [], logFile: join(ctx.workDir, `${safe(c.id)}.log`), ready: { kind: 'line' } });
   const load = tokenRequest('/oauth/token', basic('bench', 'not-checked'));
   const answer = await call(server.url, load);
   if (answer.status !== 200 || Buffer.byteLength(answer.text) !== 150) {
     await server.stop();
-    throw new CheckError(`ceiling answered ${answer.status} with ${Buffer.byteLength(answer.text)} bytes`);
+    throw new CheckError(`${c.label} answered ${answer.status} with ${Buffer.byteLength(answer.text)} bytes`);
   }
   JSON.parse(answer.text);
   return { server, companions: [], load, facts: { bodyBytes: 150 } };

@@ -8,6 +8,7 @@ const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.
 
 function shortName(id: string): string {
   if (id === 'ceiling/node-http') return 'ceiling';
+  if (id === 'ceiling/fastify') return 'Fastify ceiling';
   const c = findCase(id);
   if (!c) return id;
   if (c.server === 'argon2-raw') return 'raw argon2';

@@ -10,7 +10,7 @@
  */
 
 /** The servers (and the one non-HTTP measurement) the harness knows how to start. */
-export type ServerId = 'ceiling' | 'tessera' | 'oidc-provider' | 'oauth2-server' | 'argon2-raw';
+export type ServerId = 'ceiling' | 'fastify-ceiling' | 'tessera' | 'oidc-provider' | 'oauth2-server' | 'argon2-raw';
 
 /** Which Tessera feature a case needs; the harness reports the case as "n/a (not built yet)" while it is missing. */
 export type TesseraFeature = 'introspection' | 'verify' | 'password';
@@ -55,18 +55,23 @@ export interface Scenario {
 }
 
 export const CEILING_CASE_ID = 'ceiling/node-http';
+/** Fastify set up as Tessera's app, answering the ceiling's body: the framework's share. */
+export const FASTIFY_CEILING_CASE_ID = 'ceiling/fastify';
 
 function scenario(id: string, title: string, cases: Omit<BenchCase, 'id' | 'scenario'>[], baselines?: string[]): Scenario {
   return {
     id,
     title,
-    cases: cases.map((c) => ({ ...c, id: `${id}/${c.server === 'ceiling' ? 'node-http' : c.server}`, scenario: id })),
+    cases: cases.map((c) => ({ ...c, id: `${id}/${c.server === 'ceiling' ? 'node-http' : c.server === 'fastify-ceiling' ? 'fastify' : c.server}`, scenario: id })),
     ...(baselines ? { baselines } : {}),
   };
 }
 
 export const SCENARIOS: readonly Scenario[] = [
-  scenario('ceiling', 'bare node:http answering a fixed 150-byte JSON body', [{ server: 'ceiling', label: 'node:http ceiling' }]),
+  scenario('ceiling', 'a fixed 150-byte JSON body: bare node:http (the ceiling), and Fastify set up as Tessera is', [
+    { server: 'ceiling', label: 'node:http ceiling' },
+    { server: 'fastify-ceiling', label: 'Fastify, no token logic' },
+  ]),
   scenario('cc-opaque', 'client credentials, HTTP Basic, opaque token', [
     { server: 'tessera', label: 'Tessera (SQLite)', tessera: { format: 'opaque' } },
     { server: 'oidc-provider', label: 'oidc-provider', peer: { format: 'opaque' } },
@@ -118,7 +123,7 @@ export function findCase(id: string): BenchCase | undefined {
  * The cases a filter selects: comma-separated substrings matched against the
  * case id (`cc-opaque`, `tessera`, `cc-jwt-es256/oidc-provider`). The ceiling
  * is always kept, since every ratio needs it; so are the baselines the
- * selected scenarios name.
+ * selected scenarios name, and the Fastify ceiling beside it.
  */
 export function selectCases(filter: string | undefined): BenchCase[] {
   const cases = allCases();
@@ -126,6 +131,7 @@ export function selectCases(filter: string | undefined): BenchCase[] {
   const terms = filter.split(',').map((t) => t.trim()).filter((t) => t !== '');
   const picked = new Set(cases.filter((c) => terms.some((t) => c.id.includes(t))).map((c) => c.id));
   picked.add(CEILING_CASE_ID);
+  picked.add(FASTIFY_CEILING_CASE_ID);
   for (const s of SCENARIOS) {
     if (s.cases.some((c) => picked.has(c.id) && c.server === 'tessera')) for (const b of s.baselines ?? []) picked.add(b);
   }
@@ -137,7 +143,7 @@ export function comparisonsFor(benchCase: BenchCase): string[] {
   if (benchCase.server !== 'tessera') return [];
   const s = SCENARIOS.find((x) => x.id === benchCase.scenario)!;
   const ids = [...s.cases.filter((c) => c.id !== benchCase.id && c.server !== 'argon2-raw').map((c) => c.id), ...(s.baselines ?? [])];
-  ids.push(CEILING_CASE_ID);
+  ids.push(FASTIFY_CEILING_CASE_ID, CEILING_CASE_ID);
   return [...new Set(ids)];
 }
 

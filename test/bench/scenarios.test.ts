@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allCases, CEILING_CASE_ID, comparisonsFor, findCase, SCENARIOS, selectCases, validateScenarios } from '../../bench/lib/scenarios.ts';
+import { allCases, CEILING_CASE_ID, comparisonsFor, FASTIFY_CEILING_CASE_ID, findCase, SCENARIOS, selectCases, validateScenarios } from '../../bench/lib/scenarios.ts';
 import { TARGETS } from '../../bench/lib/targets.ts';
 
 describe('bench scenario table', () => {
@@ -38,7 +38,7 @@ describe('bench scenario table', () => {
 
   it('keeps the ceiling and the baselines a filter needs', () => {
     const picked = selectCases('cc-opaque-1m').map((c) => c.id);
-    assert.deepEqual(picked.sort(), [CEILING_CASE_ID, 'cc-opaque-1m/tessera', 'cc-opaque/tessera'].sort());
+    assert.deepEqual(picked.sort(), [CEILING_CASE_ID, FASTIFY_CEILING_CASE_ID, 'cc-opaque-1m/tessera', 'cc-opaque/tessera'].sort());
     assert.equal(selectCases(undefined).length, allCases().length);
   });
 });
