@@ -220,6 +220,9 @@ const meta = {
 
 log(`Tessera bench ${meta.date}: ${cases.length} cases, ${durationS}s each after ${warmupS}s warm-up, ${connections} connections`);
 log(`machine: ${meta.machine.cpu}, ${meta.machine.cores} cores, load average ${meta.machine.loadAverageAtStart.join(' ')}; condition: ${meta.condition}`);
+if (meta.machine.loadAverageAtStart[0]! > meta.machine.cores / 4) {
+  log(`warning: the machine is busy (1-minute load average ${meta.machine.loadAverageAtStart[0]}); req/s will be low and noisy, CPU per request less so`);
+}
 
 const results = new Map<string, CaseResult>();
 for (const c of cases) {
