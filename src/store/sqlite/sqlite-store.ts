@@ -35,6 +35,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
   `);
   const migration = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
   const ping = db.prepare('SELECT 1');
+  const tokens = new SqliteTokenStore(db);
   return {
     kind: 'sqlite',
     schemaVersion: migration.to,
@@ -43,7 +44,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
     clients: new SqliteClientStore(db),
     users: new SqliteUserStore(db),
     lockouts: new SqliteLockoutStore(db),
-    tokens: new SqliteTokenStore(db),
+    tokens,
     keys: new SqliteKeyStore(db),
     accessNumbers: new SqliteAccessNumberStore(db),
     audit: new SqliteAuditStore(db),
@@ -51,6 +52,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
       ping.get();
     },
     async close() {
+      if (db.isOpen) tokens.flush();
       if (db.isOpen) db.close();
     },
   };

@@ -8,5 +8,6 @@ import { initial } from './001-initial.ts';
 import { accessNumbersAndAudit } from './002-access-numbers-and-audit.ts';
 import { keyRotation } from './003-key-rotation.ts';
 import { users } from './004-users.ts';
+import { tokenSubjectIndexAppend } from './005-token-subject-index-append.ts';
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend];
