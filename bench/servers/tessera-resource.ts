@@ -18,29 +18,16 @@ import { announce, stopOnSignal } from './ready.ts';
 const config = JSON.parse(process.env.BENCH_SERVER_CONFIG ?? '{}') as { issuer: string; audience: string; tesseraUrl: string; jwks: unknown[] };
 const verifyModule = (await import(resolve(import.meta.dirname, '../../src/verify/index.ts'))) as Record<string, unknown>;
 
-type Verify = (authorization: string) => Promise<unknown>;
+type Verify = (request: import('node:http').IncomingMessage) => Promise<boolean>;
 
+/** tessera/verify's Bearer verifier for JWTs: keys from the issuer's JWKS, cached after the first fetch. */
 async function makeVerifier(): Promise<Verify> {
-  const create = verifyModule.createVerifier;
+  const create = verifyModule.createBearerVerifier as ((options: Record<string, unknown>) => { verify(request: unknown): Promise<{ ok: boolean }> }) | undefined;
   if (typeof create !== 'function') {
     throw new Error(`tessera/verify exports ${Object.keys(verifyModule).join(', ')}; adapt makeVerifier in bench/servers/tessera-resource.ts`);
   }
-  const verifier = await create({
-    issuer: config.issuer,
-    audience: config.audience,
-    jwks: { keys: config.jwks },
-    jwksUri: `${config.tesseraUrl}/.well-known/jwks.json`,
-  });
-  const method = (verifier as { verify?: unknown }).verify;
-  const fn = typeof verifier === 'function' ? verifier : typeof method === 'function' ? method.bind(verifier) : undefined;
-  if (typeof fn !== 'function') throw new Error('createVerifier returned no verify function; adapt makeVerifier in bench/servers/tessera-resource.ts');
-  return async (authorization) => {
-    try {
-      return await fn(authorization);
-    } catch {
-      return fn(authorization.replace(/^Bearer\s+/i, ''));
-    }
-  };
+  const verifier = create({ issuer: config.issuer, audience: config.audience, jwksUri: `${config.tesseraUrl}/.well-known/jwks.json` });
+  return async (req) => (await verifier.verify({ headers: req.headers, rawHeaders: req.rawHeaders, url: req.url })).ok;
 }
 
 const verify = await makeVerifier();
@@ -48,7 +35,7 @@ const body = JSON.stringify({ ok: true, resource: 'bench' });
 
 const server = createServer(async (req, res) => {
   try {
-    await verify(req.headers.authorization ?? '');
+    if (!(await verify(req))) throw new Error('refused');
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   } catch {
     res.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();

@@ -37,7 +37,7 @@ export const MAX_ARGON2_INPUT_BYTES = 1024;
  */
 export function defaultArgon2Limits(): WorkLimits {
   const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-  return { concurrency: Math.max(1, Math.min(availableParallelism() - 1, threadpool - 1)), maxQueued: 64 };
+  return { concurrency: Math.max(1, Math.min(availableParallelism(), threadpool - 1)), maxQueued: 64 };
 }
 
 /**
