@@ -71,11 +71,10 @@ describe('work limiter (bounds concurrent argon2)', () => {
     assert.throws(() => new WorkLimiter('test', { concurrency: 1, maxQueued: -1 }), RangeError);
   });
 
-  it('keeps a core for the event loop and a thread for file and DNS work by default', () => {
+  it('uses every core but keeps a libuv thread for file and DNS work by default', () => {
     const { concurrency, maxQueued } = defaultArgon2Limits();
     const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-    assert.ok(concurrency >= 1, String(concurrency));
-    assert.ok(concurrency === 1 || (concurrency < availableParallelism() && concurrency < threadpool), String(concurrency));
+    assert.equal(concurrency, Math.max(1, Math.min(availableParallelism(), threadpool - 1)));
     assert.equal(maxQueued, 64);
   });
 

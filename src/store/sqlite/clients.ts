@@ -2,9 +2,11 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Client } from '../../core/model.ts';
 import type { ClientStore, Page, PageQuery } from '../types.ts';
 import { accountFilter, insertOrConflict } from './database.ts';
+import type { ReadCache } from './read-cache.ts';
 import { rowToClient, type Row } from './rows.ts';
 
 export class SqliteClientStore implements ClientStore {
+  readonly #cache: ReadCache | undefined;
   readonly #get;
   readonly #insert;
   readonly #update;
@@ -13,7 +15,9 @@ export class SqliteClientStore implements ClientStore {
   readonly #page;
   readonly #count;
 
-  constructor(db: DatabaseSync) {
+  /** @param cache optional coherent cache for the lookups on the token path (see read-cache.ts) */
+  constructor(db: DatabaseSync, cache?: ReadCache) {
+    this.#cache = cache;
     this.#get = db.prepare('SELECT * FROM clients WHERE tenant_id = ? AND id = ?');
     this.#insert = db.prepare(`INSERT INTO clients (tenant_id, id, name, secrets, grant_types, scopes, accounts, token_format,
       access_token_lifetime, audience, client_type, single_active_token, enabled, created_at, updated_at)
@@ -29,11 +33,13 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
-    const row = this.#get.get(tenantId, clientId) as Row | undefined;
+    const load = () => this.#get.get(tenantId, clientId) as Row | undefined;
+    const row = this.#cache ? this.#cache.get(`client\u0000${tenantId}\u0000${clientId}`, load) : load();
     return row && rowToClient(row);
   }
 
   async createClient(c: Client): Promise<void> {
+    this.#cache?.invalidate();
     insertOrConflict(`client '${c.id}'`, () =>
       this.#insert.run(
         c.tenantId, c.id, c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes),
@@ -44,6 +50,7 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async updateClient(c: Client): Promise<boolean> {
+    this.#cache?.invalidate();
     const result = this.#update.run(
       c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes), JSON.stringify(c.accounts),
       c.tokenFormat, c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken ? 1 : 0, c.enabled ? 1 : 0, c.updatedAt,
@@ -53,6 +60,7 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async deleteClient(tenantId: string, clientId: string): Promise<boolean> {
+    this.#cache?.invalidate();
     return this.#delete.run(tenantId, clientId).changes > 0;
   }
 

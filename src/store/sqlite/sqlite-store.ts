@@ -15,6 +15,7 @@ import { SqliteKeyStore } from './keys.ts';
 import { SqliteLockoutStore } from './lockouts.ts';
 import { migrateSqlite } from './migrate.ts';
 import { SqliteTenantStore } from './tenants.ts';
+import { ReadCache } from './read-cache.ts';
 import { SqliteTokenStore } from './tokens.ts';
 import { SqliteUserStore } from './users.ts';
 
@@ -36,12 +37,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
   const migration = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
   const ping = db.prepare('SELECT 1');
   const tokens = new SqliteTokenStore(db);
+  const cache = new ReadCache(db);
   return {
     kind: 'sqlite',
     schemaVersion: migration.to,
     migration,
-    tenants: new SqliteTenantStore(db),
-    clients: new SqliteClientStore(db),
+    tenants: new SqliteTenantStore(db, cache),
+    clients: new SqliteClientStore(db, cache),
     users: new SqliteUserStore(db),
     lockouts: new SqliteLockoutStore(db),
     tokens,

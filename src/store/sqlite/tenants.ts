@@ -2,12 +2,14 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { Tenant } from '../../core/model.ts';
 import type { TenantStore } from '../types.ts';
 import { inTransaction, insertOrConflict } from './database.ts';
+import type { ReadCache } from './read-cache.ts';
 import { rowToTenant, type Row } from './rows.ts';
 
 const SELECT = `SELECT t.*, (SELECT json_group_array(host) FROM tenant_hosts h WHERE h.tenant_id = t.id) AS hosts FROM tenants t`;
 
 export class SqliteTenantStore implements TenantStore {
   readonly #db: DatabaseSync;
+  readonly #cache: ReadCache | undefined;
   readonly #get;
   readonly #byHost;
   readonly #insert;
@@ -16,8 +18,10 @@ export class SqliteTenantStore implements TenantStore {
   readonly #update;
   readonly #deleteHosts;
 
-  constructor(db: DatabaseSync) {
+  /** @param cache optional coherent cache for the lookups on the token path (see read-cache.ts) */
+  constructor(db: DatabaseSync, cache?: ReadCache) {
     this.#db = db;
+    this.#cache = cache;
     this.#get = db.prepare(`${SELECT} WHERE t.id = ?`);
     this.#byHost = db.prepare('SELECT tenant_id FROM tenant_hosts WHERE host = ?');
     this.#insert = db.prepare(
@@ -32,16 +36,19 @@ export class SqliteTenantStore implements TenantStore {
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
-    const row = this.#get.get(id) as Row | undefined;
+    const load = () => this.#get.get(id) as Row | undefined;
+    const row = this.#cache ? this.#cache.get(`tenant\u0000${id}`, load) : load();
     return row && rowToTenant(row);
   }
 
   async findTenantByHost(host: string): Promise<Tenant | undefined> {
-    const row = this.#byHost.get(host) as { tenant_id: string } | undefined;
+    const load = () => this.#byHost.get(host) as Row | undefined;
+    const row = (this.#cache ? this.#cache.get(`host\u0000${host}`, load) : load()) as { tenant_id: string } | undefined;
     return row && this.getTenant(row.tenant_id);
   }
 
   async createTenant(t: Tenant): Promise<void> {
+    this.#cache?.invalidate();
     inTransaction(this.#db, () => {
       insertOrConflict(`tenant '${t.id}'`, () => this.#insert.run(t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), t.createdAt, t.updatedAt));
       for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
@@ -49,6 +56,7 @@ export class SqliteTenantStore implements TenantStore {
   }
 
   async updateTenant(t: Tenant): Promise<boolean> {
+    this.#cache?.invalidate();
     return inTransaction(this.#db, () => {
       if (this.#update.run(t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), t.updatedAt, t.id).changes === 0) return false;
       this.#deleteHosts.run(t.id);

@@ -1,0 +1,85 @@
+/**
+ * A coherent in-process cache of tenant and client rows for the SQLite store.
+ *
+ * Every token request resolves a tenant and a client: two or three queries
+ * whose per-statement cost was a third of the token endpoint's in-process
+ * time (issue 7's profile). Those rows change rarely, but a change — a
+ * rotated secret, a disabled client — must take effect at once, in this
+ * process and in any other process using the same file (a CLI command,
+ * another worker). So the cache is checked against the database at the first
+ * read of every event-loop turn, in one statement, and dropped whole when
+ * anything changed:
+ *
+ * - `PRAGMA data_version` changes whenever another connection commits to the
+ *   file (it does not count this connection's own commits);
+ * - TEMP triggers on `tenants`, `tenant_hosts` and `clients`, private to this
+ *   connection, count this connection's own writes to those tables, whatever
+ *   code makes them;
+ * - the tenant and client stores also call {@link ReadCache.invalidate} on
+ *   each of their writes, so a write is seen by the very next read, even
+ *   within the same turn.
+ *
+ * A read therefore returns what a query made at the start of the current
+ * turn would have returned: a commit by another process is seen from the
+ * next turn on, microseconds to a few milliseconds later, as with any read
+ * racing a write. Raw rows are cached and mapped afresh on each hit, so
+ * callers still get objects of their own. Nothing secret is held beyond what
+ * the row holds (client secrets are stored only as hashes). Misses are cached
+ * too (an unknown Host header is the common case) and the cache is bounded.
+ */
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { Row } from './rows.ts';
+
+const WATCHED_TABLES = ['tenants', 'tenant_hosts', 'clients'];
+const MAX_ENTRIES = 10_000;
+
+export class ReadCache {
+  readonly #check: StatementSync;
+  readonly #entries = new Map<string, Row | null>();
+  #dataVersion = -1;
+  #ownWrites = -1;
+  #checkedThisTurn = false;
+  readonly #endTurn = () => {
+    this.#checkedThisTurn = false;
+  };
+
+  constructor(db: DatabaseSync) {
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS tessera_own_writes (n INTEGER NOT NULL)');
+    db.exec('INSERT INTO temp.tessera_own_writes (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM temp.tessera_own_writes)');
+    for (const table of WATCHED_TABLES) {
+      for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
+        db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS tessera_cache_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table}
+          BEGIN UPDATE temp.tessera_own_writes SET n = n + 1; END`);
+      }
+    }
+    this.#check = db.prepare('SELECT (SELECT data_version FROM pragma_data_version()) AS dv, (SELECT n FROM temp.tessera_own_writes) AS own');
+  }
+
+  /** The cached row for `key`, or what `load` reads now (undefined when there is none). */
+  get(key: string, load: () => Row | undefined): Row | undefined {
+    if (!this.#checkedThisTurn) this.#validate();
+    const cached = this.#entries.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = load();
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
+    this.#entries.set(key, row ?? null);
+    return row;
+  }
+
+  /** Drops everything; the next read queries the database. */
+  invalidate(): void {
+    this.#entries.clear();
+    this.#checkedThisTurn = false;
+  }
+
+  #validate(): void {
+    const { dv, own } = this.#check.get() as { dv: number; own: number };
+    if (dv !== this.#dataVersion || own !== this.#ownWrites) {
+      this.#entries.clear();
+      this.#dataVersion = dv;
+      this.#ownWrites = own;
+    }
+    this.#checkedThisTurn = true;
+    setImmediate(this.#endTurn);
+  }
+}
