@@ -8,7 +8,7 @@ import type { AccessNumber } from '../core/model.ts';
 import type { AccessNumberStore, AuditStore, Page, PageQuery, TenantStore } from '../store/types.ts';
 import { AdminError } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
-import { conflictAsAdminError } from './tenants.ts';
+import { conflictAsAdminError, requireTenant } from './tenants.ts';
 import { requireString } from './validate.ts';
 
 /** ITU-T E.164: `+`, a country code not starting with 0, at most 15 digits in all. */
@@ -28,7 +28,7 @@ export class AccessNumberService {
   }
 
   async create(tenantId: string, input: { number: string; label?: string | undefined }, context: ChangeContext): Promise<AccessNumber> {
-    await this.#requireTenant(tenantId);
+    await requireTenant(this.#tenants, tenantId);
     const entry: AccessNumber = {
       tenantId,
       id: randomUUID(),
@@ -49,17 +49,14 @@ export class AccessNumberService {
   }
 
   async page(tenantId: string, query: PageQuery): Promise<Page<AccessNumber>> {
-    await this.#requireTenant(tenantId);
+    await requireTenant(this.#tenants, tenantId);
     return this.#numbers.pageAccessNumbers(tenantId, query);
   }
 
   /** Every number, lazily, for streamed exports. */
   async iterate(tenantId: string): Promise<AsyncIterable<AccessNumber>> {
-    await this.#requireTenant(tenantId);
+    await requireTenant(this.#tenants, tenantId);
     return this.#numbers.iterateAccessNumbers(tenantId);
   }
 
-  async #requireTenant(tenantId: string): Promise<void> {
-    if ((await this.#tenants.getTenant(tenantId)) === undefined) throw new AdminError('not_found', `tenant '${tenantId}' does not exist`);
-  }
 }

@@ -11,7 +11,7 @@ import { GRANT_TYPES, type Client, type ClientSecret, type ClientType } from '..
 import type { AuditStore, ClientStore, Page, PageQuery, TenantStore } from '../store/types.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
-import { conflictAsAdminError, MAX_TOKEN_LIFETIME } from './tenants.ts';
+import { conflictAsAdminError, MAX_TOKEN_LIFETIME, requireTenant } from './tenants.ts';
 import { ACCOUNT, CLIENT_ID, requireBoolean, requireInteger, requireList, requireOneOf, requireString, SCOPE_TOKEN } from './validate.ts';
 
 /** Settings an operator may change after creation (secrets change only by rotation, the client type never). */
@@ -91,7 +91,7 @@ export class ClientService {
   }
 
   async create(input: CreateClientInput, context: ChangeContext): Promise<ClientWithSecret> {
-    await this.#requireTenant(input.tenantId);
+    await requireTenant(this.#tenants, input.tenantId);
     const now = this.#clock();
     const id = requireString(input.id, 'id', CLIENT_ID, "must be 1-255 visible ASCII characters without ':'");
     const settings = { ...DEFAULTS, name: id };
@@ -139,12 +139,12 @@ export class ClientService {
   }
 
   async list(tenantId: string): Promise<ClientView[]> {
-    await this.#requireTenant(tenantId);
+    await requireTenant(this.#tenants, tenantId);
     return (await this.#clients.listClients(tenantId)).map(viewClient);
   }
 
   async page(tenantId: string, query: PageQuery): Promise<Page<ClientView>> {
-    await this.#requireTenant(tenantId);
+    await requireTenant(this.#tenants, tenantId);
     const page = await this.#clients.pageClients(tenantId, query);
     return { items: page.items.map(viewClient), total: page.total };
   }
@@ -200,9 +200,6 @@ export class ClientService {
     return client;
   }
 
-  async #requireTenant(tenantId: string): Promise<void> {
-    if ((await this.#tenants.getTenant(tenantId)) === undefined) throw new AdminError('not_found', `tenant '${tenantId}' does not exist`);
-  }
 }
 
 function notFound(tenantId: string, id: string): AdminError {

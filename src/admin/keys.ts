@@ -28,6 +28,7 @@ import { DEFAULT_KEY_REFRESH_MS, generateSigningKey } from '../core/tokens/signi
 import type { AuditStore, ClientStore, KeyStore, TenantStore } from '../store/types.ts';
 import { AdminError } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
+import { requireTenant } from './tenants.ts';
 import { requireInteger } from './validate.ts';
 
 /**
@@ -86,7 +87,7 @@ export class KeyService {
   }
 
   async list(tenantId: string): Promise<KeyView[]> {
-    await this.#requireTenant(tenantId);
+    await requireTenant(this.#tenants, tenantId);
     return viewKeys(await this.#keys.listKeys(tenantId), this.#clock());
   }
 
@@ -99,7 +100,7 @@ export class KeyService {
    * @throws AdminError `conflict` when another rotation created the same generation at the same moment.
    */
   async rotate(tenantId: string, options: { prePublicationSeconds?: number | undefined }, context: ChangeContext): Promise<RotateKeyResult> {
-    const tenant = await this.#requireTenant(tenantId);
+    const tenant = await requireTenant(this.#tenants, tenantId);
     const delay = requireInteger(
       options.prePublicationSeconds ?? DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
       'prePublicationSeconds',
@@ -132,9 +133,4 @@ export class KeyService {
     return clients.reduce((max, c) => Math.max(max, c.accessTokenLifetime ?? 0), tenant.accessTokenLifetime);
   }
 
-  async #requireTenant(tenantId: string): Promise<Tenant> {
-    const tenant = await this.#tenants.getTenant(tenantId);
-    if (tenant === undefined) throw new AdminError('not_found', `tenant '${tenantId}' does not exist`);
-    return tenant;
-  }
 }

@@ -96,10 +96,8 @@ export class TenantService {
     return tenant;
   }
 
-  async get(id: string): Promise<Tenant> {
-    const tenant = await this.#tenants.getTenant(id);
-    if (tenant === undefined) throw notFound(id);
-    return tenant;
+  get(id: string): Promise<Tenant> {
+    return requireTenant(this.#tenants, id);
   }
 
   list(): Promise<Tenant[]> {
@@ -144,6 +142,13 @@ export class TenantService {
 
 function settingsOf(t: Tenant): Record<string, unknown> {
   return { issuer: t.issuer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime, hosts: t.hosts, loginPolicy: t.loginPolicy };
+}
+
+/** The tenant, or a 404 `AdminError`: every service checks the tenant a request names this way. */
+export async function requireTenant(tenants: TenantStore, id: string): Promise<Tenant> {
+  const tenant = await tenants.getTenant(id);
+  if (tenant === undefined) throw notFound(id);
+  return tenant;
 }
 
 function notFound(id: string): AdminError {

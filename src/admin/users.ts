@@ -15,7 +15,7 @@ import { isValidUsername, MAX_USERNAME_LENGTH, normalizeUsername } from '../core
 import type { AuditStore, LockoutStore, Page, PageQuery, TenantStore, TokenStore, UserStore } from '../store/types.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
-import { conflictAsAdminError } from './tenants.ts';
+import { conflictAsAdminError, requireTenant } from './tenants.ts';
 import { ACCOUNT, requireBoolean, requireInteger, requireList, requireString } from './validate.ts';
 
 export interface CreateUserInput {
@@ -72,7 +72,7 @@ export class UserService {
   }
 
   async create(input: CreateUserInput, context: ChangeContext): Promise<UserView> {
-    await this.#requireTenant(input.tenantId);
+    await requireTenant(this.#tenants, input.tenantId);
     const now = this.#clock();
     const user: User = {
       tenantId: input.tenantId,
@@ -105,14 +105,14 @@ export class UserService {
 
   /** A page of users, optionally only those acting for given accounts. */
   async page(tenantId: string, query: PageQuery): Promise<Page<UserView>> {
-    await this.#requireTenant(tenantId);
+    await requireTenant(this.#tenants, tenantId);
     const page = await this.#users.pageUsers(tenantId, query);
     return { items: page.items.map(viewUser), total: page.total };
   }
 
   /** Every user, lazily, for streamed exports. */
   async iterate(tenantId: string): Promise<AsyncIterable<UserView>> {
-    await this.#requireTenant(tenantId);
+    await requireTenant(this.#tenants, tenantId);
     const users = this.#users;
     return (async function* () {
       for await (const user of users.iterateUsers(tenantId)) yield viewUser(user);
@@ -161,7 +161,7 @@ export class UserService {
   }
 
   async #require(tenantId: string, ref: string): Promise<User> {
-    await this.#requireTenant(tenantId);
+    await requireTenant(this.#tenants, tenantId);
     if (typeof ref !== 'string' || ref === '') throw invalid('user', 'must be a user id or username');
     const byId = UUID.test(ref) ? await this.#users.getUser(tenantId, ref.toLowerCase()) : undefined;
     const user = byId ?? (isValidUsername(ref) ? await this.#users.findUserByUsername(tenantId, normalizeUsername(ref)) : undefined);
@@ -169,9 +169,6 @@ export class UserService {
     return user;
   }
 
-  async #requireTenant(tenantId: string): Promise<void> {
-    if ((await this.#tenants.getTenant(tenantId)) === undefined) throw new AdminError('not_found', `tenant '${tenantId}' does not exist`);
-  }
 }
 
 /** What the audit log keeps of a new user: no password, of course. */
