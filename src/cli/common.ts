@@ -65,6 +65,40 @@ export async function runCommand(io: CliIo, usage: string, body: () => Promise<n
   }
 }
 
+/** What an action command (`tessera <noun> <action> [target]`) receives once its arguments are read. */
+export interface ActionCommand<T extends NonNullable<ParseArgsConfig['options']>> {
+  values: ReturnType<typeof parse<T>>['values'];
+  action: string;
+  /** The positional after the action (an id or name), if any. */
+  target: string | undefined;
+  config: TesseraConfig;
+}
+
+/**
+ * The prologue every management command shares: parse the flags, answer
+ * `--help` (exit 0) or a missing action (usage, exit 2), load the
+ * configuration, then run `body`, mapping expected errors to messages.
+ */
+export function runActionCommand<T extends NonNullable<ParseArgsConfig['options']> & typeof STORE_OPTIONS>(
+  args: string[],
+  io: CliIo,
+  usage: string,
+  options: T,
+  body: (command: ActionCommand<T>) => Promise<number>,
+): Promise<number> {
+  return runCommand(io, usage, async () => {
+    const { values, positionals } = parse(args, options);
+    const [action, target] = positionals;
+    const help = (values as { help?: boolean }).help === true;
+    if (help || action === undefined) {
+      io.out(usage);
+      return help ? EXIT.ok : EXIT.usage;
+    }
+    const config = configFrom(values as { config?: string; db?: string }, io);
+    return body({ values, action, target, config });
+  });
+}
+
 /** Splits a comma-separated flag value into items (`--scopes a,b`). */
 export function list(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');

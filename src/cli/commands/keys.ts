@@ -2,7 +2,7 @@
 import { cliContext } from '../../admin/audit.ts';
 import { KeyService } from '../../admin/keys.ts';
 import { systemClock } from '../../core/clock.ts';
-import { configFrom, integerFlag, parse, printJson, runCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
+import { integerFlag, printJson, runActionCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
@@ -19,14 +19,7 @@ common options: --db PATH, --config FILE
 const OPTIONS = { ...STORE_OPTIONS, tenant: { type: 'string' }, delay: { type: 'string' } } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  return runCommand(io, USAGE, async () => {
-    const { values, positionals } = parse(args, OPTIONS);
-    const [action] = positionals;
-    if (values.help || action === undefined) {
-      io.out(USAGE);
-      return values.help ? EXIT.ok : EXIT.usage;
-    }
-    const config = configFrom(values, io);
+  return runActionCommand(args, io, USAGE, OPTIONS, async ({ values, action, config }) => {
     const tenantId = values.tenant ?? config.defaultTenant;
     return withStore(config, async (store) => {
       const keys = new KeyService(store, systemClock);

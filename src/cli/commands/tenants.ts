@@ -3,7 +3,7 @@ import { cliContext } from '../../admin/audit.ts';
 import { TenantService, type LoginPolicyInput } from '../../admin/tenants.ts';
 import { systemClock } from '../../core/clock.ts';
 import type { SigningAlgorithm } from '../../core/model.ts';
-import { configFrom, integerFlag, list, parse, printJson, runCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
+import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
@@ -39,14 +39,7 @@ const OPTIONS = {
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  return runCommand(io, USAGE, async () => {
-    const { values, positionals } = parse(args, OPTIONS);
-    const [action, id] = positionals;
-    if (values.help || action === undefined) {
-      io.out(USAGE);
-      return values.help ? EXIT.ok : EXIT.usage;
-    }
-    const config = configFrom(values, io);
+  return runActionCommand(args, io, USAGE, OPTIONS, async ({ values, action, target: id, config }) => {
     return withStore(config, async (store) => {
       const tenants = new TenantService(store, systemClock);
       switch (action) {

@@ -2,7 +2,7 @@
 import { cliContext } from '../../admin/audit.ts';
 import { UserService } from '../../admin/users.ts';
 import { systemClock } from '../../core/clock.ts';
-import { configFrom, integerFlag, list, parse, printJson, runCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
+import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
@@ -40,14 +40,7 @@ const OPTIONS = {
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  return runCommand(io, USAGE, async () => {
-    const { values, positionals } = parse(args, OPTIONS);
-    const [action, ref] = positionals;
-    if (values.help || action === undefined) {
-      io.out(USAGE);
-      return values.help ? EXIT.ok : EXIT.usage;
-    }
-    const config = configFrom(values, io);
+  return runActionCommand(args, io, USAGE, OPTIONS, async ({ values, action, target: ref, config }) => {
     const tenantId = values.tenant ?? config.defaultTenant;
     const needRef = () => {
       if (ref === undefined) throw new UsageError(`users ${action} needs a username or user id`);
