@@ -8,7 +8,7 @@ import { DEFAULT_KEY_REFRESH_MS } from '../core/tokens/signing-keys.ts';
 import { defaultArgon2Limits } from '../core/crypto/argon2id.ts';
 import { DIALECT_PRESETS, type TokenDialect } from '../http/dialect.ts';
 import type { LogLevel } from '../http/logging.ts';
-import type { TokenRoute } from '../http/routes/token.ts';
+import type { TokenRoute } from '../http/form-endpoints.ts';
 
 export interface TokenEndpointConfig {
   /** URL path, e.g. `/v2/token/`. */

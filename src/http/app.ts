@@ -4,14 +4,14 @@
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Tessera } from '../tessera.ts';
-import { logCompletedRequests, loggerOptions, type LogLevel } from './logging.ts';
+import { logCompletedRequests, loggerOptions, requestIdGenerator, type LogLevel } from './logging.ts';
 import { adminPlugin } from './admin/admin-plugin.ts';
 import { healthRoutes } from './routes/health.ts';
-import { introspectionRoutes } from './routes/introspection.ts';
+import { DirectDispatcher } from './direct-dispatch.ts';
+import { formEndpoints, type TokenRoute } from './form-endpoints.ts';
+import { formEndpointRoutes } from './routes/form-endpoints.ts';
 import { jwksRoutes } from './routes/jwks.ts';
 import { metadataRoutes } from './routes/metadata.ts';
-import { revocationRoutes } from './routes/revocation.ts';
-import { tokenRoutes, type TokenRoute } from './routes/token.ts';
 
 /** The package version, reported by the OpenAPI document. */
 export const TESSERA_VERSION = '0.1.0';
@@ -26,8 +26,23 @@ export interface AppOptions {
   trustProxy?: boolean;
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { tessera } = options;
+  const endpoints = formEndpoints({
+    tokenRoutes: options.tokenRoutes,
+    tokenEndpoint: tessera.tokenEndpoint,
+    introspectionEndpoint: tessera.introspectionEndpoint,
+    revocationEndpoint: tessera.revocationEndpoint,
+  });
+  const formContext = { bodyLimitBytes: options.bodyLimitBytes, trustProxy: options.trustProxy ?? false };
+  const nextRequestId = requestIdGenerator();
+  const direct = new DirectDispatcher({ ...formContext, endpoints, requestTimeoutMs: REQUEST_TIMEOUT_MS, nextRequestId });
   const app = Fastify({
+    // The token, introspection and revocation endpoints are served before Fastify's router (direct-dispatch.ts).
+    serverFactory: (handler) => direct.createServer(handler),
+    genReqId: nextRequestId,
     logger: loggerOptions(options.logLevel ?? 'info'),
     // One line per request is written by logCompletedRequests instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -36,26 +51,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Seed 000's endpoint is `/v2/token/`: answer with and without the slash.
     routerOptions: { ignoreTrailingSlash: true },
     // A slow client must not hold a connection forever.
-    requestTimeout: 30_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     return503OnClosing: true,
     // The admin API rejects unknown fields and never coerces body types; queries are strings checked by the routes.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+  });
+  direct.log = app.log;
+  app.addHook('preClose', async () => {
+    direct.closing = true;
   });
   logCompletedRequests(app);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `No route for ${request.method} ${request.url.split('?', 1)[0]}` }),
   );
-  await app.register(healthRoutes, { store: options.tessera.store });
-  await app.register(adminPlugin, { tessera: options.tessera, version: TESSERA_VERSION });
-  await app.register(tokenRoutes, {
-    routes: options.tokenRoutes,
-    tokenEndpoint: options.tessera.tokenEndpoint,
-    bodyLimitBytes: options.bodyLimitBytes,
-  });
-  const { introspectionEndpoint, revocationEndpoint } = options.tessera;
-  await app.register(introspectionRoutes, { introspectionEndpoint, bodyLimitBytes: options.bodyLimitBytes });
-  await app.register(revocationRoutes, { revocationEndpoint, bodyLimitBytes: options.bodyLimitBytes });
-  await app.register(metadataRoutes, { tessera: options.tessera });
-  await app.register(jwksRoutes, { tessera: options.tessera });
+  await app.register(healthRoutes, { store: tessera.store });
+  await app.register(adminPlugin, { tessera, version: TESSERA_VERSION });
+  await app.register(formEndpointRoutes, { ...formContext, endpoints });
+  await app.register(metadataRoutes, { tessera });
+  await app.register(jwksRoutes, { tessera });
   return app;
 }

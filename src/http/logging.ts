@@ -26,3 +26,9 @@ export function logCompletedRequests(app: FastifyInstance): void {
     );
   });
 }
+
+/** Fastify's default request ids (`req-1`, `req-2`, … in base 36), from one counter for every request path. */
+export function requestIdGenerator(): () => string {
+  let next = 0;
+  return () => `req-${(next = (next + 1) & 0x7fffffff).toString(36)}`;
+}

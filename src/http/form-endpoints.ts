@@ -1,0 +1,85 @@
+/**
+ * The form-posting OAuth endpoints (token, introspection, revocation) as
+ * plain request → response functions: the path, the methods, and how a
+ * request taken off the wire becomes the response body. They know nothing of
+ * Fastify or `node:http`; form-request.ts serves them on either.
+ */
+import type { IntrospectionEndpoint } from '../core/introspection.ts';
+import type { RevocationEndpoint } from '../core/revocation.ts';
+import type { TokenEndpoint } from '../core/token-endpoint.ts';
+import { STRICT_DIALECT, type TokenDialect } from './dialect.ts';
+import { ENDPOINT_PATHS } from './endpoint-paths.ts';
+import { introspectionResponseBody } from './introspection-response.ts';
+import { tokenRequestFromHttp, type HttpTokenInput } from './parse/token-request-from-http.ts';
+import { NO_STORE_HEADERS, tokenResponseBody } from './token-response.ts';
+
+export interface TokenRoute {
+  path: string;
+  dialect: TokenDialect;
+}
+
+export interface FormResponse {
+  headers: Readonly<Record<string, string>>;
+  /** JSON text, or undefined for an empty body. */
+  body: string | undefined;
+}
+
+export interface FormEndpoint {
+  /** Path without the `/t/<tenant>` prefix, under which each endpoint is also served. */
+  path: string;
+  methods: readonly string[];
+  /** Names the endpoint in 405 answers. */
+  name: string;
+  /** Answers a request; throws an OAuthError (or any error) for the §5.2 error body. */
+  respond(input: HttpTokenInput): Promise<FormResponse>;
+}
+
+export interface FormEndpointsOptions {
+  tokenRoutes: readonly TokenRoute[];
+  tokenEndpoint: TokenEndpoint;
+  introspectionEndpoint: IntrospectionEndpoint;
+  revocationEndpoint: RevocationEndpoint;
+}
+
+/** RFC 7009 §2.2: "The content of the response body is ignored by the client". */
+const REVOKED: FormResponse = { headers: { 'cache-control': 'no-store' }, body: undefined };
+
+export function formEndpoints(options: FormEndpointsOptions): FormEndpoint[] {
+  const tokenEndpoints = options.tokenRoutes.map(
+    ({ path, dialect }): FormEndpoint => ({
+      path,
+      methods: dialect.methods,
+      name: 'token endpoint',
+      async respond(input) {
+        const result = await options.tokenEndpoint(tokenRequestFromHttp(input, dialect));
+        return { headers: NO_STORE_HEADERS, body: JSON.stringify(tokenResponseBody(result, dialect)) };
+      },
+    }),
+  );
+  return [
+    ...tokenEndpoints,
+    {
+      path: ENDPOINT_PATHS.introspection,
+      methods: ['POST'],
+      name: 'introspection endpoint',
+      // RFC 7662 §2.1: "The protected resource calls the introspection endpoint using an HTTP POST request with
+      // parameters sent as "application/x-www-form-urlencoded" data" — the token endpoint's strict rules.
+      async respond(input) {
+        const result = await options.introspectionEndpoint(tokenRequestFromHttp(input, STRICT_DIALECT));
+        // Introspection answers describe live credentials: no cache may keep them.
+        return { headers: NO_STORE_HEADERS, body: JSON.stringify(introspectionResponseBody(result)) };
+      },
+    },
+    {
+      path: ENDPOINT_PATHS.revocation,
+      methods: ['POST'],
+      name: 'revocation endpoint',
+      // RFC 7009 §2.1: "making an HTTP POST request to the token revocation endpoint URL ... using the
+      // "application/x-www-form-urlencoded" format".
+      async respond(input) {
+        await options.revocationEndpoint(tokenRequestFromHttp(input, STRICT_DIALECT));
+        return REVOKED;
+      },
+    },
+  ];
+}

@@ -1,0 +1,64 @@
+/**
+ * Serves one request to a form-posting OAuth endpoint on `node:http`'s own
+ * request and response: reads the body, hands the wire input to the
+ * endpoint, writes its answer or the RFC 6749 §5.2 error. The direct
+ * dispatcher (direct-dispatch.ts) calls it for live traffic; Fastify's routes
+ * call it too, so `app.inject()` exercises the very same code.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import type { FormEndpoint } from './form-endpoints.ts';
+import { writeOAuthError } from './oauth-error-reply.ts';
+import { readRequestBody } from './read-body.ts';
+
+export interface FormRequestContext {
+  /** Largest accepted request body in bytes (413 beyond). */
+  bodyLimitBytes: number;
+  /** Take the client address from `X-Forwarded-For` (behind a proxy the operator runs). */
+  trustProxy: boolean;
+}
+
+export async function serveFormRequest(
+  endpoint: FormEndpoint,
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathTenant: string | undefined,
+  context: FormRequestContext,
+  log: FastifyBaseLogger,
+): Promise<void> {
+  try {
+    const body = await readRequestBody(request, context.bodyLimitBytes);
+    const url = request.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const answer = await endpoint.respond({
+      method: request.method ?? 'GET',
+      query: queryStart === -1 ? '' : url.slice(queryStart + 1),
+      contentType: request.headers['content-type'],
+      authorization: request.headers.authorization,
+      host: request.headers.host,
+      body,
+      remoteAddress: clientAddress(request, context.trustProxy),
+      pathTenant,
+    });
+    const text = answer.body ?? '';
+    response.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(text) });
+    response.end(text);
+  } catch (error) {
+    writeOAuthError(error, response, log, context.bodyLimitBytes);
+  }
+}
+
+/**
+ * The client's address as Fastify's `request.ip` gives it: with a trusted
+ * proxy, the first (client-most) `X-Forwarded-For` entry.
+ */
+export function clientAddress(request: IncomingMessage, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = request.headers['x-forwarded-for'];
+    if (typeof forwarded === 'string' && forwarded !== '') {
+      const first = forwarded.split(',', 1)[0]!.trim();
+      if (first !== '') return first;
+    }
+  }
+  return request.socket?.remoteAddress;
+}
