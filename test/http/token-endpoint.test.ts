@@ -148,6 +148,8 @@ describe('JWT access tokens (RFC 9068)', () => {
     assert.equal(payload.tenant, 'default');
     assert.equal(payload.exp! - payload.iat!, 3600);
     assert.match(String(payload.jti), /^[A-Za-z0-9_-]{22}$/);
+    assert.deepEqual(Object.keys(payload).sort(), ['accounts', 'aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub', 'tenant']);
+    assert.deepEqual(Object.keys(header).sort(), ['alg', 'kid', 'typ']);
   });
 
   it('signs with RS256 and a kid for a tenant configured so (seed 002)', async () => {

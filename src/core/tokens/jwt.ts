@@ -10,13 +10,20 @@
  * tokens (as seed 003 does). Client-credentials JWTs are not recorded: they
  * are never revoked by these policies and stay free of a database write.
  *
+ * The claims are assembled here and signed with jose's `CompactSign` rather
+ * than its `SignJWT` builder: they are built from validated grant data, so
+ * the builder's per-claim checks re-validated what cannot be wrong, at about
+ * a quarter of the ES256 signing time (docs/benchmarks.md).
+ *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2
  */
 import { randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { CompactSign } from 'jose';
 import type { TokenStore } from '../../store/types.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 import type { SigningKeys } from './signing-keys.ts';
+
+const encoder = new TextEncoder();
 
 /** RFC 9068 §2.1: "Resource servers MUST verify that the typ header value is at+jwt". */
 export const JWT_ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -26,21 +33,22 @@ export function createJwtStrategy(keys: SigningKeys, tokens: TokenStore): TokenS
     format: 'jwt',
     async issue(grant: AccessTokenGrant): Promise<string> {
       const active = await keys.activeKey(grant.tenant);
+      // RFC 9068 §2.2's claims, in its order; `client_id` and `tenant` as Tessera's verifiers expect them.
       const claims: Record<string, unknown> = {
+        iss: grant.tenant.issuer,
+        exp: Math.floor(grant.expiresAt / 1000),
+        aud: grant.audience,
+        sub: grant.subject,
         client_id: grant.clientId,
+        iat: Math.floor(grant.issuedAt / 1000),
+        jti: randomBytes(16).toString('base64url'),
         tenant: grant.tenant.id,
       };
       // RFC 9068 §2.2.3: scope is a space-delimited string, present when scopes were granted.
       if (grant.scope.length > 0) claims.scope = grant.scope.join(' ');
       if (grant.accounts.length > 0) claims.accounts = grant.accounts;
-      const jwt = await new SignJWT(claims)
+      const jwt = await new CompactSign(encoder.encode(JSON.stringify(claims)))
         .setProtectedHeader({ alg: active.alg, typ: JWT_ACCESS_TOKEN_TYPE, kid: active.kid })
-        .setIssuer(grant.tenant.issuer)
-        .setSubject(grant.subject)
-        .setAudience(grant.audience)
-        .setIssuedAt(Math.floor(grant.issuedAt / 1000))
-        .setExpirationTime(Math.floor(grant.expiresAt / 1000))
-        .setJti(randomBytes(16).toString('base64url'))
         .sign(active.key);
       if (grant.familyId !== null) {
         await tokens.saveToken(accessTokenRecord(jwt, grant));
