@@ -193,7 +193,7 @@ async function prepareTessera(c: BenchCase, ctx: DriverContext): Promise<Prepare
 
   const port = await freePort();
   const server = await startServer(CLI, {
-    args: ['serve', '--db', db, '--port', String(port)],
+    args: ['serve', '--db', db, '--port', String(port), ...(variant.workers === undefined ? [] : ['--workers', String(variant.workers)])],
     cwd: ROOT_DIR,
     nodeFlags: ctx.tesseraNodeFlags,
     env: { TESSERA_LOG_LEVEL: ctx.tesseraLogLevel, TESSERA_DEFAULT_TENANT: tenant },

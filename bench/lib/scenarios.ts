@@ -23,6 +23,8 @@ export interface TesseraVariant {
   seedTokens?: number;
   /** What the load requests: the token endpoint (default), introspection, a Bearer-protected resource, the password grant. */
   operation?: 'client_credentials' | 'introspect' | 'bearer' | 'password';
+  /** `tessera serve --workers N`: several processes (reported apart from the single-process targets). */
+  workers?: number;
 }
 
 /** How a peer case is configured. */
@@ -89,6 +91,12 @@ export const SCENARIOS: readonly Scenario[] = [
     'cc-opaque-1m',
     'client credentials, opaque, 1,000,000 tokens already stored',
     [{ server: 'tessera', label: 'Tessera (SQLite, 1M rows)', tessera: { format: 'opaque', seedTokens: 1_000_000 } }],
+    ['cc-opaque/tessera'],
+  ),
+  scenario(
+    'cc-opaque-workers',
+    'client credentials, opaque, `tessera serve --workers 2` (multi-process; outside the single-process targets)',
+    [{ server: 'tessera', label: 'Tessera (SQLite, 2 workers)', tessera: { format: 'opaque', workers: 2 } }],
     ['cc-opaque/tessera'],
   ),
   scenario('introspect', 'introspection (RFC 7662) of an opaque token, HTTP Basic', [
