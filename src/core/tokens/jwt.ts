@@ -12,8 +12,8 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2
  */
-import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { randomBase64url } from '../crypto/random.ts';
 import type { TokenStore } from '../../store/types.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 import type { SigningKeys } from './signing-keys.ts';
@@ -40,7 +40,7 @@ export function createJwtStrategy(keys: SigningKeys, tokens: TokenStore): TokenS
         .setAudience(grant.audience)
         .setIssuedAt(Math.floor(grant.issuedAt / 1000))
         .setExpirationTime(Math.floor(grant.expiresAt / 1000))
-        .setJti(randomBytes(16).toString('base64url'))
+        .setJti(randomBase64url(16))
         .sign(active.key);
       if (grant.familyId !== null) {
         await tokens.saveToken(accessTokenRecord(jwt, grant));
