@@ -3,10 +3,10 @@
  * servers verify them locally against the tenant's JWKS.
  *
  * Tokens of user logins (those in a family) are also recorded in the token
- * store under the SHA-256 of the JWT, like opaque tokens, so that revoking a
- * family, the single-active-token policy and introspection see them. A
- * resource server that only checks the signature cannot see a revocation
- * before `exp`: keep JWT lifetimes short where that matters, or use opaque
+ * store, like opaque tokens, under a hash (the JWT's plain SHA-256, see
+ * storage-key.ts), so that revoking a family, the single-active-token policy
+ * and introspection see them. A resource server that only checks the
+ * signature cannot see a revocation before `exp`: keep JWT lifetimes short where that matters, or use opaque
  * tokens (as seed 003 does). Client-credentials JWTs are not recorded: they
  * are never revoked by these policies and stay free of a database write.
  *
