@@ -1,7 +1,8 @@
 /**
  * Opaque access tokens: 256 random bits behind a recognisable prefix and the
- * issuance time (see storage-key.ts). Only a hash of the token is stored, with everything it grants and its expiry;
- * a leaked database holds nothing a client could present.
+ * issuance time (see storage-key.ts). Only a hash of the token is stored,
+ * with everything it grants and its expiry; a leaked database holds nothing a
+ * client could present.
  */
 import type { TokenStore } from '../../store/types.ts';
 import { timeOrderedToken } from './storage-key.ts';

@@ -1,7 +1,8 @@
 /**
  * Refresh tokens: always opaque (they only ever come back to Tessera), 256
  * random bits behind a prefix and the issuance time (see storage-key.ts),
- * stored only under a hash with the grant they carry, their family and their expiry.
+ * stored only under a hash with the grant they carry, their family and their
+ * expiry.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-1.5
  */
