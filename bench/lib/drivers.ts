@@ -4,10 +4,11 @@
  * repeats. Tessera is set up and started through its own CLI, as an operator
  * would (`init`, `tenants create`, `clients create`, `serve`).
  */
-import { createHash, randomBytes, type JsonWebKey } from 'node:crypto';
+import { randomBytes, type JsonWebKey } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import { basic, call, checkIntrospection, checkRefused, checkTokenResponse, CheckError, FORM, type HttpCall } from './checks.ts';
 import { freePort, runCommand, startServer, type RunningProcess } from './proc.ts';
 import type { BenchCase, TesseraFeature } from './scenarios.ts';
@@ -211,7 +212,7 @@ async function prepareTessera(c: BenchCase, ctx: DriverContext): Promise<Prepare
       publicJwks: variant.format === 'jwt' ? storedPublicKeys(db) : [],
     });
     if (variant.format === 'opaque' && !storedTokenExists(db, token.accessToken)) {
-      throw new CheckError('the opaque token was not persisted (no row with its SHA-256 in tokens)');
+      throw new CheckError('the opaque token was not persisted (no row under its storage key in tokens)');
     }
     facts.tokenLength = token.accessToken.length;
     if (token.jwt) facts.jwtHeader = token.jwt.header;
@@ -308,8 +309,7 @@ function storedPublicKeys(db: string): JsonWebKey[] {
 function storedTokenExists(db: string, token: string): boolean {
   const handle = new DatabaseSync(db, { readOnly: true });
   try {
-    const hash = createHash('sha256').update(token).digest('base64url');
-    return handle.prepare('SELECT 1 FROM tokens WHERE hash = ?').get(hash) !== undefined;
+    return handle.prepare('SELECT 1 FROM tokens WHERE hash = ?').get(tokenStorageKey(token)) !== undefined;
   } finally {
     handle.close();
   }

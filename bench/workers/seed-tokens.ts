@@ -1,8 +1,10 @@
 /**
  * Fills a migrated Tessera SQLite file with `count` opaque-token rows in one
  * transaction, shaped like what the opaque strategy stores (see the `tokens`
- * table in src/store/migrations/sqlite/001-initial.ts): a base64url SHA-256
- * as key, the client's tenant and id, issue and expiry times in ms.
+ * table in src/store/migrations/sqlite/001-initial.ts): a storage key as
+ * src/core/tokens/storage-key.ts makes it (12 hex digits of the issue time,
+ * then a base64url SHA-256), the client's tenant and id, issue and expiry
+ * times in ms.
  *
  * usage: node workers/seed-tokens.ts <db> <count> <tenant> <client>
  */
@@ -25,7 +27,8 @@ export function seedTokens(path: string, count: number, tenantId: string, client
       for (let i = 0; i < n; i++) {
         // Issued over the last hour, each living an hour: a realistic spread of expiries.
         const issuedAt = now - Math.floor(((done + i) / count) * 3_600_000);
-        insert.run(random.subarray(i * 32, i * 32 + 32).toString('base64url'), tenantId, clientId, clientId, issuedAt, issuedAt + 3_600_000);
+        const key = issuedAt.toString(16).padStart(12, '0') + random.subarray(i * 32, i * 32 + 32).toString('base64url');
+        insert.run(key, tenantId, clientId, clientId, issuedAt, issuedAt + 3_600_000);
       }
     }
     db.exec('COMMIT');

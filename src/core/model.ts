@@ -153,7 +153,7 @@ export type TokenKind = 'access' | 'refresh';
 
 /** What is persisted for an opaque token: never the token, only its hash. */
 export interface TokenRecord {
-  /** base64url SHA-256 of the full token string. */
+  /** The token's storage key (see core/tokens/storage-key.ts): a SHA-256 of the full token string, after its issue time for opaque tokens. */
   hash: string;
   kind: TokenKind;
   tenantId: string;

@@ -54,7 +54,7 @@ describe('password grant', () => {
 
   it('lets a public client identify itself by client_id alone, and issues it a refresh token it is allowed', async () => {
     const result = await login(t, 'alice@example.com', 'correct horse', publicClient('mobile'));
-    assert.match(String(result.refreshToken), /^trt_[A-Za-z0-9_-]{43}$/);
+    assert.match(String(result.refreshToken), /^trt_[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
     const refresh = await record(t, result.refreshToken!);
     assert.equal(refresh.kind, 'refresh');
     assert.equal(refresh.familyId, (await record(t, result.accessToken)).familyId);

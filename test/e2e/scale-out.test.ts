@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sha256 } from '../../src/core/crypto/random.ts';
+import { tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import type { LockStatus } from '../../src/core/login-policy.ts';
 import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/postgres-store.ts';
@@ -206,7 +206,7 @@ describe('two tessera serve processes on one PostgreSQL', { skip, timeout: 6 * S
       const secret = await createClient('opaque-svc', '--scopes', 'read', '--accounts', '20000');
       for (const [from] of instances.entries()) {
         const body = await (await issue(instances[from]!, 'opaque-svc', secret)).json();
-        const record = await shared.tokens.findToken(sha256(body.access_token));
+        const record = await shared.tokens.findToken(tokenStorageKey(body.access_token));
         assert.ok(record, `token from instance ${from} not found`);
         assert.deepEqual([record.clientId, record.scope, record.accounts], ['opaque-svc', ['read'], ['20000']]);
         assert.equal(record.expiresAt - record.issuedAt, body.expires_in * 1000);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ClientCredentials } from '../../src/core/client-auth/credentials.ts';
-import { sha256 } from '../../src/core/crypto/random.ts';
+import { tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import { OAuthError } from '../../src/core/errors.ts';
 import type { TokenRecord } from '../../src/core/model.ts';
 import type { TokenResult } from '../../src/core/token-endpoint.ts';
@@ -27,7 +27,7 @@ export function refresh(t: TestTessera, refreshToken: string, credentials: Clien
 }
 
 export async function record(t: TestTessera, token: string): Promise<TokenRecord> {
-  const found = await t.store.tokens.findToken(sha256(token));
+  const found = await t.store.tokens.findToken(tokenStorageKey(token));
   assert.ok(found, 'token is recorded');
   return found;
 }

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { beforeEach, describe, it } from 'node:test';
-import { randomToken, sha256 } from '../../src/core/crypto/random.ts';
+import { randomToken } from '../../src/core/crypto/random.ts';
+import { timeOrderedToken, tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import { addClient, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp, issueToken } from './helpers.ts';
 
@@ -54,9 +55,9 @@ describe('introspection of active tokens', () => {
   });
 
   it('describes a refresh token with its user, without an access token type', async () => {
-    const token = randomToken('trt_');
+    const token = timeOrderedToken('trt_', t.time.now);
     await t.store.tokens.saveToken({
-      hash: sha256(token), kind: 'refresh', tenantId: 'default', clientId: 'svc', subject: 'user-7', scope: ['read'], accounts: [],
+      hash: tokenStorageKey(token), kind: 'refresh', tenantId: 'default', clientId: 'svc', subject: 'user-7', scope: ['read'], accounts: [],
       issuedAt: t.time.now, expiresAt: t.time.now + 86400_000, revokedAt: null, familyId: 'f1', username: 'alice',
     });
     const body = (await introspect(token)).json();
@@ -77,12 +78,14 @@ describe('introspection of active tokens', () => {
 
 describe('introspection of inactive tokens tells nothing but active: false', () => {
   const cases: { name: string; token: () => Promise<string> }[] = [
-    { name: 'an unknown opaque token', token: async () => randomToken('tat_') },
+    { name: 'an unknown opaque token', token: async () => timeOrderedToken('tat_', t.time.now) },
+    { name: 'an unknown opaque token of the earlier format', token: async () => randomToken('tat_') },
+    { name: 'an issued opaque token with its time changed', token: async () => { const tok = await issueToken(app, svc); return tok.slice(0, 4) + '000000000000' + tok.slice(16); } },
     { name: 'an arbitrary string', token: async () => 'not a token at all' },
     { name: 'a string shaped like a JWT', token: async () => 'eyJhbGciOiJub25lIn0.e30.c2ln' },
     { name: 'an expired opaque token', token: async () => { const tok = await issueToken(app, svc); t.time.advance(3600_000); return tok; } },
     { name: 'an expired JWT', token: async () => { const tok = await issueToken(app, jwtSvc); t.time.advance(3600_000); return tok; } },
-    { name: 'a revoked opaque token', token: async () => { const tok = await issueToken(app, svc); await t.store.tokens.revokeToken(sha256(tok), t.time.now); return tok; } },
+    { name: 'a revoked opaque token', token: async () => { const tok = await issueToken(app, svc); await t.store.tokens.revokeToken(tokenStorageKey(tok), t.time.now); return tok; } },
     { name: "another tenant's opaque token", token: async () => issueToken(app, basic('osvc', (await t.clients.create({ tenantId: 'other', id: 'osvc' }, { actor: 'test' })).clientSecret!), 'grant_type=client_credentials&tenant=other') },
     { name: "another tenant's JWT", token: async () => issueToken(app, otherSvc, 'grant_type=client_credentials&tenant=other') },
     { name: 'a JWT whose signature was tampered with', token: async () => { const tok = await issueToken(app, jwtSvc); return `${tok.slice(0, -4)}AAAA`; } },

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { before, describe, it } from 'node:test';
-import { sha256 } from '../../src/core/crypto/random.ts';
+import { tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import { addClient, addUser, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp } from './helpers.ts';
 
@@ -123,7 +123,7 @@ describe('bad input to the user grants never yields a 500', () => {
     await refused(refreshWith(login.refresh_token), 'a used one, after the grace period');
 
     const again = await loginBody();
-    await t.store.tokens.revokeToken(sha256(again.refresh_token), t.time.now);
+    await t.store.tokens.revokeToken(tokenStorageKey(again.refresh_token), t.time.now);
     await refused(refreshWith(again.refresh_token), 'a revoked one');
 
     const later = await loginBody();

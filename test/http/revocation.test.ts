@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { beforeEach, describe, it } from 'node:test';
-import { randomToken, sha256 } from '../../src/core/crypto/random.ts';
+import { randomToken } from '../../src/core/crypto/random.ts';
+import { timeOrderedToken, tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import type { TokenRecord } from '../../src/core/model.ts';
 import type { TokenStore } from '../../src/store/types.ts';
 import { addClient, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
@@ -34,9 +35,9 @@ const active = async (token: string) =>
 
 /** Stores a token of a refresh family the way the password grant (issue 3) will. */
 async function familyToken(prefix: 'tat_' | 'trt_', familyId: string): Promise<string> {
-  const token = randomToken(prefix);
+  const token = timeOrderedToken(prefix, t.time.now);
   const record: TokenRecord = {
-    hash: sha256(token), kind: prefix === 'trt_' ? 'refresh' : 'access', tenantId: 'default', clientId: 'svc', subject: 'user-1',
+    hash: tokenStorageKey(token), kind: prefix === 'trt_' ? 'refresh' : 'access', tenantId: 'default', clientId: 'svc', subject: 'user-1',
     scope: ['read'], accounts: [], issuedAt: t.time.now, expiresAt: t.time.now + 3600_000, revokedAt: null, familyId, username: 'alice',
   };
   await t.store.tokens.saveToken(record);
@@ -77,7 +78,7 @@ describe('revocation', () => {
     staleReads = 1;
     assert.equal((await revoke(token, c)).statusCode, 200);
     assert.equal(staleReads, -1, 'the stale read happened and the marker was read again');
-    assert.equal((await real.findToken(sha256(token)))?.revokedAt, t.time.now);
+    assert.equal((await real.findToken(tokenStorageKey(token)))?.revokedAt, t.time.now);
     await sqlite.close();
   });
 
@@ -116,13 +117,13 @@ describe('revocation', () => {
     const c = basic('osvc', (await t.clients.create({ tenantId: 'other', id: 'osvc' }, { actor: 'test' })).clientSecret!);
     const token = await issueToken(app, c, 'grant_type=client_credentials', '/t/other/oauth/token');
     assert.equal((await revoke(token, c, '', '/t/other/oauth/revoke')).statusCode, 200);
-    assert.equal((await t.store.tokens.findToken(sha256(token)))?.revokedAt, t.time.now);
+    assert.equal((await t.store.tokens.findToken(tokenStorageKey(token)))?.revokedAt, t.time.now);
   });
 });
 
 describe('revocation of tokens it cannot or may not revoke', () => {
   it('answers 200 for tokens it does not know, as RFC 7009 §2.2 says', async () => {
-    for (const token of [randomToken('tat_'), randomToken('trt_'), 'garbage', 'a.b.c']) {
+    for (const token of [timeOrderedToken('tat_', t.time.now), timeOrderedToken('trt_', t.time.now), randomToken('tat_'), randomToken('trt_'), 'garbage', 'a.b.c']) {
       assert.equal((await revoke(token, svc)).statusCode, 200, token);
     }
   });
@@ -130,14 +131,14 @@ describe('revocation of tokens it cannot or may not revoke', () => {
     const token = await issueToken(app, svc);
     t.time.advance(3600_000);
     assert.equal((await revoke(token, svc)).statusCode, 200);
-    assert.equal((await t.store.tokens.findToken(sha256(token)))?.revokedAt, null);
+    assert.equal((await t.store.tokens.findToken(tokenStorageKey(token)))?.revokedAt, null);
   });
   it("answers 200 for another tenant's token and does not revoke it", async () => {
     await t.tenants.create({ id: 'other', issuer: 'https://other.example.test' }, { actor: 'test' });
     const secret = (await t.clients.create({ tenantId: 'other', id: 'svc' }, { actor: 'test' })).clientSecret!;
     const token = await issueToken(app, basic('svc', secret), 'grant_type=client_credentials&tenant=other');
     assert.equal((await revoke(token, svc)).statusCode, 200);
-    assert.equal((await t.store.tokens.findToken(sha256(token)))?.revokedAt, null);
+    assert.equal((await t.store.tokens.findToken(tokenStorageKey(token)))?.revokedAt, null);
   });
   it('refuses to revoke a token issued to another client, revoking nothing', async () => {
     for (const token of [await issueToken(app, svc), await issueToken(app, jwtSvc)]) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { before, describe, it } from 'node:test';
-import { sha256 } from '../../src/core/crypto/random.ts';
+import { tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import { addClient, basic, createTestTessera, TEST_CHANGE, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp } from './helpers.ts';
 import type { FastifyInstance } from 'fastify';
@@ -33,7 +33,7 @@ describe('client credentials at /oauth/token', () => {
     assert.match(String(res.headers['content-type']), /^application\/json/);
     const body = res.json();
     assert.deepEqual(Object.keys(body), ['access_token', 'token_type', 'expires_in', 'scope']);
-    assert.match(body.access_token, /^tat_[A-Za-z0-9_-]{43}$/);
+    assert.match(body.access_token, /^tat_[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.expires_in, 3600);
     assert.equal(body.scope, 'read write', 'no scope was requested, so the granted scope is named');
@@ -41,7 +41,7 @@ describe('client credentials at /oauth/token', () => {
 
   it('stores the opaque token only as its hash, with what it grants and its expiry', async () => {
     const body = (await post('grant_type=client_credentials&scope=read', { authorization: basic('svc', secret) })).json();
-    const record = await t.store.tokens.findToken(sha256(body.access_token));
+    const record = await t.store.tokens.findToken(tokenStorageKey(body.access_token));
     assert.ok(record);
     assert.ok(!JSON.stringify(record).includes(body.access_token));
     assert.deepEqual(
@@ -174,7 +174,7 @@ describe('tenants', () => {
   it('resolves the tenant from the tenant parameter', async () => {
     const res = await post('grant_type=client_credentials&tenant=example.com&client_id=tenant-b-client&client_secret=tenant-b-secret');
     assert.equal(res.statusCode, 200);
-    const record = await t.store.tokens.findToken(sha256(res.json().access_token));
+    const record = await t.store.tokens.findToken(tokenStorageKey(res.json().access_token));
     assert.equal(record?.tenantId, 'example.com');
   });
   it('resolves the tenant from the Host header', async () => {

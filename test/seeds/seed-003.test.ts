@@ -69,7 +69,7 @@ describe('seed 003: GET /Token with a form body, the password grant and no clien
     assert.equal(res.headers['cache-control'], 'no-store');
     const body = JSON.parse(res.body);
     assert.deepEqual(Object.keys(body), ['access_token', 'token_type', 'expires_in', 'userName', 'userId', 'role', '.issued', '.expires']);
-    assert.match(body.access_token, /^tat_[A-Za-z0-9_-]{43}$/);
+    assert.match(body.access_token, /^tat_[0-9a-f]{12}[A-Za-z0-9_-]{43}$/);
     assert.equal(body.token_type, 'bearer');
     assert.equal(body.expires_in, 1_209_600, '14 days, in seconds');
     assert.deepEqual([body.userName, body.userId, body.role], ['username', userId, 'Administrator']);

@@ -215,10 +215,10 @@ describe('opaque access tokens, verified by introspection', () => {
   }
 
   it('refuses a refresh token presented as an access token', async () => {
-    const { sha256, randomToken } = await import('../../src/core/crypto/random.ts');
-    const token = randomToken('trt_');
+    const { timeOrderedToken, tokenStorageKey } = await import('../../src/core/tokens/storage-key.ts');
+    const token = timeOrderedToken('trt_', t.time.now);
     await t.store.tokens.saveToken({
-      hash: sha256(token), kind: 'refresh', tenantId: 'default', clientId: 'svc', subject: 'u1', scope: ['read'], accounts: [],
+      hash: tokenStorageKey(token), kind: 'refresh', tenantId: 'default', clientId: 'svc', subject: 'u1', scope: ['read'], accounts: [],
       issuedAt: t.time.now, expiresAt: t.time.now + 3600_000, revokedAt: null, familyId: 'f', username: 'alice',
     });
     const result = await verifierFor().verify(bearer(token));

@@ -13,11 +13,11 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2 refresh token rotation
  */
-import { sha256 } from '../crypto/random.ts';
 import { OAuthError } from '../errors.ts';
 import type { TokenRecord } from '../model.ts';
 import { parseScope } from '../scope.ts';
 import type { TokenStore, UserStore } from '../../store/types.ts';
+import { tokenStorageKey } from '../tokens/storage-key.ts';
 import type { GrantDecision, GrantHandler } from './grant-handler.ts';
 
 export interface RefreshTokenGrantDeps {
@@ -37,7 +37,7 @@ export function createRefreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandl
       if (presented === undefined) throw new OAuthError('invalid_request', 'Missing required parameter: refresh_token');
       const requestedScope = parseScope(request.params.scope);
 
-      const hash = sha256(presented);
+      const hash = tokenStorageKey(presented);
       const record = await deps.tokens.findToken(hash);
       // An access token presented here is refused like any unknown string.
       if (record === undefined || record.kind !== 'refresh' || record.tenantId !== tenant.id) throw refused('unknown refresh token');

@@ -9,8 +9,8 @@
  */
 import { decodeJwt } from 'jose';
 import type { Clock } from '../clock.ts';
-import { sha256 } from '../crypto/random.ts';
 import type { ClientStore, TenantStore } from '../../store/types.ts';
+import { tokenStorageKey } from './storage-key.ts';
 import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './token-inspection.ts';
 
 export type AccessTokenReader = (token: string) => Promise<InspectedToken | undefined>;
@@ -44,5 +44,5 @@ async function issuingTenant(token: string, deps: AccessTokenReaderDeps): Promis
       return undefined;
     }
   }
-  return (await deps.tokens.findToken(sha256(token)))?.tenantId;
+  return (await deps.tokens.findToken(tokenStorageKey(token)))?.tenantId;
 }

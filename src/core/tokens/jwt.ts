@@ -3,10 +3,10 @@
  * servers verify them locally against the tenant's JWKS.
  *
  * Tokens of user logins (those in a family) are also recorded in the token
- * store under the SHA-256 of the JWT, like opaque tokens, so that revoking a
- * family, the single-active-token policy and introspection see them. A
- * resource server that only checks the signature cannot see a revocation
- * before `exp`: keep JWT lifetimes short where that matters, or use opaque
+ * store, like opaque tokens, under a hash (the JWT's plain SHA-256, see
+ * storage-key.ts), so that revoking a family, the single-active-token policy
+ * and introspection see them. A resource server that only checks the
+ * signature cannot see a revocation before `exp`: keep JWT lifetimes short where that matters, or use opaque
  * tokens (as seed 003 does). Client-credentials JWTs are not recorded: they
  * are never revoked by these policies and stay free of a database write.
  *
@@ -17,8 +17,8 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2
  */
-import { randomBytes } from 'node:crypto';
 import { CompactSign } from 'jose';
+import { randomBase64url } from '../crypto/random.ts';
 import type { TokenStore } from '../../store/types.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 import type { SigningKeys } from './signing-keys.ts';
@@ -41,7 +41,7 @@ export function createJwtStrategy(keys: SigningKeys, tokens: TokenStore): TokenS
         sub: grant.subject,
         client_id: grant.clientId,
         iat: Math.floor(grant.issuedAt / 1000),
-        jti: randomBytes(16).toString('base64url'),
+        jti: randomBase64url(16),
         tenant: grant.tenant.id,
       };
       // RFC 9068 §2.2.3: scope is a space-delimited string, present when scopes were granted.

@@ -1,10 +1,11 @@
 /**
- * Opaque access tokens: 256 random bits behind a recognisable prefix. Only the
- * SHA-256 of the token is stored, with everything it grants and its expiry;
- * a leaked database holds nothing a client could present.
+ * Opaque access tokens: 256 random bits behind a recognisable prefix and the
+ * issuance time (see storage-key.ts). Only a hash of the token is stored,
+ * with everything it grants and its expiry; a leaked database holds nothing a
+ * client could present.
  */
-import { randomToken } from '../crypto/random.ts';
 import type { TokenStore } from '../../store/types.ts';
+import { timeOrderedToken } from './storage-key.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 
 /** Prefix of opaque access tokens ("Tessera access token"). */
@@ -14,7 +15,7 @@ export function createOpaqueStrategy(tokens: TokenStore): TokenStrategy {
   return {
     format: 'opaque',
     async issue(grant: AccessTokenGrant): Promise<string> {
-      const token = randomToken(OPAQUE_ACCESS_TOKEN_PREFIX);
+      const token = timeOrderedToken(OPAQUE_ACCESS_TOKEN_PREFIX, grant.issuedAt);
       await tokens.saveToken(accessTokenRecord(token, grant));
       return token;
     },

@@ -1,12 +1,13 @@
 /**
  * Refresh tokens: always opaque (they only ever come back to Tessera), 256
- * random bits behind a prefix, stored only as their SHA-256 with the grant
- * they carry, their family and their expiry.
+ * random bits behind a prefix and the issuance time (see storage-key.ts),
+ * stored only under a hash with the grant they carry, their family and their
+ * expiry.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-1.5
  */
-import { randomToken, sha256 } from '../crypto/random.ts';
 import type { TokenStore } from '../../store/types.ts';
+import { timeOrderedToken, tokenStorageKey } from './storage-key.ts';
 
 /** Prefix of refresh tokens ("Tessera refresh token"), distinct from access tokens' `tat_`. */
 export const REFRESH_TOKEN_PREFIX = 'trt_';
@@ -27,7 +28,7 @@ export interface RefreshTokenGrant {
 }
 
 export async function issueRefreshToken(tokens: TokenStore, grant: RefreshTokenGrant): Promise<string> {
-  const token = randomToken(REFRESH_TOKEN_PREFIX);
-  await tokens.saveToken({ ...grant, hash: sha256(token), kind: 'refresh', revokedAt: null });
+  const token = timeOrderedToken(REFRESH_TOKEN_PREFIX, grant.issuedAt);
+  await tokens.saveToken({ ...grant, hash: tokenStorageKey(token), kind: 'refresh', revokedAt: null });
   return token;
 }

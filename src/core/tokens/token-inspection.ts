@@ -1,8 +1,8 @@
 /**
  * Reads a presented token, whatever its format, into what it grants: opaque
- * tokens (access `tat_`, refresh `trt_`, any stored kind) by the hash of the
- * string, JWT access tokens by their signature against the tenant's
- * published keys. Used by introspection and revocation.
+ * tokens (access `tat_`, refresh `trt_`, any stored kind) by their storage
+ * key (a hash of the string, see storage-key.ts), JWT access tokens by their
+ * signature against the tenant's published keys. Used by introspection and revocation.
  *
  * A JWT cannot be changed once issued, so revoking one stores a marker under
  * its hash, the way opaque tokens are stored; inspection reports it revoked.
@@ -11,11 +11,11 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { sha256 } from '../crypto/random.ts';
 import { SIGNING_ALGORITHMS, type Tenant, type TokenFormat, type TokenRecord } from '../model.ts';
 import type { TokenStore } from '../../store/types.ts';
 import { JWT_ACCESS_TOKEN_TYPE } from './jwt.ts';
 import type { SigningKeys } from './signing-keys.ts';
+import { tokenStorageKey } from './storage-key.ts';
 
 /** A token as Tessera understands it: its stored record, or one built from a JWT's claims. */
 export interface InspectedToken extends TokenRecord {
@@ -41,7 +41,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * opaque tokens are returned as stored; callers decide what they mean.
  */
 export async function inspectToken(presented: string, tenant: Tenant, deps: TokenInspectionDeps, now: number): Promise<InspectedToken | undefined> {
-  const hash = sha256(presented);
+  const hash = tokenStorageKey(presented);
   if (!COMPACT_JWS.test(presented)) {
     const record = await deps.tokens.findToken(hash);
     if (record === undefined || record.tenantId !== tenant.id) return undefined;

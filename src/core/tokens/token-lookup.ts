@@ -7,9 +7,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1 invalid_token
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.2 "active"
  */
-import { sha256 } from '../crypto/random.ts';
 import type { TokenKind, TokenRecord } from '../model.ts';
 import type { TokenStore } from '../../store/types.ts';
+import { tokenStorageKey } from './storage-key.ts';
 
 /**
  * The stored record of `presented` when it is a live token of `kind` at
@@ -18,7 +18,7 @@ import type { TokenStore } from '../../store/types.ts';
  * whether such a JWT was revoked; verify its signature first.
  */
 export async function findLiveToken(tokens: TokenStore, presented: string, kind: TokenKind, now: number): Promise<TokenRecord | undefined> {
-  const record = await tokens.findToken(sha256(presented));
+  const record = await tokens.findToken(tokenStorageKey(presented));
   if (record === undefined || record.kind !== kind || record.revokedAt !== null || record.expiresAt <= now) return undefined;
   return record;
 }

@@ -3,8 +3,8 @@
  * decide *what* a token grants; strategies decide *how* it is represented
  * (fosite's handler/oauth2/strategy.go separates the two the same way).
  */
-import { sha256 } from '../crypto/random.ts';
 import type { Tenant, TokenFormat, TokenRecord } from '../model.ts';
+import { tokenStorageKey } from './storage-key.ts';
 
 /** What an access token grants, independent of its format. */
 export interface AccessTokenGrant {
@@ -31,10 +31,10 @@ export interface TokenStrategy {
   issue(grant: AccessTokenGrant): Promise<string>;
 }
 
-/** The stored record of an access token: its hash and what it grants, never the token itself. */
+/** The stored record of an access token: its storage key (a hash) and what it grants, never the token itself. */
 export function accessTokenRecord(token: string, grant: AccessTokenGrant): TokenRecord {
   return {
-    hash: sha256(token),
+    hash: tokenStorageKey(token),
     kind: 'access',
     tenantId: grant.tenant.id,
     clientId: grant.clientId,

@@ -1,7 +1,7 @@
 /** Who may call the admin API (RFC 6750 errors), and tenant isolation. */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { sha256 } from '../../../src/core/crypto/random.ts';
+import { tokenStorageKey } from '../../../src/core/tokens/storage-key.ts';
 import { TEST_CHANGE } from '../../helpers/fixtures.ts';
 import { adminHarness, type AdminHarness } from './helpers.ts';
 
@@ -45,7 +45,7 @@ describe('admin API access', () => {
     assert.match(String(unknown.headers['www-authenticate']), /error="invalid_token"/);
 
     const revoked = await h.tokenFor('revoked-admin', ['admin']);
-    await h.t.store.tokens.revokeToken(sha256(revoked), h.t.time.now);
+    await h.t.store.tokens.revokeToken(tokenStorageKey(revoked), h.t.time.now);
     assert.equal((await h.call('GET', '/admin/v1/tenants', { token: revoked })).statusCode, 401);
 
     const expiring = await h.tokenFor('expiring-admin', ['admin']);
