@@ -21,6 +21,11 @@ export interface Page<T> {
   total: number;
 }
 
+/**
+ * The tenant and client getters return an object of the caller's own whose
+ * fields it may reassign, with arrays and nested objects frozen (see
+ * read-only-fields.ts).
+ */
 export interface TenantStore {
   getTenant(id: string): Promise<Tenant | undefined>;
   /** The tenant whose `hosts` contains this host name (lowercase, no port). */

@@ -114,11 +114,21 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.equal(await store.clients.deleteClient('t1', 'c1'), false);
         assert.equal(await store.clients.getClient('t1', 'c1'), undefined);
       });
-      it('returns copies: mutating a result changes nothing stored', async () => {
+      it("returns the caller's own object: fields may be reassigned, nested values are frozen, nothing stored changes", async () => {
         await store.clients.createClient(client('t1', 'c1'));
         const read = (await store.clients.getClient('t1', 'c1'))!;
-        read.scopes.push('admin');
-        assert.deepEqual((await store.clients.getClient('t1', 'c1'))?.scopes, ['read', 'write']);
+        assert.throws(() => read.scopes.push('admin'), TypeError);
+        assert.throws(() => (read.secrets[0]!.hash = 'x'), TypeError);
+        read.scopes = [...read.scopes, 'admin'];
+        read.name = 'changed';
+        const again = (await store.clients.getClient('t1', 'c1'))!;
+        assert.deepEqual(again.scopes, ['read', 'write']);
+        assert.notEqual(again.name, 'changed');
+        const t = (await store.tenants.getTenant('t1'))!;
+        assert.throws(() => t.hosts.push('evil.example'), TypeError);
+        assert.throws(() => (t.loginPolicy.refreshTokenLifetime = 0), TypeError);
+        t.issuer = 'https://changed.example';
+        assert.notEqual((await store.tenants.getTenant('t1'))?.issuer, 'https://changed.example');
       });
     });
 

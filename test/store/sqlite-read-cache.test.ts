@@ -55,9 +55,11 @@ describe('sqlite tenant and client lookups stay coherent with the database', () 
     const store = openSqliteStore({ path: join(dir, `rc-${n++}.db`) });
     await store.tenants.createTenant(tenant('t1', ['h.example']));
     const first = (await store.tenants.getTenant('t1'))!;
-    first.hosts.push('mutated');
+    assert.throws(() => first.hosts.push('mutated'), TypeError);
+    first.hosts = ['mine.example'];
     first.issuer = 'mutated';
     const second = (await store.tenants.getTenant('t1'))!;
+    assert.notEqual(second, first);
     assert.deepEqual(second.hosts, ['h.example']);
     assert.notEqual(second.issuer, 'mutated');
     await store.close();

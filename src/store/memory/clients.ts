@@ -1,6 +1,7 @@
 import type { Client } from '../../core/model.ts';
 import { StoreConflictError } from '../errors.ts';
 import type { ClientStore, Page, PageQuery } from '../types.ts';
+import { freezeNested } from '../read-only-fields.ts';
 import { copy } from './copy.ts';
 import { pageOf } from './paging.ts';
 
@@ -11,7 +12,7 @@ export class MemoryClientStore implements ClientStore {
 
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
     const client = this.#clients.get(key(tenantId, clientId));
-    return client && copy(client);
+    return client && freezeNested(copy(client));
   }
 
   async createClient(client: Client): Promise<void> {

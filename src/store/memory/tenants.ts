@@ -1,6 +1,7 @@
 import type { Tenant } from '../../core/model.ts';
 import { StoreConflictError } from '../errors.ts';
 import type { TenantStore } from '../types.ts';
+import { freezeNested } from '../read-only-fields.ts';
 import { copy } from './copy.ts';
 
 export class MemoryTenantStore implements TenantStore {
@@ -8,11 +9,11 @@ export class MemoryTenantStore implements TenantStore {
 
   async getTenant(id: string): Promise<Tenant | undefined> {
     const tenant = this.#tenants.get(id);
-    return tenant && copy(tenant);
+    return tenant && freezeNested(copy(tenant));
   }
 
   async findTenantByHost(host: string): Promise<Tenant | undefined> {
-    for (const tenant of this.#tenants.values()) if (tenant.hosts.includes(host)) return copy(tenant);
+    for (const tenant of this.#tenants.values()) if (tenant.hosts.includes(host)) return freezeNested(copy(tenant));
     return undefined;
   }
 

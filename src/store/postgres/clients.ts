@@ -2,6 +2,7 @@ import type { Client } from '../../core/model.ts';
 import type { ClientStore, Page, PageQuery } from '../types.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
 import { CLIENT_COLUMNS, rowToClient, type Row } from './rows.ts';
+import { freezeNested } from '../read-only-fields.ts';
 
 const GET = statement('clients.get', `SELECT ${CLIENT_COLUMNS} FROM clients WHERE tenant_id = $1 AND id = $2`);
 const INSERT = statement('clients.insert', `INSERT INTO clients (${CLIENT_COLUMNS})
@@ -25,7 +26,7 @@ export class PostgresClientStore implements ClientStore {
 
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
     const row = (await this.#db.query<Row>(GET, [tenantId, clientId])).rows[0];
-    return row && rowToClient(row);
+    return row && freezeNested(rowToClient(row));
   }
 
   async createClient(c: Client): Promise<void> {

@@ -2,6 +2,7 @@ import type { Tenant } from '../../core/model.ts';
 import type { TenantStore } from '../types.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
 import { rowToTenant, TENANT_COLUMNS, type Row } from './rows.ts';
+import { freezeNested } from '../read-only-fields.ts';
 
 // Hosts come along as a sorted array, so one query reads a whole tenant.
 const SELECT = `SELECT ${TENANT_COLUMNS},
@@ -24,12 +25,12 @@ export class PostgresTenantStore implements TenantStore {
 
   async getTenant(id: string): Promise<Tenant | undefined> {
     const row = (await this.#db.query<Row>(GET, [id])).rows[0];
-    return row && rowToTenant(row);
+    return row && freezeNested(rowToTenant(row));
   }
 
   async findTenantByHost(host: string): Promise<Tenant | undefined> {
     const row = (await this.#db.query<Row>(BY_HOST, [host])).rows[0];
-    return row && rowToTenant(row);
+    return row && freezeNested(rowToTenant(row));
   }
 
   async createTenant(t: Tenant): Promise<void> {

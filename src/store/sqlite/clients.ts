@@ -33,9 +33,14 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
-    const load = () => this.#get.get(tenantId, clientId) as Row | undefined;
-    const row = this.#cache ? this.#cache.get(`client\u0000${tenantId}\u0000${clientId}`, load) : load();
-    return row && rowToClient(row);
+    const load = () => {
+      const row = this.#get.get(tenantId, clientId) as Row | undefined;
+      return row && rowToClient(row);
+    };
+    if (this.#cache === undefined) return load();
+    const client = this.#cache.get(`client\u0000${tenantId}\u0000${clientId}`, load);
+    // A copy of our own: callers may reassign its fields; the cached value is frozen.
+    return client && { ...client };
   }
 
   async createClient(c: Client): Promise<void> {

@@ -22,20 +22,22 @@
  * A read therefore returns what a query made at the start of the current
  * turn would have returned: a commit by another process is seen from the
  * next turn on, microseconds to a few milliseconds later, as with any read
- * racing a write. Raw rows are cached and mapped afresh on each hit, so
- * callers still get objects of their own. Nothing secret is held beyond what
+ * racing a write. Rows are cached already mapped (their JSON columns parsed
+ * once, not on every request) and deep-frozen; the stores hand each caller a
+ * shallow copy, so callers may still reassign fields of what they got (the
+ * admin services do) but cannot change the cached value. Nothing secret is held beyond what
  * the row holds (client secrets are stored only as hashes). Misses are cached
  * too (an unknown Host header is the common case) and the cache is bounded.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { Row } from './rows.ts';
+import { deepFreeze } from '../read-only-fields.ts';
 
 const WATCHED_TABLES = ['tenants', 'tenant_hosts', 'clients'];
 const MAX_ENTRIES = 10_000;
 
 export class ReadCache {
   readonly #check: StatementSync;
-  readonly #entries = new Map<string, Row | null>();
+  readonly #entries = new Map<string, object | null>();
   #dataVersion = -1;
   #ownWrites = -1;
   #checkedThisTurn = false;
@@ -55,15 +57,19 @@ export class ReadCache {
     this.#check = db.prepare('SELECT (SELECT data_version FROM pragma_data_version()) AS dv, (SELECT n FROM temp.tessera_own_writes) AS own');
   }
 
-  /** The cached row for `key`, or what `load` reads now (undefined when there is none). */
-  get(key: string, load: () => Row | undefined): Row | undefined {
+  /**
+   * The cached value for `key`, or what `load` reads now (undefined when
+   * there is none), deep-frozen: share it, never change it.
+   */
+  get<T extends object>(key: string, load: () => T | undefined): Readonly<T> | undefined {
     if (!this.#checkedThisTurn) this.#validate();
     const cached = this.#entries.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const row = load();
+    if (cached !== undefined) return (cached ?? undefined) as T | undefined;
+    const value = load();
+    if (value !== undefined) deepFreeze(value);
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-    this.#entries.set(key, row ?? null);
-    return row;
+    this.#entries.set(key, value ?? null);
+    return value;
   }
 
   /** Drops everything; the next read queries the database. */
@@ -83,3 +89,4 @@ export class ReadCache {
     setImmediate(this.#endTurn);
   }
 }
+

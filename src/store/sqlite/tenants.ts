@@ -36,14 +36,19 @@ export class SqliteTenantStore implements TenantStore {
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
-    const load = () => this.#get.get(id) as Row | undefined;
-    const row = this.#cache ? this.#cache.get(`tenant\u0000${id}`, load) : load();
-    return row && rowToTenant(row);
+    const load = () => {
+      const row = this.#get.get(id) as Row | undefined;
+      return row && rowToTenant(row);
+    };
+    if (this.#cache === undefined) return load();
+    const tenant = this.#cache.get(`tenant\u0000${id}`, load);
+    // A copy of our own: callers may reassign its fields; the cached value is frozen.
+    return tenant && { ...tenant };
   }
 
   async findTenantByHost(host: string): Promise<Tenant | undefined> {
-    const load = () => this.#byHost.get(host) as Row | undefined;
-    const row = (this.#cache ? this.#cache.get(`host\u0000${host}`, load) : load()) as { tenant_id: string } | undefined;
+    const load = () => this.#byHost.get(host) as { tenant_id: string } | undefined;
+    const row = this.#cache ? this.#cache.get(`host\u0000${host}`, load) : load();
     return row && this.getTenant(row.tenant_id);
   }
 
