@@ -45,6 +45,8 @@ export function httpInput(request: FastifyRequest, body: Buffer | undefined): Ht
     host: request.headers.host,
     body,
     remoteAddress: request.ip,
+    // The client closed the connection: nothing will read the answer.
+    abandoned: () => request.raw.socket?.destroyed === true,
     pathTenant: pathTenant(request.params),
   };
 }

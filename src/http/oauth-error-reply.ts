@@ -5,13 +5,17 @@
  * logged with its detail and answered without it.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { WorkAbandonedError } from '../core/crypto/work-limiter.ts';
 import { OAuthError, toOAuthError } from '../core/errors.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { NO_STORE_HEADERS } from './token-response.ts';
 
 export function sendOAuthError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const oauth = classify(error, request);
-  if (oauth.status >= 500) {
+  if (error instanceof WorkAbandonedError) {
+    // The client closed the connection while its login waited for argon2: nobody reads this answer.
+    request.log.info({ code: oauth.code, detail: error.message }, 'request abandoned by the client');
+  } else if (oauth.status >= 500) {
     request.log.error({ err: oauth.detail ?? oauth.message, code: oauth.code }, 'request failed');
   } else if (oauth.detail !== undefined) {
     request.log.info({ code: oauth.code, detail: oauth.detail }, 'request refused');
