@@ -12,7 +12,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.2.1 revocation errors
  */
 
-import { WorkQueueFullError } from './crypto/work-limiter.ts';
+import { WorkAbandonedError, WorkQueueFullError } from './crypto/work-limiter.ts';
 
 /** Error codes Tessera emits; the list is mirrored, and checked, in docs/errors.md. */
 export const OAUTH_ERROR_CODES = [
@@ -91,6 +91,10 @@ export function toOAuthError(error: unknown): OAuthError {
   if (error instanceof OAuthError) return error;
   if (error instanceof WorkQueueFullError) {
     return new OAuthError('temporarily_unavailable', 'Too many sign-ins are being checked right now; retry shortly', { detail: error.message });
+  }
+  if (error instanceof WorkAbandonedError) {
+    // Only the caller that left could read this; it is not a server fault.
+    return new OAuthError('temporarily_unavailable', 'The request was dropped before it was processed; retry', { detail: error.message });
   }
   return new OAuthError('server_error', 'The server could not process the request.', {
     detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

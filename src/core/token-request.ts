@@ -15,6 +15,8 @@ export interface TokenRequest {
   tenantHint: TenantHint;
   /** The caller's address, for lockout records and logs. */
   remoteAddress: string | undefined;
+  /** True once the caller has gone away (closed the connection); queued argon2 work for it is then dropped. */
+  abandoned?: () => boolean;
 }
 
 export interface TenantHint {

@@ -38,6 +38,8 @@ export async function serveFormRequest(
       host: request.headers.host,
       body,
       remoteAddress: clientAddress(request, context.trustProxy),
+      // The client closed the connection: nothing will read the answer.
+      abandoned: () => request.socket?.destroyed === true,
       pathTenant,
     });
     const text = answer.body ?? '';

@@ -8,20 +8,21 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { WorkAbandonedError } from '../core/crypto/work-limiter.ts';
 import { OAuthError, toOAuthError } from '../core/errors.ts';
 import { StoreUnavailableError } from '../store/errors.ts';
 import { NO_STORE_HEADERS } from './token-response.ts';
 
 export function sendOAuthError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const oauth = classifyOAuthError(error, request.routeOptions.bodyLimit);
-  logOAuthError(oauth, request.log);
+  logOAuthError(error, oauth, request.log);
   return reply.code(oauth.status).headers(oauthErrorHeaders(oauth)).send(JSON.stringify(oauth.toJSON()));
 }
 
 /** The same answer as {@link sendOAuthError}, for a response Tessera writes itself. */
 export function writeOAuthError(error: unknown, response: ServerResponse, log: FastifyBaseLogger, bodyLimit: number): void {
   const oauth = classifyOAuthError(error, bodyLimit);
-  logOAuthError(oauth, log);
+  logOAuthError(error, oauth, log);
   if (response.headersSent) {
     // Nothing sensible can follow a started response: end the exchange instead of corrupting it.
     response.destroy();
@@ -38,8 +39,11 @@ function oauthErrorHeaders(oauth: OAuthError): Record<string, string> {
   return headers;
 }
 
-function logOAuthError(oauth: OAuthError, log: FastifyBaseLogger): void {
-  if (oauth.status >= 500) {
+function logOAuthError(error: unknown, oauth: OAuthError, log: FastifyBaseLogger): void {
+  if (error instanceof WorkAbandonedError) {
+    // The client closed the connection while its login waited for argon2: nobody reads this answer.
+    log.info({ code: oauth.code, detail: error.message }, 'request abandoned by the client');
+  } else if (oauth.status >= 500) {
     log.error({ err: oauth.detail ?? oauth.message, code: oauth.code }, 'request failed');
   } else if (oauth.detail !== undefined) {
     log.info({ code: oauth.code, detail: oauth.detail }, 'request refused');

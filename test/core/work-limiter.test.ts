@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { defaultArgon2Limits } from '../../src/core/crypto/argon2id.ts';
-import { WorkLimiter, WorkQueueFullError } from '../../src/core/crypto/work-limiter.ts';
+import { WorkAbandonedError, WorkLimiter, WorkQueueFullError } from '../../src/core/crypto/work-limiter.ts';
 import { OAuthError, toOAuthError } from '../../src/core/errors.ts';
 
 /** A task that finishes when the test says so. */
@@ -29,13 +29,13 @@ describe('work limiter (bounds concurrent argon2)', () => {
     const runs = gates.map((g) => limiter.run(g.task));
     await tick();
     assert.deepEqual(gates.map((g) => g.started), [true, true, false, false]);
-    assert.deepEqual(limiter.stats(), { active: 2, queued: 2, completed: 0 });
+    assert.deepEqual(limiter.stats(), { active: 2, queued: 2, completed: 0, abandoned: 0 });
     gates[1]!.open();
     await tick();
     assert.deepEqual(gates.map((g) => g.started), [true, true, true, false]);
     for (const g of gates) g.open();
     await Promise.all(runs);
-    assert.deepEqual(limiter.stats(), { active: 0, queued: 0, completed: 4 });
+    assert.deepEqual(limiter.stats(), { active: 0, queued: 0, completed: 4, abandoned: 0 });
   });
 
   it('refuses a task at once when every slot is busy and the queue is full', async () => {
@@ -66,6 +66,49 @@ describe('work limiter (bounds concurrent argon2)', () => {
     await Promise.all(runs);
   });
 
+  it('drops a waiting task whose caller went away and hands the slot to the next one still there', async () => {
+    const limiter = new WorkLimiter('test', { concurrency: 1, maxQueued: 10 });
+    const [first, leaving, staying] = [gate(), gate(), gate()];
+    let gone = false;
+    const runs = [
+      limiter.run(first.task),
+      limiter.run(leaving.task, { abandoned: () => gone }),
+      limiter.run(staying.task, { abandoned: () => false }),
+    ];
+    await tick();
+    gone = true;
+    first.open();
+    await assert.rejects(runs[1]!, WorkAbandonedError);
+    await tick();
+    assert.deepEqual([leaving.started, staying.started], [false, true]);
+    staying.open();
+    await Promise.all([runs[0], runs[2]]);
+    assert.deepEqual(limiter.stats(), { active: 0, queued: 0, completed: 2, abandoned: 1 });
+  });
+
+  it('refuses a task whose caller has already gone without taking a slot', async () => {
+    const limiter = new WorkLimiter('test', { concurrency: 1, maxQueued: 0 });
+    let ran = false;
+    await assert.rejects(limiter.run(async () => { ran = true; }, { abandoned: () => true }), WorkAbandonedError);
+    assert.equal(ran, false);
+    assert.equal(await limiter.run(async () => 'ok'), 'ok');
+  });
+
+  it('makes room in a full queue by dropping waiters whose callers went away', async () => {
+    const limiter = new WorkLimiter('test', { concurrency: 1, maxQueued: 1 });
+    const [running, leaving, arriving] = [gate(), gate(), gate()];
+    let gone = false;
+    const runs = [limiter.run(running.task), limiter.run(leaving.task, { abandoned: () => gone })];
+    await assert.rejects(limiter.run(async () => {}), WorkQueueFullError);
+    gone = true;
+    const late = limiter.run(arriving.task);
+    await assert.rejects(runs[1]!, WorkAbandonedError);
+    running.open();
+    arriving.open();
+    await Promise.all([runs[0], late]);
+    assert.deepEqual([leaving.started, arriving.started], [false, true]);
+  });
+
   it('refuses nonsense limits', () => {
     assert.throws(() => new WorkLimiter('test', { concurrency: 0, maxQueued: 1 }), RangeError);
     assert.throws(() => new WorkLimiter('test', { concurrency: 1, maxQueued: -1 }), RangeError);
@@ -79,8 +122,10 @@ describe('work limiter (bounds concurrent argon2)', () => {
   });
 
   it('is answered as 503 temporarily_unavailable, which a client may retry', () => {
-    const error = toOAuthError(new WorkQueueFullError('argon2'));
-    assert.ok(error instanceof OAuthError);
-    assert.deepEqual([error.code, error.status], ['temporarily_unavailable', 503]);
+    for (const thrown of [new WorkQueueFullError('argon2'), new WorkAbandonedError('argon2')]) {
+      const error = toOAuthError(thrown);
+      assert.ok(error instanceof OAuthError);
+      assert.deepEqual([error.code, error.status], ['temporarily_unavailable', 503]);
+    }
   });
 });

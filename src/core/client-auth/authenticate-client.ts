@@ -5,6 +5,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1
  */
+import type { RunOptions } from '../crypto/work-limiter.ts';
 import type { Clock } from '../clock.ts';
 import { OAuthError } from '../errors.ts';
 import type { Client, Tenant } from '../model.ts';
@@ -37,10 +38,14 @@ export async function authenticateClient(
   tenant: Tenant,
   credentials: ClientCredentials | undefined,
   deps: ClientAuthenticationDeps,
+  /** `abandoned`: the caller has gone away, so a secret still waiting for argon2 is not hashed. */
+  options: RunOptions = {},
 ): Promise<Client> {
   const challenge = basicChallenge(tenant);
   const client =
-    credentials === undefined ? await defaultPublicClient(tenant, deps, challenge) : await verifyCredentials(tenant, credentials, deps, challenge);
+    credentials === undefined
+      ? await defaultPublicClient(tenant, deps, challenge)
+      : await verifyCredentials(tenant, credentials, deps, challenge, options);
   if (!client.enabled) {
     throw new OAuthError('invalid_client', 'Client is disabled', { headers: challenge });
   }
@@ -69,6 +74,7 @@ async function verifyCredentials(
   credentials: ClientCredentials,
   deps: ClientAuthenticationDeps,
   challenge: Record<string, string>,
+  options: RunOptions,
 ): Promise<Client> {
   const candidates = [credentials, ...(credentials.raw ? [{ ...credentials.raw, method: credentials.method }] : [])];
   let knownClient = false;
@@ -82,7 +88,7 @@ async function verifyCredentials(
       if (client.clientType === 'public') return client;
       throw new OAuthError('invalid_client', 'Client authentication is required', { headers: challenge });
     }
-    if (await deps.secrets.verify(client.secrets, candidate.clientSecret, deps.clock())) return client;
+    if (await deps.secrets.verify(client.secrets, candidate.clientSecret, deps.clock(), options)) return client;
   }
   if (!knownClient) {
     throw new OAuthError('invalid_client', 'Invalid client_id', { headers: challenge, detail: `unknown client in tenant ${tenant.id}` });

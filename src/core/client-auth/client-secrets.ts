@@ -19,6 +19,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClientSecret } from '../model.ts';
 import { hashArgon2id, isArgon2idHash, verifyArgon2id } from '../crypto/argon2id.ts';
+import type { RunOptions } from '../crypto/work-limiter.ts';
 import { randomToken, sha256 } from '../crypto/random.ts';
 
 /** Prefix of generated client secrets, so secret scanners can spot leaked ones. */
@@ -58,23 +59,23 @@ export class SecretVerifier {
   }
 
   /** True when `presented` matches any of `secrets` that has not expired at `now`. */
-  async verify(secrets: readonly ClientSecret[], presented: string, now: number): Promise<boolean> {
+  async verify(secrets: readonly ClientSecret[], presented: string, now: number, options: RunOptions = {}): Promise<boolean> {
     let matched = false;
     for (const secret of secrets) {
       if (secret.expiresAt !== null && secret.expiresAt <= now) continue;
       // No early exit: every live secret is checked so timing does not reveal which one matched.
-      if (await this.#matches(secret.hash, presented, now)) matched = true;
+      if (await this.#matches(secret.hash, presented, now, options)) matched = true;
     }
     return matched;
   }
 
-  async #matches(hash: string, presented: string, now: number): Promise<boolean> {
+  async #matches(hash: string, presented: string, now: number, options: RunOptions): Promise<boolean> {
     if (hash.startsWith('sha256$')) return constantTimeEqual(hash, hashGeneratedSecret(presented));
     if (!isArgon2idHash(hash)) return false;
     const memoKey = `${hash}\u0000${createHmac('sha256', this.#key).update(presented).digest('base64url')}`;
     const until = this.#remembered.get(memoKey);
     if (until !== undefined && until > now) return true;
-    const ok = await verifyArgon2id(presented, hash);
+    const ok = await verifyArgon2id(presented, hash, options);
     if (ok) this.#remember(memoKey, now + this.#rememberMs);
     return ok;
   }

@@ -12,7 +12,7 @@
  */
 import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { WorkLimiter, type WorkLimits } from './work-limiter.ts';
+import { WorkLimiter, type RunOptions, type WorkLimits } from './work-limiter.ts';
 
 export interface Argon2idParameters {
   /** Memory in KiB. */
@@ -48,7 +48,7 @@ export function defaultArgon2Limits(): WorkLimits {
  */
 export const argon2Limiter = new WorkLimiter('argon2', defaultArgon2Limits());
 
-function derive(message: Buffer, salt: Buffer, p: Argon2idParameters, tagLength: number): Promise<Buffer> {
+function derive(message: Buffer, salt: Buffer, p: Argon2idParameters, tagLength: number, options?: RunOptions): Promise<Buffer> {
   return argon2Limiter.run(
     () =>
       new Promise((resolve, reject) => {
@@ -58,6 +58,7 @@ function derive(message: Buffer, salt: Buffer, p: Argon2idParameters, tagLength:
           (error, key) => (error ? reject(error) : resolve(key)),
         );
       }),
+    options,
   );
 }
 
@@ -95,14 +96,15 @@ function parse(hash: string): ParsedHash | undefined {
 /**
  * Verifies `secret` against a PHC hash in constant time. Over-long inputs and
  * malformed hashes verify false (after the same work as a real check would
- * cost, where one can be done).
+ * cost, where one can be done). `options.abandoned` lets a caller that has
+ * gone away give up its place in the queue ({@link WorkAbandonedError}).
  */
-export async function verifyArgon2id(secret: string, hash: string): Promise<boolean> {
+export async function verifyArgon2id(secret: string, hash: string, options?: RunOptions): Promise<boolean> {
   const parsed = parse(hash);
   if (!parsed) return false;
   const message = Buffer.from(secret, 'utf8');
   if (message.length > MAX_ARGON2_INPUT_BYTES) return false;
-  const tag = await derive(message, parsed.salt, parsed.params, parsed.tag.length);
+  const tag = await derive(message, parsed.salt, parsed.params, parsed.tag.length, options);
   return tag.length === parsed.tag.length && timingSafeEqual(tag, parsed.tag);
 }
 

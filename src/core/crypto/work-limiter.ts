@@ -7,6 +7,12 @@
  * hash; with one, at most `concurrency` hashes run, at most `maxQueued` wait,
  * and the rest are refused at once with {@link WorkQueueFullError} (answered
  * as 503 `temporarily_unavailable` with Retry-After), which a client can retry.
+ *
+ * A waiting task whose caller has gone away (its `abandoned` check says so:
+ * the client closed the connection) is dropped instead of started, with
+ * {@link WorkAbandonedError}: nobody would read its answer, and under load
+ * clients that time out and leave would otherwise cost a full hash each,
+ * taking slots from the clients still waiting.
  */
 
 export interface WorkLimits {
@@ -24,12 +30,32 @@ export class WorkQueueFullError extends Error {
   }
 }
 
+/** Dropped before it started because its caller went away. */
+export class WorkAbandonedError extends Error {
+  constructor(what: string) {
+    super(`${what} task dropped: its caller went away before it started`);
+    this.name = 'WorkAbandonedError';
+  }
+}
+
+export interface RunOptions {
+  /** Checked before the task starts (on arrival and when its turn comes): true drops it. Must be cheap. */
+  abandoned?: () => boolean;
+}
+
+interface Waiting {
+  start: () => void;
+  drop: (error: WorkAbandonedError) => void;
+  abandoned: (() => boolean) | undefined;
+}
+
 export class WorkLimiter {
   readonly #what: string;
   #limits: WorkLimits;
   #active = 0;
   #completed = 0;
-  readonly #waiting: (() => void)[] = [];
+  #abandoned = 0;
+  #waiting: Waiting[] = [];
 
   constructor(what: string, limits: WorkLimits) {
     this.#what = what;
@@ -39,9 +65,11 @@ export class WorkLimiter {
   /** Changes the limits; waiting tasks start at once if the new concurrency allows. */
   configure(limits: WorkLimits): void {
     this.#limits = checked(limits);
-    while (this.#active < this.#limits.concurrency && this.#waiting.length > 0) {
+    while (this.#active < this.#limits.concurrency) {
+      const next = this.#nextLive();
+      if (next === undefined) break;
       this.#active++;
-      this.#waiting.shift()!();
+      next.start();
     }
   }
 
@@ -49,28 +77,62 @@ export class WorkLimiter {
     return { ...this.#limits };
   }
 
-  /** Running, waiting and finished task counts (for metrics and tests). */
-  stats(): { active: number; queued: number; completed: number } {
-    return { active: this.#active, queued: this.#waiting.length, completed: this.#completed };
+  /** Running, waiting, finished and dropped (abandoned before they started) task counts, for metrics and tests. */
+  stats(): { active: number; queued: number; completed: number; abandoned: number } {
+    return { active: this.#active, queued: this.#waiting.length, completed: this.#completed, abandoned: this.#abandoned };
   }
 
-  /** Runs `task` when a slot is free, in arrival order. @throws WorkQueueFullError when it cannot even wait. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` when a slot is free, in arrival order.
+   * @throws WorkQueueFullError when it cannot even wait.
+   * @throws WorkAbandonedError when `options.abandoned` says its caller left before it started.
+   */
+  async run<T>(task: () => Promise<T>, options: RunOptions = {}): Promise<T> {
+    const { abandoned } = options;
+    if (abandoned?.()) {
+      this.#abandoned++;
+      throw new WorkAbandonedError(this.#what);
+    }
     if (this.#active < this.#limits.concurrency) {
       this.#active++;
     } else {
+      // Callers that left still hold queue places until their turn; when the queue looks full, clear them out first.
+      if (this.#waiting.length >= this.#limits.maxQueued) this.#dropAbandoned();
       if (this.#waiting.length >= this.#limits.maxQueued) throw new WorkQueueFullError(this.#what);
       // The finishing task hands its slot over directly, so #active already counts this one.
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      await new Promise<void>((start, drop) => this.#waiting.push({ start, drop, abandoned }));
     }
     try {
       return await task();
     } finally {
       this.#completed++;
-      const next = this.#active <= this.#limits.concurrency ? this.#waiting.shift() : undefined;
+      const next = this.#active <= this.#limits.concurrency ? this.#nextLive() : undefined;
       if (next === undefined) this.#active--;
-      else next();
+      else next.start();
     }
+  }
+
+  /** The first waiting task whose caller is still there; the abandoned ones before it are dropped. */
+  #nextLive(): Waiting | undefined {
+    for (let next = this.#waiting.shift(); next !== undefined; next = this.#waiting.shift()) {
+      if (!next.abandoned?.()) return next;
+      this.#drop(next);
+    }
+    return undefined;
+  }
+
+  #dropAbandoned(): void {
+    const live: Waiting[] = [];
+    for (const w of this.#waiting) {
+      if (w.abandoned?.()) this.#drop(w);
+      else live.push(w);
+    }
+    this.#waiting = live;
+  }
+
+  #drop(w: Waiting): void {
+    this.#abandoned++;
+    w.drop(new WorkAbandonedError(this.#what));
   }
 }
 

@@ -31,6 +31,8 @@ export interface PasswordAttempt {
   /** The caller's address, kept as the last failure's source. */
   remoteAddress: string | undefined;
   now: number;
+  /** True once the caller has gone away: a login still waiting for argon2 is then dropped, not hashed. */
+  abandoned?: () => boolean;
 }
 
 /** The one answer to every failed login; OWIN (seed 003's server) words it so. */
@@ -54,7 +56,7 @@ export async function authenticateUser(attempt: PasswordAttempt, deps: UserAuthe
     : undefined;
   const lock = user === undefined ? NO_LOCK : await deps.lockouts.getLockState(tenant.id, user.id);
   // Always one full argon2id computation, whoever asks: a dummy hash stands in for an unknown user.
-  const passwordOk = await verifyPassword(attempt.password, user?.passwordHash);
+  const passwordOk = await verifyPassword(attempt.password, user?.passwordHash, { abandoned: attempt.abandoned });
 
   if (user === undefined) throw refused(`unknown user in tenant ${tenant.id}`);
   const who = `user ${user.id} (${user.username})`;

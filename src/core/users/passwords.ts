@@ -12,6 +12,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc8265#section-4.2
  */
 import { randomBytes } from 'node:crypto';
+import type { RunOptions } from '../crypto/work-limiter.ts';
 import { hashArgon2id, MAX_ARGON2_INPUT_BYTES, OWASP_MINIMUM, verifyArgon2id } from '../crypto/argon2id.ts';
 
 /** Shortest password accepted when an operator sets one (NIST SP 800-63B: at least 8). */
@@ -43,8 +44,8 @@ export function hashPassword(password: string): Promise<string> {
  * Checks `password` against `hash`, or against the dummy hash when there is
  * no user (`hash` undefined), always doing one full argon2id computation.
  */
-export async function verifyPassword(password: string, hash: string | undefined): Promise<boolean> {
-  const ok = await verifyArgon2id(normalize(password), hash ?? DUMMY_HASH);
+export async function verifyPassword(password: string, hash: string | undefined, options?: RunOptions): Promise<boolean> {
+  const ok = await verifyArgon2id(normalize(password), hash ?? DUMMY_HASH, options);
   return ok && hash !== undefined;
 }
 

@@ -21,6 +21,8 @@ export interface HttpTokenInput {
   host: string | undefined;
   body: Buffer | undefined;
   remoteAddress: string | undefined;
+  /** True once the client has gone away. */
+  abandoned?: () => boolean;
   /** The tenant a `/t/<tenant>/…` path names. */
   pathTenant?: string | undefined;
 }
@@ -45,6 +47,7 @@ export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialec
     credentials,
     tenantHint: { parameter: tenant, host: hostName(input.host), parameterRequired: dialect.tenantParameter === 'required' },
     remoteAddress: input.remoteAddress,
+    abandoned: input.abandoned,
   };
 }
 
