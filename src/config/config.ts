@@ -42,6 +42,8 @@ export interface TesseraConfig {
   purgeIntervalMs: number;
   /** Tokens deleted per purge statement. */
   purgeBatchSize: number;
+  /** SQLite: milliseconds between WAL checkpoints by a worker thread; 0 leaves them to SQLite, on the event loop. */
+  sqliteCheckpointIntervalMs: number;
   /** Seconds between publishing a rotated signing key in the JWKS and signing with it (`tessera keys rotate`). */
   keyPrePublicationSeconds: number;
   /**
@@ -70,6 +72,7 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   workers: 1,
   purgeIntervalMs: 60_000,
   purgeBatchSize: 1000,
+  sqliteCheckpointIntervalMs: 100,
   keyPrePublicationSeconds: DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
   keyRefreshSeconds: DEFAULT_KEY_REFRESH_MS / 1000,
   argon2Concurrency: defaultArgon2Limits().concurrency,
@@ -111,6 +114,7 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     workers: integer(merged, 'workers', 1, 256),
     purgeIntervalMs: integer(merged, 'purgeIntervalMs', 0, 86_400_000),
     purgeBatchSize: integer(merged, 'purgeBatchSize', 1, 100_000),
+    sqliteCheckpointIntervalMs: integer(merged, 'sqliteCheckpointIntervalMs', 0, 60_000),
     keyPrePublicationSeconds: integer(merged, 'keyPrePublicationSeconds', 0, MAX_KEY_PRE_PUBLICATION_SECONDS),
     keyRefreshSeconds: integer(merged, 'keyRefreshSeconds', 1, 3600),
     argon2Concurrency: integer(merged, 'argon2Concurrency', 1, 64),

@@ -37,7 +37,11 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
   let logBackgroundError = (_error: Error) => {};
   const store =
     options.store ??
-    (await openStore(config.database, { poolSize: config.databasePoolSize, onBackgroundError: (error) => logBackgroundError(error) }));
+    (await openStore(config.database, {
+      poolSize: config.databasePoolSize,
+      checkpointIntervalMs: config.sqliteCheckpointIntervalMs,
+      onBackgroundError: (error) => logBackgroundError(error),
+    }));
   try {
     const tessera = createTessera({
       store,
@@ -53,7 +57,8 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
     });
-    logBackgroundError = (error) => app.log.warn({ err: error.message }, 'database connection lost; the pool reconnects on demand');
+    // PostgreSQL: an idle pooled connection dropped (the pool reconnects on demand); SQLite: a background checkpoint failed (the next pass retries).
+    logBackgroundError = (error) => app.log.warn({ err: error.message, store: store.kind }, 'background database work failed; it recovers by itself');
     const address = await app.listen({ host: config.host, port: config.port });
     const url = address.replace('[::1]', 'localhost');
     // Set up after binding, so a default tenant created on `--port 0` gets the port actually bound in its issuer.

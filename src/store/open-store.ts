@@ -7,8 +7,10 @@ import type { Store } from './types.ts';
 export interface OpenStoreOptions {
   /** Most PostgreSQL connections this process holds (ignored for SQLite). */
   poolSize?: number;
-  /** Told about errors on idle PostgreSQL connections, which the pool recovers from by itself. */
+  /** Told about errors on idle PostgreSQL connections, which the pool recovers from by itself, and failed background checkpoints. */
   onBackgroundError?: (error: Error) => void;
+  /** SQLite: checkpoint the WAL from a worker thread at this interval (the server does; 0 or absent: SQLite's own). */
+  checkpointIntervalMs?: number;
 }
 
 /** An opened database: its store, migrated, and what migrating did. */
@@ -23,7 +25,7 @@ export async function openStore(database: string, options: OpenStoreOptions = {}
   if (isPostgresUrl(database)) {
     return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError });
   }
-  return openSqliteStore({ path: database });
+  return openSqliteStore({ path: database, checkpointIntervalMs: options.checkpointIntervalMs, onBackgroundError: options.onBackgroundError });
 }
 
 /** The `database` setting as it may be shown in logs and messages: PostgreSQL passwords masked. */

@@ -2,13 +2,16 @@
  * The embedded default store: one SQLite file through `node:sqlite`, in WAL
  * mode so readers never wait for the writer. Statements are prepared once.
  * The driver is synchronous; each call is microseconds on a local file, far
- * cheaper than handing work to a thread.
+ * cheaper than handing work to a thread. The exception is the WAL checkpoint
+ * (milliseconds of copying and an fsync), which the server runs in a worker
+ * thread (checkpointer.ts).
  */
 import { DatabaseSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
 import type { MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../types.ts';
 import { SqliteAccessNumberStore } from './access-numbers.ts';
+import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './checkpointer.ts';
 import { SqliteAuditStore } from './audit.ts';
 import { SqliteClientStore } from './clients.ts';
 import { SqliteKeyStore } from './keys.ts';
@@ -24,9 +27,15 @@ export interface SqliteStoreOptions {
   path: string;
   /** Milliseconds to wait for another process's write lock before failing. */
   busyTimeoutMs?: number;
+  /** Checkpoint the WAL from a worker thread at this interval (checkpointer.ts); 0 or absent: SQLite's own. */
+  checkpointIntervalMs?: number;
+  /** Told when a background checkpoint fails (the next pass retries; SQLite's own checkpoints remain as a fallback). */
+  onBackgroundError?: (error: Error) => void;
 }
 
-export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVersion: number; migration: MigrationResult } {
+export function openSqliteStore(
+  options: SqliteStoreOptions,
+): Store & { schemaVersion: number; migration: MigrationResult; checkpointer: BackgroundCheckpointer | undefined } {
   const db = new DatabaseSync(options.path);
   db.exec(`
     PRAGMA journal_mode = WAL;
@@ -35,6 +44,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
     PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)};
   `);
   const migration = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
+  const checkpointer =
+    options.checkpointIntervalMs && options.path !== ':memory:'
+      ? startBackgroundCheckpointer(db, { path: options.path, intervalMs: options.checkpointIntervalMs, onError: options.onBackgroundError })
+      : undefined;
   const ping = db.prepare('SELECT 1');
   const tokens = new SqliteTokenStore(db);
   const cache = new ReadCache(db);
@@ -53,7 +66,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store & { schemaVe
     async ping() {
       ping.get();
     },
+    checkpointer,
     async close() {
+      await checkpointer?.stop();
       if (db.isOpen) tokens.flush();
       if (db.isOpen) db.close();
     },
