@@ -54,6 +54,7 @@ export function parseBasicAuthorization(header: string | undefined): ClientCrede
 
 /** form-url-decodes, or returns the input unchanged when it is not valid encoding (a raw value). */
 function lenientFormDecode(value: string): string {
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replaceAll('+', ' '));
   } catch {

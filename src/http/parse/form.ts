@@ -20,6 +20,8 @@ export function decodeUtf8(bytes: Uint8Array, what: string): string {
 
 /** form-url-decoding of one name or value: `+` is a space, then percent-decoding as UTF-8. */
 export function formDecode(value: string): string {
+  // Most names and values (grant_type=client_credentials) have nothing to decode.
+  if (!value.includes('%') && !value.includes('+')) return value;
   try {
     return decodeURIComponent(value.replaceAll('+', ' '));
   } catch {
