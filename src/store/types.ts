@@ -110,7 +110,9 @@ export interface TokenStore {
   /**
    * Revokes every unrevoked token a client holds for a subject (the
    * single-active-token policy of seed 003), except those of
-   * `exceptFamilyId` (the login being answered); returns how many.
+   * `exceptFamilyId` (the login being answered) and the client's own
+   * client-credentials tokens (no user, subject = the client id), which no
+   * login is; returns how many.
    */
   revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number>;
   /** Revokes every unrevoked token issued to a user (any client); returns how many. */

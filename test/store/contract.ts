@@ -300,6 +300,13 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.equal((await store.tokens.findToken('new'))?.revokedAt, null);
         assert.equal((await store.tokens.findToken('client-grant'))?.revokedAt, NOW);
       });
+      it("leaves a client's own client-credentials tokens when revoking a subject's tokens", async () => {
+        await store.tokens.saveToken(token('machine', { subject: 'c1', username: null }));
+        await store.tokens.saveToken(token('login', { subject: 'c1', username: 'c1', familyId: 'f1' }));
+        assert.equal(await store.tokens.revokeSubjectTokens('t1', 'c1', 'c1', NOW, 'f2'), 1, 'a user whose id is the client id is still revoked');
+        assert.equal((await store.tokens.findToken('machine'))?.revokedAt, null);
+        assert.equal((await store.tokens.findToken('login'))?.revokedAt, NOW);
+      });
       it("revokes a user's tokens across clients, and no client's own tokens", async () => {
         await store.tokens.saveToken(token('a', { subject: 'u1', username: 'alice' }));
         await store.tokens.saveToken(token('b', { subject: 'u1', username: 'alice', clientId: 'c2', kind: 'refresh' }));

@@ -8,6 +8,7 @@ import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite/index.ts';
 import { migrateSqlite } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
+import { REVOKE_SUBJECT_SQL } from '../../src/store/sqlite/tokens.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
 import { storeContract, tenant } from './contract.ts';
 
@@ -18,6 +19,25 @@ let n = 0;
 storeContract('sqlite', async () => openSqliteStore({ path: join(dir, `contract-${n++}.db`) }));
 
 describe('sqlite store', () => {
+  it("indexes logins, not client-credentials tokens, for the subject revocation, which still searches the index", async () => {
+    const path = join(dir, `subject-index-${n++}.db`);
+    const store = openSqliteStore({ path });
+    await store.close();
+    const db = new DatabaseSync(path);
+    const insert = db.prepare(`INSERT INTO tokens (hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at, username)
+      VALUES (?, 'access', 't1', 'c1', ?, '', '[]', 1, 2, ?)`);
+    insert.run('machine', 'c1', null);
+    insert.run('login', 'u1', 'alice');
+    const indexed = db.prepare('SELECT hash FROM tokens INDEXED BY tokens_by_subject WHERE (username IS NOT NULL OR subject <> client_id)').all();
+    assert.deepEqual(indexed.map((r) => r.hash), ['login']);
+    const plan = db
+      .prepare(`EXPLAIN QUERY PLAN ${REVOKE_SUBJECT_SQL}`)
+      .all({ at: 1, tenant: 't1', client: 'c1', subject: 'u1', except: 'f1' })
+      .map((r) => String(r.detail));
+    assert.ok(plan.some((d) => d.includes('USING INDEX tokens_by_subject')), plan.join('; '));
+    db.close();
+  });
+
   it('creates and migrates a new file in WAL mode, recording the schema version', async () => {
     const path = join(dir, 'fresh.db');
     const store = openSqliteStore({ path });

@@ -29,7 +29,13 @@ export class MemoryTokenStore implements TokenStore {
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
     return this.#revokeWhere(
-      (r) => r.tenantId === tenantId && r.clientId === clientId && r.subject === subject && (exceptFamilyId === undefined || r.familyId !== exceptFamilyId),
+      (r) =>
+        r.tenantId === tenantId &&
+        r.clientId === clientId &&
+        r.subject === subject &&
+        (exceptFamilyId === undefined || r.familyId !== exceptFamilyId) &&
+        // A client's own client-credentials tokens are no login (see the SQL stores' tokens_by_subject).
+        (r.username !== null || r.subject !== r.clientId),
       at,
     );
   }

@@ -9,7 +9,8 @@ const REVOKE = statement('tokens.revoke', 'UPDATE tokens SET revoked_at = $2 WHE
 const REVOKE_FAMILY = statement('tokens.revoke-family', 'UPDATE tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL');
 // IS DISTINCT FROM (not <>) so tokens without a family are revoked too.
 const REVOKE_SUBJECT = statement('tokens.revoke-subject', `UPDATE tokens SET revoked_at = $4
-  WHERE tenant_id = $1 AND client_id = $2 AND subject = $3 AND revoked_at IS NULL AND ($5::text IS NULL OR family_id IS DISTINCT FROM $5)`);
+  WHERE tenant_id = $1 AND client_id = $2 AND subject = $3 AND revoked_at IS NULL AND ($5::text IS NULL OR family_id IS DISTINCT FROM $5)
+    AND (username IS NOT NULL OR subject <> client_id)`);
 const REVOKE_USER = statement('tokens.revoke-user',
   'UPDATE tokens SET revoked_at = $3 WHERE tenant_id = $1 AND subject = $2 AND username IS NOT NULL AND revoked_at IS NULL');
 // One statement: of several requests presenting the same token, exactly one sees a row come back

@@ -3,6 +3,17 @@ import type { TokenRecord } from '../../core/model.ts';
 import type { RefreshTokenUse, TokenStore } from '../types.ts';
 import { rowToToken, type Row } from './rows.ts';
 
+/**
+ * The single-active-token revocation. `IS NOT` (not `<>`) so tokens without
+ * a family are revoked too. The last line is tokens_by_subject's own
+ * condition (migration 6: a client's own client-credentials tokens are no
+ * login), which SQLite needs to see in the query to use that partial index.
+ */
+export const REVOKE_SUBJECT_SQL = `UPDATE tokens SET revoked_at = :at
+  WHERE tenant_id = :tenant AND client_id = :client AND subject = :subject AND revoked_at IS NULL
+    AND (:except IS NULL OR family_id IS NOT :except)
+    AND (username IS NOT NULL OR subject <> client_id)`;
+
 interface PendingSave {
   record: TokenRecord;
   resolve: () => void;
@@ -44,10 +55,7 @@ export class SqliteTokenStore implements TokenStore {
     this.#get = db.prepare('SELECT * FROM tokens WHERE hash = ?');
     this.#revoke = db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL');
     this.#revokeFamily = db.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
-    // `IS NOT` (not `<>`) so tokens without a family are revoked too.
-    this.#revokeSubject = db.prepare(`UPDATE tokens SET revoked_at = :at
-      WHERE tenant_id = :tenant AND client_id = :client AND subject = :subject AND revoked_at IS NULL
-        AND (:except IS NULL OR family_id IS NOT :except)`);
+    this.#revokeSubject = db.prepare(REVOKE_SUBJECT_SQL);
     this.#revokeUser = db.prepare(
       'UPDATE tokens SET revoked_at = ? WHERE tenant_id = ? AND subject = ? AND username IS NOT NULL AND revoked_at IS NULL',
     );

@@ -9,5 +9,6 @@ import { accessNumbersAndAudit } from './002-access-numbers-and-audit.ts';
 import { keyRotation } from './003-key-rotation.ts';
 import { users } from './004-users.ts';
 import { tokenSubjectIndexAppend } from './005-token-subject-index-append.ts';
+import { tokenSubjectIndexLoginsOnly } from './006-token-subject-index-logins-only.ts';
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly];
