@@ -38,6 +38,10 @@ export function mallocArenaEnv(input: ArenaDecisionInput): NodeJS.ProcessEnv | u
 /** Restarts this process with `MALLOC_ARENA_MAX=1` when {@link mallocArenaEnv} says so; otherwise returns. */
 export function restartWithOneMallocArena(argv: readonly string[]): void {
   if (argv[0] !== 'serve' || typeof process.execve !== 'function') return;
+  if (process.platform === 'linux') {
+    // Only the header is read: skip the report's network and environment parts.
+    (process.report as { excludeNetwork?: boolean }).excludeNetwork = true;
+  }
   const report = process.platform === 'linux' ? (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }) : undefined;
   const env = mallocArenaEnv({ argv, env: process.env, platform: process.platform, glibc: report?.header?.glibcVersionRuntime });
   if (env === undefined) return;

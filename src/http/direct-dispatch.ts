@@ -15,6 +15,13 @@ import type { FormEndpoint } from './form-endpoints.ts';
 import { serveFormRequest, clientAddress, type FormRequestContext } from './form-request.ts';
 import { writeOAuthError } from './oauth-error-reply.ts';
 
+/** find-my-way's default `maxParamLength`, which Tessera's Fastify app keeps. */
+const MAX_PARAM_LENGTH = 100;
+
+function withoutTrailingSlash(path: string): string {
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
 /** Levels at which each request is logged (`info` and below). */
 const LOGS_REQUESTS = new Set(['info', 'debug', 'trace']);
 
@@ -44,7 +51,8 @@ export class DirectDispatcher {
 
   constructor(options: DirectDispatchOptions) {
     this.#options = options;
-    for (const endpoint of options.endpoints) this.#byPath.set(endpoint.path, endpoint);
+    // Keyed as requests are looked up: a path configured with its trailing slash (seed 000's `/v2/token/`) included.
+    for (const endpoint of options.endpoints) this.#byPath.set(withoutTrailingSlash(endpoint.path), endpoint);
   }
 
   /**
@@ -55,13 +63,13 @@ export class DirectDispatcher {
   match(method: string | undefined, url: string | undefined): DirectMatch | undefined {
     if (method === undefined || url === undefined) return undefined;
     const queryStart = url.indexOf('?');
-    let path = queryStart === -1 ? url : url.slice(0, queryStart);
-    if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+    const path = withoutTrailingSlash(queryStart === -1 ? url : url.slice(0, queryStart));
     let pathTenant: string | undefined;
     let endpoint = this.#byPath.get(path);
     if (endpoint === undefined && path.startsWith('/t/')) {
       const end = path.indexOf('/', 3);
-      if (end <= 3) return undefined;
+      // Fastify's router refuses longer parameters (414); leave those to it, so both paths answer alike.
+      if (end <= 3 || end - 3 > MAX_PARAM_LENGTH) return undefined;
       endpoint = this.#byPath.get(path.slice(end));
       if (endpoint === undefined) return undefined;
       try {
@@ -88,23 +96,25 @@ export class DirectDispatcher {
 
   #serve({ endpoint, pathTenant }: DirectMatch, request: IncomingMessage, response: ServerResponse): void {
     const log = this.log!;
-    if (LOGS_REQUESTS.has(log.level)) this.#logOnFinish(request, response, log);
+    const reqId = this.#options.nextRequestId();
+    // Error lines carry the request id, as Fastify's request.log does; the child logger is made only for them.
+    const requestLog = () => log.child({ reqId });
+    if (LOGS_REQUESTS.has(log.level)) this.#logOnFinish(request, response, log, reqId);
     if (this.closing) {
       const error = new OAuthError('temporarily_unavailable', 'The server is shutting down; retry', { status: 503, headers: { connection: 'close' } });
-      writeOAuthError(error, response, log, this.#options.bodyLimitBytes);
+      writeOAuthError(error, response, requestLog, this.#options.bodyLimitBytes);
       return;
     }
     // serveFormRequest answers every failure itself; this catch only guards against a bug there.
-    serveFormRequest(endpoint, request, response, pathTenant, this.#options, log).catch((error: unknown) => {
-      log.error({ err: String(error) }, 'request failed');
+    serveFormRequest(endpoint, request, response, pathTenant, this.#options, requestLog).catch((error: unknown) => {
+      requestLog().error({ err: String(error) }, 'request failed');
       response.destroy();
     });
   }
 
   /** The one line per request that Fastify's onResponse hook writes for its own routes (logging.ts). */
-  #logOnFinish(request: IncomingMessage, response: ServerResponse, log: FastifyBaseLogger): void {
+  #logOnFinish(request: IncomingMessage, response: ServerResponse, log: FastifyBaseLogger, reqId: string): void {
     const started = performance.now();
-    const reqId = this.#options.nextRequestId();
     response.once('finish', () => {
       const url = request.url ?? '/';
       log.info(

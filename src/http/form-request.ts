@@ -24,7 +24,8 @@ export async function serveFormRequest(
   response: ServerResponse,
   pathTenant: string | undefined,
   context: FormRequestContext,
-  log: FastifyBaseLogger,
+  /** The request's logger, asked for only when there is something to log. */
+  log: () => FastifyBaseLogger,
 ): Promise<void> {
   try {
     const body = await readRequestBody(request, context.bodyLimitBytes);
@@ -57,9 +58,12 @@ export async function serveFormRequest(
 export function clientAddress(request: IncomingMessage, trustProxy: boolean): string | undefined {
   if (trustProxy) {
     const forwarded = request.headers['x-forwarded-for'];
-    if (typeof forwarded === 'string' && forwarded !== '') {
-      const first = forwarded.split(',', 1)[0]!.trim();
-      if (first !== '') return first;
+    if (typeof forwarded === 'string') {
+      // The client-most entry that is not empty, as proxy-addr (Fastify's) reads the header.
+      for (const entry of forwarded.split(',')) {
+        const address = entry.trim();
+        if (address !== '') return address;
+      }
     }
   }
   return request.socket?.remoteAddress;

@@ -15,12 +15,12 @@ import { NO_STORE_HEADERS } from './token-response.ts';
 
 export function sendOAuthError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const oauth = classifyOAuthError(error, request.routeOptions.bodyLimit);
-  logOAuthError(error, oauth, request.log);
+  logOAuthError(error, oauth, () => request.log);
   return reply.code(oauth.status).headers(oauthErrorHeaders(oauth)).send(JSON.stringify(oauth.toJSON()));
 }
 
 /** The same answer as {@link sendOAuthError}, for a response Tessera writes itself. */
-export function writeOAuthError(error: unknown, response: ServerResponse, log: FastifyBaseLogger, bodyLimit: number): void {
+export function writeOAuthError(error: unknown, response: ServerResponse, log: () => FastifyBaseLogger, bodyLimit: number): void {
   const oauth = classifyOAuthError(error, bodyLimit);
   logOAuthError(error, oauth, log);
   if (response.headersSent) {
@@ -39,14 +39,14 @@ function oauthErrorHeaders(oauth: OAuthError): Record<string, string> {
   return headers;
 }
 
-function logOAuthError(error: unknown, oauth: OAuthError, log: FastifyBaseLogger): void {
+function logOAuthError(error: unknown, oauth: OAuthError, log: () => FastifyBaseLogger): void {
   if (error instanceof WorkAbandonedError) {
     // The client closed the connection while its login waited for argon2: nobody reads this answer.
-    log.info({ code: oauth.code, detail: error.message }, 'request abandoned by the client');
+    log().info({ code: oauth.code, detail: error.message }, 'request abandoned by the client');
   } else if (oauth.status >= 500) {
-    log.error({ err: oauth.detail ?? oauth.message, code: oauth.code }, 'request failed');
+    log().error({ err: oauth.detail ?? oauth.message, code: oauth.code }, 'request failed');
   } else if (oauth.detail !== undefined) {
-    log.info({ code: oauth.code, detail: oauth.detail }, 'request refused');
+    log().info({ code: oauth.code, detail: oauth.detail }, 'request refused');
   }
 }
 

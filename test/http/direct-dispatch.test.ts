@@ -44,17 +44,23 @@ interface LogLine {
 
 function recordingLogger(level: string): { log: FastifyBaseLogger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const at = (name: string) => (fields: Record<string, unknown>, msg: string) => void lines.push({ level: name, fields, msg });
-  const log = { level, info: at('info'), error: at('error'), warn: at('warn'), debug: at('debug'), trace: at('trace'), fatal: at('fatal') };
-  return { log: log as unknown as FastifyBaseLogger, lines };
+  const make = (bindings: Record<string, unknown>): Record<string, unknown> => {
+    const at = (name: string) => (fields: Record<string, unknown>, msg: string) => void lines.push({ level: name, fields: { ...bindings, ...fields }, msg });
+    const logger: Record<string, unknown> = { info: at('info'), error: at('error'), warn: at('warn'), debug: at('debug'), trace: at('trace'), fatal: at('fatal') };
+    logger.child = (more: Record<string, unknown>) => Object.assign(make({ ...bindings, ...more }), { level: root.level });
+    return logger;
+  };
+  const root = Object.assign(make({}), { level });
+  return { log: root as unknown as FastifyBaseLogger, lines };
 }
 
 describe('direct dispatch: which requests bypass Fastify', () => {
   const endpoint = (path: string, methods: string[]): FormEndpoint => ({ path, methods, name: path, respond: async () => ({ headers: {}, body: '{}' }) });
   const token = endpoint('/oauth/token', ['POST']);
   const owin = endpoint('/Token', ['GET', 'POST']);
+  const seed000 = endpoint('/v2/token/', ['POST']);
   const dispatcher = new DirectDispatcher({
-    endpoints: [token, owin],
+    endpoints: [token, owin, seed000],
     bodyLimitBytes: 1024,
     trustProxy: false,
     requestTimeoutMs: 1000,
@@ -66,6 +72,12 @@ describe('direct dispatch: which requests bypass Fastify', () => {
     assert.equal(dispatcher.match('POST', '/oauth/token/')?.endpoint, token);
     assert.equal(dispatcher.match('POST', '/oauth/token?x=1')?.endpoint, token);
     assert.equal(dispatcher.match('GET', '/Token')?.endpoint, owin);
+  });
+
+  it('matches a path configured with a trailing slash (seed 000), with or without it', () => {
+    assert.equal(dispatcher.match('POST', '/v2/token/')?.endpoint, seed000);
+    assert.equal(dispatcher.match('POST', '/v2/token')?.endpoint, seed000);
+    assert.equal(dispatcher.match('POST', '/t/acme/v2/token/')?.endpoint, seed000);
   });
 
   it('names the tenant of a /t/<tenant>/ path, decoded as Fastify decodes route parameters', () => {
@@ -84,6 +96,8 @@ describe('direct dispatch: which requests bypass Fastify', () => {
       ['POST', '/t/%E0%A4%A/oauth/token'],
       ['POST', '/admin/v1/tenants'],
       ['POST', '/oauth/token//'],
+      // Longer than Fastify's route parameters may be (it answers 414 itself).
+      ['POST', `/t/${'a'.repeat(101)}/oauth/token`],
     ] as const) {
       assert.equal(dispatcher.match(method, url), undefined, `${method} ${url}`);
     }
@@ -147,6 +161,11 @@ describe('direct dispatch: a live server', () => {
     });
   });
 
+  it('takes the client-most non-empty X-Forwarded-For entry, as Fastify does', async () => {
+    await send(port, 'POST', '/oauth/token', { ...FORM, 'x-forwarded-for': ' , 198.51.100.7, 10.0.0.1' }, 'a=b');
+    assert.equal(lastInput?.remoteAddress, '198.51.100.7');
+  });
+
   it('reads a GET body (seed 003)', async () => {
     await send(port, 'GET', '/oauth/token', { 'content-type': 'application/json', 'content-length': 12 }, 'grant_type=y');
     assert.deepEqual(lastInput?.body, Buffer.from('grant_type=y'));
@@ -182,7 +201,8 @@ describe('direct dispatch: a live server', () => {
     assert.equal(crashed.status, 500);
     assert.equal(JSON.parse(crashed.body).error, 'server_error');
     assert.doesNotMatch(crashed.body, /secret-path/);
-    assert.ok(logger.lines.some((l) => l.level === 'error' && JSON.stringify(l.fields).includes('secret-path')));
+    const failure = logger.lines.find((l) => l.level === 'error' && JSON.stringify(l.fields).includes('secret-path'));
+    assert.equal(failure?.fields.reqId, 'req-x', 'the error line names its request, as the access line does');
   });
 
   it('survives a client that disconnects in the middle of its body, and keeps serving', async () => {
@@ -238,6 +258,9 @@ describe('direct dispatch: the same answers as the Fastify routes', () => {
     { name: 'a client-credentials request', method: 'POST', url: '/oauth/token', body: 'grant_type=client_credentials' },
     { name: 'a tenant-prefixed request', method: 'POST', url: '/t/default/oauth/token/', body: 'grant_type=client_credentials' },
     { name: 'an unknown tenant by path', method: 'POST', url: '/t/nope/oauth/token', body: 'grant_type=client_credentials' },
+    { name: 'a tenant segment longer than a route parameter may be', method: 'POST', url: `/t/${'a'.repeat(150)}/oauth/token`, body: 'grant_type=client_credentials' },
+    { name: "seed 000's path, configured with its trailing slash", method: 'POST', url: '/v2/token/', body: 'grant_type=client_credentials' },
+    { name: "seed 000's path without the slash", method: 'POST', url: '/v2/token', body: 'grant_type=client_credentials' },
     { name: 'a missing grant type', method: 'POST', url: '/oauth/token', body: 'scope=a' },
     { name: 'a repeated parameter', method: 'POST', url: '/oauth/token', body: 'grant_type=client_credentials&grant_type=password' },
     { name: 'a JSON body at a strict path', method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"client_credentials"}' },

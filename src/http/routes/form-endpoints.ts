@@ -29,7 +29,7 @@ export async function formEndpointRoutes(app: FastifyInstance, options: FormEndp
         url,
         handler: (request, reply) => {
           reply.hijack();
-          return serveFormRequest(endpoint, request.raw, reply.raw, pathTenant(request.params), options, request.log);
+          return serveFormRequest(endpoint, request.raw, reply.raw, pathTenant(request.params), options, () => request.log);
         },
       });
       refuseOtherMethods(app, url, endpoint.methods, endpoint.name);

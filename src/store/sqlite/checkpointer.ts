@@ -22,6 +22,8 @@ import { CHECKPOINT_WORKER_SOURCE } from './checkpoint-worker.ts';
 
 /** SQLite's default `wal_autocheckpoint`. */
 export const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
+/** How often a persistently failing checkpoint is reported. */
+const ERROR_REPORT_INTERVAL_MS = 60_000;
 /** The serving connection's own checkpoint threshold while the worker runs (about 40 MB of WAL). */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
 
@@ -60,13 +62,21 @@ export function startBackgroundCheckpointer(
     stats.running = false;
     if (db.isOpen) db.exec(`PRAGMA wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
   };
+  // A pass that keeps failing is reported once a minute, not ten times a second.
+  let lastReported = -Infinity;
+  let failedSinceReport = 0;
   worker.on('message', (message: { kind: string; walFrames?: number; checkpointedFrames?: number; message?: string }) => {
     if (message.kind === 'pass') {
       stats.passes += 1;
       stats.walFrames = message.walFrames!;
       stats.checkpointedFrames = message.checkpointedFrames!;
     } else if (message.kind === 'error') {
-      options.onError?.(new Error(`background WAL checkpoint failed: ${message.message}`));
+      failedSinceReport += 1;
+      if (performance.now() - lastReported < ERROR_REPORT_INTERVAL_MS) return;
+      const repeated = failedSinceReport > 1 ? ` (${failedSinceReport} failed passes since the last report)` : '';
+      options.onError?.(new Error(`background WAL checkpoint failed: ${message.message}${repeated}`));
+      lastReported = performance.now();
+      failedSinceReport = 0;
     }
   });
   worker.on('error', (error) => options.onError?.(error));
