@@ -5,9 +5,9 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
-import { createHash } from 'node:crypto';
 import { BearerError } from './bearer-error.ts';
 import type { Principal } from './principal.ts';
+import { copy, TokenResultCache } from './token-result-cache.ts';
 
 export interface IntrospectionOptions {
   endpoint: string;
@@ -24,11 +24,6 @@ export interface IntrospectionOptions {
   clock: () => number;
 }
 
-interface CacheEntry {
-  until: number;
-  result: Principal | BearerError;
-}
-
 export type OpaqueVerifier = (token: string) => Promise<Principal | BearerError>;
 
 const INACTIVE = () => new BearerError('invalid_token', 'The access token is invalid, expired or revoked');
@@ -39,17 +34,14 @@ function formEncode(value: string): string {
 }
 
 export function createIntrospectionVerifier(options: IntrospectionOptions): OpaqueVerifier {
-  const cache = new Map<string, CacheEntry>();
+  const cache = new TokenResultCache(options.maxCacheEntries);
   const inFlight = new Map<string, Promise<Principal | BearerError>>();
   const authorization = `Basic ${Buffer.from(`${formEncode(options.clientId)}:${formEncode(options.clientSecret)}`).toString('base64')}`;
 
   function remember(key: string, result: Principal | BearerError, now: number): void {
     // Failures to reach the issuer are not remembered: the next request tries again.
     if (result instanceof BearerError && result.code === 'temporarily_unavailable') return;
-    const until = Math.min(now + options.cacheTtlMs, result instanceof BearerError ? Infinity : result.expiresAt);
-    cache.delete(key);
-    cache.set(key, { until, result });
-    if (cache.size > options.maxCacheEntries) cache.delete(cache.keys().next().value!);
+    cache.set(key, result, Math.min(now + options.cacheTtlMs, result instanceof BearerError ? Infinity : result.expiresAt), now);
   }
 
   async function ask(token: string): Promise<Principal | BearerError> {
@@ -106,13 +98,9 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Opaq
 
   return async function verifyOpaque(token: string): Promise<Principal | BearerError> {
     // Tokens are kept in memory only as their hash.
-    const key = createHash('sha256').update(token).digest('base64url');
-    const now = options.clock();
-    const cached = cache.get(key);
-    if (cached !== undefined) {
-      if (cached.until > now) return copy(cached.result);
-      cache.delete(key);
-    }
+    const key = TokenResultCache.keyOf(token);
+    const cached = cache.get(key, options.clock());
+    if (cached !== undefined) return cached;
     // Concurrent requests with one token share one introspection call.
     let pending = inFlight.get(key);
     if (pending === undefined) {
@@ -126,11 +114,6 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Opaq
     }
     return copy(await pending);
   };
-}
-
-/** Each caller gets its own principal: a handler editing its scope must not edit the cache. */
-function copy(result: Principal | BearerError): Principal | BearerError {
-  return result instanceof BearerError ? result : { ...result, scope: [...result.scope], accounts: [...result.accounts] };
 }
 
 function unavailable(detail: string): BearerError {

@@ -1,0 +1,53 @@
+/**
+ * A bounded, time-limited memory of what checking a token gave, shared by the
+ * JWT and the introspection verifiers. Tokens are kept only as their SHA-256;
+ * each entry lasts until its own instant, and beyond `maxEntries` the oldest
+ * goes first. Each caller gets its own copy of a principal, so a handler
+ * editing its scope cannot edit the cache.
+ */
+import { hash } from 'node:crypto';
+import { BearerError } from './bearer-error.ts';
+import type { Principal } from './principal.ts';
+
+export type VerificationResult = Principal | BearerError;
+
+interface Entry {
+  until: number;
+  result: VerificationResult;
+}
+
+export class TokenResultCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries: number) {
+    this.#maxEntries = maxEntries;
+  }
+
+  /** The key a token is remembered under: its SHA-256, never the token. */
+  static keyOf(token: string): string {
+    return hash('sha256', token, 'base64url');
+  }
+
+  /** What was remembered for `key`, if it is still good at `now`. */
+  get(key: string, now: number): VerificationResult | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.until > now) return copy(entry.result);
+    this.#entries.delete(key);
+    return undefined;
+  }
+
+  /** Remembers `result` for `key` until `until` (ms); nothing when `until` is not in the future. */
+  set(key: string, result: VerificationResult, until: number, now: number): void {
+    if (!(until > now)) return;
+    this.#entries.delete(key);
+    this.#entries.set(key, { until, result });
+    if (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+  }
+}
+
+/** Each caller gets its own principal: a handler editing its scope must not edit the cache. */
+export function copy(result: VerificationResult): VerificationResult {
+  return result instanceof BearerError ? result : { ...result, scope: [...result.scope], accounts: [...result.accounts] };
+}
