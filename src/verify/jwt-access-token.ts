@@ -4,11 +4,21 @@
  * most once per cool-down, so a flood of made-up `kid`s cannot turn into a
  * flood of requests to the issuer.
  *
+ * A token that verified is remembered (by its SHA-256) for `cacheTtlMs`, never
+ * past its `exp`: an API sees the same token on request after request, and
+ * checking its signature again (about 100 µs for ES256 through WebCrypto) was
+ * most of a protected request's cost. Refusals are not remembered, and the
+ * time-bound checks stay exact: an entry ends when the token expires. What
+ * the cache can delay is noticing that the token's signing key left the
+ * JWKS, by at most `cacheTtlMs`; the JWKS itself is cached for longer
+ * (`jwksMaxAgeMs`), and a JWT cannot be revoked before `exp` anyway.
+ *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWSHeaderParameters, type FlattenedJWSInput, type JWTPayload } from 'jose';
 import { BearerError } from './bearer-error.ts';
 import type { Principal } from './principal.ts';
+import { TokenResultCache } from './token-result-cache.ts';
 
 /** Algorithms Tessera signs with. Never `none`; never HMAC, so a public key can never be used as a shared secret. */
 export const DEFAULT_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
@@ -26,6 +36,10 @@ export interface JwtVerificationOptions {
   /** Maximum age of the cached JWKS (ms) before it is fetched again. */
   jwksMaxAgeMs: number;
   timeoutMs: number;
+  /** How long a verified token is remembered (ms); 0 remembers nothing. */
+  cacheTtlMs: number;
+  /** Most tokens remembered; the oldest go first. */
+  maxCacheEntries: number;
   fetch: typeof fetch;
   clock: () => number;
 }
@@ -52,9 +66,22 @@ export function createJwtVerifier(options: JwtVerificationOptions): JwtVerifier 
     }
   };
   const algorithms = [...options.algorithms];
+  const cache = options.cacheTtlMs > 0 ? new TokenResultCache(options.maxCacheEntries) : undefined;
+  const toleranceMs = options.clockToleranceSeconds * 1000;
 
-  return async function verifyJwt(token: string): Promise<Principal | BearerError> {
+  return async function verifyJwtCached(token: string): Promise<Principal | BearerError> {
+    if (cache === undefined) return verifyJwt(token, options.clock());
+    const key = TokenResultCache.keyOf(token);
     const now = options.clock();
+    const cached = cache.get(key, now);
+    if (cached !== undefined) return cached;
+    const result = await verifyJwt(token, now);
+    // Good until the cache lifetime ends or the token expires (as jose judges `exp`, with the tolerance).
+    if (!(result instanceof BearerError)) cache.set(key, result, Math.min(now + options.cacheTtlMs, result.expiresAt + toleranceMs), now);
+    return result;
+  };
+
+  async function verifyJwt(token: string, now: number): Promise<Principal | BearerError> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keys, {
@@ -94,7 +121,7 @@ export function createJwtVerifier(options: JwtVerificationOptions): JwtVerifier 
       expiresAt: payload.exp! * 1000,
       claims: payload,
     };
-  };
+  }
 }
 
 function refusal(error: unknown): BearerError {

@@ -38,11 +38,12 @@ export class TokenResultCache {
     return undefined;
   }
 
-  /** Remembers `result` for `key` until `until` (ms); nothing when `until` is not in the future. */
+  /** Remembers a copy of `result` for `key` until `until` (ms); nothing when `until` is not in the future. */
   set(key: string, result: VerificationResult, until: number, now: number): void {
     if (!(until > now)) return;
     this.#entries.delete(key);
-    this.#entries.set(key, { until, result });
+    // A copy: the caller that verified keeps its own principal too.
+    this.#entries.set(key, { until, result: copy(result) });
     if (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
   }
 }

@@ -51,6 +51,15 @@ export interface BearerVerifierOptions {
   jwksCooldownSeconds?: number;
   /** Longest the JWKS is cached; default 600 s. */
   jwksMaxAgeSeconds?: number;
+  /**
+   * How long a JWT that verified is remembered (by hash, never past its
+   * `exp`), so its signature is not checked on every request; default 30 s,
+   * at most 300 s, 0 turns it off. Bounds how late a signing key removed
+   * from the JWKS is noticed for tokens already seen.
+   */
+  jwtCacheSeconds?: number;
+  /** Most verified JWTs remembered; default 10 000. */
+  maxJwtCacheEntries?: number;
   /** Timeout of calls to the issuer; default 5 s. */
   timeoutSeconds?: number;
   /** Replaces the global `fetch` (tests, proxies). */
@@ -106,6 +115,8 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
     clockToleranceSeconds,
     jwksCooldownMs: seconds(options.jwksCooldownSeconds, 30, 'jwksCooldownSeconds', 0, 3600),
     jwksMaxAgeMs: seconds(options.jwksMaxAgeSeconds, 600, 'jwksMaxAgeSeconds', 1, 86_400),
+    cacheTtlMs: seconds(options.jwtCacheSeconds, 30, 'jwtCacheSeconds', 0, 300),
+    maxCacheEntries: entries(options.maxJwtCacheEntries, 'maxJwtCacheEntries'),
     timeoutMs,
     fetch: fetchImpl,
     clock,
@@ -121,7 +132,7 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
       issuer,
       tenant: options.tenant,
       cacheTtlMs: seconds(introspection.cacheTtlSeconds, 30, 'introspection.cacheTtlSeconds', 0, 300),
-      maxCacheEntries: introspection.maxCacheEntries ?? 10_000,
+      maxCacheEntries: entries(introspection.maxCacheEntries, 'introspection.maxCacheEntries'),
       timeoutMs,
       fetch: fetchImpl,
       clock,
@@ -167,6 +178,13 @@ function requireUrl(value: string, name: string): string {
     throw new TypeError(`tessera/verify: ${name} must be an http(s) URL`);
   }
   return value;
+}
+
+/** A cache bound: a positive integer, default 10 000. */
+function entries(value: number | undefined, name: string): number {
+  const v = value ?? 10_000;
+  if (!Number.isInteger(v) || v < 1 || v > 10_000_000) throw new TypeError(`tessera/verify: ${name} must be an integer from 1 to 10000000`);
+  return v;
 }
 
 /** A duration option in seconds, as ms. */
