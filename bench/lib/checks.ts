@@ -20,11 +20,15 @@ export interface HttpAnswer {
   text: string;
 }
 
+/** A server that never answers a check fails the case instead of stalling the run. */
+const CHECK_TIMEOUT_MS = 30_000;
+
 export async function call(baseUrl: string, request: HttpCall): Promise<HttpAnswer> {
   const response = await fetch(baseUrl + request.path, {
     method: request.method,
     headers: request.headers,
     ...(request.body !== undefined ? { body: request.body } : {}),
+    signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
   });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
