@@ -5,8 +5,9 @@
  * recognise, goes to Fastify, whose routes serve those endpoints with the
  * same function. Why: these endpoints are the hot path, and they use nothing
  * of Fastify (they parse and answer their own bodies, see form-request.ts),
- * while Fastify set up as Tessera's app costs about a third of a bare
- * `node:http` server's throughput before any token logic (docs/benchmarks.md).
+ * while Fastify set up as Tessera's app loses a quarter to two fifths of a
+ * bare `node:http` server's throughput before any token logic (the
+ * benchmark's two ceilings, docs/benchmarks.md).
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
