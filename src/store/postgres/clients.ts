@@ -3,6 +3,7 @@ import type { ClientStore, Page, PageQuery } from '../types.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
 import { CLIENT_COLUMNS, rowToClient, type Row } from './rows.ts';
 import { freezeNested } from '../read-only-fields.ts';
+import type { PostgresReadCache } from './read-cache.ts';
 
 const GET = statement('clients.get', `SELECT ${CLIENT_COLUMNS} FROM clients WHERE tenant_id = $1 AND id = $2`);
 const INSERT = statement('clients.insert', `INSERT INTO clients (${CLIENT_COLUMNS})
@@ -19,33 +20,60 @@ const COUNT = statement('clients.count', 'SELECT count(*) AS total FROM clients 
 
 export class PostgresClientStore implements ClientStore {
   readonly #db: PostgresDatabase;
+  readonly #cache: PostgresReadCache | undefined;
 
-  constructor(db: PostgresDatabase) {
+  /** @param cache optional coherent cache for the lookups on the token path (see read-cache.ts) */
+  constructor(db: PostgresDatabase, cache?: PostgresReadCache) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
-    const row = (await this.#db.query<Row>(GET, [tenantId, clientId])).rows[0];
-    return row && freezeNested(rowToClient(row));
+    const load = async () => {
+      const row = (await this.#db.query<Row>(GET, [tenantId, clientId])).rows[0];
+      return row && freezeNested(rowToClient(row));
+    };
+    if (this.#cache === undefined) return load();
+    const client = await this.#cache.get(`client\u0000${tenantId}\u0000${clientId}`, load);
+    // A copy of our own: callers may reassign its fields; the cached value is frozen.
+    return client && { ...client };
+  }
+
+  /** Runs a write with the cache dropped before it and after it commits (a read racing it is not kept). */
+  async #invalidating<T>(write: () => Promise<T>): Promise<T> {
+    this.#cache?.invalidate();
+    try {
+      return await write();
+    } finally {
+      this.#cache?.invalidate();
+    }
   }
 
   async createClient(c: Client): Promise<void> {
+    await this.#invalidating(() => this.#create(c));
+  }
+
+  async updateClient(c: Client): Promise<boolean> {
+    return this.#invalidating(() => this.#update(c));
+  }
+
+  async deleteClient(tenantId: string, clientId: string): Promise<boolean> {
+    return this.#invalidating(async () => ((await this.#db.query(DELETE, [tenantId, clientId])).rowCount ?? 0) > 0);
+  }
+
+  async #create(c: Client): Promise<void> {
     await insertOrConflict(this.#db, `client '${c.id}'`, INSERT, [
       c.tenantId, c.id, c.name, JSON.stringify(c.secrets), c.grantTypes, c.scopes, c.accounts, c.tokenFormat,
       c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken, c.enabled, c.createdAt, c.updatedAt,
     ]);
   }
 
-  async updateClient(c: Client): Promise<boolean> {
+  async #update(c: Client): Promise<boolean> {
     const result = await this.#db.query(UPDATE, [
       c.tenantId, c.id, c.name, JSON.stringify(c.secrets), c.grantTypes, c.scopes, c.accounts, c.tokenFormat,
       c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken, c.enabled, c.updatedAt,
     ]);
     return (result.rowCount ?? 0) > 0;
-  }
-
-  async deleteClient(tenantId: string, clientId: string): Promise<boolean> {
-    return ((await this.#db.query(DELETE, [tenantId, clientId])).rowCount ?? 0) > 0;
   }
 
   async listClients(tenantId: string): Promise<Client[]> {

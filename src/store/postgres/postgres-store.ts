@@ -20,6 +20,7 @@ import { PostgresUserStore } from './users.ts';
 import { migratePostgres } from './migrate.ts';
 import { PostgresTenantStore } from './tenants.ts';
 import { PostgresTokenStore } from './tokens.ts';
+import { PostgresReadCache } from './read-cache.ts';
 
 export interface PostgresStoreOptions extends Omit<PostgresDatabaseOptions, 'poolSize'> {
   /** Most connections this process holds; default 10. */
@@ -41,12 +42,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     await db.end();
     throw error;
   }
+  // Tenants and clients are read on every token request: cached, coherent across instances (read-cache.ts).
+  const cache = new PostgresReadCache(db);
   return {
     kind: 'postgres',
     schemaVersion: migration.to,
     migration,
-    tenants: new PostgresTenantStore(db),
-    clients: new PostgresClientStore(db),
+    tenants: new PostgresTenantStore(db, cache),
+    clients: new PostgresClientStore(db, cache),
     tokens: new PostgresTokenStore(db),
     keys: new PostgresKeyStore(db),
     accessNumbers: new PostgresAccessNumberStore(db),

@@ -3,6 +3,7 @@ import type { TenantStore } from '../types.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
 import { rowToTenant, TENANT_COLUMNS, type Row } from './rows.ts';
 import { freezeNested } from '../read-only-fields.ts';
+import type { PostgresReadCache } from './read-cache.ts';
 
 // Hosts come along as a sorted array, so one query reads a whole tenant.
 const SELECT = `SELECT ${TENANT_COLUMNS},
@@ -18,29 +19,59 @@ const DELETE_HOSTS = statement('tenants.delete-hosts', 'DELETE FROM tenant_hosts
 
 export class PostgresTenantStore implements TenantStore {
   readonly #db: PostgresDatabase;
+  readonly #cache: PostgresReadCache | undefined;
 
-  constructor(db: PostgresDatabase) {
+  /** @param cache optional coherent cache for the lookups on the token path (see read-cache.ts) */
+  constructor(db: PostgresDatabase, cache?: PostgresReadCache) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
-    const row = (await this.#db.query<Row>(GET, [id])).rows[0];
-    return row && freezeNested(rowToTenant(row));
+    return this.#read(`tenant\u0000${id}`, GET, [id]);
   }
 
   async findTenantByHost(host: string): Promise<Tenant | undefined> {
-    const row = (await this.#db.query<Row>(BY_HOST, [host])).rows[0];
-    return row && freezeNested(rowToTenant(row));
+    return this.#read(`host\u0000${host}`, BY_HOST, [host]);
+  }
+
+  async #read(key: string, query: typeof GET, values: unknown[]): Promise<Tenant | undefined> {
+    const load = async () => {
+      const row = (await this.#db.query<Row>(query, values)).rows[0];
+      return row && freezeNested(rowToTenant(row));
+    };
+    if (this.#cache === undefined) return load();
+    const tenant = await this.#cache.get(key, load);
+    // A copy of our own: callers may reassign its fields; the cached value is frozen.
+    return tenant && { ...tenant };
   }
 
   async createTenant(t: Tenant): Promise<void> {
+    await this.#invalidating(() => this.#create(t));
+  }
+
+  async updateTenant(t: Tenant): Promise<boolean> {
+    return this.#invalidating(() => this.#update(t));
+  }
+
+  /** Runs a write with the cache dropped before it and after it commits (a read racing it is not kept). */
+  async #invalidating<T>(write: () => Promise<T>): Promise<T> {
+    this.#cache?.invalidate();
+    try {
+      return await write();
+    } finally {
+      this.#cache?.invalidate();
+    }
+  }
+
+  async #create(t: Tenant): Promise<void> {
     await this.#db.transaction(async (tx) => {
       await insertOrConflict(tx, `tenant '${t.id}'`, INSERT, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), t.createdAt, t.updatedAt]);
       for (const host of t.hosts) await insertOrConflict(tx, `host '${host}'`, INSERT_HOST, [host, t.id]);
     });
   }
 
-  async updateTenant(t: Tenant): Promise<boolean> {
+  async #update(t: Tenant): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
       const updated = await tx.query(UPDATE, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), t.updatedAt]);
       if ((updated.rowCount ?? 0) === 0) return false;

@@ -10,5 +10,6 @@ import { keyRotation } from './003-key-rotation.ts';
 import { users } from './004-users.ts';
 import { tokenSubjectIndexAppend } from './005-token-subject-index-append.ts';
 import { tokenSubjectIndexLoginsOnly } from './006-token-subject-index-logins-only.ts';
+import { cacheVersion } from './007-cache-version.ts';
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion];
