@@ -44,13 +44,14 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   // Tenants and clients are read on every token request: cached, coherent across instances (read-cache.ts).
   const cache = new PostgresReadCache(db);
+  const tokens = new PostgresTokenStore(db);
   return {
     kind: 'postgres',
     schemaVersion: migration.to,
     migration,
     tenants: new PostgresTenantStore(db, cache),
     clients: new PostgresClientStore(db, cache),
-    tokens: new PostgresTokenStore(db),
+    tokens,
     keys: new PostgresKeyStore(db),
     accessNumbers: new PostgresAccessNumberStore(db),
     audit: new PostgresAuditStore(db),
@@ -59,6 +60,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async ping() {
       await db.query('SELECT 1');
     },
-    close: () => db.end(),
+    async close() {
+      // Queued token inserts are written (or fail) before the pool goes.
+      await tokens.settle();
+      await db.end();
+    },
   };
 }

@@ -1,4 +1,5 @@
 import type { TokenRecord } from '../../core/model.ts';
+import { StoreUnavailableError } from '../errors.ts';
 import type { RefreshTokenUse, TokenStore } from '../types.ts';
 import { statement, type PostgresDatabase } from './database.ts';
 import { rowToToken, TOKEN_COLUMNS, type Row } from './rows.ts';
@@ -24,41 +25,117 @@ const GET_WITH_USE = statement('tokens.get-with-use', `SELECT ${TOKEN_COLUMNS}, 
 const PURGE = statement('tokens.purge', `DELETE FROM tokens WHERE hash IN (
   SELECT hash FROM tokens WHERE expires_at < $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`);
 
+/** Rows per multi-row INSERT (12 parameters each; PostgreSQL allows 65,535 per statement). */
+const MAX_BATCH = 500;
+
+interface PendingSave {
+  record: TokenRecord;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const valuesOf = (r: TokenRecord) => [
+  r.hash, r.kind, r.tenantId, r.clientId, r.subject, r.scope, r.accounts, r.issuedAt, r.expiresAt, r.revokedAt, r.familyId, r.username,
+];
+
+/**
+ * Token records in PostgreSQL, inserted in batches.
+ *
+ * Each insert was a round trip and a statement of its own, most of a token
+ * request's database cost. `saveToken` queues the record, and the records
+ * queued in one event-loop turn go in one multi-row INSERT (the batching
+ * SQLite's group commit does, sqlite/tokens.ts). Each caller's promise
+ * settles only once its row is committed: a token is never handed out before
+ * it is stored. When a batch fails for a reason of its own rows (a duplicate
+ * key), its rows are inserted one by one so that only the offending caller
+ * fails; when the database is away, every caller of the batch fails.
+ *
+ * Every other operation first waits for the queued and in-flight inserts, so
+ * reads and revocations see the store in call order (a revocation issued
+ * after a save includes it).
+ */
 export class PostgresTokenStore implements TokenStore {
   readonly #db: PostgresDatabase;
+  #pending: PendingSave[] = [];
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(db: PostgresDatabase) {
     this.#db = db;
   }
 
-  async saveToken(r: TokenRecord): Promise<void> {
-    await this.#db.query(INSERT, [
-      r.hash, r.kind, r.tenantId, r.clientId, r.subject, r.scope, r.accounts, r.issuedAt, r.expiresAt, r.revokedAt, r.familyId, r.username,
-    ]);
+  saveToken(record: TokenRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.#pending.push({ record, resolve, reject }) === 1) setImmediate(() => this.#flush());
+    });
+  }
+
+  /** Sends the queued records now, and resolves once every insert sent so far has settled. */
+  async settle(): Promise<void> {
+    this.#flush();
+    if (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
+  #flush(): void {
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0, MAX_BATCH);
+      const sent = this.#insert(batch).finally(() => this.#inFlight.delete(sent));
+      this.#inFlight.add(sent);
+    }
+  }
+
+  async #insert(batch: PendingSave[]): Promise<void> {
+    try {
+      if (batch.length === 1) await this.#db.query(INSERT, valuesOf(batch[0]!.record));
+      else await this.#db.query(batchInsert(batch.length), batch.flatMap((p) => valuesOf(p.record)));
+      for (const p of batch) p.resolve();
+      return;
+    } catch (error) {
+      if (batch.length === 1 || error instanceof StoreUnavailableError) {
+        for (const p of batch) p.reject(error);
+        return;
+      }
+    }
+    // One row spoiled the statement: each row on its own, so only that caller fails.
+    await Promise.all(
+      batch.map(async (p) => {
+        try {
+          await this.#db.query(INSERT, valuesOf(p.record));
+          p.resolve();
+        } catch (error) {
+          p.reject(error);
+        }
+      }),
+    );
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
+    await this.settle();
     const row = (await this.#db.query<Row>(GET, [hash])).rows[0];
     return row && rowToToken(row);
   }
 
   async revokeToken(hash: string, at: number): Promise<boolean> {
+    await this.settle();
     return ((await this.#db.query(REVOKE, [hash, at])).rowCount ?? 0) > 0;
   }
 
   async revokeFamily(familyId: string, at: number): Promise<number> {
+    await this.settle();
     return (await this.#db.query(REVOKE_FAMILY, [familyId, at])).rowCount ?? 0;
   }
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
+    await this.settle();
     return (await this.#db.query(REVOKE_SUBJECT, [tenantId, clientId, subject, at, exceptFamilyId ?? null])).rowCount ?? 0;
   }
 
   async revokeUserTokens(tenantId: string, userId: string, at: number): Promise<number> {
+    await this.settle();
     return (await this.#db.query(REVOKE_USER, [tenantId, userId, at])).rowCount ?? 0;
   }
 
   async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
+    await this.settle();
     const consumed = (await this.#db.query<Row>(CONSUME, [hash, at])).rows[0];
     if (consumed !== undefined) return { outcome: 'consumed', record: rowToToken(consumed) };
     const row = (await this.#db.query<Row>(GET_WITH_USE, [hash])).rows[0];
@@ -68,6 +145,13 @@ export class PostgresTokenStore implements TokenStore {
   }
 
   async purgeExpired(before: number, limit: number): Promise<number> {
+    await this.settle();
     return (await this.#db.query(PURGE, [before, limit])).rowCount ?? 0;
   }
+}
+
+/** `INSERT … VALUES (…), (…)` for `rows` records, as an unnamed statement (its text varies with the count). */
+function batchInsert(rows: number): string {
+  const tuples = Array.from({ length: rows }, (_, row) => `(${Array.from({ length: 12 }, (_, col) => `$${row * 12 + col + 1}`).join(', ')})`);
+  return `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ${tuples.join(', ')}`;
 }
