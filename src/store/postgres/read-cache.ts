@@ -28,8 +28,11 @@ export class PostgresReadCache {
   readonly #db: PostgresDatabase;
   readonly #entries = new Map<string, object | null>();
   #version: string | undefined;
-  /** This turn's check, shared by every read of the turn. */
+  /** This turn's check, shared by every read of the turn (and only of this turn). */
   #check: Promise<void> | undefined;
+  /** Numbers the checks, so one that answers late cannot undo what a later one decided. */
+  #checks = 0;
+  #lastApplied = 0;
   /** Raised whenever the entries are dropped, so a load begun before does not refill them with what it read. */
   #generation = 0;
 
@@ -39,7 +42,7 @@ export class PostgresReadCache {
 
   /** The cached value for `key`, or what `load` reads now (undefined when there is none), deep-frozen. */
   async get<T extends object>(key: string, load: () => Promise<T | undefined>): Promise<Readonly<T> | undefined> {
-    await (this.#check ??= this.#validate());
+    await (this.#check ??= this.#startCheck());
     const cached = this.#entries.get(key);
     if (cached !== undefined) return (cached ?? undefined) as T | undefined;
     const generation = this.#generation;
@@ -59,20 +62,42 @@ export class PostgresReadCache {
     this.#check = undefined;
   }
 
-  async #validate(): Promise<void> {
+  /**
+   * Starts this turn's check. It is shared only by reads of the turn it
+   * started in: a read in a later turn must not rely on a version read before
+   * it began (a slow answer would hide a commit made meanwhile), so the next
+   * turn starts its own check even while this one is still out.
+   */
+  #startCheck(): Promise<void> {
+    const sequence = ++this.#checks;
+    const check = this.#validate(sequence);
+    setImmediate(() => {
+      if (this.#check === check) this.#check = undefined;
+    });
+    return check;
+  }
+
+  async #validate(sequence: number): Promise<void> {
+    let version: string | undefined;
     try {
-      const n = String((await this.#db.query<{ n: string }>(VERSION)).rows[0]?.n);
-      if (n !== this.#version) {
-        this.#entries.clear();
-        this.#generation += 1;
-        this.#version = n;
-      }
-    } finally {
-      // The next turn checks again; a failed check (the database away) is retried then too.
-      const check = this.#check;
-      setImmediate(() => {
-        if (this.#check === check) this.#check = undefined;
-      });
+      version = (await this.#db.query<{ n: string }>(VERSION)).rows[0]?.n;
+    } catch (error) {
+      // The database is away (or failed over): nothing cached is trusted once it answers again.
+      this.#drop();
+      throw error;
     }
+    if (sequence < this.#lastApplied) return; // a later check has already decided
+    this.#lastApplied = sequence;
+    // No counter row (a partial restore, a manual cleanup) means no coherence: cache nothing beyond this turn.
+    if (version === undefined || String(version) !== this.#version) {
+      this.#drop();
+      this.#version = version === undefined ? undefined : String(version);
+    }
+  }
+
+  #drop(): void {
+    this.#entries.clear();
+    this.#generation += 1;
+    this.#version = undefined;
   }
 }

@@ -16,9 +16,11 @@ export const cacheVersion: Migration = {
       n bigint NOT NULL
     );
     INSERT INTO cache_version (id, n) VALUES (1, 0);
+    -- The counter of the written table's own schema, whatever the writing session's search_path
+    -- (several installs may share a database, one schema each).
     CREATE FUNCTION tessera_raise_cache_version() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      UPDATE cache_version SET n = n + 1 WHERE id = 1;
+      EXECUTE format('UPDATE %I.cache_version SET n = n + 1 WHERE id = 1', TG_TABLE_SCHEMA);
       RETURN NULL;
     END
     $$;
