@@ -97,10 +97,12 @@ export class DirectDispatcher {
 
   #serve({ endpoint, pathTenant }: DirectMatch, request: IncomingMessage, response: ServerResponse): void {
     const log = this.log!;
-    const reqId = this.#options.nextRequestId();
-    // Error lines carry the request id, as Fastify's request.log does; the child logger is made only for them.
-    const requestLog = () => log.child({ reqId });
-    if (LOGS_REQUESTS.has(log.level)) this.#logOnFinish(request, response, log, reqId);
+    // The request id, and the child logger error lines carry it in (as Fastify's request.log does), are made
+    // only when a line is written: most token requests at `warn` write none.
+    let reqId: string | undefined;
+    const requestId = () => (reqId ??= this.#options.nextRequestId());
+    const requestLog = () => log.child({ reqId: requestId() });
+    if (LOGS_REQUESTS.has(log.level)) this.#logOnFinish(request, response, log, requestId());
     if (this.closing) {
       const error = new OAuthError('temporarily_unavailable', 'The server is shutting down; retry', { status: 503, headers: { connection: 'close' } });
       writeOAuthError(error, response, requestLog, this.#options.bodyLimitBytes);

@@ -8,19 +8,33 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
-import { adminQuery, createTestSchema, postgresSkip } from '../helpers/postgres.ts';
+import { adminQuery, createTestSchema, postgresSkip, type TestSchema } from '../helpers/postgres.ts';
 import { client, tenant } from './contract.ts';
 
 const skip = postgresSkip('the PostgreSQL read cache tests');
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Instance = Awaited<ReturnType<typeof openPostgresStore>>;
+
+/** Two stores on one fresh schema (two instances sharing a database), closed and dropped afterwards. */
+async function withInstances(run: (stores: [Instance, Instance], schema: TestSchema) => Promise<void>): Promise<void> {
+  const schema = await createTestSchema();
+  const stores: [Instance, Instance] = [
+    await openPostgresStore({ connectionString: schema.url }),
+    await openPostgresStore({ connectionString: schema.url }),
+  ];
+  try {
+    await run(stores, schema);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+    await schema.drop();
+  }
+}
+
 describe('postgres tenant and client lookups stay coherent across instances', { skip }, () => {
   it("sees another instance's change from the next event-loop turn on", async () => {
-    const schema = await createTestSchema();
-    const a = await openPostgresStore({ connectionString: schema.url });
-    const b = await openPostgresStore({ connectionString: schema.url });
-    try {
+    await withInstances(async ([a, b]) => {
       await a.tenants.createTenant(tenant('t1', ['api.example.com']));
       await a.clients.createClient(client('t1', 'c1'));
       assert.equal((await a.clients.getClient('t1', 'c1'))?.enabled, true);
@@ -34,17 +48,11 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
 
       assert.equal((await a.clients.getClient('t1', 'c1'))?.enabled, false);
       assert.equal((await a.tenants.findTenantByHost('new.example.com'))?.id, 't2');
-    } finally {
-      await a.close();
-      await b.close();
-      await schema.drop();
-    }
+    });
   });
 
   it('answers from the cache until cache_version moves (a write behind the triggers is not seen; a raised version is)', async () => {
-    const schema = await createTestSchema();
-    const store = await openPostgresStore({ connectionString: schema.url });
-    try {
+    await withInstances(async ([store], schema) => {
       await store.tenants.createTenant(tenant('t1'));
       await store.clients.createClient(client('t1', 'c1', { name: 'before' }));
       assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'before');
@@ -56,16 +64,11 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
       await adminQuery(`UPDATE ${schema.name}.cache_version SET n = n + 1`);
       await nextTurn();
       assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'after', 'the version moved, so the row was read again');
-    } finally {
-      await store.close();
-      await schema.drop();
-    }
+    });
   });
 
   it("sees this instance's own writes at once, and hands out copies whose nested values are frozen", async () => {
-    const schema = await createTestSchema();
-    const store = await openPostgresStore({ connectionString: schema.url });
-    try {
+    await withInstances(async ([store], schema) => {
       await store.tenants.createTenant(tenant('t1'));
       await store.clients.createClient(client('t1', 'c1'));
       const first = (await store.clients.getClient('t1', 'c1'))!;
@@ -77,50 +80,41 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
       assert.notEqual(read.name, 'mine');
       assert.equal(await store.clients.deleteClient('t1', 'c1'), true);
       assert.equal(await store.clients.getClient('t1', 'c1'), undefined);
-    } finally {
-      await store.close();
-      await schema.drop();
-    }
+    });
   });
 
   it('does not let a slow version check of an earlier turn answer for a later one', async () => {
-    const schema = await createTestSchema();
-    const a = await openPostgresStore({ connectionString: schema.url });
-    const b = await openPostgresStore({ connectionString: schema.url });
-    // Holds back the answer (not the execution) of B's version checks, as network latency or a busy event loop would.
-    const query = pg.Pool.prototype.query;
-    let holdMs = 0;
-    pg.Pool.prototype.query = function (this: pg.Pool, ...args: unknown[]) {
-      const answer = (query as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-      const hold = holdMs;
-      if (hold === 0 || (args[0] as { name?: string } | undefined)?.name !== 'cache-version.get') return answer;
-      return answer.then(async (result) => (await sleep(hold), result));
-    } as typeof pg.Pool.prototype.query;
-    try {
-      await a.tenants.createTenant(tenant('t1'));
-      await a.clients.createClient(client('t1', 'c1'));
-      assert.equal((await b.clients.getClient('t1', 'c1'))?.enabled, true);
-      await nextTurn();
-      holdMs = 300;
-      const early = b.clients.getClient('t1', 'c1'); // its check reads the version now, and answers late
-      await sleep(50);
-      holdMs = 0;
-      await a.clients.updateClient(client('t1', 'c1', { enabled: false }));
-      await nextTurn();
-      assert.equal((await b.clients.getClient('t1', 'c1'))?.enabled, false, 'a lookup begun after the commit sees it');
-      await early;
-    } finally {
-      pg.Pool.prototype.query = query;
-      await a.close();
-      await b.close();
-      await schema.drop();
-    }
+    await withInstances(async ([a, b]) => {
+      // Holds back the answer (not the execution) of B's version checks, as network latency or a busy event loop would.
+      const query = pg.Pool.prototype.query;
+      let holdMs = 0;
+      pg.Pool.prototype.query = function (this: pg.Pool, ...args: unknown[]) {
+        const answer = (query as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+        const hold = holdMs;
+        if (hold === 0 || (args[0] as { name?: string } | undefined)?.name !== 'cache-version.get') return answer;
+        return answer.then(async (result) => (await sleep(hold), result));
+      } as typeof pg.Pool.prototype.query;
+      try {
+        await a.tenants.createTenant(tenant('t1'));
+        await a.clients.createClient(client('t1', 'c1'));
+        assert.equal((await b.clients.getClient('t1', 'c1'))?.enabled, true);
+        await nextTurn();
+        holdMs = 300;
+        const early = b.clients.getClient('t1', 'c1'); // its check reads the version now, and answers late
+        await sleep(50);
+        holdMs = 0;
+        await a.clients.updateClient(client('t1', 'c1', { enabled: false }));
+        await nextTurn();
+        assert.equal((await b.clients.getClient('t1', 'c1'))?.enabled, false, 'a lookup begun after the commit sees it');
+        await early;
+      } finally {
+        pg.Pool.prototype.query = query;
+      }
+    });
   });
 
   it("raises the counter of the written table's own schema, whatever the writer's search_path", async () => {
-    const schema = await createTestSchema();
-    const store = await openPostgresStore({ connectionString: schema.url });
-    try {
+    await withInstances(async ([store], schema) => {
       await store.tenants.createTenant(tenant('t1'));
       await store.clients.createClient(client('t1', 'c1', { name: 'before' }));
       assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'before');
@@ -128,16 +122,11 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
       await adminQuery(`UPDATE ${schema.name}.clients SET name = 'by hand' WHERE id = 'c1'`);
       await nextTurn();
       assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'by hand');
-    } finally {
-      await store.close();
-      await schema.drop();
-    }
+    });
   });
 
   it('caches nothing beyond a turn when the counter row is gone', async () => {
-    const schema = await createTestSchema();
-    const store = await openPostgresStore({ connectionString: schema.url });
-    try {
+    await withInstances(async ([store], schema) => {
       await store.tenants.createTenant(tenant('t1'));
       await store.clients.createClient(client('t1', 'c1', { name: 'before' }));
       await adminQuery(`DELETE FROM ${schema.name}.cache_version`);
@@ -145,9 +134,6 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
       await adminQuery(`UPDATE ${schema.name}.clients SET name = 'after' WHERE id = 'c1'`);
       await nextTurn();
       assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'after');
-    } finally {
-      await store.close();
-      await schema.drop();
-    }
+    });
   });
 });

@@ -33,20 +33,12 @@ export class PostgresClientStore implements ClientStore {
       const row = (await this.#db.query<Row>(GET, [tenantId, clientId])).rows[0];
       return row && freezeNested(rowToClient(row));
     };
-    if (this.#cache === undefined) return load();
-    const client = await this.#cache.get(`client\u0000${tenantId}\u0000${clientId}`, load);
-    // A copy of our own: callers may reassign its fields; the cached value is frozen.
-    return client && { ...client };
+    return this.#cache ? this.#cache.getOwn(`client\u0000${tenantId}\u0000${clientId}`, load) : load();
   }
 
-  /** Runs a write with the cache dropped before it and after it commits (a read racing it is not kept). */
-  async #invalidating<T>(write: () => Promise<T>): Promise<T> {
-    this.#cache?.invalidate();
-    try {
-      return await write();
-    } finally {
-      this.#cache?.invalidate();
-    }
+  /** A write, with the cache around it (read-cache.ts). */
+  #invalidating<T>(write: () => Promise<T>): Promise<T> {
+    return this.#cache ? this.#cache.writing(write) : write();
   }
 
   async createClient(c: Client): Promise<void> {

@@ -55,6 +55,22 @@ export class PostgresReadCache {
     return value;
   }
 
+  /** A copy of the cached value for `key` (see {@link get}): the caller may reassign its fields. */
+  async getOwn<T extends object>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const value = await this.get(key, load);
+    return value && ({ ...value } as T);
+  }
+
+  /** Runs a write with the cache dropped before it and after it commits (a read racing it is not kept). */
+  async writing<T>(write: () => Promise<T>): Promise<T> {
+    this.invalidate();
+    try {
+      return await write();
+    } finally {
+      this.invalidate();
+    }
+  }
+
   /** Drops everything; the next read checks the version and queries again. */
   invalidate(): void {
     this.#entries.clear();

@@ -40,10 +40,7 @@ export class PostgresTenantStore implements TenantStore {
       const row = (await this.#db.query<Row>(query, values)).rows[0];
       return row && freezeNested(rowToTenant(row));
     };
-    if (this.#cache === undefined) return load();
-    const tenant = await this.#cache.get(key, load);
-    // A copy of our own: callers may reassign its fields; the cached value is frozen.
-    return tenant && { ...tenant };
+    return this.#cache ? this.#cache.getOwn(key, load) : load();
   }
 
   async createTenant(t: Tenant): Promise<void> {
@@ -54,14 +51,9 @@ export class PostgresTenantStore implements TenantStore {
     return this.#invalidating(() => this.#update(t));
   }
 
-  /** Runs a write with the cache dropped before it and after it commits (a read racing it is not kept). */
-  async #invalidating<T>(write: () => Promise<T>): Promise<T> {
-    this.#cache?.invalidate();
-    try {
-      return await write();
-    } finally {
-      this.#cache?.invalidate();
-    }
+  /** A write, with the cache around it (read-cache.ts). */
+  #invalidating<T>(write: () => Promise<T>): Promise<T> {
+    return this.#cache ? this.#cache.writing(write) : write();
   }
 
   async #create(t: Tenant): Promise<void> {

@@ -37,10 +37,7 @@ export class SqliteClientStore implements ClientStore {
       const row = this.#get.get(tenantId, clientId) as Row | undefined;
       return row && rowToClient(row);
     };
-    if (this.#cache === undefined) return load();
-    const client = this.#cache.get(`client\u0000${tenantId}\u0000${clientId}`, load);
-    // A copy of our own: callers may reassign its fields; the cached value is frozen.
-    return client && { ...client };
+    return this.#cache ? this.#cache.getOwn(`client\u0000${tenantId}\u0000${clientId}`, load) : load();
   }
 
   async createClient(c: Client): Promise<void> {

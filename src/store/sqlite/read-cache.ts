@@ -72,6 +72,12 @@ export class ReadCache {
     return value;
   }
 
+  /** A copy of the cached value for `key` (see {@link get}): the caller may reassign its fields. */
+  getOwn<T extends object>(key: string, load: () => T | undefined): T | undefined {
+    const value = this.get(key, load);
+    return value && ({ ...value } as T);
+  }
+
   /** Drops everything; the next read queries the database. */
   invalidate(): void {
     this.#entries.clear();

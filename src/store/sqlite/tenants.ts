@@ -40,10 +40,7 @@ export class SqliteTenantStore implements TenantStore {
       const row = this.#get.get(id) as Row | undefined;
       return row && rowToTenant(row);
     };
-    if (this.#cache === undefined) return load();
-    const tenant = this.#cache.get(`tenant\u0000${id}`, load);
-    // A copy of our own: callers may reassign its fields; the cached value is frozen.
-    return tenant && { ...tenant };
+    return this.#cache ? this.#cache.getOwn(`tenant\u0000${id}`, load) : load();
   }
 
   async findTenantByHost(host: string): Promise<Tenant | undefined> {
