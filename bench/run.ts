@@ -144,15 +144,25 @@ async function runHttpCase(c: BenchCase): Promise<CaseResult> {
       for (const file of readdirSync(workDir).filter((f) => /\.db(-wal|-shm)?$/.test(f))) rmSync(join(workDir, file), { force: true });
     }
     if (values['cpu-prof']) {
-      // Let the profile land, then summarise the new one(s).
-      await new Promise((r) => setTimeout(r, 300));
-      for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile') && !profilesBefore.has(f))) {
-        const named = `${c.id.replace(/\//g, '__')}.cpuprofile`;
+      // Every thread writes its own profile (CPU.<date>.<time>.<pid>.<thread>.<seq>);
+      // the main thread's (thread 0) is the one that matters and, being the
+      // largest, lands last, so wait for it before summarising.
+      const fresh = (): string[] => readdirSync(profileDir).filter((f) => /^CPU\..*\.cpuprofile$/.test(f) && !profilesBefore.has(f));
+      for (let waited = 0; waited < 10_000 && !fresh().some(isMainThreadProfile); waited += 100) await new Promise((r) => setTimeout(r, 100));
+      const caseName = c.id.replace(/\//g, '__');
+      for (const file of fresh()) {
+        const main = isMainThreadProfile(file);
+        const named = main ? `${caseName}.cpuprofile` : `${caseName}.thread-${file.split('.')[4]}.cpuprofile`;
         execFileSync('mv', [join(profileDir, file), join(profileDir, named)]);
-        log(`\nprofile of ${c.id} (${join(profileDir, named)}):\n${renderProfile(summariseProfile(join(profileDir, named)))}\n`);
+        if (main) log(`\nprofile of ${c.id} (${join(profileDir, named)}):\n${renderProfile(summariseProfile(join(profileDir, named)))}\n`);
       }
     }
   }
+}
+
+/** Node names a profile CPU.<date>.<time>.<pid>.<threadId>.<seq>.cpuprofile; thread 0 is the main thread. */
+function isMainThreadProfile(file: string): boolean {
+  return file.split('.')[4] === '0';
 }
 
 async function runArgon2Case(c: BenchCase): Promise<CaseResult> {

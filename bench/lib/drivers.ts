@@ -197,7 +197,14 @@ async function prepareTessera(c: BenchCase, ctx: DriverContext): Promise<Prepare
     args: ['serve', '--db', db, '--port', String(port), ...(variant.workers === undefined ? [] : ['--workers', String(variant.workers)])],
     cwd: ROOT_DIR,
     nodeFlags: ctx.tesseraNodeFlags,
-    env: { TESSERA_LOG_LEVEL: ctx.tesseraLogLevel, TESSERA_DEFAULT_TENANT: tenant },
+    env: {
+      TESSERA_LOG_LEVEL: ctx.tesseraLogLevel,
+      TESSERA_DEFAULT_TENANT: tenant,
+      // `serve` restarts itself once to set this (src/cli/malloc-arena.ts); under
+      // --cpu-prof both incarnations would write a profile under the same name.
+      // Setting it here gives the same process without the restart.
+      ...(ctx.tesseraNodeFlags.length > 0 ? { MALLOC_ARENA_MAX: '1' } : {}),
+    },
     logFile: join(ctx.workDir, `${safe(c.id)}.log`),
     ready: { kind: 'http', url: `http://127.0.0.1:${port}/healthz` },
   });

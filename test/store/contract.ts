@@ -252,6 +252,18 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual(await store.tokens.findToken('h1'), record);
         assert.equal(await store.tokens.findToken('h2'), undefined);
       });
+      it("hands out a record of the caller's own, its lists frozen, on every read", async () => {
+        await store.tokens.saveToken(token('h1'));
+        const first = (await store.tokens.findToken('h1'))!;
+        assert.throws(() => first.scope.push('admin'), TypeError);
+        assert.throws(() => first.accounts.push('99999'), TypeError);
+        first.revokedAt = NOW;
+        first.scope = ['mine'];
+        const second = (await store.tokens.findToken('h1'))!;
+        assert.notEqual(second, first);
+        assert.equal(second.revokedAt, null);
+        assert.deepEqual(second.scope, ['read']);
+      });
       it('revokes one token once', async () => {
         await store.tokens.saveToken(token('h1'));
         assert.equal(await store.tokens.revokeToken('h1', NOW + 5), true);

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
+import { CacheRegion } from '../../src/store/sqlite/read-cache.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { client, tenant } from './contract.ts';
+import { client, tenant, token } from './contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-read-cache-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,5 +64,119 @@ describe('sqlite tenant and client lookups stay coherent with the database', () 
     assert.deepEqual(second.hosts, ['h.example']);
     assert.notEqual(second.issuer, 'mutated');
     await store.close();
+  });
+});
+
+describe('sqlite token lookups stay coherent with the database', () => {
+  async function nextTurn(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  it("sees another process's revocation from the next event-loop turn on, and serves repeated lookups from memory until then", async () => {
+    const path = join(dir, `rc-${n++}.db`);
+    const server = openSqliteStore({ path });
+    await server.tokens.saveToken(token('h1'));
+    assert.equal((await server.tokens.findToken('h1'))?.revokedAt, null);
+
+    const cli = new DatabaseSync(path);
+    cli.exec("UPDATE tokens SET revoked_at = 42 WHERE hash = 'h1'");
+    cli.exec("DELETE FROM tokens WHERE hash = 'nothing'");
+    // Same turn: the record read at its start stands (without a cache this would already say 42).
+    assert.equal((await server.tokens.findToken('h1'))?.revokedAt, null);
+    await nextTurn();
+    assert.equal((await server.tokens.findToken('h1'))?.revokedAt, 42);
+
+    // Another process's new token is found from the next turn on, even after a miss was remembered.
+    assert.equal(await server.tokens.findToken('h2'), undefined);
+    cli.exec(`INSERT INTO tokens (hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at)
+      VALUES ('h2', 'access', 't1', 'c1', 'c1', 'read', '[]', 1, 2)`);
+    cli.close();
+    await nextTurn();
+    assert.equal((await server.tokens.findToken('h2'))?.expiresAt, 2);
+    await server.close();
+  });
+
+  it("sees every one of this connection's own token writes at once, within the turn", async () => {
+    const store = openSqliteStore({ path: join(dir, `rc-${n++}.db`) });
+    const NOW = token('x').issuedAt;
+    const read = async (hash: string) => (await store.tokens.findToken(hash))?.revokedAt;
+
+    // A remembered absence gives way to the save.
+    assert.equal(await store.tokens.findToken('a'), undefined);
+    await store.tokens.saveToken(token('a'));
+    assert.equal(await read('a'), null);
+
+    await store.tokens.revokeToken('a', NOW + 1);
+    assert.equal(await read('a'), NOW + 1);
+
+    await store.tokens.saveToken(token('f1', { familyId: 'fam' }));
+    assert.equal(await read('f1'), null);
+    await store.tokens.revokeFamily('fam', NOW + 2);
+    assert.equal(await read('f1'), NOW + 2);
+
+    await store.tokens.saveToken(token('s1', { subject: 'alice', username: 'alice' }));
+    assert.equal(await read('s1'), null);
+    await store.tokens.revokeSubjectTokens('t1', 'c1', 'alice', NOW + 3);
+    assert.equal(await read('s1'), NOW + 3);
+
+    await store.tokens.saveToken(token('u1', { subject: 'bob', username: 'bob' }));
+    assert.equal(await read('u1'), null);
+    await store.tokens.revokeUserTokens('t1', 'bob', NOW + 4);
+    assert.equal(await read('u1'), NOW + 4);
+
+    await store.tokens.saveToken(token('r1', { kind: 'refresh', familyId: 'r' }));
+    assert.equal(await read('r1'), null);
+    assert.equal((await store.tokens.consumeRefreshToken('r1', NOW + 5)).outcome, 'consumed');
+    assert.equal(await read('r1'), NOW + 5);
+
+    await store.tokens.saveToken(token('old', { expiresAt: NOW - 1 }));
+    assert.equal((await store.tokens.findToken('old'))?.expiresAt, NOW - 1);
+    await store.tokens.purgeExpired(NOW, 100);
+    assert.equal(await store.tokens.findToken('old'), undefined);
+    await store.close();
+  });
+
+  it('keeps tokens in a region of their own: a burst of distinct tokens leaves the tenant and client rows cached', async () => {
+    const path = join(dir, `rc-${n++}.db`);
+    const store = openSqliteStore({ path });
+    await store.tenants.createTenant(tenant('t1'));
+    await store.clients.createClient(client('t1', 'c1'));
+    await nextTurn();
+    assert.equal((await store.clients.getClient('t1', 'c1'))?.enabled, true);
+    // 12,000 distinct unknown tokens: more than the token region holds.
+    for (let i = 0; i < 12_000; i++) await store.tokens.findToken(`unknown-${i}`);
+    // Another connection's write within this turn is not seen: the client row still comes from memory.
+    const cli = new DatabaseSync(path);
+    cli.exec("UPDATE clients SET enabled = 0 WHERE id = 'c1'");
+    cli.close();
+    assert.equal((await store.clients.getClient('t1', 'c1'))?.enabled, true);
+    await store.close();
+  });
+});
+
+describe('CacheRegion', () => {
+  it('holds at most its bound, checks freshness on every read, and forgets on request', () => {
+    let checks = 0;
+    const region = new CacheRegion(3, () => checks++);
+    let loads = 0;
+    const load = (value: string | undefined) => () => {
+      loads++;
+      return value === undefined ? undefined : { value };
+    };
+    assert.deepEqual(region.get('a', load('A')), { value: 'A' });
+    assert.deepEqual(region.get('a', load('other')), { value: 'A' });
+    assert.equal(region.get('gone', load(undefined)), undefined);
+    assert.equal(region.get('gone', load('late')), undefined, 'an absence is remembered');
+    assert.equal(loads, 2);
+    assert.equal(checks, 4);
+    assert.ok(Object.isFrozen(region.get('a', load('x'))));
+    region.delete('gone');
+    assert.deepEqual(region.get('gone', load('late')), { value: 'late' });
+    region.get('b', load('B'));
+    assert.ok(region.size <= 3);
+    region.get('c', load('C'));
+    assert.ok(region.size <= 3, `size ${region.size}`);
+    region.clear();
+    assert.equal(region.size, 0);
   });
 });

@@ -1,5 +1,6 @@
 import type { TokenRecord } from '../../core/model.ts';
 import type { RefreshTokenUse, TokenStore } from '../types.ts';
+import { freezeNested } from '../read-only-fields.ts';
 import { copy } from './copy.ts';
 
 export class MemoryTokenStore implements TokenStore {
@@ -13,7 +14,7 @@ export class MemoryTokenStore implements TokenStore {
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
     const record = this.#tokens.get(hash);
-    return record && copy(record);
+    return record && freezeNested(copy(record));
   }
 
   async revokeToken(hash: string, at: number): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { TokenRecord } from '../../core/model.ts';
 import { StoreUnavailableError } from '../errors.ts';
+import { freezeNested } from '../read-only-fields.ts';
 import type { RefreshTokenUse, TokenStore } from '../types.ts';
 import { statement, type PostgresDatabase } from './database.ts';
 import { rowToToken, TOKEN_COLUMNS, type Row } from './rows.ts';
@@ -111,7 +112,7 @@ export class PostgresTokenStore implements TokenStore {
   async findToken(hash: string): Promise<TokenRecord | undefined> {
     await this.settle();
     const row = (await this.#db.query<Row>(GET, [hash])).rows[0];
-    return row && rowToToken(row);
+    return row && freezeNested(rowToToken(row));
   }
 
   async revokeToken(hash: string, at: number): Promise<boolean> {

@@ -28,6 +28,10 @@
  * admin services do) but cannot change the cached value. Nothing secret is held beyond what
  * the row holds (client secrets are stored only as hashes). Misses are cached
  * too (an unknown Host header is the common case) and the cache is bounded.
+ *
+ * The token store keeps its records in a {@link CacheRegion} of its own (its
+ * own bound, so a burst of distinct tokens cannot push out the tenants and
+ * clients), checked by the same statement and dropped with the rest.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { deepFreeze } from '../read-only-fields.ts';
@@ -37,7 +41,8 @@ const MAX_ENTRIES = 10_000;
 
 export class ReadCache {
   readonly #check: StatementSync;
-  readonly #entries = new Map<string, object | null>();
+  readonly #regions: CacheRegion[] = [];
+  readonly #rows: CacheRegion;
   #dataVersion = -1;
   #ownWrites = -1;
   #checkedThisTurn = false;
@@ -55,39 +60,46 @@ export class ReadCache {
       }
     }
     this.#check = db.prepare('SELECT (SELECT data_version FROM pragma_data_version()) AS dv, (SELECT n FROM temp.tessera_own_writes) AS own');
+    this.#rows = this.region(MAX_ENTRIES);
   }
 
   /**
-   * The cached value for `key`, or what `load` reads now (undefined when
-   * there is none), deep-frozen: share it, never change it.
+   * A namespace of at most `maxEntries` values, checked with the rest and
+   * dropped whole when another connection commits or this one writes a
+   * watched table. Writes to anything else that the region holds are the
+   * region owner's to report ({@link CacheRegion.delete}, {@link CacheRegion.clear}).
+   */
+  region(maxEntries: number): CacheRegion {
+    const region = new CacheRegion(maxEntries, () => {
+      if (!this.#checkedThisTurn) this.#validate();
+    });
+    this.#regions.push(region);
+    return region;
+  }
+
+  /**
+   * The cached tenant or client row for `key`, or what `load` reads now
+   * (undefined when there is none), deep-frozen: share it, never change it.
    */
   get<T extends object>(key: string, load: () => T | undefined): Readonly<T> | undefined {
-    if (!this.#checkedThisTurn) this.#validate();
-    const cached = this.#entries.get(key);
-    if (cached !== undefined) return (cached ?? undefined) as T | undefined;
-    const value = load();
-    if (value !== undefined) deepFreeze(value);
-    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-    this.#entries.set(key, value ?? null);
-    return value;
+    return this.#rows.get(key, load);
   }
 
   /** A copy of the cached value for `key` (see {@link get}): the caller may reassign its fields. */
   getOwn<T extends object>(key: string, load: () => T | undefined): T | undefined {
-    const value = this.get(key, load);
-    return value && ({ ...value } as T);
+    return this.#rows.getOwn(key, load);
   }
 
   /** Drops everything; the next read queries the database. */
   invalidate(): void {
-    this.#entries.clear();
+    for (const region of this.#regions) region.clear();
     this.#checkedThisTurn = false;
   }
 
   #validate(): void {
     const { dv, own } = this.#check.get() as { dv: number; own: number };
     if (dv !== this.#dataVersion || own !== this.#ownWrites) {
-      this.#entries.clear();
+      for (const region of this.#regions) region.clear();
       this.#dataVersion = dv;
       this.#ownWrites = own;
     }
@@ -96,3 +108,47 @@ export class ReadCache {
   }
 }
 
+/** One namespace of a {@link ReadCache}: values (or known absences) by key, deep-frozen. */
+export class CacheRegion {
+  readonly #entries = new Map<string, object | null>();
+  readonly #maxEntries: number;
+  readonly #checkFreshness: () => void;
+
+  constructor(maxEntries: number, checkFreshness: () => void) {
+    this.#maxEntries = maxEntries;
+    this.#checkFreshness = checkFreshness;
+  }
+
+  /** The cached value for `key`, or what `load` reads now (undefined when there is none), deep-frozen. */
+  get<T extends object>(key: string, load: () => T | undefined): Readonly<T> | undefined {
+    this.#checkFreshness();
+    const cached = this.#entries.get(key);
+    if (cached !== undefined) return (cached ?? undefined) as T | undefined;
+    const value = load();
+    if (value !== undefined) deepFreeze(value);
+    // Bounded the simple way: a full region starts again (the working set refills it in a few requests).
+    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
+    this.#entries.set(key, value ?? null);
+    return value;
+  }
+
+  /** A shallow copy of the cached value for `key` (see {@link get}): the caller may reassign its fields. */
+  getOwn<T extends object>(key: string, load: () => T | undefined): T | undefined {
+    const value = this.get(key, load);
+    return value && ({ ...value } as T);
+  }
+
+  /** Forgets `key`: the next read of it queries the database. */
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#entries.clear();
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}

@@ -22,6 +22,9 @@ import { ReadCache } from './read-cache.ts';
 import { SqliteTokenStore } from './tokens.ts';
 import { SqliteUserStore } from './users.ts';
 
+/** Token records (a few hundred bytes each) remembered between writes: a few MB at most. */
+const TOKEN_CACHE_ENTRIES = 10_000;
+
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
   path: string;
@@ -49,8 +52,8 @@ export function openSqliteStore(
       ? startBackgroundCheckpointer(db, { path: options.path, intervalMs: options.checkpointIntervalMs, onError: options.onBackgroundError })
       : undefined;
   const ping = db.prepare('SELECT 1');
-  const tokens = new SqliteTokenStore(db);
   const cache = new ReadCache(db);
+  const tokens = new SqliteTokenStore(db, cache.region(TOKEN_CACHE_ENTRIES));
   return {
     kind: 'sqlite',
     schemaVersion: migration.to,

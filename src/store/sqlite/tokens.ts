@@ -1,6 +1,8 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { TokenRecord } from '../../core/model.ts';
 import type { RefreshTokenUse, TokenStore } from '../types.ts';
+import { freezeNested } from '../read-only-fields.ts';
+import type { CacheRegion } from './read-cache.ts';
 import { rowToToken, type Row } from './rows.ts';
 
 /**
@@ -35,6 +37,13 @@ interface PendingSave {
  *
  * Every other operation first writes the queue, so reads and revocations see
  * the store in call order (a revocation issued after a save includes it).
+ *
+ * Lookups by key go through an optional cache region (read-cache.ts): the same
+ * token is presented again and again (introspection of a bearer token on
+ * every API call), and its row, read once, costs a statement's locks on
+ * every later request. The region is dropped whenever another connection
+ * commits; this class is the only writer of `tokens` on its own connection,
+ * so it forgets what each of its own writes changes, before the write.
  */
 export class SqliteTokenStore implements TokenStore {
   readonly #db: DatabaseSync;
@@ -46,10 +55,13 @@ export class SqliteTokenStore implements TokenStore {
   readonly #purge;
   readonly #revokeUser;
   readonly #consume;
+  readonly #cache: CacheRegion | undefined;
   #pending: PendingSave[] = [];
 
-  constructor(db: DatabaseSync) {
+  /** @param cache optional region that remembers records (and absences) by key between writes */
+  constructor(db: DatabaseSync, cache?: CacheRegion) {
     this.#db = db;
+    this.#cache = cache;
     this.#insert = db.prepare(`INSERT INTO tokens (hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at,
       revoked_at, family_id, username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#get = db.prepare('SELECT * FROM tokens WHERE hash = ?');
@@ -70,6 +82,8 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   saveToken(record: TokenRecord): Promise<void> {
+    // A lookup of this key may have been remembered as absent.
+    this.#cache?.delete(record.hash);
     return new Promise((resolve, reject) => {
       if (this.#pending.push({ record, resolve, reject }) === 1) setImmediate(() => this.flush());
     });
@@ -125,32 +139,42 @@ export class SqliteTokenStore implements TokenStore {
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
     this.flush();
-    const row = this.#get.get(hash) as Row | undefined;
-    return row && rowToToken(row);
+    const load = (): TokenRecord | undefined => {
+      const row = this.#get.get(hash) as Row | undefined;
+      return row && rowToToken(row);
+    };
+    if (this.#cache) return this.#cache.getOwn(hash, load);
+    const record = load();
+    return record && freezeNested(record);
   }
 
   async revokeToken(hash: string, at: number): Promise<boolean> {
     this.flush();
+    this.#cache?.delete(hash);
     return this.#revoke.run(at, hash).changes > 0;
   }
 
   async revokeFamily(familyId: string, at: number): Promise<number> {
     this.flush();
+    this.#cache?.clear();
     return Number(this.#revokeFamily.run(at, familyId).changes);
   }
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
     this.flush();
+    this.#cache?.clear();
     return Number(this.#revokeSubject.run({ at, tenant: tenantId, client: clientId, subject, except: exceptFamilyId ?? null }).changes);
   }
 
   async revokeUserTokens(tenantId: string, userId: string, at: number): Promise<number> {
     this.flush();
+    this.#cache?.clear();
     return Number(this.#revokeUser.run(at, tenantId, userId).changes);
   }
 
   async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
     this.flush();
+    this.#cache?.delete(hash);
     const consumed = this.#consume.get({ at, hash }) as Row | undefined;
     if (consumed !== undefined) return { outcome: 'consumed', record: rowToToken(consumed) };
     const row = this.#get.get(hash) as Row | undefined;
@@ -161,6 +185,7 @@ export class SqliteTokenStore implements TokenStore {
 
   async purgeExpired(before: number, limit: number): Promise<number> {
     this.flush();
+    this.#cache?.clear();
     return Number(this.#purge.run(before, limit).changes);
   }
 }
