@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
+import { endOfTurn } from './end-of-turn.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
 import { writeOAuthError } from './oauth-error-reply.ts';
 import { readRequestBody } from './read-body.ts';
@@ -43,6 +44,8 @@ export async function serveFormRequest(
       abandoned: () => request.socket?.destroyed === true,
       pathTenant,
     });
+    // Answers go out together at the end of the turn (end-of-turn.ts says why); errors, rare, at once.
+    await endOfTurn();
     const text = answer.body ?? '';
     response.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(text) });
     response.end(text);
