@@ -1,28 +1,44 @@
 /**
- * A promise that settles at the end of the current event-loop turn (its
- * check phase), shared by every caller of the turn.
+ * Holds the OAuth endpoints' answers until the end of the current event-loop
+ * turn (its check phase), so that they are written together.
  *
- * The OAuth endpoints write their answers there rather than the moment each
- * is ready. Written one by one during the poll phase, every answer woke the
- * load's other side through the loopback and the kernel scheduled back and
- * forth between the two for each response; written together once the turn's
- * requests are handled, the other side reads a burst, answers with a burst,
- * and the next turn finds more requests waiting. On a 2-vCPU VM this took
- * introspection from 21,100 to 30,700 req/s (CPU per request 50 → 33 µs),
- * ES256 issuance from 8,800 to 12,200 and opaque issuance up by 10–15 %
- * (docs/benchmarks.md). An answer waits at most for the rest of the turn:
- * under light load a few microseconds, under heavy load the time the turn's
- * other requests take, which they spend anyway.
+ * Written one by one while the poll phase works through the turn's requests,
+ * every answer woke the load's other side through the loopback, and the
+ * kernel switched between the two sides for each response; written together,
+ * the other side reads a burst, answers with a burst, and the next turn finds
+ * more requests waiting. On a 2-vCPU VM this took introspection from 21,100
+ * to 30,700 req/s (CPU per request 50 → 33 µs) and ES256 issuance from 8,800
+ * to 12,200 (docs/benchmarks.md).
+ *
+ * Opaque issuance shaped the API: its answers are already ready together at
+ * the end of the turn (the token store commits a turn's tokens in a
+ * setImmediate of its own), and a first version, which queued the turn's end
+ * when the first answer was ready, held them for the whole *next* turn. So
+ * each request marks the turn as collecting when it arrives
+ * ({@link requestArrived}), which queues this turn's end before the store's
+ * commit; once that end has passed, answers made later in the same check
+ * phase go out at once, until the next request arrives.
  */
 let pending: Promise<void> | undefined;
+let ended = false;
+const ALREADY = Promise.resolve();
 
-function settle(resolve: () => void): void {
+function scheduleEnd(resolve: () => void): void {
   setImmediate(() => {
+    ended = true;
     pending = undefined;
     resolve();
   });
 }
 
+/** Called as each request starts: the turn collects answers until its end. */
+export function requestArrived(): void {
+  ended = false;
+  pending ??= new Promise<void>(scheduleEnd);
+}
+
+/** Settles at the end of the turn; at once when that end has already passed and no request arrived since. */
 export function endOfTurn(): Promise<void> {
-  return (pending ??= new Promise<void>(settle));
+  if (ended) return ALREADY;
+  return (pending ??= new Promise<void>(scheduleEnd));
 }

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { endOfTurn } from './end-of-turn.ts';
+import { endOfTurn, requestArrived } from './end-of-turn.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
 import { writeOAuthError } from './oauth-error-reply.ts';
 import { readRequestBody } from './read-body.ts';
@@ -28,6 +28,7 @@ export async function serveFormRequest(
   /** The request's logger, asked for only when there is something to log. */
   log: () => FastifyBaseLogger,
 ): Promise<void> {
+  requestArrived();
   try {
     const body = await readRequestBody(request, context.bodyLimitBytes);
     const url = request.url ?? '/';

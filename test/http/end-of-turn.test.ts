@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { endOfTurn } from '../../src/http/end-of-turn.ts';
+import { endOfTurn, requestArrived } from '../../src/http/end-of-turn.ts';
 import type { FormEndpoint } from '../../src/http/form-endpoints.ts';
 import { serveFormRequest } from '../../src/http/form-request.ts';
 
 describe('endOfTurn', () => {
   it("is one promise for the whole turn, settled only after the turn's pending work and microtasks", async () => {
     const events: string[] = [];
+    requestArrived();
     const first = endOfTurn();
     const second = endOfTurn();
     assert.equal(first, second);
@@ -18,9 +19,33 @@ describe('endOfTurn', () => {
     events.push('microtasks done');
     await first;
     assert.deepEqual(events, ['microtasks done', 'end of turn']);
-    // The next turn gets a promise of its own.
-    assert.notEqual(endOfTurn(), first);
-    await endOfTurn();
+  });
+
+  it('lets answers made after the end of the turn go at once, until the next request arrives', async () => {
+    requestArrived();
+    const end = endOfTurn();
+    // What the token store's commit does: a setImmediate queued after the request arrived.
+    const order: string[] = [];
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        void endOfTurn().then(() => order.push('late answer written'));
+        queueMicrotask(() => {
+          order.push('same check phase');
+          resolve();
+        });
+      }),
+    );
+    await end;
+    assert.deepEqual(order, ['late answer written', 'same check phase']);
+    // A new request starts collecting again.
+    requestArrived();
+    const next = endOfTurn();
+    assert.notEqual(next, end);
+    let settled = false;
+    void next.then(() => (settled = true));
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    assert.equal(settled, false);
+    await next;
   });
 
   it('holds a ready answer of a form endpoint until the end of the turn', async () => {
