@@ -30,10 +30,11 @@ const TAG_BYTES = 32;
 export const MAX_ARGON2_INPUT_BYTES = 1024;
 
 /**
- * Default bound on argon2 work: one hash per core but one (the event loop
- * needs a core to keep answering), and at most one fewer than libuv's
- * threadpool (file and DNS work share it). With the OWASP parameters each
- * running hash holds 19 MiB, so the default caps argon2 memory at 3 × 19 MiB.
+ * Default bound on argon2 work: one hash per core, and at most one fewer than
+ * libuv's threadpool, so a pool thread stays free for JWT signatures, file
+ * and DNS work (client-credentials requests never queue behind logins). With
+ * the OWASP parameters each running hash holds 19 MiB: on the default pool
+ * of 4, at most 3 × 19 MiB.
  */
 export function defaultArgon2Limits(): WorkLimits {
   const threadpool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
