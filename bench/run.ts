@@ -26,7 +26,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_DIR, NotBuilt, prepareCase, ROOT_DIR, type DriverContext } from './lib/drivers.ts';
-import { renderProfile, summariseProfile } from './lib/profile.ts';
+import { profileName, profileThread, renderProfile, summariseProfile } from './lib/profile.ts';
 import { cpuTimeMs, runWorker, sampleRss } from './lib/proc.ts';
 import { computeRatios, PUBLISHED, renderTable, renderTargets } from './lib/report.ts';
 import { emptyResult, type CaseResult } from './lib/results.ts';
@@ -147,22 +147,15 @@ async function runHttpCase(c: BenchCase): Promise<CaseResult> {
       // Every thread writes its own profile (CPU.<date>.<time>.<pid>.<thread>.<seq>);
       // the main thread's (thread 0) is the one that matters and, being the
       // largest, lands last, so wait for it before summarising.
-      const fresh = (): string[] => readdirSync(profileDir).filter((f) => /^CPU\..*\.cpuprofile$/.test(f) && !profilesBefore.has(f));
-      for (let waited = 0; waited < 10_000 && !fresh().some(isMainThreadProfile); waited += 100) await new Promise((r) => setTimeout(r, 100));
-      const caseName = c.id.replace(/\//g, '__');
+      const fresh = (): string[] => readdirSync(profileDir).filter((f) => profileThread(f) !== undefined && !profilesBefore.has(f));
+      for (let waited = 0; waited < 10_000 && !fresh().some((f) => profileThread(f) === 0); waited += 100) await new Promise((r) => setTimeout(r, 100));
       for (const file of fresh()) {
-        const main = isMainThreadProfile(file);
-        const named = main ? `${caseName}.cpuprofile` : `${caseName}.thread-${file.split('.')[4]}.cpuprofile`;
+        const named = profileName(c.id, file);
         execFileSync('mv', [join(profileDir, file), join(profileDir, named)]);
-        if (main) log(`\nprofile of ${c.id} (${join(profileDir, named)}):\n${renderProfile(summariseProfile(join(profileDir, named)))}\n`);
+        if (profileThread(file) === 0) log(`\nprofile of ${c.id} (${join(profileDir, named)}):\n${renderProfile(summariseProfile(join(profileDir, named)))}\n`);
       }
     }
   }
-}
-
-/** Node names a profile CPU.<date>.<time>.<pid>.<threadId>.<seq>.cpuprofile; thread 0 is the main thread. */
-function isMainThreadProfile(file: string): boolean {
-  return file.split('.')[4] === '0';
 }
 
 async function runArgon2Case(c: BenchCase): Promise<CaseResult> {

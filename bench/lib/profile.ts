@@ -108,3 +108,22 @@ if (import.meta.main) {
   }
   process.stdout.write(`${renderProfile(summariseProfile(path, Number(top ?? 25)), Number(top ?? 25))}\n`);
 }
+
+const NODE_PROFILE_NAME = /^CPU\.\d{8}\.\d{6}\.\d+\.(\d+)\.\d+\.cpuprofile$/;
+
+/**
+ * The thread a profile written by `node --cpu-prof` belongs to (Node names
+ * it CPU.<date>.<time>.<pid>.<threadId>.<seq>.cpuprofile; 0 is the main
+ * thread, workers count up), or undefined for any other file.
+ */
+export function profileThread(file: string): number | undefined {
+  const match = NODE_PROFILE_NAME.exec(file);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The name a case's profile is kept under: the main thread's plainly, a worker's with its thread id. */
+export function profileName(caseId: string, file: string): string {
+  const base = caseId.replace(/\//g, '__');
+  const thread = profileThread(file);
+  return thread === 0 ? `${base}.cpuprofile` : `${base}.thread-${thread}.cpuprofile`;
+}
