@@ -8,6 +8,7 @@ import { logCompletedRequests, loggerOptions, requestIdGenerator, type LogLevel 
 import { adminPlugin } from './admin/admin-plugin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { DirectDispatcher } from './direct-dispatch.ts';
+import { EndOfTurn } from './end-of-turn.ts';
 import { formEndpoints, type TokenRoute } from './form-endpoints.ts';
 import { formEndpointRoutes } from './routes/form-endpoints.ts';
 import { jwksRoutes } from './routes/jwks.ts';
@@ -36,7 +37,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     introspectionEndpoint: tessera.introspectionEndpoint,
     revocationEndpoint: tessera.revocationEndpoint,
   });
-  const formContext = { bodyLimitBytes: options.bodyLimitBytes, trustProxy: options.trustProxy ?? false };
+  const formContext = { bodyLimitBytes: options.bodyLimitBytes, trustProxy: options.trustProxy ?? false, endOfTurn: new EndOfTurn() };
   const nextRequestId = requestIdGenerator();
   const direct = new DirectDispatcher({ ...formContext, endpoints, requestTimeoutMs: REQUEST_TIMEOUT_MS, nextRequestId });
   const app = Fastify({

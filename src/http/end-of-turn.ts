@@ -15,30 +15,35 @@
  * setImmediate of its own), and a first version, which queued the turn's end
  * when the first answer was ready, held them for the whole *next* turn. So
  * each request marks the turn as collecting when it arrives
- * ({@link requestArrived}), which queues this turn's end before the store's
- * commit; once that end has passed, answers made later in the same check
- * phase go out at once, until the next request arrives.
+ * ({@link EndOfTurn.requestArrived}), which queues this turn's end before the
+ * store's commit; once that end has passed, answers made later in the same
+ * check phase go out at once, until the next request arrives.
+ *
+ * One instance per server. Nothing waits longer than one turn: the end is a
+ * setImmediate, which always runs.
  */
-let pending: Promise<void> | undefined;
-let ended = false;
 const ALREADY = Promise.resolve();
 
-function scheduleEnd(resolve: () => void): void {
-  setImmediate(() => {
-    ended = true;
-    pending = undefined;
-    resolve();
-  });
-}
+export class EndOfTurn {
+  #pending: Promise<void> | undefined;
+  #ended = false;
+  readonly #schedule = (resolve: () => void): void => {
+    setImmediate(() => {
+      this.#ended = true;
+      this.#pending = undefined;
+      resolve();
+    });
+  };
 
-/** Called as each request starts: the turn collects answers until its end. */
-export function requestArrived(): void {
-  ended = false;
-  pending ??= new Promise<void>(scheduleEnd);
-}
+  /** Called as each request starts: the turn collects answers until its end. */
+  requestArrived(): void {
+    this.#ended = false;
+    this.#pending ??= new Promise<void>(this.#schedule);
+  }
 
-/** Settles at the end of the turn; at once when that end has already passed and no request arrived since. */
-export function endOfTurn(): Promise<void> {
-  if (ended) return ALREADY;
-  return (pending ??= new Promise<void>(scheduleEnd));
+  /** Settles at the end of the turn; at once when that end has already passed and no request arrived since. */
+  answersDue(): Promise<void> {
+    if (this.#ended) return ALREADY;
+    return (this.#pending ??= new Promise<void>(this.#schedule));
+  }
 }

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { endOfTurn, requestArrived } from './end-of-turn.ts';
+import type { EndOfTurn } from './end-of-turn.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
 import { writeOAuthError } from './oauth-error-reply.ts';
 import { readRequestBody } from './read-body.ts';
@@ -17,6 +17,8 @@ export interface FormRequestContext {
   bodyLimitBytes: number;
   /** Take the client address from `X-Forwarded-For` (behind a proxy the operator runs). */
   trustProxy: boolean;
+  /** The server's batch of answers written at the end of each event-loop turn. */
+  endOfTurn: EndOfTurn;
 }
 
 export async function serveFormRequest(
@@ -28,7 +30,7 @@ export async function serveFormRequest(
   /** The request's logger, asked for only when there is something to log. */
   log: () => FastifyBaseLogger,
 ): Promise<void> {
-  requestArrived();
+  context.endOfTurn.requestArrived();
   try {
     const body = await readRequestBody(request, context.bodyLimitBytes);
     const url = request.url ?? '/';
@@ -46,7 +48,7 @@ export async function serveFormRequest(
       pathTenant,
     });
     // Answers go out together at the end of the turn (end-of-turn.ts says why); errors, rare, at once.
-    await endOfTurn();
+    await context.endOfTurn.answersDue();
     const text = answer.body ?? '';
     response.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(text) });
     response.end(text);

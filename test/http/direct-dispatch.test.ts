@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { OAuthError } from '../../src/core/errors.ts';
+import { EndOfTurn } from '../../src/http/end-of-turn.ts';
 import { DirectDispatcher } from '../../src/http/direct-dispatch.ts';
 import type { FormEndpoint } from '../../src/http/form-endpoints.ts';
 import type { HttpTokenInput } from '../../src/http/parse/token-request-from-http.ts';
@@ -63,6 +64,7 @@ describe('direct dispatch: which requests bypass Fastify', () => {
     endpoints: [token, owin, seed000],
     bodyLimitBytes: 1024,
     trustProxy: false,
+    endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
     nextRequestId: () => 'r',
   });
@@ -124,6 +126,7 @@ describe('direct dispatch: a live server', () => {
     endpoints: [endpoint],
     bodyLimitBytes: 64,
     trustProxy: true,
+    endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
     nextRequestId: () => 'req-x',
   });

@@ -4,18 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
-import { CacheRegion } from '../../src/store/sqlite/read-cache.ts';
+import { CacheRegion, ReadCache } from '../../src/store/sqlite/read-cache.ts';
+import { SqliteTokenStore } from '../../src/store/sqlite/tokens.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { client, tenant, token } from './contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-read-cache-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
+/**
+ * Tests that show a read served from memory within a turn let one check speak
+ * for a minute, so a slow machine cannot turn them into a second check.
+ */
+const ONE_CHECK_PER_TURN = { cacheCheckMaxAgeMs: 60_000 };
 
 describe('sqlite tenant and client lookups stay coherent with the database', () => {
   it("sees another process's change from the next event-loop turn on (a disabled client, a moved host)", async () => {
     const path = join(dir, `rc-${n++}.db`);
-    const server = openSqliteStore({ path });
+    const server = openSqliteStore({ path, ...ONE_CHECK_PER_TURN });
     await server.tenants.createTenant(tenant('t1', ['api.example.com']));
     await server.tenants.createTenant(tenant('t2'));
     await server.clients.createClient(client('t1', 'c1'));
@@ -74,7 +80,7 @@ describe('sqlite token lookups stay coherent with the database', () => {
 
   it("sees another process's revocation from the next event-loop turn on, and serves repeated lookups from memory until then", async () => {
     const path = join(dir, `rc-${n++}.db`);
-    const server = openSqliteStore({ path });
+    const server = openSqliteStore({ path, ...ONE_CHECK_PER_TURN });
     await server.tokens.saveToken(token('h1'));
     assert.equal((await server.tokens.findToken('h1'))?.revokedAt, null);
 
@@ -94,6 +100,45 @@ describe('sqlite token lookups stay coherent with the database', () => {
     await nextTurn();
     assert.equal((await server.tokens.findToken('h2'))?.expiresAt, 2);
     await server.close();
+  });
+
+  it('does not let a check made at the end of a turn speak for the next turn beyond a millisecond', async () => {
+    const path = join(dir, `rc-${n++}.db`);
+    const server = openSqliteStore({ path });
+    await server.tokens.saveToken(token('h1'));
+    // The turn's first read happens in its check phase, as after the group commit's setImmediate.
+    await new Promise<void>((resolve) =>
+      setImmediate(async () => {
+        assert.equal((await server.tokens.findToken('h1'))?.revokedAt, null);
+        resolve();
+      }),
+    );
+    const cli = new DatabaseSync(path);
+    cli.exec("UPDATE tokens SET revoked_at = 42 WHERE hash = 'h1'");
+    cli.close();
+    // A timer already due when the loop moves on runs in the next iteration's timers phase, before that
+    // check's end-of-turn immediate: without the age bound it would still trust the check.
+    const seenLater = new Promise((resolve) => setTimeout(async () => resolve((await server.tokens.findToken('h1'))?.revokedAt), 1));
+    const until = performance.now() + 3;
+    while (performance.now() < until); // keep this turn busy until the timer is due
+    const seen = await seenLater;
+    assert.equal(seen, 42);
+    await server.close();
+  });
+
+  it("forgets a save's key after its commit, even when a lookup remembered it absent while the save waited", async () => {
+    const path = join(dir, `rc-${n++}.db`);
+    await openSqliteStore({ path }).close(); // the schema
+    const db = new DatabaseSync(path);
+    const tokens = new SqliteTokenStore(db, new ReadCache(db, { maxCheckAgeMs: 60_000 }).region(100));
+    // Someone else's transaction is open on the connection: the save waits for it, and a lookup meanwhile finds nothing.
+    db.exec('BEGIN');
+    const saved = tokens.saveToken(token('h1'));
+    assert.equal(await tokens.findToken('h1'), undefined);
+    db.exec('COMMIT');
+    await saved;
+    assert.equal((await tokens.findToken('h1'))?.hash, 'h1');
+    db.close();
   });
 
   it("sees every one of this connection's own token writes at once, within the turn", async () => {
@@ -138,7 +183,7 @@ describe('sqlite token lookups stay coherent with the database', () => {
 
   it('keeps tokens in a region of their own: a burst of distinct tokens leaves the tenant and client rows cached', async () => {
     const path = join(dir, `rc-${n++}.db`);
-    const store = openSqliteStore({ path });
+    const store = openSqliteStore({ path, ...ONE_CHECK_PER_TURN });
     await store.tenants.createTenant(tenant('t1'));
     await store.clients.createClient(client('t1', 'c1'));
     await nextTurn();

@@ -31,8 +31,9 @@ export const MAX_ARGON2_INPUT_BYTES = 1024;
 
 /**
  * Default bound on argon2 work: one hash per core, and at most one fewer than
- * libuv's threadpool, so a pool thread stays free for JWT signatures, file
- * and DNS work (client-credentials requests never queue behind logins). With
+ * libuv's threadpool (but at least one), so a pool thread stays free for JWT
+ * signatures, file and DNS work (client-credentials requests never queue
+ * behind logins; with `UV_THREADPOOL_SIZE=1` they can). With
  * the OWASP parameters each running hash holds 19 MiB: on the default pool
  * of 4, at most 3 × 19 MiB.
  */

@@ -8,8 +8,10 @@
  * and a context switch on both sides, for each token. Handed over together,
  * the woken threads take job after job. On a 2-vCPU VM this took ES256
  * issuance from 7,400 to 8,400 req/s and its CPU per token from 175 to
- * 146 µs (docs/benchmarks.md). A job waits at most until the end of the
- * current turn, which the request it serves spends anyway.
+ * 146 µs (docs/benchmarks.md). A job waits until the end of the current
+ * turn (its check phase), or of the next one when it is handed over during
+ * a check phase; its request would spend that time waiting for other work
+ * of the turn anyway.
  */
 export class TurnBatch {
   #queued: (() => void)[] = [];

@@ -13,8 +13,8 @@
  * own writes drop it at once too.
  *
  * A read therefore returns what a query made at the start of the current
- * turn would have returned, as with SQLite: a commit by another instance is
- * seen from the next turn on. Values are cached mapped and deep-frozen; the
+ * turn, and at most a millisecond earlier, would have returned, as with
+ * SQLite: a commit by another instance is seen from the next turn on. Values are cached mapped and deep-frozen; the
  * stores hand each caller a shallow copy. A load that raced one of this
  * instance's own writes is not kept.
  */
@@ -23,6 +23,8 @@ import { statement, type PostgresDatabase } from './database.ts';
 
 const VERSION = statement('cache-version.get', 'SELECT n FROM cache_version WHERE id = 1');
 const MAX_ENTRIES = 10_000;
+/** How long one check speaks for, at most (ms). */
+const MAX_CHECK_AGE_MS = 1;
 
 export class PostgresReadCache {
   readonly #db: PostgresDatabase;
@@ -30,6 +32,8 @@ export class PostgresReadCache {
   #version: string | undefined;
   /** This turn's check, shared by every read of the turn (and only of this turn). */
   #check: Promise<void> | undefined;
+  /** When it started: a check speaks for a millisecond at most, whatever the turn. */
+  #checkStartedAt = -Infinity;
   /** Numbers the checks, so one that answers late cannot undo what a later one decided. */
   #checks = 0;
   #lastApplied = 0;
@@ -42,7 +46,8 @@ export class PostgresReadCache {
 
   /** The cached value for `key`, or what `load` reads now (undefined when there is none), deep-frozen. */
   async get<T extends object>(key: string, load: () => Promise<T | undefined>): Promise<Readonly<T> | undefined> {
-    await (this.#check ??= this.#startCheck());
+    if (this.#check === undefined || performance.now() - this.#checkStartedAt > MAX_CHECK_AGE_MS) this.#check = this.#startCheck();
+    await this.#check;
     const cached = this.#entries.get(key);
     if (cached !== undefined) return (cached ?? undefined) as T | undefined;
     const generation = this.#generation;
@@ -82,9 +87,13 @@ export class PostgresReadCache {
    * Starts this turn's check. It is shared only by reads of the turn it
    * started in: a read in a later turn must not rely on a version read before
    * it began (a slow answer would hide a commit made meanwhile), so the next
-   * turn starts its own check even while this one is still out.
+   * turn starts its own check even while this one is still out. The turn's
+   * end is a setImmediate, which for a check started in the check phase
+   * comes only after the next iteration's timers and I/O; the age bound
+   * (`MAX_CHECK_AGE_MS`) keeps such a check from speaking for them.
    */
   #startCheck(): Promise<void> {
+    this.#checkStartedAt = performance.now();
     const sequence = ++this.#checks;
     const check = this.#validate(sequence);
     setImmediate(() => {

@@ -7,8 +7,9 @@
  * rotated secret, a disabled client — must take effect at once, in this
  * process and in any other process using the same file (a CLI command,
  * another worker). So the cache is checked against the database at the first
- * read of every event-loop turn, in one statement, and dropped whole when
- * anything changed:
+ * read of every event-loop turn, and again whenever the last check is more
+ * than a millisecond old, in one statement, and dropped whole when anything
+ * changed:
  *
  * - `PRAGMA data_version` changes whenever another connection commits to the
  *   file (it does not count this connection's own commits);
@@ -19,10 +20,12 @@
  *   each of their writes, so a write is seen by the very next read, even
  *   within the same turn.
  *
- * A read therefore returns what a query made at the start of the current
- * turn would have returned: a commit by another process is seen from the
- * next turn on, microseconds to a few milliseconds later, as with any read
- * racing a write. Rows are cached already mapped (their JSON columns parsed
+ * A read therefore returns what a query made at most a millisecond earlier,
+ * and in the same turn, would have returned: a commit by another process is
+ * seen from the next turn on or within a millisecond, as with any read racing
+ * a write. (The turn's end is a setImmediate; a first read made in the check
+ * phase would otherwise have trusted its check through the whole next
+ * iteration, hence the age bound.) Rows are cached already mapped (their JSON columns parsed
  * once, not on every request) and deep-frozen; the stores hand each caller a
  * shallow copy, so callers may still reassign fields of what they got (the
  * admin services do) but cannot change the cached value. Nothing secret is held beyond what
@@ -38,6 +41,13 @@ import { deepFreeze } from '../read-only-fields.ts';
 
 const WATCHED_TABLES = ['tenants', 'tenant_hosts', 'clients'];
 const MAX_ENTRIES = 10_000;
+/** How long one check speaks for, at most (ms), by default. */
+export const DEFAULT_MAX_CHECK_AGE_MS = 1;
+
+export interface ReadCacheOptions {
+  /** How long one check against the database speaks for, at most (ms). */
+  maxCheckAgeMs?: number;
+}
 
 export class ReadCache {
   readonly #check: StatementSync;
@@ -46,11 +56,16 @@ export class ReadCache {
   #dataVersion = -1;
   #ownWrites = -1;
   #checkedThisTurn = false;
+  #checkedAt = -Infinity;
+  readonly #maxCheckAgeMs: number;
+  #endOfTurnQueued = false;
   readonly #endTurn = () => {
     this.#checkedThisTurn = false;
+    this.#endOfTurnQueued = false;
   };
 
-  constructor(db: DatabaseSync) {
+  constructor(db: DatabaseSync, options: ReadCacheOptions = {}) {
+    this.#maxCheckAgeMs = options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS;
     db.exec('CREATE TEMP TABLE IF NOT EXISTS tessera_own_writes (n INTEGER NOT NULL)');
     db.exec('INSERT INTO temp.tessera_own_writes (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM temp.tessera_own_writes)');
     for (const table of WATCHED_TABLES) {
@@ -71,7 +86,7 @@ export class ReadCache {
    */
   region(maxEntries: number): CacheRegion {
     const region = new CacheRegion(maxEntries, () => {
-      if (!this.#checkedThisTurn) this.#validate();
+      if (!this.#checkedThisTurn || performance.now() - this.#checkedAt > this.#maxCheckAgeMs) this.#validate();
     });
     this.#regions.push(region);
     return region;
@@ -104,7 +119,11 @@ export class ReadCache {
       this.#ownWrites = own;
     }
     this.#checkedThisTurn = true;
-    setImmediate(this.#endTurn);
+    this.#checkedAt = performance.now();
+    if (!this.#endOfTurnQueued) {
+      this.#endOfTurnQueued = true;
+      setImmediate(this.#endTurn);
+    }
   }
 }
 

@@ -32,6 +32,8 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Checkpoint the WAL from a worker thread at this interval (checkpointer.ts); 0 or absent: SQLite's own. */
   checkpointIntervalMs?: number;
+  /** How long one check of the read cache against the database speaks for (ms; read-cache.ts; default 1). */
+  cacheCheckMaxAgeMs?: number;
   /** Told when a background checkpoint fails (the next pass retries; SQLite's own checkpoints remain as a fallback). */
   onBackgroundError?: (error: Error) => void;
 }
@@ -52,7 +54,7 @@ export function openSqliteStore(
       ? startBackgroundCheckpointer(db, { path: options.path, intervalMs: options.checkpointIntervalMs, onError: options.onBackgroundError })
       : undefined;
   const ping = db.prepare('SELECT 1');
-  const cache = new ReadCache(db);
+  const cache = new ReadCache(db, { maxCheckAgeMs: options.cacheCheckMaxAgeMs });
   const tokens = new SqliteTokenStore(db, cache.region(TOKEN_CACHE_ENTRIES));
   return {
     kind: 'sqlite',

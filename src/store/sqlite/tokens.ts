@@ -14,7 +14,8 @@ import { rowToToken, type Row } from './rows.ts';
 export const REVOKE_SUBJECT_SQL = `UPDATE tokens SET revoked_at = :at
   WHERE tenant_id = :tenant AND client_id = :client AND subject = :subject AND revoked_at IS NULL
     AND (:except IS NULL OR family_id IS NOT :except)
-    AND (username IS NOT NULL OR subject <> client_id)`;
+    AND (username IS NOT NULL OR subject <> client_id)
+  RETURNING hash`;
 
 interface PendingSave {
   record: TokenRecord;
@@ -41,9 +42,11 @@ interface PendingSave {
  * Lookups by key go through an optional cache region (read-cache.ts): the same
  * token is presented again and again (introspection of a bearer token on
  * every API call), and its row, read once, costs a statement's locks on
- * every later request. The region is dropped whenever another connection
- * commits; this class is the only writer of `tokens` on its own connection,
- * so it forgets what each of its own writes changes, before the write.
+ * every later request. The region is dropped at its next check after another
+ * connection commits (read-cache.ts); this class is the only writer of
+ * `tokens` on its own connection, so it forgets exactly the records each of
+ * its own writes changes: before the write for one known key, from the
+ * statement's `RETURNING` rows for the rest.
  */
 export class SqliteTokenStore implements TokenStore {
   readonly #db: DatabaseSync;
@@ -66,15 +69,16 @@ export class SqliteTokenStore implements TokenStore {
       revoked_at, family_id, username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#get = db.prepare('SELECT * FROM tokens WHERE hash = ?');
     this.#revoke = db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL');
-    this.#revokeFamily = db.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL');
+    // Statements that change several tokens return their keys, so the cache forgets exactly those.
+    this.#revokeFamily = db.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL RETURNING hash');
     this.#revokeSubject = db.prepare(REVOKE_SUBJECT_SQL);
     this.#revokeUser = db.prepare(
-      'UPDATE tokens SET revoked_at = ? WHERE tenant_id = ? AND subject = ? AND username IS NOT NULL AND revoked_at IS NULL',
+      'UPDATE tokens SET revoked_at = ? WHERE tenant_id = ? AND subject = ? AND username IS NOT NULL AND revoked_at IS NULL RETURNING hash',
     );
     // The subquery walks tokens_by_expiry and stops at the limit, so one call
     // holds the write lock for a bounded number of rows.
     this.#purge = db.prepare(
-      'DELETE FROM tokens WHERE hash IN (SELECT hash FROM tokens WHERE expires_at < ? ORDER BY expires_at LIMIT ?)',
+      'DELETE FROM tokens WHERE hash IN (SELECT hash FROM tokens WHERE expires_at < ? ORDER BY expires_at LIMIT ?) RETURNING hash',
     );
     // One statement: of several requests presenting the same token, exactly one sees a row come back.
     this.#consume = db.prepare(`UPDATE tokens SET revoked_at = :at, used_at = :at
@@ -119,6 +123,9 @@ export class SqliteTokenStore implements TokenStore {
         }
       }
       this.#db.exec('COMMIT');
+      // Forgotten again after the commit: a lookup made while this save waited
+      // for someone else's transaction may have remembered the key as absent.
+      if (this.#cache) for (const p of batch) this.#cache.delete(p.record.hash);
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       for (const p of batch) p.reject(error);
@@ -156,20 +163,17 @@ export class SqliteTokenStore implements TokenStore {
 
   async revokeFamily(familyId: string, at: number): Promise<number> {
     this.flush();
-    this.#cache?.clear();
-    return Number(this.#revokeFamily.run(at, familyId).changes);
+    return this.#forgetChanged(this.#revokeFamily.all(at, familyId));
   }
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
     this.flush();
-    this.#cache?.clear();
-    return Number(this.#revokeSubject.run({ at, tenant: tenantId, client: clientId, subject, except: exceptFamilyId ?? null }).changes);
+    return this.#forgetChanged(this.#revokeSubject.all({ at, tenant: tenantId, client: clientId, subject, except: exceptFamilyId ?? null }));
   }
 
   async revokeUserTokens(tenantId: string, userId: string, at: number): Promise<number> {
     this.flush();
-    this.#cache?.clear();
-    return Number(this.#revokeUser.run(at, tenantId, userId).changes);
+    return this.#forgetChanged(this.#revokeUser.all(at, tenantId, userId));
   }
 
   async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
@@ -185,7 +189,17 @@ export class SqliteTokenStore implements TokenStore {
 
   async purgeExpired(before: number, limit: number): Promise<number> {
     this.flush();
-    this.#cache?.clear();
-    return Number(this.#purge.run(before, limit).changes);
+    return this.#forgetChanged(this.#purge.all(before, limit));
+  }
+
+  /**
+   * Forgets the cached records of the tokens a statement just changed (its
+   * `RETURNING hash` rows) and counts them. Nothing runs between the
+   * statement and this (node:sqlite is synchronous), and a statement that
+   * fails changes no row, so no read can see a record older than the write.
+   */
+  #forgetChanged(changed: unknown[]): number {
+    if (this.#cache) for (const row of changed) this.#cache.delete((row as { hash: string }).hash);
+    return changed.length;
   }
 }
