@@ -25,10 +25,12 @@
  * seen from the next turn on or within a millisecond, as with any read racing
  * a write. (The turn's end is a setImmediate; a first read made in the check
  * phase would otherwise have trusted its check through the whole next
- * iteration, hence the age bound.) Rows are cached already mapped (their JSON columns parsed
- * once, not on every request) and deep-frozen; the stores hand each caller a
- * shallow copy, so callers may still reassign fields of what they got (the
- * admin services do) but cannot change the cached value. Nothing secret is held beyond what
+ * iteration, hence the age bound.)
+ *
+ * Rows are cached already mapped (their JSON columns parsed once, not on
+ * every request) and deep-frozen; the stores hand each caller a shallow copy,
+ * so callers may still reassign fields of what they got (the admin services
+ * do) but cannot change the cached value. Nothing secret is held beyond what
  * the row holds (client secrets are stored only as hashes). Misses are cached
  * too (an unknown Host header is the common case) and the cache is bounded.
  *
@@ -37,7 +39,7 @@
  * clients), checked by the same statement and dropped with the rest.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { deepFreeze } from '../read-only-fields.ts';
+import { CacheRegion } from './cache-region.ts';
 
 const WATCHED_TABLES = ['tenants', 'tenant_hosts', 'clients'];
 const MAX_ENTRIES = 10_000;
@@ -124,50 +126,5 @@ export class ReadCache {
       this.#endOfTurnQueued = true;
       setImmediate(this.#endTurn);
     }
-  }
-}
-
-/** One namespace of a {@link ReadCache}: values (or known absences) by key, deep-frozen. */
-export class CacheRegion {
-  readonly #entries = new Map<string, object | null>();
-  readonly #maxEntries: number;
-  readonly #checkFreshness: () => void;
-
-  constructor(maxEntries: number, checkFreshness: () => void) {
-    this.#maxEntries = maxEntries;
-    this.#checkFreshness = checkFreshness;
-  }
-
-  /** The cached value for `key`, or what `load` reads now (undefined when there is none), deep-frozen. */
-  get<T extends object>(key: string, load: () => T | undefined): Readonly<T> | undefined {
-    this.#checkFreshness();
-    const cached = this.#entries.get(key);
-    if (cached !== undefined) return (cached ?? undefined) as T | undefined;
-    const value = load();
-    if (value !== undefined) deepFreeze(value);
-    // Bounded the simple way: a full region starts again (the working set refills it in a few requests).
-    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
-    this.#entries.set(key, value ?? null);
-    return value;
-  }
-
-  /** A shallow copy of the cached value for `key` (see {@link get}): the caller may reassign its fields. */
-  getOwn<T extends object>(key: string, load: () => T | undefined): T | undefined {
-    const value = this.get(key, load);
-    return value && ({ ...value } as T);
-  }
-
-  /** Forgets `key`: the next read of it queries the database. */
-  delete(key: string): void {
-    this.#entries.delete(key);
-  }
-
-  /** Forgets everything. */
-  clear(): void {
-    this.#entries.clear();
-  }
-
-  get size(): number {
-    return this.#entries.size;
   }
 }

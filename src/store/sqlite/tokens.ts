@@ -2,7 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { TokenRecord } from '../../core/model.ts';
 import type { RefreshTokenUse, TokenStore } from '../types.ts';
 import { freezeNested } from '../read-only-fields.ts';
-import type { CacheRegion } from './read-cache.ts';
+import type { CacheRegion } from './cache-region.ts';
 import { rowToToken, type Row } from './rows.ts';
 
 /**
