@@ -14,9 +14,10 @@
  *
  * A read therefore returns what a query made at the start of the current
  * turn, and at most a millisecond earlier, would have returned, as with
- * SQLite: a commit by another instance is seen from the next turn on. Values are cached mapped and deep-frozen; the
- * stores hand each caller a shallow copy. A load that raced one of this
- * instance's own writes is not kept.
+ * SQLite: a commit by another instance is seen from the next turn on.
+ * Values are cached mapped and deep-frozen; the stores hand each caller a
+ * shallow copy. A load that raced one of this instance's own writes is not
+ * kept.
  */
 import { deepFreeze } from '../read-only-fields.ts';
 import { statement, type PostgresDatabase } from './database.ts';

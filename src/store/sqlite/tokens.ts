@@ -86,8 +86,6 @@ export class SqliteTokenStore implements TokenStore {
   }
 
   saveToken(record: TokenRecord): Promise<void> {
-    // A lookup of this key may have been remembered as absent.
-    this.#cache?.delete(record.hash);
     return new Promise((resolve, reject) => {
       if (this.#pending.push({ record, resolve, reject }) === 1) setImmediate(() => this.flush());
     });
@@ -123,8 +121,9 @@ export class SqliteTokenStore implements TokenStore {
         }
       }
       this.#db.exec('COMMIT');
-      // Forgotten again after the commit: a lookup made while this save waited
-      // for someone else's transaction may have remembered the key as absent.
+      // A lookup of these keys may have been remembered as absent (before the
+      // save, or while it waited out someone else's transaction); every
+      // lookup flushes the queue first, so forgetting them here is enough.
       if (this.#cache) for (const p of batch) this.#cache.delete(p.record.hash);
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
