@@ -8,6 +8,7 @@ import { randomBytes, type JsonWebKey } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { YOUNG_GENERATION_FLAG } from '../../src/cli/memory-restart.ts';
 import { tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import { basic, call, checkIntrospection, checkRefused, checkTokenResponse, CheckError, FORM, type HttpCall } from './checks.ts';
 import { freePort, runCommand, startServer, type RunningProcess } from './proc.ts';
@@ -196,13 +197,13 @@ async function prepareTessera(c: BenchCase, ctx: DriverContext): Promise<Prepare
   const server = await startServer(CLI, {
     args: ['serve', '--db', db, '--port', String(port), ...(variant.workers === undefined ? [] : ['--workers', String(variant.workers)])],
     cwd: ROOT_DIR,
-    nodeFlags: ctx.tesseraNodeFlags,
+    // `serve` restarts itself once to set its memory settings (src/cli/memory-restart.ts);
+    // under --cpu-prof both incarnations would write a profile under the same name.
+    // Giving them here gives the same process without the restart.
+    nodeFlags: ctx.tesseraNodeFlags.length > 0 ? [...ctx.tesseraNodeFlags, YOUNG_GENERATION_FLAG] : [],
     env: {
       TESSERA_LOG_LEVEL: ctx.tesseraLogLevel,
       TESSERA_DEFAULT_TENANT: tenant,
-      // `serve` restarts itself once to set this (src/cli/malloc-arena.ts); under
-      // --cpu-prof both incarnations would write a profile under the same name.
-      // Setting it here gives the same process without the restart.
       ...(ctx.tesseraNodeFlags.length > 0 ? { MALLOC_ARENA_MAX: '1' } : {}),
     },
     logFile: join(ctx.workDir, `${safe(c.id)}.log`),

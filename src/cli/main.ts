@@ -5,7 +5,7 @@
  * never pays for loading the server.
  */
 import { createProcessIo, EXIT, type CliCommand } from './io.ts';
-import { restartWithOneMallocArena } from './malloc-arena.ts';
+import { restartServeWithMemorySettings } from './memory-restart.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CliCommand }> }> = {
   serve: { summary: 'start the HTTP server', load: () => import('./commands/serve.ts') },
@@ -40,6 +40,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  restartWithOneMallocArena(process.argv.slice(2));
+  restartServeWithMemorySettings(process.argv.slice(2));
   process.exitCode = await main(process.argv.slice(2));
 }
