@@ -18,12 +18,14 @@
  *    8 × cores).
  *
  * 2. `--max-semi-space-size=8` (V8's young generation, in MiB per semi-space).
- *    V8 grows the young generation with the allocation rate, up to 16 MiB per
- *    semi-space by default, and keeps what it grew. A token request allocates
- *    about 20 KB, so a fast machine serving 40,000 requests a second grew it to
- *    its largest and the server's RSS from 165 to 240 MB, for no measurable
- *    throughput: scavenges cost by what survives, and a token request's
- *    objects are dead a millisecond later (docs/deployment.md has the figures).
+ *    V8 grows the young generation with the allocation rate, up to a ceiling
+ *    it derives from the heap limit (on a 24 GB machine, 64 MiB per
+ *    semi-space: a loop of short-lived objects grew new space to 128 MiB), and
+ *    keeps what it grew. A token request allocates about 20 KB, so on a fast
+ *    machine serving 40,000 requests a second the server's RSS went from 165
+ *    to 240 MB after about ten seconds, for no measurable throughput: scavenges
+ *    cost by what survives, and a token request's objects are dead a
+ *    millisecond later (docs/deployment.md has the figures).
  *    V8 sizes the heap when the isolate starts, so `v8.setFlagsFromString`
  *    comes too late. Opt out by giving `--max-semi-space-size` yourself (on
  *    node's command line or in `NODE_OPTIONS`).

@@ -2,7 +2,8 @@
  * `tessera serve` restarts itself in place with MALLOC_ARENA_MAX=1 on glibc
  * (argon2's 19 MiB blocks otherwise stay resident in one malloc arena per
  * libuv thread) and with V8's young generation capped (a fast token load
- * otherwise grows it to 48 MiB and keeps it), unless the operator chose either.
+ * otherwise grows it by tens of MB and keeps them), unless the operator chose
+ * either.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
