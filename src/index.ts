@@ -18,7 +18,8 @@ export { DIALECT_PRESETS, STRICT_DIALECT, type TokenDialect } from './http/diale
 export { openStore } from './store/open-store.ts';
 export { createMemoryStore } from './store/memory/memory-store.ts';
 export { openSqliteStore } from './store/sqlite/sqlite-store.ts';
-export type * from './store/types.ts';
+export type * from './store/store.ts';
+export type * from './core/ports/tenants.ts';
 export type * from './core/model.ts';
 export { OAuthError, OAUTH_ERROR_CODES, type OAuthErrorCode } from './core/errors.ts';
 export { TenantService } from './admin/tenants.ts';

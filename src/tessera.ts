@@ -14,7 +14,8 @@ import { createTokenEndpoint, type TokenEndpoint } from './core/token-endpoint.t
 import { createJwtStrategy } from './core/tokens/jwt.ts';
 import { createOpaqueStrategy } from './core/tokens/opaque.ts';
 import { SigningKeys, type SigningKeysOptions } from './core/tokens/signing-keys.ts';
-import type { AuditStore, Store } from './store/types.ts';
+import type { AuditStore } from './core/ports/audit.ts';
+import type { Store } from './store/store.ts';
 import { AccessNumberService } from './admin/access-numbers.ts';
 import { ClientService } from './admin/clients.ts';
 import { TenantService } from './admin/tenants.ts';

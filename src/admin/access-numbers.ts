@@ -5,7 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
 import type { AccessNumber } from '../core/model.ts';
-import type { AccessNumberStore, AuditStore, Page, PageQuery, TenantStore } from '../store/types.ts';
+import type { AccessNumberStore } from '../core/ports/access-numbers.ts';
+import type { AuditStore } from '../core/ports/audit.ts';
+import type { Page, PageQuery } from '../core/ports/paging.ts';
+import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
 import { conflictAsAdminError, requireTenant } from './tenants.ts';

@@ -5,7 +5,7 @@
  */
 import { userInfo } from 'node:os';
 import type { Clock } from '../core/clock.ts';
-import type { AuditStore } from '../store/types.ts';
+import type { AuditStore } from '../core/ports/audit.ts';
 
 /** Who is making a change; every mutating service method takes one. */
 export interface ChangeContext {

@@ -5,7 +5,7 @@
 import type { TesseraConfig } from '../config/config.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Tenant } from '../core/model.ts';
-import type { Store } from '../store/types.ts';
+import type { Store } from '../store/store.ts';
 import { AdminError } from './admin-error.ts';
 import type { ChangeContext } from './audit.ts';
 import { ClientService, type ClientWithSecret } from './clients.ts';

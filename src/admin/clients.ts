@@ -8,7 +8,10 @@ import type { Clock } from '../core/clock.ts';
 import { generateClientSecret, hashChosenSecret, hashGeneratedSecret } from '../core/client-auth/client-secrets.ts';
 import { MAX_ARGON2_INPUT_BYTES } from '../core/crypto/argon2id.ts';
 import { GRANT_TYPES, type Client, type ClientSecret, type ClientType } from '../core/model.ts';
-import type { AuditStore, ClientStore, Page, PageQuery, TenantStore } from '../store/types.ts';
+import type { AuditStore } from '../core/ports/audit.ts';
+import type { ClientStore } from '../core/ports/clients.ts';
+import type { Page, PageQuery } from '../core/ports/paging.ts';
+import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
 import { conflictAsAdminError, MAX_TOKEN_LIFETIME, requireTenant } from './tenants.ts';
@@ -73,7 +76,7 @@ const DEFAULTS: ClientSettings = {
   enabled: true,
 };
 
-export function viewClient(client: Client): ClientView {
+export function viewClient(client: Readonly<Client>): ClientView {
   return { ...client, secrets: client.secrets.map(({ createdAt, expiresAt }) => ({ createdAt, expiresAt })) };
 }
 
@@ -117,18 +120,17 @@ export class ClientService {
 
   /** Applies the given settings only; others keep their values. Secrets change only by {@link rotateSecret}. */
   async update(tenantId: string, id: string, patch: Partial<ClientSettings>, context: ChangeContext): Promise<ClientView> {
-    const client = await this.#require(tenantId, id);
-    const changed: Record<string, unknown> = {};
+    const stored = await this.#require(tenantId, id);
+    const changed: Partial<ClientSettings> = {};
     for (const key of Object.keys(patch) as (keyof ClientSettings)[]) {
       if (patch[key] === undefined) continue;
       if (!(key in SETTINGS)) throw new AdminError('invalid', 'is not a client setting', key);
-      (client as unknown as Record<string, unknown>)[key] = SETTINGS[key](patch[key]);
-      changed[key] = client[key];
+      Object.assign(changed, { [key]: SETTINGS[key](patch[key]) });
     }
+    const client: Client = { ...stored, ...changed, updatedAt: this.#clock() };
     if (client.clientType === 'public' && client.grantTypes.includes('client_credentials')) {
       throw invalid('grantTypes', 'a public client cannot use client_credentials');
     }
-    client.updatedAt = this.#clock();
     if (!(await this.#clients.updateClient(client))) throw notFound(tenantId, id);
     await this.#audit.record(context, tenantId, 'client.update', id, changed);
     return viewClient(client);
@@ -165,18 +167,17 @@ export class ClientService {
     options: { secret?: string | undefined; overlapSeconds?: number | undefined },
     context: ChangeContext,
   ): Promise<ClientWithSecret> {
-    const client = await this.#require(tenantId, id);
-    if (client.clientType === 'public') throw invalid('clientType', 'a public client has no secret to rotate');
+    const stored = await this.#require(tenantId, id);
+    if (stored.clientType === 'public') throw invalid('clientType', 'a public client has no secret to rotate');
     const now = this.#clock();
     const overlap = requireInteger(options.overlapSeconds ?? 0, 'overlapSeconds', 0, MAX_ROTATION_OVERLAP_SECONDS);
     const { secret, generated } = await this.#newSecret(options.secret, now);
     const kept = overlap === 0
       ? []
-      : client.secrets
+      : stored.secrets
           .filter((s) => s.expiresAt === null || s.expiresAt > now)
           .map((s) => ({ ...s, expiresAt: Math.min(s.expiresAt ?? Infinity, now + overlap * 1000) }));
-    client.secrets = [...kept, secret];
-    client.updatedAt = now;
+    const client: Client = { ...stored, secrets: [...kept, secret], updatedAt: now };
     if (!(await this.#clients.updateClient(client))) throw notFound(tenantId, id);
     await this.#audit.record(context, tenantId, 'client.rotate-secret', id, { overlapSeconds: overlap, secret: generated ? 'generated' : 'chosen' });
     return { client: viewClient(client), clientSecret: generated };
@@ -194,7 +195,7 @@ export class ClientService {
     return { secret: { hash: await hashChosenSecret(chosen), createdAt: now, expiresAt: null }, generated: undefined };
   }
 
-  async #require(tenantId: string, id: string): Promise<Client> {
+  async #require(tenantId: string, id: string): Promise<Readonly<Client>> {
     const client = await this.#clients.getClient(tenantId, id);
     if (client === undefined) throw notFound(tenantId, id);
     return client;

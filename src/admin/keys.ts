@@ -25,7 +25,10 @@ import {
   type KeyState,
 } from '../core/tokens/key-schedule.ts';
 import { DEFAULT_KEY_REFRESH_MS, generateSigningKey } from '../core/tokens/signing-keys.ts';
-import type { AuditStore, ClientStore, KeyStore, TenantStore } from '../store/types.ts';
+import type { AuditStore } from '../core/ports/audit.ts';
+import type { ClientStore } from '../core/ports/clients.ts';
+import type { KeyStore } from '../core/ports/keys.ts';
+import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
 import { requireTenant } from './tenants.ts';

@@ -4,8 +4,11 @@
 import type { Clock } from '../core/clock.ts';
 import { DEFAULT_LOGIN_POLICY, withLoginDefaults } from '../core/login-policy.ts';
 import { SIGNING_ALGORITHMS, type LockoutPolicy, type LoginPolicy, type Tenant } from '../core/model.ts';
-import { StoreConflictError } from '../store/errors.ts';
-import type { AuditStore, ClientStore, Page, PageQuery, TenantStore } from '../store/types.ts';
+import { StoreConflictError } from '../core/ports/errors.ts';
+import type { AuditStore } from '../core/ports/audit.ts';
+import type { ClientStore } from '../core/ports/clients.ts';
+import type { Page, PageQuery } from '../core/ports/paging.ts';
+import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
 import { CLIENT_ID, requireInteger, requireList, requireOneOf, requireString, requireUrl, TENANT_ID } from './validate.ts';
@@ -75,20 +78,15 @@ export class TenantService {
 
   /** Applies the given settings only; others keep their values. */
   async update(id: string, patch: Partial<TenantSettings>, context: ChangeContext): Promise<Tenant> {
-    const tenant = await this.get(id);
-    const changed: Record<string, unknown> = {};
+    const stored = await this.get(id);
+    const changed: Partial<Tenant> = {};
     for (const key of Object.keys(patch) as (keyof TenantSettings)[]) {
       if (patch[key] === undefined) continue;
-      if (key === 'loginPolicy') {
-        tenant.loginPolicy = await this.#loginPolicy(tenant, patch.loginPolicy);
-      } else if (key in SETTINGS) {
-        (tenant as unknown as Record<string, unknown>)[key] = SETTINGS[key](patch[key]);
-      } else {
-        throw new AdminError('invalid', 'is not a tenant setting', key);
-      }
-      changed[key] = tenant[key];
+      if (key === 'loginPolicy') changed.loginPolicy = await this.#loginPolicy(stored, patch.loginPolicy);
+      else if (key in SETTINGS) Object.assign(changed, { [key]: SETTINGS[key](patch[key]) });
+      else throw new AdminError('invalid', 'is not a tenant setting', key);
     }
-    tenant.updatedAt = this.#clock();
+    const tenant: Tenant = { ...stored, ...changed, updatedAt: this.#clock() };
     await conflictAsAdminError(async () => {
       if (!(await this.#tenants.updateTenant(tenant))) throw notFound(id);
     });
@@ -96,15 +94,15 @@ export class TenantService {
     return tenant;
   }
 
-  get(id: string): Promise<Tenant> {
+  get(id: string): Promise<Readonly<Tenant>> {
     return requireTenant(this.#tenants, id);
   }
 
-  list(): Promise<Tenant[]> {
+  list(): Promise<Readonly<Tenant>[]> {
     return this.#tenants.listTenants();
   }
 
-  async #loginPolicy(tenant: Tenant, input: LoginPolicyInput | undefined): Promise<LoginPolicy> {
+  async #loginPolicy(tenant: Readonly<Tenant>, input: LoginPolicyInput | undefined): Promise<LoginPolicy> {
     if (input === undefined) return tenant.loginPolicy;
     if (input === null || typeof input !== 'object') throw invalid('loginPolicy', 'must be an object');
     const merged = withLoginDefaults({ ...tenant.loginPolicy, ...input, lockout: { ...tenant.loginPolicy.lockout, ...input.lockout } });
@@ -134,7 +132,7 @@ export class TenantService {
   }
 
   /** Tenants are few; paging happens over the ordered list. */
-  async page(query: PageQuery): Promise<Page<Tenant>> {
+  async page(query: PageQuery): Promise<Page<Readonly<Tenant>>> {
     const all = await this.#tenants.listTenants();
     return { items: all.slice(query.offset, query.offset + query.limit), total: all.length };
   }
@@ -145,7 +143,7 @@ function settingsOf(t: Tenant): Record<string, unknown> {
 }
 
 /** The tenant, or a 404 `AdminError`: every service checks the tenant a request names this way. */
-export async function requireTenant(tenants: TenantStore, id: string): Promise<Tenant> {
+export async function requireTenant(tenants: TenantStore, id: string): Promise<Readonly<Tenant>> {
   const tenant = await tenants.getTenant(id);
   if (tenant === undefined) throw notFound(id);
   return tenant;

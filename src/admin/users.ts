@@ -12,7 +12,12 @@ import { lockStatus, type LockStatus } from '../core/login-policy.ts';
 import type { User } from '../core/model.ts';
 import { hashPassword, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, passwordFitsBound } from '../core/users/passwords.ts';
 import { isValidUsername, MAX_USERNAME_LENGTH, normalizeUsername } from '../core/users/usernames.ts';
-import type { AuditStore, LockoutStore, Page, PageQuery, TenantStore, TokenStore, UserStore } from '../store/types.ts';
+import type { AuditStore } from '../core/ports/audit.ts';
+import type { LockoutStore } from '../core/ports/lockouts.ts';
+import type { Page, PageQuery } from '../core/ports/paging.ts';
+import type { TenantStore } from '../core/ports/tenants.ts';
+import type { TokenStore } from '../core/ports/tokens.ts';
+import type { UserStore } from '../core/ports/users.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
 import { conflictAsAdminError, requireTenant } from './tenants.ts';
@@ -49,7 +54,7 @@ const ROLE = /^[^\p{Cc}\p{Cf}]{1,128}$/u;
 export const PHONE_NUMBER = /^\+?[0-9](?:[0-9 ().-]{0,30}[0-9])?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function viewUser(user: User): UserView {
+export function viewUser(user: Readonly<User>): UserView {
   const { passwordHash: _hash, ...view } = user;
   return view;
 }
@@ -120,15 +125,15 @@ export class UserService {
   }
 
   async update(tenantId: string, ref: string, input: UpdateUserInput, context: ChangeContext): Promise<UserView> {
-    const user = await this.#require(tenantId, ref);
-    const wasEnabled = user.enabled;
+    const stored = await this.#require(tenantId, ref);
+    const wasEnabled = stored.enabled;
+    const user: User = { ...stored, updatedAt: this.#clock() };
     if (input.username !== undefined) user.username = checkUsername(input.username);
     if (input.password !== undefined) user.passwordHash = await checkedHash(input.password);
     if (input.role !== undefined) user.role = requireString(input.role, 'role', ROLE, 'must be 1-128 characters without control characters');
     if (input.phoneNumbers !== undefined) user.phoneNumbers = checkPhoneNumbers(input.phoneNumbers);
     if (input.accounts !== undefined) user.accounts = checkAccounts(input.accounts);
     if (input.enabled !== undefined) user.enabled = requireBoolean(input.enabled, 'enabled');
-    user.updatedAt = this.#clock();
     if (!(await conflictAsAdminError(() => this.#users.updateUser(user)))) throw notFound(tenantId, ref);
     if (input.password !== undefined || (wasEnabled && !user.enabled)) {
       await this.#tokens.revokeUserTokens(tenantId, user.id, user.updatedAt);
@@ -160,7 +165,7 @@ export class UserService {
     return lockStatus(await this.#lockouts.getLockState(tenantId, user.id), this.#clock());
   }
 
-  async #require(tenantId: string, ref: string): Promise<User> {
+  async #require(tenantId: string, ref: string): Promise<Readonly<User>> {
     await requireTenant(this.#tenants, tenantId);
     if (typeof ref !== 'string' || ref === '') throw invalid('user', 'must be a user id or username');
     const byId = UUID.test(ref) ? await this.#users.getUser(tenantId, ref.toLowerCase()) : undefined;

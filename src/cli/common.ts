@@ -6,9 +6,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AdminError } from '../admin/admin-error.ts';
 import { ConfigError, type TesseraConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
-import { StoreUnavailableError } from '../store/errors.ts';
+import { StoreUnavailableError } from '../core/ports/errors.ts';
 import { openStore } from '../store/open-store.ts';
-import type { Store } from '../store/types.ts';
+import type { Store } from '../store/store.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /** `--db` takes a SQLite file path or a postgres:// URL (TESSERA_DB, or `database` in the config file). */

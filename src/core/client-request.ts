@@ -12,7 +12,7 @@ import { OAuthError } from './errors.ts';
 import type { Client, Tenant } from './model.ts';
 import { resolveTenant } from './tenant-resolution.ts';
 import type { TokenRequest } from './token-request.ts';
-import type { TenantStore } from '../store/types.ts';
+import type { TenantStore } from './ports/tenants.ts';
 
 export type ClientRequest = Pick<TokenRequest, 'params' | 'credentials' | 'tenantHint' | 'abandoned'>;
 

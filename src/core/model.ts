@@ -26,7 +26,7 @@ export interface Tenant {
   /** Default access-token lifetime in seconds, when the client sets none. */
   accessTokenLifetime: number;
   /** Host names (Host header) that select this tenant. */
-  hosts: string[];
+  hosts: readonly string[];
   /** How users log in to this tenant: lockout, refresh tokens, clientless requests. */
   loginPolicy: LoginPolicy;
   createdAt: number;
@@ -93,12 +93,12 @@ export interface Client {
   tenantId: string;
   id: string;
   name: string;
-  secrets: ClientSecret[];
-  grantTypes: GrantType[];
+  secrets: readonly ClientSecret[];
+  grantTypes: readonly GrantType[];
   /** Scopes the client may request; an empty list means no scope at all. */
-  scopes: string[];
+  scopes: readonly string[];
   /** Account numbers (seed 000) the client may act for; carried in its tokens. */
-  accounts: string[];
+  accounts: readonly string[];
   tokenFormat: TokenFormat;
   /** Access-token lifetime in seconds; null falls back to the tenant's. */
   accessTokenLifetime: number | null;
@@ -129,9 +129,9 @@ export interface User {
   passwordHash: string;
   /** Free text shown to apps (seed 003's `role`, e.g. `Administrator`). */
   role: string;
-  phoneNumbers: string[];
+  phoneNumbers: readonly string[];
   /** Account numbers the user may act for; carried in the user's tokens. */
-  accounts: string[];
+  accounts: readonly string[];
   /** A disabled user cannot log in or refresh. */
   enabled: boolean;
   createdAt: number;
@@ -160,8 +160,8 @@ export interface TokenRecord {
   clientId: string;
   /** `sub`: the client id for client credentials, the user id for user grants. */
   subject: string;
-  scope: string[];
-  accounts: string[];
+  scope: readonly string[];
+  accounts: readonly string[];
   issuedAt: number;
   expiresAt: number;
   revokedAt: number | null;

@@ -9,7 +9,7 @@ import type { Clock } from './clock.ts';
 import { authenticateTokenRequest, type ClientRequest, type ClientRequestDeps } from './client-request.ts';
 import { OAuthError } from './errors.ts';
 import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './tokens/token-inspection.ts';
-import type { TokenStore } from '../store/types.ts';
+import type { TokenStore } from './ports/tokens.ts';
 
 export interface RevocationDeps extends ClientRequestDeps, TokenInspectionDeps {
   clock: Clock;

@@ -4,7 +4,7 @@
  */
 import { OAuthError } from './errors.ts';
 import type { Tenant } from './model.ts';
-import type { TenantStore } from '../store/types.ts';
+import type { TenantStore } from './ports/tenants.ts';
 import type { TenantHint } from './token-request.ts';
 
 export async function resolveTenant(hint: TenantHint, tenants: TenantStore, defaultTenantId: string): Promise<Tenant> {

@@ -19,7 +19,8 @@ import type { Client, Tenant } from './model.ts';
 import { mustReturnScope } from './scope.ts';
 import { resolveTenant } from './tenant-resolution.ts';
 import type { TokenRequest } from './token-request.ts';
-import type { ClientStore, TenantStore } from '../store/types.ts';
+import type { ClientStore } from './ports/clients.ts';
+import type { TenantStore } from './ports/tenants.ts';
 
 /** A successful token response in domain terms; the HTTP binding writes the wire form. */
 export interface TokenResult {
@@ -27,7 +28,7 @@ export interface TokenResult {
   /** Seconds until expiry. */
   expiresIn: number;
   /** Present when RFC 6749 §5.1 requires it. */
-  scope: string[] | undefined;
+  scope: readonly string[] | undefined;
   issuedAt: number;
   expiresAt: number;
   tenant: Tenant;

@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import { OAuthError } from '../core/errors.ts';
 import type { Tenant } from '../core/model.ts';
 import { resolveTenant } from '../core/tenant-resolution.ts';
-import type { TenantStore } from '../store/types.ts';
+import type { TenantStore } from '../core/ports/tenants.ts';
 import { pathTenant } from './endpoint-paths.ts';
 import { parseForm } from './parse/form.ts';
 import { hostName } from './parse/token-request-from-http.ts';

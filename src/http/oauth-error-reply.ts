@@ -10,7 +10,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkAbandonedError } from '../core/crypto/work-limiter.ts';
 import { OAuthError, toOAuthError } from '../core/errors.ts';
-import { StoreUnavailableError } from '../store/errors.ts';
+import { StoreUnavailableError } from '../core/ports/errors.ts';
 import { NO_STORE_HEADERS } from './token-response.ts';
 
 export function sendOAuthError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {

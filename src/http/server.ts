@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import { argon2Limiter } from '../core/crypto/argon2id.ts';
 import { displayDatabase, openStore } from '../store/open-store.ts';
 import { startTokenPurger } from '../store/token-purger.ts';
-import type { Store } from '../store/types.ts';
+import type { Store } from '../store/store.ts';
 import { createTessera, type Tessera } from '../tessera.ts';
 import { buildApp } from './app.ts';
 

@@ -2,7 +2,7 @@ import type { MigrationResult } from './migrations/migration.ts';
 import { isPostgresUrl, redactConnectionString } from './postgres/connection-string.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
-import type { Store } from './types.ts';
+import type { Store } from './store.ts';
 
 export interface OpenStoreOptions {
   /** Most PostgreSQL connections this process holds (ignored for SQLite). */

@@ -14,7 +14,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Clock } from '../core/clock.ts';
-import type { TokenStore } from './types.ts';
+import type { TokenStore } from '../core/ports/tokens.ts';
 
 /** Defaults, documented in docs/deployment.md ("Purging expired tokens"). */
 export const PURGE_DEFAULTS = {

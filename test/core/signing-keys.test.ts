@@ -9,7 +9,7 @@ import type { SigningKey, Tenant } from '../../src/core/model.ts';
 import { activeSigningKey, keyState } from '../../src/core/tokens/key-schedule.ts';
 import { generateSigningKey, SigningKeys } from '../../src/core/tokens/signing-keys.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
-import type { KeyStore } from '../../src/store/types.ts';
+import type { KeyStore } from '../../src/core/ports/keys.ts';
 import { frozenClock } from '../helpers/fixtures.ts';
 import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
 

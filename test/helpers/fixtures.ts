@@ -7,7 +7,7 @@ import { TenantService, type CreateTenantInput } from '../../src/admin/tenants.t
 import { UserService, type CreateUserInput, type UserView } from '../../src/admin/users.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
-import type { Store } from '../../src/store/types.ts';
+import type { Store } from '../../src/store/store.ts';
 import { createTessera, type Tessera } from '../../src/tessera.ts';
 
 /** The actor of changes made by test set-up. */

@@ -9,7 +9,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { randomToken } from '../../src/core/crypto/random.ts';
 import { timeOrderedToken, tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import type { TokenRecord } from '../../src/core/model.ts';
-import type { TokenStore } from '../../src/store/types.ts';
+import type { TokenStore } from '../../src/core/ports/tokens.ts';
 import { addClient, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp, issueToken } from './helpers.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';

@@ -16,7 +16,7 @@ import type { TokenRecord } from '../../src/core/model.ts';
 import { tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import type { Store } from '../../src/store/types.ts';
+import type { Store } from '../../src/store/store.ts';
 import { addClient, addUser, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { adminQuery, openTestPostgresStore, postgresSkip } from '../helpers/postgres.ts';
 import { FORM, injectableApp, issueToken } from './helpers.ts';

@@ -7,8 +7,8 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
 import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord, User } from '../../src/core/model.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
-import { StoreConflictError } from '../../src/store/errors.ts';
-import type { Store } from '../../src/store/types.ts';
+import { StoreConflictError } from '../../src/core/ports/errors.ts';
+import type { Store } from '../../src/store/store.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -114,21 +114,19 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.equal(await store.clients.deleteClient('t1', 'c1'), false);
         assert.equal(await store.clients.getClient('t1', 'c1'), undefined);
       });
-      it("returns the caller's own object: fields may be reassigned, nested values are frozen, nothing stored changes", async () => {
+      it('returns read-only values: every field and nested value is frozen, nothing stored can change through them', async () => {
         await store.clients.createClient(client('t1', 'c1'));
         const read = (await store.clients.getClient('t1', 'c1'))!;
-        assert.throws(() => read.scopes.push('admin'), TypeError);
-        assert.throws(() => (read.secrets[0]!.hash = 'x'), TypeError);
-        read.scopes = [...read.scopes, 'admin'];
-        read.name = 'changed';
+        assert.throws(() => (read.scopes as string[]).push('admin'), TypeError);
+        assert.throws(() => ((read.secrets[0] as { hash: string }).hash = 'x'), TypeError);
+        assert.throws(() => ((read as { name: string }).name = 'changed'), TypeError);
         const again = (await store.clients.getClient('t1', 'c1'))!;
         assert.deepEqual(again.scopes, ['read', 'write']);
-        assert.notEqual(again.name, 'changed');
         const t = (await store.tenants.getTenant('t1'))!;
-        assert.throws(() => t.hosts.push('evil.example'), TypeError);
-        assert.throws(() => (t.loginPolicy.refreshTokenLifetime = 0), TypeError);
-        t.issuer = 'https://changed.example';
-        assert.notEqual((await store.tenants.getTenant('t1'))?.issuer, 'https://changed.example');
+        assert.throws(() => (t.hosts as string[]).push('evil.example'), TypeError);
+        assert.throws(() => ((t.loginPolicy as { refreshTokenLifetime: number }).refreshTokenLifetime = 0), TypeError);
+        assert.throws(() => ((t as { issuer: string }).issuer = 'https://changed.example'), TypeError);
+        assert.equal(Object.isFrozen((await store.tenants.listTenants())[0]), true);
       });
     });
 
@@ -252,15 +250,13 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual(await store.tokens.findToken('h1'), record);
         assert.equal(await store.tokens.findToken('h2'), undefined);
       });
-      it("hands out a record of the caller's own, its lists frozen, on every read", async () => {
+      it('hands out read-only records: fields and lists frozen, the stored record unchanged', async () => {
         await store.tokens.saveToken(token('h1'));
         const first = (await store.tokens.findToken('h1'))!;
-        assert.throws(() => first.scope.push('admin'), TypeError);
-        assert.throws(() => first.accounts.push('99999'), TypeError);
-        first.revokedAt = NOW;
-        first.scope = ['mine'];
+        assert.throws(() => (first.scope as string[]).push('admin'), TypeError);
+        assert.throws(() => (first.accounts as string[]).push('99999'), TypeError);
+        assert.throws(() => ((first as { revokedAt: number | null }).revokedAt = NOW), TypeError);
         const second = (await store.tokens.findToken('h1'))!;
-        assert.notEqual(second, first);
         assert.equal(second.revokedAt, null);
         assert.deepEqual(second.scope, ['read']);
       });

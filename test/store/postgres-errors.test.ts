@@ -1,7 +1,7 @@
 /** PostgreSQL error mapping and URL redaction: no database needed. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StoreUnavailableError } from '../../src/store/errors.ts';
+import { StoreUnavailableError } from '../../src/core/ports/errors.ts';
 import { isPostgresUrl, redactConnectionString } from '../../src/store/postgres/connection-string.ts';
 import { isUnavailable, toStoreError } from '../../src/store/postgres/errors.ts';
 

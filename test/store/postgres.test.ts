@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pg from 'pg';
 import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.ts';
-import { StoreUnavailableError } from '../../src/store/errors.ts';
+import { StoreUnavailableError } from '../../src/core/ports/errors.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { adminQuery, createTestSchema, openTestPostgresStore, POSTGRES_URL, postgresSkip } from '../helpers/postgres.ts';
 import { storeContract, tenant, token } from './contract.ts';

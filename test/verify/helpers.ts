@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { importJWK, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import type { Store } from '../../src/store/types.ts';
+import type { Store } from '../../src/store/store.ts';
 
 export interface RecordingFetch {
   fetch: typeof fetch;

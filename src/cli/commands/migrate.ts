@@ -1,5 +1,5 @@
 /** `tessera migrate`: bring the database schema to this build's version. */
-import { StoreUnavailableError } from '../../store/errors.ts';
+import { StoreUnavailableError } from '../../core/ports/errors.ts';
 import { displayDatabase, openStore } from '../../store/open-store.ts';
 import { configFrom, parse, printJson, runCommand, STORE_OPTIONS } from '../common.ts';
 import { EXIT, type CliIo } from '../io.ts';

@@ -9,7 +9,7 @@ import type { RunOptions } from '../crypto/work-limiter.ts';
 import type { Clock } from '../clock.ts';
 import { OAuthError } from '../errors.ts';
 import type { Client, Tenant } from '../model.ts';
-import type { ClientStore } from '../../store/types.ts';
+import type { ClientStore } from '../ports/clients.ts';
 import type { ClientCredentials } from './credentials.ts';
 import type { SecretVerifier } from './client-secrets.ts';
 

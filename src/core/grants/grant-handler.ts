@@ -27,8 +27,8 @@ export interface GrantDecision {
   subject: string;
   /** The scope as requested (undefined: not requested), to decide whether the response names the granted scope. */
   requestedScope: string[] | undefined;
-  scope: string[];
-  accounts: string[];
+  scope: readonly string[];
+  accounts: readonly string[];
   /** The resource owner, for user grants; absent for client grants. */
   user?: ResourceOwner;
   /** The token family (one login and everything refreshed from it); absent for client grants. */

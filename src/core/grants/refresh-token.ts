@@ -16,7 +16,8 @@
 import { OAuthError } from '../errors.ts';
 import type { TokenRecord } from '../model.ts';
 import { parseScope } from '../scope.ts';
-import type { TokenStore, UserStore } from '../../store/types.ts';
+import type { TokenStore } from '../ports/tokens.ts';
+import type { UserStore } from '../ports/users.ts';
 import { tokenStorageKey } from '../tokens/storage-key.ts';
 import type { GrantDecision, GrantHandler } from './grant-handler.ts';
 

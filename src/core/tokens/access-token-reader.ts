@@ -9,7 +9,8 @@
  */
 import { decodeJwt } from 'jose';
 import type { Clock } from '../clock.ts';
-import type { ClientStore, TenantStore } from '../../store/types.ts';
+import type { ClientStore } from '../ports/clients.ts';
+import type { TenantStore } from '../ports/tenants.ts';
 import { tokenStorageKey } from './storage-key.ts';
 import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './token-inspection.ts';
 

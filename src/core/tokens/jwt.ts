@@ -21,7 +21,7 @@
 import { CompactSign } from 'jose';
 import { randomBase64url } from '../crypto/random.ts';
 import { TurnBatch } from '../crypto/turn-batch.ts';
-import type { TokenStore } from '../../store/types.ts';
+import type { TokenStore } from '../ports/tokens.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 import type { SigningKeys } from './signing-keys.ts';
 

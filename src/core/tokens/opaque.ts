@@ -4,7 +4,7 @@
  * with everything it grants and its expiry; a leaked database holds nothing a
  * client could present.
  */
-import type { TokenStore } from '../../store/types.ts';
+import type { TokenStore } from '../ports/tokens.ts';
 import { timeOrderedToken } from './storage-key.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 

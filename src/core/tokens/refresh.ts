@@ -6,7 +6,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-1.5
  */
-import type { TokenStore } from '../../store/types.ts';
+import type { TokenStore } from '../ports/tokens.ts';
 import { timeOrderedToken, tokenStorageKey } from './storage-key.ts';
 
 /** Prefix of refresh tokens ("Tessera refresh token"), distinct from access tokens' `tat_`. */
@@ -18,8 +18,8 @@ export interface RefreshTokenGrant {
   /** The user id. */
   subject: string;
   username: string | null;
-  scope: string[];
-  accounts: string[];
+  scope: readonly string[];
+  accounts: readonly string[];
   familyId: string;
   /** ms */
   issuedAt: number;

@@ -15,7 +15,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import type { Clock } from '../clock.ts';
 import type { SigningAlgorithm, SigningKey, Tenant } from '../model.ts';
-import type { KeyStore } from '../../store/types.ts';
+import type { KeyStore } from '../ports/keys.ts';
 import { activeSigningKey, isPublished, nextGeneration } from './key-schedule.ts';
 
 export interface ActiveKey {

@@ -8,7 +8,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.2 "active"
  */
 import type { TokenKind, TokenRecord } from '../model.ts';
-import type { TokenStore } from '../../store/types.ts';
+import type { TokenStore } from '../ports/tokens.ts';
 import { tokenStorageKey } from './storage-key.ts';
 
 /**

@@ -12,8 +12,8 @@ export interface AccessTokenGrant {
   clientId: string;
   /** `sub`: the client id for client credentials, the user id for user grants. */
   subject: string;
-  scope: string[];
-  accounts: string[];
+  scope: readonly string[];
+  accounts: readonly string[];
   audience: string;
   /** ms since the epoch */
   issuedAt: number;

@@ -15,7 +15,8 @@
 import { OAuthError } from '../errors.ts';
 import { failureCountSince, isLocked, lockEndsAt } from '../login-policy.ts';
 import type { LockState, Tenant, User } from '../model.ts';
-import type { LockoutStore, UserStore } from '../../store/types.ts';
+import type { LockoutStore } from '../ports/lockouts.ts';
+import type { UserStore } from '../ports/users.ts';
 import { MAX_PASSWORD_BYTES, passwordFitsBound, verifyPassword } from './passwords.ts';
 import { isValidUsername, normalizeUsername } from './usernames.ts';
 

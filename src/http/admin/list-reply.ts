@@ -1,4 +1,4 @@
-import type { Page } from '../../store/types.ts';
+import type { Page } from '../../core/ports/paging.ts';
 import type { AdminRouteContext } from './admin-route.ts';
 import { linkHeader, pageBody, parseListQuery, toPageQuery, type ListParameters, type PageBody } from './pagination.ts';
 

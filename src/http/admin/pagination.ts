@@ -7,7 +7,7 @@
  */
 import { invalid } from '../../admin/admin-error.ts';
 import { ACCOUNT } from '../../admin/validate.ts';
-import type { Page, PageQuery } from '../../store/types.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
 
 export const DEFAULT_PER_PAGE = 50;
 export const MAX_PER_PAGE = 2000;

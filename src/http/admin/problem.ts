@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminError } from '../../admin/admin-error.ts';
 import { OAuthError } from '../../core/errors.ts';
-import { StoreUnavailableError } from '../../store/errors.ts';
+import { StoreUnavailableError } from '../../core/ports/errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../../store/types.ts';
+import type { Store } from '../../store/store.ts';
 
 /** `GET /healthz`: 200 when the process serves and its database answers, 503 otherwise (for load balancers). */
 export async function healthRoutes(app: FastifyInstance, options: { store: Store }): Promise<void> {

@@ -1,7 +1,8 @@
 import type { AccessNumber } from '../../core/model.ts';
-import { StoreConflictError } from '../errors.ts';
-import type { AccessNumberStore, Page, PageQuery } from '../types.ts';
-import { copy } from './copy.ts';
+import { StoreConflictError } from '../../core/ports/errors.ts';
+import type { AccessNumberStore } from '../../core/ports/access-numbers.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
+import { copy, frozenCopy } from './copy.ts';
 import { pageOf } from './paging.ts';
 
 export class MemoryAccessNumberStore implements AccessNumberStore {
@@ -26,7 +27,7 @@ export class MemoryAccessNumberStore implements AccessNumberStore {
   }
 
   async *iterateAccessNumbers(tenantId: string): AsyncIterable<AccessNumber> {
-    for (const n of this.#ordered(tenantId)) yield copy(n);
+    for (const n of this.#ordered(tenantId)) yield frozenCopy(n);
   }
 
   #ordered(tenantId: string): AccessNumber[] {

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../core/model.ts';
-import type { AuditStore, Page, PageQuery } from '../types.ts';
+import type { AuditStore } from '../../core/ports/audit.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { copy } from './copy.ts';
 import { pageOf } from './paging.ts';
 

@@ -1,8 +1,8 @@
 import type { Client } from '../../core/model.ts';
-import { StoreConflictError } from '../errors.ts';
-import type { ClientStore, Page, PageQuery } from '../types.ts';
-import { freezeNested } from '../read-only-fields.ts';
-import { copy } from './copy.ts';
+import { StoreConflictError } from '../../core/ports/errors.ts';
+import type { ClientStore } from '../../core/ports/clients.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
+import { copy, frozenCopy } from './copy.ts';
 import { pageOf } from './paging.ts';
 
 const key = (tenantId: string, clientId: string) => `${tenantId}\u0000${clientId}`;
@@ -12,7 +12,7 @@ export class MemoryClientStore implements ClientStore {
 
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
     const client = this.#clients.get(key(tenantId, clientId));
-    return client && freezeNested(copy(client));
+    return client && frozenCopy((client));
   }
 
   async createClient(client: Client): Promise<void> {
@@ -33,7 +33,7 @@ export class MemoryClientStore implements ClientStore {
   }
 
   async listClients(tenantId: string): Promise<Client[]> {
-    return this.#ordered(tenantId).map(copy);
+    return this.#ordered(tenantId).map(frozenCopy);
   }
 
   async pageClients(tenantId: string, query: PageQuery): Promise<Page<Client>> {

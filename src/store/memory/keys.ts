@@ -1,6 +1,6 @@
 import type { SigningAlgorithm, SigningKey } from '../../core/model.ts';
-import type { KeyStore } from '../types.ts';
-import { copy } from './copy.ts';
+import type { KeyStore } from '../../core/ports/keys.ts';
+import { copy, frozenCopy } from './copy.ts';
 
 export class MemoryKeyStore implements KeyStore {
   #keys: SigningKey[] = [];
@@ -9,14 +9,14 @@ export class MemoryKeyStore implements KeyStore {
     return this.#keys
       .filter((k) => k.tenantId === tenantId)
       .sort((a, b) => a.createdAt - b.createdAt || a.generation - b.generation || (a.kid < b.kid ? -1 : 1))
-      .map(copy);
+      .map(frozenCopy);
   }
 
   async insertKeyGeneration(key: SigningKey): Promise<SigningKey> {
     const existing = this.#keys.find((k) => k.tenantId === key.tenantId && k.alg === key.alg && k.generation === key.generation);
-    if (existing) return copy(existing);
+    if (existing) return frozenCopy(existing);
     this.#keys.push(copy(key));
-    return copy(key);
+    return frozenCopy(key);
   }
 
   async retireKeys(tenantId: string, alg: SigningAlgorithm, belowGeneration: number, retiresAt: number): Promise<number> {

@@ -1,5 +1,5 @@
 import type { LockState } from '../../core/model.ts';
-import type { LockoutStore } from '../types.ts';
+import type { LockoutStore } from '../../core/ports/lockouts.ts';
 
 const key = (tenantId: string, userId: string) => `${tenantId}\u0000${userId}`;
 const none = (): LockState => ({ failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null });

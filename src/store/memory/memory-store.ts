@@ -1,5 +1,5 @@
 /** In-process store for tests and throwaway runs; nothing survives the process. */
-import type { Store } from '../types.ts';
+import type { Store } from '../store.ts';
 import { MemoryAccessNumberStore } from './access-numbers.ts';
 import { MemoryAuditStore } from './audit.ts';
 import { MemoryClientStore } from './clients.ts';

@@ -1,19 +1,18 @@
 import type { Tenant } from '../../core/model.ts';
-import { StoreConflictError } from '../errors.ts';
-import type { TenantStore } from '../types.ts';
-import { freezeNested } from '../read-only-fields.ts';
-import { copy } from './copy.ts';
+import { StoreConflictError } from '../../core/ports/errors.ts';
+import type { TenantStore } from '../../core/ports/tenants.ts';
+import { copy, frozenCopy } from './copy.ts';
 
 export class MemoryTenantStore implements TenantStore {
   readonly #tenants = new Map<string, Tenant>();
 
   async getTenant(id: string): Promise<Tenant | undefined> {
     const tenant = this.#tenants.get(id);
-    return tenant && freezeNested(copy(tenant));
+    return tenant && frozenCopy((tenant));
   }
 
   async findTenantByHost(host: string): Promise<Tenant | undefined> {
-    for (const tenant of this.#tenants.values()) if (tenant.hosts.includes(host)) return freezeNested(copy(tenant));
+    for (const tenant of this.#tenants.values()) if (tenant.hosts.includes(host)) return frozenCopy((tenant));
     return undefined;
   }
 
@@ -37,6 +36,6 @@ export class MemoryTenantStore implements TenantStore {
   }
 
   async listTenants(): Promise<Tenant[]> {
-    return [...this.#tenants.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(copy);
+    return [...this.#tenants.values()].sort((a, b) => (a.id < b.id ? -1 : 1)).map(frozenCopy);
   }
 }

@@ -1,7 +1,6 @@
 import type { TokenRecord } from '../../core/model.ts';
-import type { RefreshTokenUse, TokenStore } from '../types.ts';
-import { freezeNested } from '../read-only-fields.ts';
-import { copy } from './copy.ts';
+import type { RefreshTokenUse, TokenStore } from '../../core/ports/tokens.ts';
+import { copy, frozenCopy } from './copy.ts';
 
 export class MemoryTokenStore implements TokenStore {
   readonly #tokens = new Map<string, TokenRecord>();
@@ -14,7 +13,7 @@ export class MemoryTokenStore implements TokenStore {
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
     const record = this.#tokens.get(hash);
-    return record && freezeNested(copy(record));
+    return record && frozenCopy((record));
   }
 
   async revokeToken(hash: string, at: number): Promise<boolean> {
@@ -51,10 +50,10 @@ export class MemoryTokenStore implements TokenStore {
     if (record.revokedAt === null) {
       record.revokedAt = at;
       this.#usedAt.set(hash, at);
-      return { outcome: 'consumed', record: copy(record) };
+      return { outcome: 'consumed', record: frozenCopy(record) };
     }
     const usedAt = this.#usedAt.get(hash);
-    return usedAt === undefined ? { outcome: 'revoked', record: copy(record) } : { outcome: 'reused', record: copy(record), usedAt };
+    return usedAt === undefined ? { outcome: 'revoked', record: frozenCopy(record) } : { outcome: 'reused', record: frozenCopy(record), usedAt };
   }
 
   async purgeExpired(before: number, limit: number): Promise<number> {

@@ -1,8 +1,9 @@
 import type { User } from '../../core/model.ts';
-import { StoreConflictError } from '../errors.ts';
-import type { Page, PageQuery, UserStore } from '../types.ts';
+import { StoreConflictError } from '../../core/ports/errors.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
+import type { UserStore } from '../../core/ports/users.ts';
 import { pageOf } from './paging.ts';
-import { copy } from './copy.ts';
+import { copy, frozenCopy } from './copy.ts';
 
 const key = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
 
@@ -17,12 +18,12 @@ export class MemoryUserStore implements UserStore {
 
   async getUser(tenantId: string, userId: string): Promise<User | undefined> {
     const user = this.#users.get(key(tenantId, userId));
-    return user && copy(user);
+    return user && frozenCopy(user);
   }
 
   async findUserByUsername(tenantId: string, username: string): Promise<User | undefined> {
     const user = this.#byUsername(tenantId, username);
-    return user && copy(user);
+    return user && frozenCopy(user);
   }
 
   async createUser(user: User): Promise<void> {
@@ -51,7 +52,7 @@ export class MemoryUserStore implements UserStore {
   }
 
   async *iterateUsers(tenantId: string): AsyncIterable<User> {
-    for (const user of this.#ordered(tenantId)) yield copy(user);
+    for (const user of this.#ordered(tenantId)) yield frozenCopy(user);
   }
 
   #ordered(tenantId: string): User[] {

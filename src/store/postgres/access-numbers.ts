@@ -1,7 +1,8 @@
 import type { AccessNumber } from '../../core/model.ts';
-import type { AccessNumberStore, Page, PageQuery } from '../types.ts';
+import type { AccessNumberStore } from '../../core/ports/access-numbers.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
-import { rowToAccessNumber, type Row } from '../common-rows.ts';
+import { mapRow, type Row } from './rows.ts';
 
 const COLUMNS = 'tenant_id, id, number, label, created_at';
 /** Rows per query while iterating: bounded memory, no cursor or transaction held between batches. */
@@ -34,14 +35,14 @@ export class PostgresAccessNumberStore implements AccessNumberStore {
       this.#db.query<Row>(PAGE, [tenantId, query.limit, query.offset]),
       this.#db.query<Row>(COUNT, [tenantId]),
     ]);
-    return { items: rows.rows.map(rowToAccessNumber), total: Number(count.rows[0]!.total) };
+    return { items: rows.rows.map(mapRow.accessNumber), total: Number(count.rows[0]!.total) };
   }
 
   async *iterateAccessNumbers(tenantId: string): AsyncIterable<AccessNumber> {
     let last = '';
     for (;;) {
       const rows = (await this.#db.query<Row>(AFTER, [tenantId, last])).rows;
-      for (const row of rows) yield rowToAccessNumber(row);
+      for (const row of rows) yield mapRow.accessNumber(row);
       if (rows.length < BATCH) return;
       last = rows[rows.length - 1]!.number as string;
     }

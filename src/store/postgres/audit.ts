@@ -1,7 +1,8 @@
 import type { AuditEntry } from '../../core/model.ts';
-import type { AuditStore, Page, PageQuery } from '../types.ts';
+import type { AuditStore } from '../../core/ports/audit.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { statement, type PostgresDatabase } from './database.ts';
-import { rowToAuditEntry, type Row } from '../common-rows.ts';
+import { mapRow, type Row } from './rows.ts';
 
 const INSERT = statement('audit.insert', 'INSERT INTO audit_log (at, actor, tenant_id, action, target, details) VALUES ($1, $2, $3, $4, $5, $6)');
 const PAGE = statement('audit.page', `SELECT at, actor, tenant_id, action, target, details FROM audit_log
@@ -23,6 +24,6 @@ export class PostgresAuditStore implements AuditStore {
   async pageAudit(tenantId: string | undefined, query: PageQuery): Promise<Page<AuditEntry>> {
     const t = tenantId ?? null;
     const [rows, count] = await Promise.all([this.#db.query<Row>(PAGE, [t, query.limit, query.offset]), this.#db.query<Row>(COUNT, [t])]);
-    return { items: rows.rows.map(rowToAuditEntry), total: Number(count.rows[0]!.total) };
+    return { items: rows.rows.map(mapRow.auditEntry), total: Number(count.rows[0]!.total) };
   }
 }

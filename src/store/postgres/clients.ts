@@ -1,8 +1,9 @@
 import type { Client } from '../../core/model.ts';
-import type { ClientStore, Page, PageQuery } from '../types.ts';
+import type { ClientStore } from '../../core/ports/clients.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
-import { CLIENT_COLUMNS, rowToClient, type Row } from './rows.ts';
-import { freezeNested } from '../read-only-fields.ts';
+import { CLIENT_COLUMNS, mapRow, type Row } from './rows.ts';
+import { deepFreeze } from '../read-only-fields.ts';
 import type { PostgresReadCache } from './read-cache.ts';
 
 const GET = statement('clients.get', `SELECT ${CLIENT_COLUMNS} FROM clients WHERE tenant_id = $1 AND id = $2`);
@@ -31,9 +32,9 @@ export class PostgresClientStore implements ClientStore {
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
     const load = async () => {
       const row = (await this.#db.query<Row>(GET, [tenantId, clientId])).rows[0];
-      return row && freezeNested(rowToClient(row));
+      return row && deepFreeze(mapRow.client(row));
     };
-    return this.#cache ? this.#cache.getOwn(`client\u0000${tenantId}\u0000${clientId}`, load) : load();
+    return this.#cache ? this.#cache.get(`client\u0000${tenantId}\u0000${clientId}`, load) : load();
   }
 
   /** A write, with the cache around it (read-cache.ts). */
@@ -69,7 +70,7 @@ export class PostgresClientStore implements ClientStore {
   }
 
   async listClients(tenantId: string): Promise<Client[]> {
-    return (await this.#db.query<Row>(LIST, [tenantId])).rows.map(rowToClient);
+    return (await this.#db.query<Row>(LIST, [tenantId])).rows.map(mapRow.client);
   }
 
   async pageClients(tenantId: string, query: PageQuery): Promise<Page<Client>> {
@@ -77,6 +78,6 @@ export class PostgresClientStore implements ClientStore {
     const rows = (await this.#db.query<Row>(PAGE, [tenantId, accounts, query.limit, query.offset])).rows;
     // count(*) OVER () rides along with the page; an empty page (past the end) needs its own count.
     const total = rows.length > 0 ? Number(rows[0]!.total) : Number((await this.#db.query<Row>(COUNT, [tenantId, accounts])).rows[0]!.total);
-    return { items: rows.map(rowToClient), total };
+    return { items: rows.map(mapRow.client), total };
   }
 }

@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { StoreConflictError } from '../errors.ts';
+import { StoreConflictError } from '../../core/ports/errors.ts';
 import { redactConnectionString } from './connection-string.ts';
 import { isUnavailable, toStoreError, UNIQUE_VIOLATION } from './errors.ts';
 

@@ -5,7 +5,7 @@
  *
  * @see https://www.postgresql.org/docs/15/errcodes-appendix.html SQLSTATE codes
  */
-import { StoreUnavailableError } from '../errors.ts';
+import { StoreUnavailableError } from '../../core/ports/errors.ts';
 
 /** SQLSTATE of a unique-constraint violation: a duplicate id, a StoreConflictError. */
 export const UNIQUE_VIOLATION = '23505';

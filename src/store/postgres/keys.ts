@@ -1,7 +1,7 @@
 import type { SigningAlgorithm, SigningKey } from '../../core/model.ts';
-import type { KeyStore } from '../types.ts';
+import type { KeyStore } from '../../core/ports/keys.ts';
 import { statement, type PostgresDatabase } from './database.ts';
-import { KEY_COLUMNS, rowToKey, type Row } from './rows.ts';
+import { KEY_COLUMNS, mapRow, type Row } from './rows.ts';
 
 const LIST = statement('keys.list', `SELECT ${KEY_COLUMNS} FROM signing_keys WHERE tenant_id = $1 ORDER BY created_at, generation, kid`);
 // The unique (tenant_id, alg, generation) index decides the race between
@@ -22,7 +22,7 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async listKeys(tenantId: string): Promise<SigningKey[]> {
-    return (await this.#db.query<Row>(LIST, [tenantId])).rows.map(rowToKey);
+    return (await this.#db.query<Row>(LIST, [tenantId])).rows.map(mapRow.key);
   }
 
   async insertKeyGeneration(k: SigningKey): Promise<SigningKey> {
@@ -34,7 +34,7 @@ export class PostgresKeyStore implements KeyStore {
     // committed and would find no row. Read committed gives this one a fresh snapshot.
     const row = (await this.#db.query<Row>(BY_GENERATION, [k.tenantId, k.alg, k.generation])).rows[0];
     if (row === undefined) throw new Error(`signing key generation ${k.generation} for tenant '${k.tenantId}' vanished after insert`);
-    return rowToKey(row);
+    return mapRow.key(row);
   }
 
   async retireKeys(tenantId: string, alg: SigningAlgorithm, belowGeneration: number, retiresAt: number): Promise<number> {

@@ -1,7 +1,7 @@
 import type { LockState } from '../../core/model.ts';
-import type { LockoutStore } from '../types.ts';
+import type { LockoutStore } from '../../core/ports/lockouts.ts';
 import { statement, type PostgresDatabase } from './database.ts';
-import { rowToLockState, type Row } from '../common-rows.ts';
+import { mapRow, type Row } from './rows.ts';
 
 const COLUMNS = 'failed_count, locked_until, last_failure_at, last_failure_address';
 const GET = statement('lockouts.get', `SELECT ${COLUMNS} FROM user_lockouts WHERE tenant_id = $1 AND user_id = $2`);
@@ -29,12 +29,12 @@ export class PostgresLockoutStore implements LockoutStore {
   }
 
   async getLockState(tenantId: string, userId: string): Promise<LockState> {
-    return rowToLockState((await this.#db.query<Row>(GET, [tenantId, userId])).rows[0]);
+    return mapRow.lockState((await this.#db.query<Row>(GET, [tenantId, userId])).rows[0]);
   }
 
   async recordFailure(tenantId: string, userId: string, failure: { at: number; address: string | null; countSince: number }): Promise<LockState> {
     const row = (await this.#db.query<Row>(RECORD_FAILURE, [tenantId, userId, failure.at, failure.address, failure.countSince])).rows[0];
-    return rowToLockState(row);
+    return mapRow.lockState(row);
   }
 
   async lockUntil(tenantId: string, userId: string, until: number): Promise<void> {

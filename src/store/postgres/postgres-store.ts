@@ -9,7 +9,7 @@
  */
 import { POSTGRES_MIGRATIONS } from '../migrations/postgres/index.ts';
 import type { MigrationResult } from '../migrations/migration.ts';
-import type { Store } from '../types.ts';
+import type { Store } from '../store.ts';
 import { PostgresAccessNumberStore } from './access-numbers.ts';
 import { PostgresAuditStore } from './audit.ts';
 import { PostgresClientStore } from './clients.ts';

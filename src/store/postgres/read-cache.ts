@@ -61,11 +61,6 @@ export class PostgresReadCache {
     return value;
   }
 
-  /** A copy of the cached value for `key` (see {@link get}): the caller may reassign its fields. */
-  async getOwn<T extends object>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
-    const value = await this.get(key, load);
-    return value && ({ ...value } as T);
-  }
 
   /** Runs a write with the cache dropped before it and after it commits (a read racing it is not kept). */
   async writing<T>(write: () => Promise<T>): Promise<T> {

@@ -1,8 +1,8 @@
 import type { Tenant } from '../../core/model.ts';
-import type { TenantStore } from '../types.ts';
+import type { TenantStore } from '../../core/ports/tenants.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
-import { rowToTenant, TENANT_COLUMNS, type Row } from './rows.ts';
-import { freezeNested } from '../read-only-fields.ts';
+import { mapRow, TENANT_COLUMNS, type Row } from './rows.ts';
+import { deepFreeze } from '../read-only-fields.ts';
 import type { PostgresReadCache } from './read-cache.ts';
 
 // Hosts come along as a sorted array, so one query reads a whole tenant.
@@ -38,9 +38,9 @@ export class PostgresTenantStore implements TenantStore {
   async #read(key: string, query: typeof GET, values: unknown[]): Promise<Tenant | undefined> {
     const load = async () => {
       const row = (await this.#db.query<Row>(query, values)).rows[0];
-      return row && freezeNested(rowToTenant(row));
+      return row && deepFreeze(mapRow.tenant(row));
     };
-    return this.#cache ? this.#cache.getOwn(key, load) : load();
+    return this.#cache ? this.#cache.get(key, load) : load();
   }
 
   async createTenant(t: Tenant): Promise<void> {
@@ -74,6 +74,6 @@ export class PostgresTenantStore implements TenantStore {
   }
 
   async listTenants(): Promise<Tenant[]> {
-    return (await this.#db.query<Row>(LIST)).rows.map(rowToTenant);
+    return (await this.#db.query<Row>(LIST)).rows.map(mapRow.tenant);
   }
 }

@@ -1,9 +1,9 @@
 import type { TokenRecord } from '../../core/model.ts';
-import { StoreUnavailableError } from '../errors.ts';
-import { freezeNested } from '../read-only-fields.ts';
-import type { RefreshTokenUse, TokenStore } from '../types.ts';
+import { StoreUnavailableError } from '../../core/ports/errors.ts';
+import { deepFreeze } from '../read-only-fields.ts';
+import type { RefreshTokenUse, TokenStore } from '../../core/ports/tokens.ts';
 import { statement, type PostgresDatabase } from './database.ts';
-import { rowToToken, TOKEN_COLUMNS, type Row } from './rows.ts';
+import { mapRow, TOKEN_COLUMNS, type Row } from './rows.ts';
 
 const INSERT = statement('tokens.insert', `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`);
 const GET = statement('tokens.get', `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = $1`);
@@ -112,7 +112,7 @@ export class PostgresTokenStore implements TokenStore {
   async findToken(hash: string): Promise<TokenRecord | undefined> {
     await this.settle();
     const row = (await this.#db.query<Row>(GET, [hash])).rows[0];
-    return row && freezeNested(rowToToken(row));
+    return row && deepFreeze(mapRow.token(row));
   }
 
   async revokeToken(hash: string, at: number): Promise<boolean> {
@@ -138,10 +138,10 @@ export class PostgresTokenStore implements TokenStore {
   async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
     await this.settle();
     const consumed = (await this.#db.query<Row>(CONSUME, [hash, at])).rows[0];
-    if (consumed !== undefined) return { outcome: 'consumed', record: rowToToken(consumed) };
+    if (consumed !== undefined) return { outcome: 'consumed', record: mapRow.token(consumed) };
     const row = (await this.#db.query<Row>(GET_WITH_USE, [hash])).rows[0];
     if (row === undefined || row.kind !== 'refresh') return { outcome: 'unknown' };
-    const record = rowToToken(row);
+    const record = mapRow.token(row);
     return row.used_at == null ? { outcome: 'revoked', record } : { outcome: 'reused', record, usedAt: Number(row.used_at) };
   }
 

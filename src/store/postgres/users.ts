@@ -1,7 +1,8 @@
 import type { User } from '../../core/model.ts';
-import type { Page, PageQuery, UserStore } from '../types.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
+import type { UserStore } from '../../core/ports/users.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
-import { rowToUser, USER_COLUMNS, type Row } from './rows.ts';
+import { mapRow, USER_COLUMNS, type Row } from './rows.ts';
 
 const GET = statement('users.get', `SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2`);
 const BY_USERNAME = statement('users.by-username', `SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 AND username = $2`);
@@ -27,12 +28,12 @@ export class PostgresUserStore implements UserStore {
 
   async getUser(tenantId: string, userId: string): Promise<User | undefined> {
     const row = (await this.#db.query<Row>(GET, [tenantId, userId])).rows[0];
-    return row && rowToUser(row);
+    return row && mapRow.user(row);
   }
 
   async findUserByUsername(tenantId: string, username: string): Promise<User | undefined> {
     const row = (await this.#db.query<Row>(BY_USERNAME, [tenantId, username])).rows[0];
-    return row && rowToUser(row);
+    return row && mapRow.user(row);
   }
 
   async createUser(u: User): Promise<void> {
@@ -58,14 +59,14 @@ export class PostgresUserStore implements UserStore {
       this.#db.query<Row>(PAGE, [tenantId, accounts, query.limit, query.offset]),
       this.#db.query<Row>(COUNT, [tenantId, accounts]),
     ]);
-    return { items: rows.rows.map(rowToUser), total: Number(count.rows[0]!.total) };
+    return { items: rows.rows.map(mapRow.user), total: Number(count.rows[0]!.total) };
   }
 
   async *iterateUsers(tenantId: string): AsyncIterable<User> {
     let last = '';
     for (;;) {
       const rows = (await this.#db.query<Row>(AFTER, [tenantId, last])).rows;
-      for (const row of rows) yield rowToUser(row);
+      for (const row of rows) yield mapRow.user(row);
       if (rows.length < BATCH) return;
       last = rows[rows.length - 1]!.username as string;
     }

@@ -1,8 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AccessNumber } from '../../core/model.ts';
-import type { AccessNumberStore, Page, PageQuery } from '../types.ts';
+import type { AccessNumberStore } from '../../core/ports/access-numbers.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { insertOrConflict } from './database.ts';
-import { rowToAccessNumber, type Row } from '../common-rows.ts';
+import { mapRow, type Row } from './rows.ts';
 
 /** Rows read per query while iterating: bounds memory without holding a statement (and a read transaction) open. */
 const BATCH = 500;
@@ -32,7 +33,7 @@ export class SqliteAccessNumberStore implements AccessNumberStore {
   }
 
   async pageAccessNumbers(tenantId: string, query: PageQuery): Promise<Page<AccessNumber>> {
-    const items = (this.#page.all(tenantId, query.limit, query.offset) as Row[]).map(rowToAccessNumber);
+    const items = (this.#page.all(tenantId, query.limit, query.offset) as Row[]).map(mapRow.accessNumber);
     return { items, total: Number((this.#count.get(tenantId) as { n: number }).n) };
   }
 
@@ -40,7 +41,7 @@ export class SqliteAccessNumberStore implements AccessNumberStore {
     let last = '';
     for (;;) {
       const rows = this.#after.all(tenantId, last) as Row[];
-      for (const row of rows) yield rowToAccessNumber(row);
+      for (const row of rows) yield mapRow.accessNumber(row);
       if (rows.length < BATCH) return;
       last = rows[rows.length - 1]!.number as string;
     }

@@ -1,7 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AuditEntry } from '../../core/model.ts';
-import type { AuditStore, Page, PageQuery } from '../types.ts';
-import { rowToAuditEntry, type Row } from '../common-rows.ts';
+import type { AuditStore } from '../../core/ports/audit.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
+import { mapRow, type Row } from './rows.ts';
 
 
 export class SqliteAuditStore implements AuditStore {
@@ -22,7 +23,7 @@ export class SqliteAuditStore implements AuditStore {
 
   async pageAudit(tenantId: string | undefined, query: PageQuery): Promise<Page<AuditEntry>> {
     const t = tenantId ?? null;
-    const items = (this.#page.all(t, t, query.limit, query.offset) as Row[]).map(rowToAuditEntry);
+    const items = (this.#page.all(t, t, query.limit, query.offset) as Row[]).map(mapRow.auditEntry);
     return { items, total: Number((this.#count.get(t, t) as { n: number }).n) };
   }
 }

@@ -29,11 +29,6 @@ export class CacheRegion {
     return value;
   }
 
-  /** A shallow copy of the cached value for `key` (see {@link get}): the caller may reassign its fields. */
-  getOwn<T extends object>(key: string, load: () => T | undefined): T | undefined {
-    const value = this.get(key, load);
-    return value && ({ ...value } as T);
-  }
 
   /** Forgets `key`: the next read of it queries the database. */
   delete(key: string): void {

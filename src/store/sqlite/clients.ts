@@ -1,9 +1,10 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Client } from '../../core/model.ts';
-import type { ClientStore, Page, PageQuery } from '../types.ts';
+import type { ClientStore } from '../../core/ports/clients.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { accountFilter, insertOrConflict } from './database.ts';
 import type { ReadCache } from './read-cache.ts';
-import { rowToClient, type Row } from './rows.ts';
+import { mapRow, type Row } from './rows.ts';
 
 export class SqliteClientStore implements ClientStore {
   readonly #cache: ReadCache | undefined;
@@ -35,9 +36,9 @@ export class SqliteClientStore implements ClientStore {
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
     const load = () => {
       const row = this.#get.get(tenantId, clientId) as Row | undefined;
-      return row && rowToClient(row);
+      return row && mapRow.client(row);
     };
-    return this.#cache ? this.#cache.getOwn(`client\u0000${tenantId}\u0000${clientId}`, load) : load();
+    return this.#cache ? this.#cache.get(`client\u0000${tenantId}\u0000${clientId}`, load) : load();
   }
 
   async createClient(c: Client): Promise<void> {
@@ -67,12 +68,12 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async listClients(tenantId: string): Promise<Client[]> {
-    return (this.#list.all(tenantId) as Row[]).map(rowToClient);
+    return (this.#list.all(tenantId) as Row[]).map(mapRow.client);
   }
 
   async pageClients(tenantId: string, query: PageQuery): Promise<Page<Client>> {
     const accounts = query.accounts?.length ? JSON.stringify(query.accounts) : null;
-    const items = (this.#page.all(tenantId, accounts, accounts, query.limit, query.offset) as Row[]).map(rowToClient);
+    const items = (this.#page.all(tenantId, accounts, accounts, query.limit, query.offset) as Row[]).map(mapRow.client);
     const { n } = this.#count.get(tenantId, accounts, accounts) as { n: number };
     return { items, total: Number(n) };
   }

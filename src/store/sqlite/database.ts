@@ -1,6 +1,6 @@
 /** Helpers shared by the SQLite concern stores. */
 import type { DatabaseSync } from 'node:sqlite';
-import { StoreConflictError } from '../errors.ts';
+import { StoreConflictError } from '../../core/ports/errors.ts';
 
 /** Runs `work` in a write transaction (`BEGIN IMMEDIATE` takes the lock up front, so no upgrade deadlock). */
 export function inTransaction<T>(db: DatabaseSync, work: () => T): T {

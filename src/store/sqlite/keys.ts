@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { SigningAlgorithm, SigningKey } from '../../core/model.ts';
-import type { KeyStore } from '../types.ts';
-import { rowToKey, type Row } from './rows.ts';
+import type { KeyStore } from '../../core/ports/keys.ts';
+import { mapRow, type Row } from './rows.ts';
 
 export class SqliteKeyStore implements KeyStore {
   readonly #list;
@@ -24,14 +24,14 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async listKeys(tenantId: string): Promise<SigningKey[]> {
-    return (this.#list.all(tenantId) as Row[]).map(rowToKey);
+    return (this.#list.all(tenantId) as Row[]).map(mapRow.key);
   }
 
   async insertKeyGeneration(k: SigningKey): Promise<SigningKey> {
     this.#insertGeneration.run(
       k.kid, k.tenantId, k.alg, JSON.stringify(k.privateJwk), JSON.stringify(k.publicJwk), k.createdAt, k.generation, k.activatesAt, k.retiresAt,
     );
-    return rowToKey(this.#byGeneration.get(k.tenantId, k.alg, k.generation) as Row);
+    return mapRow.key(this.#byGeneration.get(k.tenantId, k.alg, k.generation) as Row);
   }
 
   async retireKeys(tenantId: string, alg: SigningAlgorithm, belowGeneration: number, retiresAt: number): Promise<number> {

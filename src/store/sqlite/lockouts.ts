@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { LockState } from '../../core/model.ts';
-import type { LockoutStore } from '../types.ts';
-import { rowToLockState, type Row } from '../common-rows.ts';
+import type { LockoutStore } from '../../core/ports/lockouts.ts';
+import { mapRow, type Row } from './rows.ts';
 
 /**
  * Lock state in `user_lockouts`. A failure is counted by one upsert
@@ -31,12 +31,12 @@ export class SqliteLockoutStore implements LockoutStore {
   }
 
   async getLockState(tenantId: string, userId: string): Promise<LockState> {
-    return rowToLockState(this.#get.get(tenantId, userId) as Row | undefined);
+    return mapRow.lockState(this.#get.get(tenantId, userId) as Row | undefined);
   }
 
   async recordFailure(tenantId: string, userId: string, failure: { at: number; address: string | null; countSince: number }): Promise<LockState> {
     const row = this.#recordFailure.get({ tenant: tenantId, user: userId, at: failure.at, address: failure.address, since: failure.countSince });
-    return rowToLockState(row as Row);
+    return mapRow.lockState(row as Row);
   }
 
   async lockUntil(tenantId: string, userId: string, until: number): Promise<void> {

@@ -102,10 +102,6 @@ export class ReadCache {
     return this.#rows.get(key, load);
   }
 
-  /** A copy of the cached value for `key` (see {@link get}): the caller may reassign its fields. */
-  getOwn<T extends object>(key: string, load: () => T | undefined): T | undefined {
-    return this.#rows.getOwn(key, load);
-  }
 
   /** Drops everything; the next read queries the database. */
   invalidate(): void {

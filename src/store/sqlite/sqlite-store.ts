@@ -9,7 +9,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
 import type { MigrationResult } from '../migrations/migration.ts';
-import type { Store } from '../types.ts';
+import type { Store } from '../store.ts';
 import { SqliteAccessNumberStore } from './access-numbers.ts';
 import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './checkpointer.ts';
 import { SqliteAuditStore } from './audit.ts';

@@ -1,9 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Tenant } from '../../core/model.ts';
-import type { TenantStore } from '../types.ts';
+import type { TenantStore } from '../../core/ports/tenants.ts';
 import { inTransaction, insertOrConflict } from './database.ts';
 import type { ReadCache } from './read-cache.ts';
-import { rowToTenant, type Row } from './rows.ts';
+import { mapRow, type Row } from './rows.ts';
 
 const SELECT = `SELECT t.*, (SELECT json_group_array(host) FROM tenant_hosts h WHERE h.tenant_id = t.id) AS hosts FROM tenants t`;
 
@@ -38,9 +38,9 @@ export class SqliteTenantStore implements TenantStore {
   async getTenant(id: string): Promise<Tenant | undefined> {
     const load = () => {
       const row = this.#get.get(id) as Row | undefined;
-      return row && rowToTenant(row);
+      return row && mapRow.tenant(row);
     };
-    return this.#cache ? this.#cache.getOwn(`tenant\u0000${id}`, load) : load();
+    return this.#cache ? this.#cache.get(`tenant\u0000${id}`, load) : load();
   }
 
   async findTenantByHost(host: string): Promise<Tenant | undefined> {
@@ -68,6 +68,6 @@ export class SqliteTenantStore implements TenantStore {
   }
 
   async listTenants(): Promise<Tenant[]> {
-    return (this.#list.all() as Row[]).map(rowToTenant);
+    return (this.#list.all() as Row[]).map(mapRow.tenant);
   }
 }

@@ -1,9 +1,9 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { TokenRecord } from '../../core/model.ts';
-import type { RefreshTokenUse, TokenStore } from '../types.ts';
-import { freezeNested } from '../read-only-fields.ts';
+import type { RefreshTokenUse, TokenStore } from '../../core/ports/tokens.ts';
+import { deepFreeze } from '../read-only-fields.ts';
 import type { CacheRegion } from './cache-region.ts';
-import { rowToToken, type Row } from './rows.ts';
+import { mapRow, type Row } from './rows.ts';
 
 /**
  * The single-active-token revocation. `IS NOT` (not `<>`) so tokens without
@@ -147,11 +147,11 @@ export class SqliteTokenStore implements TokenStore {
     this.flush();
     const load = (): TokenRecord | undefined => {
       const row = this.#get.get(hash) as Row | undefined;
-      return row && rowToToken(row);
+      return row && mapRow.token(row);
     };
-    if (this.#cache) return this.#cache.getOwn(hash, load);
+    if (this.#cache) return this.#cache.get(hash, load);
     const record = load();
-    return record && freezeNested(record);
+    return record && deepFreeze(record);
   }
 
   async revokeToken(hash: string, at: number): Promise<boolean> {
@@ -179,10 +179,10 @@ export class SqliteTokenStore implements TokenStore {
     this.flush();
     this.#cache?.delete(hash);
     const consumed = this.#consume.get({ at, hash }) as Row | undefined;
-    if (consumed !== undefined) return { outcome: 'consumed', record: rowToToken(consumed) };
+    if (consumed !== undefined) return { outcome: 'consumed', record: mapRow.token(consumed) };
     const row = this.#get.get(hash) as Row | undefined;
     if (row === undefined || row.kind !== 'refresh') return { outcome: 'unknown' };
-    const record = rowToToken(row);
+    const record = mapRow.token(row);
     return row.used_at == null ? { outcome: 'revoked', record } : { outcome: 'reused', record, usedAt: Number(row.used_at) };
   }
 

@@ -1,11 +1,12 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { User } from '../../core/model.ts';
-import type { Page, PageQuery, UserStore } from '../types.ts';
+import type { Page, PageQuery } from '../../core/ports/paging.ts';
+import type { UserStore } from '../../core/ports/users.ts';
 import { accountFilter, insertOrConflict } from './database.ts';
 
 /** Rows read per query while iterating. */
 const BATCH = 500;
-import { rowToUser, type Row } from './rows.ts';
+import { mapRow, type Row } from './rows.ts';
 
 export class SqliteUserStore implements UserStore {
   readonly #get;
@@ -34,12 +35,12 @@ export class SqliteUserStore implements UserStore {
 
   async getUser(tenantId: string, userId: string): Promise<User | undefined> {
     const row = this.#get.get(tenantId, userId) as Row | undefined;
-    return row && rowToUser(row);
+    return row && mapRow.user(row);
   }
 
   async findUserByUsername(tenantId: string, username: string): Promise<User | undefined> {
     const row = this.#byUsername.get(tenantId, username) as Row | undefined;
-    return row && rowToUser(row);
+    return row && mapRow.user(row);
   }
 
   async createUser(u: User): Promise<void> {
@@ -70,7 +71,7 @@ export class SqliteUserStore implements UserStore {
 
   async pageUsers(tenantId: string, query: PageQuery): Promise<Page<User>> {
     const accounts = query.accounts?.length ? JSON.stringify(query.accounts) : null;
-    const items = (this.#page.all(tenantId, accounts, accounts, query.limit, query.offset) as Row[]).map(rowToUser);
+    const items = (this.#page.all(tenantId, accounts, accounts, query.limit, query.offset) as Row[]).map(mapRow.user);
     return { items, total: Number((this.#count.get(tenantId, accounts, accounts) as { n: number }).n) };
   }
 
@@ -79,7 +80,7 @@ export class SqliteUserStore implements UserStore {
     let last = '';
     for (;;) {
       const rows = this.#after.all(tenantId, last) as Row[];
-      for (const row of rows) yield rowToUser(row);
+      for (const row of rows) yield mapRow.user(row);
       if (rows.length < BATCH) return;
       last = rows[rows.length - 1]!.username as string;
     }

@@ -1,3 +1,9 @@
+/**
+ * The two failures every storage port may report besides a bug: a write that
+ * collides with an existing row, and a database that is not there right now.
+ * The core and the bindings decide what each means to a caller (409, 503).
+ */
+
 /** A write collided with an existing row (duplicate id). The admin layer answers 409. */
 export class StoreConflictError extends Error {
   constructor(what: string) {

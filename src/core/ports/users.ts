@@ -1,0 +1,26 @@
+/** Storage of users (the password grant's resource owners). */
+import type { User } from '../model.ts';
+import type { Page, PageQuery } from './paging.ts';
+
+/** What logins and refreshes read. */
+export interface UserReader {
+  getUser(tenantId: string, userId: string): Promise<Readonly<User> | undefined>;
+  /** Looks a user up by username, already normalised (see normalizeUsername). */
+  findUserByUsername(tenantId: string, username: string): Promise<Readonly<User> | undefined>;
+}
+
+export interface UserStore extends UserReader {
+  /** @throws StoreConflictError when the id or the username exists in the tenant. */
+  createUser(user: User): Promise<void>;
+  /**
+   * Replaces the stored user; returns false when it does not exist.
+   * @throws StoreConflictError when the new username belongs to another user.
+   */
+  updateUser(user: User): Promise<boolean>;
+  /** Deletes the user and its lock state; returns false when it did not exist. */
+  deleteUser(tenantId: string, userId: string): Promise<boolean>;
+  /** A page of a tenant's users, ordered by username, optionally only those carrying one of `query.accounts`. */
+  pageUsers(tenantId: string, query: PageQuery): Promise<Page<Readonly<User>>>;
+  /** Every user of a tenant, ordered by username, read lazily in batches so exports run in constant memory. */
+  iterateUsers(tenantId: string): AsyncIterable<Readonly<User>>;
+}
