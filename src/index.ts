@@ -9,12 +9,13 @@
  * Resource servers want `tessera/verify`; token consumers want `tessera/client`.
  * @module
  */
-export { createTessera, type Tessera, type TesseraOptions } from './tessera.ts';
+export { createTessera, type Tessera, type TesseraOptions } from './server/compose.ts';
 export { buildApp, type AppOptions } from './http/app.ts';
-export { startServer, type RunningServer, type StartOptions } from './http/server.ts';
-export { validateConfig, tokenRoutes, DEFAULT_CONFIG, ConfigError, type TesseraConfig, type TokenEndpointConfig } from './config/config.ts';
+export { startServer, type RunningServer, type StartOptions } from './server/start-server.ts';
+export { tokenRoutes } from './http/form-endpoints.ts';
+export { validateConfig, DEFAULT_CONFIG, ConfigError, type TesseraConfig, type TokenEndpointConfig } from './config/config.ts';
 export { loadConfig } from './config/load-config.ts';
-export { DIALECT_PRESETS, STRICT_DIALECT, type TokenDialect } from './http/dialect.ts';
+export { DIALECT_PRESETS, STRICT_DIALECT, type TokenDialect } from './config/dialect.ts';
 export { openStore } from './store/open-store.ts';
 export { createMemoryStore } from './store/memory/memory-store.ts';
 export { openSqliteStore } from './store/sqlite/sqlite-store.ts';

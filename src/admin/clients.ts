@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { generateClientSecret, hashChosenSecret, hashGeneratedSecret } from '../core/client-auth/client-secrets.ts';
-import { MAX_ARGON2_INPUT_BYTES } from '../core/crypto/argon2id.ts';
+import { MAX_ARGON2_INPUT_BYTES, type Argon2id } from '../core/crypto/argon2id.ts';
 import { GRANT_TYPES, type Client, type ClientSecret, type ClientType } from '../core/model.ts';
 import type { AuditStore } from '../core/ports/audit.ts';
 import type { ClientStore } from '../core/ports/clients.ts';
@@ -85,8 +85,10 @@ export class ClientService {
   readonly #tenants: TenantStore;
   readonly #audit: AuditLog;
   readonly #clock: Clock;
+  readonly #argon2: Argon2id;
 
-  constructor(store: { clients: ClientStore; tenants: TenantStore; audit: AuditStore }, clock: Clock) {
+  constructor(store: { clients: ClientStore; tenants: TenantStore; audit: AuditStore }, clock: Clock, argon2: Argon2id) {
+    this.#argon2 = argon2;
     this.#clients = store.clients;
     this.#tenants = store.tenants;
     this.#audit = new AuditLog(store.audit, clock);
@@ -134,6 +136,11 @@ export class ClientService {
     if (!(await this.#clients.updateClient(client))) throw notFound(tenantId, id);
     await this.#audit.record(context, tenantId, 'client.update', id, changed);
     return viewClient(client);
+  }
+
+  /** The client (secret hashes included, for the server's own checks), or undefined when it does not exist. */
+  find(tenantId: string, id: string): Promise<Readonly<Client> | undefined> {
+    return this.#clients.getClient(tenantId, id);
   }
 
   async get(tenantId: string, id: string): Promise<ClientView> {
@@ -192,7 +199,7 @@ export class ClientService {
       throw invalid('secret', `must have at least ${MIN_CHOSEN_SECRET_LENGTH} characters`);
     }
     if (Buffer.byteLength(chosen) > MAX_ARGON2_INPUT_BYTES) throw invalid('secret', `must be at most ${MAX_ARGON2_INPUT_BYTES} bytes`);
-    return { secret: { hash: await hashChosenSecret(chosen), createdAt: now, expiresAt: null }, generated: undefined };
+    return { secret: { hash: await hashChosenSecret(this.#argon2, chosen), createdAt: now, expiresAt: null }, generated: undefined };
   }
 
   async #require(tenantId: string, id: string): Promise<Readonly<Client>> {

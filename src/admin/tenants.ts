@@ -98,6 +98,11 @@ export class TenantService {
     return requireTenant(this.#tenants, id);
   }
 
+  /** The tenant, or undefined when it does not exist. */
+  find(id: string): Promise<Readonly<Tenant> | undefined> {
+    return this.#tenants.getTenant(id);
+  }
+
   list(): Promise<Readonly<Tenant>[]> {
     return this.#tenants.listTenants();
   }

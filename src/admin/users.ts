@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock.ts';
+import type { Argon2id } from '../core/crypto/argon2id.ts';
 import { lockStatus, type LockStatus } from '../core/login-policy.ts';
 import type { User } from '../core/model.ts';
 import { hashPassword, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, passwordFitsBound } from '../core/users/passwords.ts';
@@ -16,7 +17,7 @@ import type { AuditStore } from '../core/ports/audit.ts';
 import type { LockoutStore } from '../core/ports/lockouts.ts';
 import type { Page, PageQuery } from '../core/ports/paging.ts';
 import type { TenantStore } from '../core/ports/tenants.ts';
-import type { TokenStore } from '../core/ports/tokens.ts';
+import type { TokenRevocation } from '../core/ports/tokens.ts';
 import type { UserStore } from '../core/ports/users.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
@@ -62,12 +63,14 @@ export function viewUser(user: Readonly<User>): UserView {
 export class UserService {
   readonly #users: UserStore;
   readonly #lockouts: LockoutStore;
-  readonly #tokens: TokenStore;
+  readonly #tokens: TokenRevocation;
   readonly #tenants: TenantStore;
   readonly #audit: AuditLog;
   readonly #clock: Clock;
+  readonly #argon2: Argon2id;
 
-  constructor(store: { users: UserStore; lockouts: LockoutStore; tokens: TokenStore; tenants: TenantStore; audit: AuditStore }, clock: Clock) {
+  constructor(store: { users: UserStore; lockouts: LockoutStore; tokens: TokenRevocation; tenants: TenantStore; audit: AuditStore }, clock: Clock, argon2: Argon2id) {
+    this.#argon2 = argon2;
     this.#users = store.users;
     this.#lockouts = store.lockouts;
     this.#tokens = store.tokens;
@@ -83,7 +86,7 @@ export class UserService {
       tenantId: input.tenantId,
       id: randomUUID(),
       username: checkUsername(input.username),
-      passwordHash: await checkedHash(input.password),
+      passwordHash: await checkedHash(this.#argon2, input.password),
       role: requireString(input.role ?? DEFAULT_ROLE, 'role', ROLE, 'must be 1-128 characters without control characters'),
       phoneNumbers: checkPhoneNumbers(input.phoneNumbers ?? []),
       accounts: checkAccounts(input.accounts ?? []),
@@ -129,7 +132,7 @@ export class UserService {
     const wasEnabled = stored.enabled;
     const user: User = { ...stored, updatedAt: this.#clock() };
     if (input.username !== undefined) user.username = checkUsername(input.username);
-    if (input.password !== undefined) user.passwordHash = await checkedHash(input.password);
+    if (input.password !== undefined) user.passwordHash = await checkedHash(this.#argon2, input.password);
     if (input.role !== undefined) user.role = requireString(input.role, 'role', ROLE, 'must be 1-128 characters without control characters');
     if (input.phoneNumbers !== undefined) user.phoneNumbers = checkPhoneNumbers(input.phoneNumbers);
     if (input.accounts !== undefined) user.accounts = checkAccounts(input.accounts);
@@ -188,12 +191,12 @@ function checkUsername(username: unknown): string {
   return normalizeUsername(username);
 }
 
-async function checkedHash(password: unknown): Promise<string> {
+async function checkedHash(argon2: Argon2id, password: unknown): Promise<string> {
   if (typeof password !== 'string' || [...password].length < MIN_PASSWORD_LENGTH) {
     throw invalid('password', `must have at least ${MIN_PASSWORD_LENGTH} characters`);
   }
   if (!passwordFitsBound(password)) throw invalid('password', `must be at most ${MAX_PASSWORD_BYTES} bytes`);
-  return hashPassword(password);
+  return hashPassword(argon2, password);
 }
 
 function checkPhoneNumbers(value: unknown): string[] {

@@ -7,8 +7,6 @@ import { AdminError } from '../admin/admin-error.ts';
 import { ConfigError, type TesseraConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { StoreUnavailableError } from '../core/ports/errors.ts';
-import { openStore } from '../store/open-store.ts';
-import type { Store } from '../store/store.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /** `--db` takes a SQLite file path or a postgres:// URL (TESSERA_DB, or `database` in the config file). */
@@ -29,18 +27,8 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   }
 }
 
-export function configFrom(values: { config?: string | undefined; db?: string | undefined }, io: CliIo, flags: Partial<TesseraConfig> = {}): TesseraConfig {
+export function configFrom(values: { config?: string | undefined; db?: string | undefined }, io: CliIo, flags: Partial<Record<keyof TesseraConfig, unknown>> = {}): TesseraConfig {
   return loadConfig({ file: values.config, env: io.env, flags: { database: values.db, ...flags } });
-}
-
-/** Runs `work` with the configured store open, closing it afterwards whatever happens. */
-export async function withStore<T>(config: TesseraConfig, work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(config.database);
-  try {
-    return await work(store);
-  } finally {
-    await store.close();
-  }
 }
 
 export function printJson(io: CliIo, value: unknown): void {

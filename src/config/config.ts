@@ -1,214 +1,123 @@
 /**
- * Tessera's one typed configuration: every key has a documented default
- * (docs/configuration.md), values are validated once at start-up, and a
- * mistake stops the start with a message naming the key.
+ * Tessera's one typed configuration, each setting declared once below (type,
+ * default, documentation; the environment variable and `serve` flag follow
+ * from the key, see setting.ts). Values are validated once at start-up, and a
+ * mistake stops the start with a message naming the key. docs/configuration.md's
+ * table is generated from these declarations.
  */
+import { defaultArgon2Limits } from '../core/crypto/argon2id.ts';
 import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
 import { DEFAULT_KEY_REFRESH_MS } from '../core/tokens/signing-keys.ts';
-import { defaultArgon2Limits } from '../core/crypto/argon2id.ts';
-import { DIALECT_PRESETS, type TokenDialect } from '../http/dialect.ts';
-import type { LogLevel } from '../http/logging.ts';
-import type { TokenRoute } from '../http/form-endpoints.ts';
+import { parseTokenEndpoints, type TokenEndpointConfig } from './dialect.ts';
+import {
+  booleanSetting, ConfigError, enumSetting, integerSetting, stringSetting, urlSetting, type Setting, type SettingValue,
+} from './setting.ts';
 
-export interface TokenEndpointConfig {
-  /** URL path, e.g. `/v2/token/`. */
-  path: string;
-  /** Preset name from DIALECT_PRESETS; default `rfc6749`. */
-  dialect?: string;
-  /** Single options overriding the preset. */
-  options?: Partial<TokenDialect>;
-}
+export { ConfigError } from './setting.ts';
+export type { TokenEndpointConfig } from './dialect.ts';
 
-export interface TesseraConfig {
-  host: string;
-  port: number;
-  /** SQLite file path (or `:memory:`), or a `postgres://` connection URL. */
-  database: string;
-  /** Most PostgreSQL connections one process holds (ignored for SQLite). */
-  databasePoolSize: number;
-  /** Public base URL, used as the default tenant's issuer; default `http://localhost:<port>`. */
-  publicUrl: string | undefined;
-  defaultTenant: string;
-  bodyLimitBytes: number;
-  logLevel: LogLevel;
-  trustProxy: boolean;
-  /** Extra token endpoint paths and their dialects; `/oauth/token` always exists. */
-  tokenEndpoints: TokenEndpointConfig[];
-  /** How long shutdown waits for in-flight requests before closing anyway. */
-  shutdownTimeoutMs: number;
-  /** Server processes sharing the port (node:cluster); 1 runs no cluster. */
-  workers: number;
-  /** Milliseconds between expired-token purges; 0 turns the purger off. */
-  purgeIntervalMs: number;
-  /** Tokens deleted per purge statement. */
-  purgeBatchSize: number;
-  /** SQLite: milliseconds between WAL checkpoints by a worker thread; 0 leaves them to SQLite, on the event loop. */
-  sqliteCheckpointIntervalMs: number;
-  /** Seconds between publishing a rotated signing key in the JWKS and signing with it (`tessera keys rotate`). */
-  keyPrePublicationSeconds: number;
-  /**
-   * Seconds between a server's re-reads of a tenant's signing keys: how late it
-   * notices a rotation made elsewhere. Keep it below the pre-publication delay.
-   */
-  keyRefreshSeconds: number;
-  /** argon2id hashes (password logins, chosen client secrets) computed at once; each holds 19 MiB. */
-  argon2Concurrency: number;
-  /** argon2id hashes that may wait for a slot; beyond, requests get 503 temporarily_unavailable. */
-  argon2MaxQueued: number;
-}
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export const DEFAULT_CONFIG: TesseraConfig = {
-  host: '127.0.0.1',
-  port: 8080,
-  database: 'tessera.db',
-  databasePoolSize: 10,
-  publicUrl: undefined,
-  defaultTenant: 'default',
-  bodyLimitBytes: 16_384,
-  logLevel: 'info',
-  trustProxy: false,
-  tokenEndpoints: [],
-  shutdownTimeoutMs: 10_000,
-  workers: 1,
-  purgeIntervalMs: 60_000,
-  purgeBatchSize: 1000,
-  sqliteCheckpointIntervalMs: 100,
-  keyPrePublicationSeconds: DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
-  keyRefreshSeconds: DEFAULT_KEY_REFRESH_MS / 1000,
-  argon2Concurrency: defaultArgon2Limits().concurrency,
-  argon2MaxQueued: defaultArgon2Limits().maxQueued,
-};
+const argon2Defaults = defaultArgon2Limits();
 
-/** The advertised token endpoint path (RFC 8414 metadata names it). */
-export const TOKEN_PATH = '/oauth/token';
+/** Every setting, in the order the docs list them. */
+export const SETTINGS = {
+  host: stringSetting({ default: '127.0.0.1', doc: 'Address to listen on. Loopback by default; set `0.0.0.0` behind a load balancer.' }),
+  port: integerSetting({ default: 8080, min: 0, max: 65_535, doc: 'TCP port; `0` picks a free one (the `listening` log line names it).' }),
+  database: {
+    ...stringSetting({
+      default: 'tessera.db',
+      env: 'TESSERA_DB',
+      flag: 'db',
+      doc: 'SQLite file, created and migrated on first start, relative to the working directory; `:memory:` for a throwaway store; or a `postgres://user:password@host:5432/db` URL for several instances on one PostgreSQL ([deployment.md](deployment.md)).',
+    }),
+    parse(value: unknown, key: string): string {
+      const v = stringSetting({ default: '', doc: '' }).parse(value, key);
+      // The message never repeats the value: it may hold a password.
+      if (/^postgres(ql)?:\/\//i.test(v) && !URL.canParse(v)) {
+        throw new ConfigError(key, 'is not a valid PostgreSQL URL (percent-encode reserved characters such as @ : / in the user name and password)');
+      }
+      return v;
+    },
+  } satisfies Setting<string>,
+  databasePoolSize: integerSetting({ default: 10, min: 1, max: 1000, doc: 'Most PostgreSQL connections one process holds.' }),
+  workers: integerSetting({ default: 1, min: 1, max: 256, doc: 'Processes serving one port (node:cluster); a crashed worker is restarted with back-off.' }),
+  purgeIntervalMs: integerSetting({ default: 60_000, min: 0, max: 86_400_000, doc: 'How often expired tokens are deleted; `0` turns the purge off.' }),
+  purgeBatchSize: integerSetting({ default: 1000, min: 1, max: 100_000, doc: 'Most rows one purge statement deletes, so purging never holds the database long.' }),
+  sqliteCheckpointIntervalMs: integerSetting({
+    default: 100,
+    min: 0,
+    max: 60_000,
+    doc: 'SQLite only: how often a worker thread copies committed WAL pages into the database file (a PASSIVE checkpoint, on its own connection), so the event loop never stalls for a checkpoint\'s copy and fsync; the serving connection checkpoints itself only past 10,000 WAL pages. `0` leaves checkpoints to SQLite\'s default (every 1,000 pages, inside the committing request). See [storage.md](storage.md).',
+  }),
+  publicUrl: urlSetting({
+    defaultDoc: '`http://localhost:<port>`',
+    doc: 'Public base URL; the default tenant\'s issuer (`iss` of its JWTs) when it is created.',
+  }),
+  defaultTenant: stringSetting({
+    default: 'default',
+    doc: 'Tenant used when a request names none (no `tenant` parameter, no Host that maps to a tenant). Created on first start.',
+  }),
+  bodyLimitBytes: integerSetting({
+    default: 16_384,
+    min: 256,
+    max: 10_485_760,
+    doc: 'Largest accepted request body; larger bodies get 413 `invalid_request`. A token request is a few hundred bytes.',
+  }),
+  logLevel: enumSetting<LogLevel>({ default: 'info', values: LOG_LEVELS, doc: '`fatal`, `error`, `warn`, `info` (one line per request), `debug`, `trace`, `silent`.' }),
+  trustProxy: booleanSetting({ default: false, doc: 'Trust `X-Forwarded-For` for the client address (set it only behind a proxy you run).' }),
+  tokenEndpoints: {
+    default: [],
+    env: false,
+    flag: false,
+    schema: { type: 'array', items: { type: 'object', required: ['path'], properties: { path: { type: 'string' }, dialect: { type: 'string' }, options: { type: 'object' } } } },
+    doc: 'Extra token endpoint paths and their dialects (below). `/oauth/token` always exists.',
+    parse: parseTokenEndpoints,
+  } satisfies Setting<TokenEndpointConfig[]>,
+  keyPrePublicationSeconds: integerSetting({
+    default: DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
+    min: 0,
+    max: MAX_KEY_PRE_PUBLICATION_SECONDS,
+    doc: 'How long a rotated signing key is published in the JWKS before it signs, so resource servers have fetched it by then (`tessera keys rotate --delay` overrides it per rotation; [tokens-and-verification.md](tokens-and-verification.md)).',
+  }),
+  keyRefreshSeconds: integerSetting({
+    default: DEFAULT_KEY_REFRESH_MS / 1000,
+    min: 1,
+    max: 3600,
+    doc: 'How often a server re-reads a tenant\'s signing keys from the database, so it publishes and signs with a key rotated elsewhere (`tessera keys rotate`, another instance). Keep it below the pre-publication delay. Lower it to shorten how long other instances keep signing with a key replaced by an emergency `--delay 0` rotation, or when `keyPrePublicationSeconds` is under 30; each re-read is one small query per tenant in use.',
+  }),
+  shutdownTimeoutMs: integerSetting({ default: 10_000, min: 0, max: 600_000, doc: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are closed.' }),
+  argon2Concurrency: integerSetting({
+    default: argon2Defaults.concurrency,
+    defaultDoc: 'cores, at most 3 (one libuv thread stays free), at least 1',
+    min: 1,
+    max: 64,
+    doc: 'argon2id hashes (password logins, operator-chosen client secrets) computed at once. Each holds 19 MiB for tens of milliseconds of a libuv thread, so this bounds argon2 memory (3 × 19 MiB by default) and keeps a thread for file and DNS work. Raise it with `UV_THREADPOOL_SIZE` on a big machine ([benchmarks.md](benchmarks.md) has the measurements).',
+  }),
+  argon2MaxQueued: integerSetting({
+    default: argon2Defaults.maxQueued,
+    min: 0,
+    max: 10_000,
+    doc: 'Hashes that may wait for a slot. Beyond that, a login is refused at once with 503 `temporarily_unavailable` and `Retry-After`, so a login flood cannot pile up memory or latency. Client credentials with generated secrets never wait here.',
+  }),
+} as const satisfies Record<string, Setting<unknown>>;
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export type TesseraConfig = { -readonly [K in keyof typeof SETTINGS]: SettingValue<(typeof SETTINGS)[K]> };
 
-/** A configuration mistake, reported at start-up. */
-export class ConfigError extends Error {
-  constructor(key: string, reason: string) {
-    super(`configuration: ${key} ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
+export const DEFAULT_CONFIG: TesseraConfig = Object.fromEntries(
+  Object.entries(SETTINGS).map(([key, setting]) => [key, setting.default]),
+) as unknown as TesseraConfig;
 
 /** Validates a partial configuration (from a file, env or flags) merged over the defaults. */
 export function validateConfig(input: Record<string, unknown>): TesseraConfig {
-  const known = new Set(Object.keys(DEFAULT_CONFIG));
   for (const key of Object.keys(input)) {
-    if (!known.has(key)) throw new ConfigError(key, 'is not a known key');
+    if (!Object.hasOwn(SETTINGS, key)) throw new ConfigError(key, 'is not a known key');
   }
-  const merged = { ...DEFAULT_CONFIG, ...input } as Record<string, unknown>;
-  const config: TesseraConfig = {
-    host: string(merged, 'host'),
-    port: integer(merged, 'port', 0, 65_535),
-    database: database(merged),
-    databasePoolSize: integer(merged, 'databasePoolSize', 1, 1000),
-    publicUrl: merged.publicUrl === undefined ? undefined : url(merged, 'publicUrl'),
-    defaultTenant: string(merged, 'defaultTenant'),
-    bodyLimitBytes: integer(merged, 'bodyLimitBytes', 256, 10_485_760),
-    logLevel: oneOf(merged, 'logLevel', LOG_LEVELS) as LogLevel,
-    trustProxy: boolean(merged, 'trustProxy'),
-    tokenEndpoints: tokenEndpoints(merged.tokenEndpoints),
-    shutdownTimeoutMs: integer(merged, 'shutdownTimeoutMs', 0, 600_000),
-    workers: integer(merged, 'workers', 1, 256),
-    purgeIntervalMs: integer(merged, 'purgeIntervalMs', 0, 86_400_000),
-    purgeBatchSize: integer(merged, 'purgeBatchSize', 1, 100_000),
-    sqliteCheckpointIntervalMs: integer(merged, 'sqliteCheckpointIntervalMs', 0, 60_000),
-    keyPrePublicationSeconds: integer(merged, 'keyPrePublicationSeconds', 0, MAX_KEY_PRE_PUBLICATION_SECONDS),
-    keyRefreshSeconds: integer(merged, 'keyRefreshSeconds', 1, 3600),
-    argon2Concurrency: integer(merged, 'argon2Concurrency', 1, 64),
-    argon2MaxQueued: integer(merged, 'argon2MaxQueued', 0, 10_000),
-  };
-  tokenRoutes(config); // dialect names and options are checked now, not at the first request
-  return config;
-}
-
-/** The token routes to serve: `/oauth/token` (strict unless configured) plus every configured alias. */
-export function tokenRoutes(config: TesseraConfig): TokenRoute[] {
-  const routes = new Map<string, TokenRoute>([[TOKEN_PATH, { path: TOKEN_PATH, dialect: DIALECT_PRESETS.rfc6749! }]]);
-  config.tokenEndpoints.forEach((endpoint, i) => {
-    const key = `tokenEndpoints[${i}]`;
-    const preset = DIALECT_PRESETS[endpoint.dialect ?? 'rfc6749'];
-    if (preset === undefined) {
-      throw new ConfigError(`${key}.dialect`, `must be one of ${Object.keys(DIALECT_PRESETS).join(', ')}`);
-    }
-    const dialect = { ...preset, ...endpoint.options };
-    checkDialect(dialect, `${key}.options`);
-    routes.set(endpoint.path, { path: endpoint.path, dialect });
-  });
-  return [...routes.values()];
-}
-
-function tokenEndpoints(value: unknown): TokenEndpointConfig[] {
-  if (!Array.isArray(value)) throw new ConfigError('tokenEndpoints', 'must be an array');
-  return value.map((entry, i) => {
-    const key = `tokenEndpoints[${i}]`;
-    if (entry === null || typeof entry !== 'object') throw new ConfigError(key, 'must be an object');
-    const e = entry as Record<string, unknown>;
-    for (const k of Object.keys(e)) if (!['path', 'dialect', 'options'].includes(k)) throw new ConfigError(`${key}.${k}`, 'is not a known key');
-    if (typeof e.path !== 'string' || !e.path.startsWith('/')) throw new ConfigError(`${key}.path`, "must be a path starting with '/'");
-    if (e.dialect !== undefined && typeof e.dialect !== 'string') throw new ConfigError(`${key}.dialect`, 'must be a string');
-    if (e.options !== undefined && (e.options === null || typeof e.options !== 'object')) throw new ConfigError(`${key}.options`, 'must be an object');
-    return { path: e.path, dialect: e.dialect as string | undefined, options: e.options as Partial<TokenDialect> | undefined };
-  });
-}
-
-function checkDialect(d: TokenDialect, key: string): void {
-  const allowed: Record<keyof TokenDialect, (v: unknown) => boolean> = {
-    methods: (v) => Array.isArray(v) && v.length > 0 && v.every((m) => m === 'GET' || m === 'POST'),
-    bodyFormats: (v) => Array.isArray(v) && v.length > 0 && v.every((f) => f === 'form' || f === 'json'),
-    ignoreContentType: (v) => typeof v === 'boolean',
-    queryParameters: (v) => typeof v === 'boolean',
-    tenantParameter: (v) => v === 'optional' || v === 'required',
-    tokenType: (v) => v === 'Bearer' || v === 'bearer',
-    responseFields: (v) => v === 'rfc6749' || v === 'owin',
-  };
-  for (const [name, value] of Object.entries(d)) {
-    const check = allowed[name as keyof TokenDialect];
-    if (check === undefined) throw new ConfigError(`${key}.${name}`, 'is not a known option');
-    if (!check(value)) throw new ConfigError(`${key}.${name}`, `has an invalid value ${JSON.stringify(value)}`);
+  const config: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting<unknown>][]) {
+    const value = input[key];
+    config[key] = value === undefined ? setting.default : setting.parse(value, key);
   }
-}
-
-function string(o: Record<string, unknown>, key: string): string {
-  const v = o[key];
-  if (typeof v !== 'string' || v === '') throw new ConfigError(key, 'must be a non-empty string');
-  return v;
-}
-
-/** A SQLite path, or a PostgreSQL URL that parses (the message never repeats it: it may hold a password). */
-function database(o: Record<string, unknown>): string {
-  const v = string(o, 'database');
-  if (/^postgres(ql)?:\/\//i.test(v) && !URL.canParse(v)) {
-    throw new ConfigError('database', 'is not a valid PostgreSQL URL (percent-encode reserved characters such as @ : / in the user name and password)');
-  }
-  return v;
-}
-
-function integer(o: Record<string, unknown>, key: string, min: number, max: number): number {
-  const v = typeof o[key] === 'string' && /^\d+$/.test(o[key] as string) ? Number(o[key]) : o[key];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ConfigError(key, `must be an integer from ${min} to ${max}`);
-  }
-  return v;
-}
-
-function boolean(o: Record<string, unknown>, key: string): boolean {
-  const v = o[key];
-  if (v === 'true' || v === 'false') return v === 'true';
-  if (typeof v !== 'boolean') throw new ConfigError(key, 'must be true or false');
-  return v;
-}
-
-function oneOf(o: Record<string, unknown>, key: string, values: string[]): string {
-  const v = o[key];
-  if (typeof v !== 'string' || !values.includes(v)) throw new ConfigError(key, `must be one of ${values.join(', ')}`);
-  return v;
-}
-
-function url(o: Record<string, unknown>, key: string): string {
-  const v = string(o, key);
-  if (!URL.canParse(v) || !/^https?:$/.test(new URL(v).protocol)) throw new ConfigError(key, 'must be an http(s) URL');
-  return v.replace(/\/+$/, '');
+  return config as TesseraConfig;
 }

@@ -3,18 +3,16 @@
  * file (`--config` / TESSERA_CONFIG), environment variables, command-line flags.
  */
 import { readFileSync } from 'node:fs';
-import { ConfigError, validateConfig, type TesseraConfig } from './config.ts';
+import { SETTINGS, validateConfig, type TesseraConfig } from './config.ts';
+import { ConfigError, envName, type Setting } from './setting.ts';
 
-/** Environment variables and the keys they set. */
-export const ENVIRONMENT_KEYS: Record<string, keyof TesseraConfig> = {
-  TESSERA_HOST: 'host',
-  TESSERA_PORT: 'port',
-  TESSERA_DB: 'database',
-  TESSERA_PUBLIC_URL: 'publicUrl',
-  TESSERA_LOG_LEVEL: 'logLevel',
-  TESSERA_DEFAULT_TENANT: 'defaultTenant',
-  TESSERA_WORKERS: 'workers',
-};
+/** Environment variables and the keys they set (derived from the settings). */
+export const ENVIRONMENT_KEYS: Readonly<Record<string, keyof TesseraConfig>> = Object.fromEntries(
+  (Object.entries(SETTINGS) as [keyof TesseraConfig, Setting<unknown>][]).flatMap(([key, setting]) => {
+    const name = envName(key, setting);
+    return name === undefined ? [] : [[name, key]];
+  }),
+);
 
 export interface ConfigSources {
   /** Path of a JSON config file. */

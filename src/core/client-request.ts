@@ -12,12 +12,12 @@ import { OAuthError } from './errors.ts';
 import type { Client, Tenant } from './model.ts';
 import { resolveTenant } from './tenant-resolution.ts';
 import type { TokenRequest } from './token-request.ts';
-import type { TenantStore } from './ports/tenants.ts';
+import type { TenantReader } from './ports/tenants.ts';
 
 export type ClientRequest = Pick<TokenRequest, 'params' | 'credentials' | 'tenantHint' | 'abandoned'>;
 
 export interface ClientRequestDeps extends ClientAuthenticationDeps {
-  tenants: TenantStore;
+  tenants: TenantReader;
   defaultTenantId: string;
 }
 

@@ -9,11 +9,11 @@ import type { GrantDecision } from './grants/grant-handler.ts';
 import type { Client, Tenant, TokenFormat } from './model.ts';
 import { issueRefreshToken } from './tokens/refresh.ts';
 import type { TokenStrategy } from './tokens/token-strategy.ts';
-import type { TokenStore } from './ports/tokens.ts';
+import type { TokenRevocation, TokenWriter } from './ports/tokens.ts';
 
 export interface TokenIssuingDeps {
   strategies: Readonly<Record<TokenFormat, TokenStrategy>>;
-  tokens: TokenStore;
+  tokens: TokenWriter & TokenRevocation;
 }
 
 export interface IssuedTokens {

@@ -9,9 +9,10 @@ import type { Clock } from './clock.ts';
 import { authenticateTokenRequest, type ClientRequest, type ClientRequestDeps } from './client-request.ts';
 import { OAuthError } from './errors.ts';
 import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './tokens/token-inspection.ts';
-import type { TokenStore } from './ports/tokens.ts';
+import type { TokenReader, TokenRevocation, TokenWriter } from './ports/tokens.ts';
 
 export interface RevocationDeps extends ClientRequestDeps, TokenInspectionDeps {
+  tokens: TokenReader & TokenWriter & TokenRevocation;
   clock: Clock;
 }
 
@@ -45,7 +46,7 @@ export function createRevocationEndpoint(deps: RevocationDeps): RevocationEndpoi
 }
 
 /** A JWT cannot be changed; its revocation is a record under its hash, expiring with it. */
-async function storeRevocationMarker(tokens: TokenStore, jwt: InspectedToken, now: number): Promise<void> {
+async function storeRevocationMarker(tokens: TokenWriter & TokenReader, jwt: InspectedToken, now: number): Promise<void> {
   const { format: _format, audience: _audience, jwtId: _jwtId, ...record } = jwt;
   try {
     await tokens.saveToken({ ...record, revokedAt: now });

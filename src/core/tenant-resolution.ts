@@ -4,10 +4,10 @@
  */
 import { OAuthError } from './errors.ts';
 import type { Tenant } from './model.ts';
-import type { TenantStore } from './ports/tenants.ts';
+import type { TenantReader } from './ports/tenants.ts';
 import type { TenantHint } from './token-request.ts';
 
-export async function resolveTenant(hint: TenantHint, tenants: TenantStore, defaultTenantId: string): Promise<Tenant> {
+export async function resolveTenant(hint: TenantHint, tenants: TenantReader, defaultTenantId: string): Promise<Tenant> {
   if (hint.parameter !== undefined) {
     const tenant = await tenants.getTenant(hint.parameter);
     if (tenant === undefined) throw new OAuthError('invalid_request', 'Unknown tenant');

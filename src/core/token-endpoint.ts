@@ -19,8 +19,8 @@ import type { Client, Tenant } from './model.ts';
 import { mustReturnScope } from './scope.ts';
 import { resolveTenant } from './tenant-resolution.ts';
 import type { TokenRequest } from './token-request.ts';
-import type { ClientStore } from './ports/clients.ts';
-import type { TenantStore } from './ports/tenants.ts';
+import type { ClientReader } from './ports/clients.ts';
+import type { TenantReader } from './ports/tenants.ts';
 
 /** A successful token response in domain terms; the HTTP binding writes the wire form. */
 export interface TokenResult {
@@ -41,8 +41,8 @@ export interface TokenResult {
 }
 
 export interface TokenEndpointDeps extends ClientAuthenticationDeps, TokenIssuingDeps {
-  tenants: TenantStore;
-  clients: ClientStore;
+  tenants: TenantReader;
+  clients: ClientReader;
   grants: GrantRegistry;
   defaultTenantId: string;
   clock: Clock;

@@ -3,8 +3,9 @@
  * with `app.inject()` and the server module alone owns sockets.
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Tessera } from '../tessera.ts';
-import { logCompletedRequests, loggerOptions, requestIdGenerator, type LogLevel } from './logging.ts';
+import type { LogLevel } from '../config/config.ts';
+import type { AppServices } from './app-services.ts';
+import { logCompletedRequests, loggerOptions, requestIdGenerator } from './logging.ts';
 import { adminPlugin } from './admin/admin-plugin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { DirectDispatcher } from './direct-dispatch.ts';
@@ -18,7 +19,7 @@ import { metadataRoutes } from './routes/metadata.ts';
 export const TESSERA_VERSION = '0.1.0';
 
 export interface AppOptions {
-  tessera: Tessera;
+  services: AppServices;
   tokenRoutes: readonly TokenRoute[];
   /** Largest accepted request body in bytes (413 beyond). */
   bodyLimitBytes: number;
@@ -30,12 +31,12 @@ export interface AppOptions {
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const { tessera } = options;
+  const { services } = options;
   const endpoints = formEndpoints({
     tokenRoutes: options.tokenRoutes,
-    tokenEndpoint: tessera.tokenEndpoint,
-    introspectionEndpoint: tessera.introspectionEndpoint,
-    revocationEndpoint: tessera.revocationEndpoint,
+    tokenEndpoint: services.tokenEndpoint,
+    introspectionEndpoint: services.introspectionEndpoint,
+    revocationEndpoint: services.revocationEndpoint,
   });
   const formContext = { bodyLimitBytes: options.bodyLimitBytes, trustProxy: options.trustProxy ?? false, endOfTurn: new EndOfTurn() };
   const nextRequestId = requestIdGenerator();
@@ -65,10 +66,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `No route for ${request.method} ${request.url.split('?', 1)[0]}` }),
   );
-  await app.register(healthRoutes, { store: tessera.store });
-  await app.register(adminPlugin, { tessera, version: TESSERA_VERSION });
+  await app.register(healthRoutes, { health: services.health });
+  await app.register(adminPlugin, { services, version: TESSERA_VERSION });
   await app.register(formEndpointRoutes, { ...formContext, endpoints });
-  await app.register(metadataRoutes, { tessera });
-  await app.register(jwksRoutes, { tessera });
+  await app.register(metadataRoutes, { discovery: services.discovery });
+  await app.register(jwksRoutes, { discovery: services.discovery });
   return app;
 }

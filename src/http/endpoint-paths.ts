@@ -4,7 +4,8 @@
  * `tenant` parameter or the Host header: a tenant whose issuer is
  * `https://auth.example.com/t/acme` finds every endpoint below its issuer.
  */
-import { TOKEN_PATH } from '../config/config.ts';
+/** The advertised token endpoint path (RFC 8414 metadata names it). */
+export const TOKEN_PATH = '/oauth/token';
 
 export const ENDPOINT_PATHS = {
   token: TOKEN_PATH,

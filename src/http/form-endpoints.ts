@@ -7,8 +7,8 @@
 import type { IntrospectionEndpoint } from '../core/introspection.ts';
 import type { RevocationEndpoint } from '../core/revocation.ts';
 import type { TokenEndpoint } from '../core/token-endpoint.ts';
-import { STRICT_DIALECT, type TokenDialect } from './dialect.ts';
-import { ENDPOINT_PATHS } from './endpoint-paths.ts';
+import { resolveDialect, STRICT_DIALECT, type TokenDialect, type TokenEndpointConfig } from '../config/dialect.ts';
+import { ENDPOINT_PATHS, TOKEN_PATH } from './endpoint-paths.ts';
 import { introspectionResponseBody } from './introspection-response.ts';
 import { tokenRequestFromHttp, type HttpTokenInput } from './parse/token-request-from-http.ts';
 import { NO_STORE_HEADERS, tokenResponseBody } from './token-response.ts';
@@ -16,6 +16,13 @@ import { NO_STORE_HEADERS, tokenResponseBody } from './token-response.ts';
 export interface TokenRoute {
   path: string;
   dialect: TokenDialect;
+}
+
+/** The token routes to serve: `/oauth/token` (strict unless configured) plus every configured path. */
+export function tokenRoutes(configured: readonly TokenEndpointConfig[]): TokenRoute[] {
+  const routes = new Map<string, TokenRoute>([[TOKEN_PATH, { path: TOKEN_PATH, dialect: STRICT_DIALECT }]]);
+  configured.forEach((endpoint, i) => routes.set(endpoint.path, { path: endpoint.path, dialect: resolveDialect(endpoint, `tokenEndpoints[${i}]`) }));
+  return [...routes.values()];
 }
 
 export interface FormResponse {

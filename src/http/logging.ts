@@ -4,8 +4,7 @@
  * dialect allows them, and headers carry them always, so neither is logged.
  */
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+import type { LogLevel } from '../config/config.ts';
 
 export function loggerOptions(level: LogLevel): FastifyServerOptions['logger'] {
   return {

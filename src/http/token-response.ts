@@ -6,7 +6,7 @@
  */
 import type { OAuthError } from '../core/errors.ts';
 import type { TokenResult } from '../core/token-endpoint.ts';
-import type { TokenDialect } from './dialect.ts';
+import type { TokenDialect } from '../config/dialect.ts';
 
 /** RFC 6749 §5.1: "The authorization server MUST include the HTTP "Cache-Control" response header field with a value of "no-store"". */
 export const NO_STORE_HEADERS = {

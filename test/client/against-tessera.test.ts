@@ -8,11 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ClientService } from '../../src/admin/clients.ts';
-import { TenantService } from '../../src/admin/tenants.ts';
 import { createTokenSource, dialectFromMetadata, discover, presets, TokenEndpointError } from '../../src/client/index.ts';
 import { validateConfig } from '../../src/config/config.ts';
-import { startServer, type RunningServer } from '../../src/http/server.ts';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-sdk-'));
 const seedsConfig = JSON.parse(readFileSync(new URL('../../examples/seeds.config.json', import.meta.url), 'utf8'));
@@ -22,11 +20,10 @@ let generated: string;
 
 before(async () => {
   server = await startServer(validateConfig({ ...seedsConfig, port: 0, logLevel: 'silent', database: join(dir, 'sdk.db') }));
-  const store = server.tessera.store;
-  const clients = new ClientService(store, Date.now);
+  const { clients, tenants } = server.tessera.admin;
   generated = (await clients.create({ tenantId: 'default', id: 'sdk-client', scopes: ['read'] }, CHANGE)).clientSecret!;
   await clients.create({ tenantId: 'default', id: 'username', secret: 'password' }, CHANGE);
-  await new TenantService(store, Date.now).create({ id: 'example.com', issuer: 'https://example.com' }, CHANGE);
+  await tenants.create({ id: 'example.com', issuer: 'https://example.com' }, CHANGE);
   await clients.create({ tenantId: 'example.com', id: 'client-id', secret: 'qkDwDJlDfig2IpeuUZYKH1Wb8q1V0ju6sILxQQqhJ', tokenFormat: 'jwt' }, CHANGE);
 });
 

@@ -3,9 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DEFAULT_CONFIG, tokenRoutes, validateConfig } from '../../src/config/config.ts';
+import { DEFAULT_CONFIG, validateConfig } from '../../src/config/config.ts';
+import { tokenRoutes as routesOf } from '../../src/http/form-endpoints.ts';
 import { ENVIRONMENT_KEYS, loadConfig } from '../../src/config/load-config.ts';
-import { DIALECT_PRESETS, STRICT_DIALECT } from '../../src/http/dialect.ts';
+import { withSettingsTable } from '../../src/config/settings-table.ts';
+import { DIALECT_PRESETS, STRICT_DIALECT } from '../../src/config/dialect.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +16,7 @@ describe('configuration', () => {
   it('defaults to a strict /oauth/token on 127.0.0.1:8080 with tessera.db', () => {
     const config = validateConfig({});
     assert.deepEqual(config, DEFAULT_CONFIG);
-    assert.deepEqual(tokenRoutes(config), [{ path: '/oauth/token', dialect: STRICT_DIALECT }]);
+    assert.deepEqual(routesOf(config.tokenEndpoints), [{ path: '/oauth/token', dialect: STRICT_DIALECT }]);
   });
 
   it('layers file, environment and flags, later sources winning', () => {
@@ -28,9 +30,9 @@ describe('configuration', () => {
   });
 
   it('merges a dialect preset with single options and lets a path redefine /oauth/token', () => {
-    const routes = tokenRoutes(validateConfig({
+    const routes = routesOf(validateConfig({
       tokenEndpoints: [{ path: '/oauth/token', dialect: 'json' }, { path: '/Token', dialect: 'owin', options: { tokenType: 'Bearer' } }],
-    }));
+    }).tokenEndpoints);
     assert.deepEqual(routes.map((r) => r.path), ['/oauth/token', '/Token']);
     assert.deepEqual(routes[0]!.dialect.bodyFormats, ['form', 'json']);
     assert.deepEqual(routes[1]!.dialect.methods, ['GET', 'POST']);
@@ -60,8 +62,9 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ file: bad }), /bad\.json is not valid JSON/);
   });
 
-  it('is documented: every key, environment variable, preset and dialect option appears in docs/configuration.md', () => {
+  it('is documented: docs/configuration.md holds the table generated from the settings, every preset and dialect option', () => {
     const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+    assert.equal(doc, withSettingsTable(doc), 'the settings table is out of date: run npm run docs:settings');
     for (const key of Object.keys(DEFAULT_CONFIG)) assert.ok(doc.includes(`| \`${key}\` |`), key);
     for (const name of Object.keys(ENVIRONMENT_KEYS)) assert.ok(doc.includes(name), name);
     for (const preset of Object.keys(DIALECT_PRESETS)) assert.ok(doc.includes(`\`${preset}\``), preset);
@@ -70,6 +73,6 @@ describe('configuration', () => {
 
   it('ships a seeds example config that validates', () => {
     const example = JSON.parse(readFileSync(new URL('../../examples/seeds.config.json', import.meta.url), 'utf8'));
-    assert.equal(tokenRoutes(validateConfig(example)).length, 4);
+    assert.equal(routesOf(validateConfig(example).tokenEndpoints).length, 4);
   });
 });

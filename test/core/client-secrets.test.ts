@@ -6,9 +6,10 @@ import {
   hashGeneratedSecret,
   SecretVerifier,
 } from '../../src/core/client-auth/client-secrets.ts';
-import { hashArgon2id, MAX_ARGON2_INPUT_BYTES, verifyArgon2id } from '../../src/core/crypto/argon2id.ts';
+import { Argon2id, MAX_ARGON2_INPUT_BYTES } from '../../src/core/crypto/argon2id.ts';
 
 const NOW = 1_000_000;
+const argon2 = new Argon2id();
 
 describe('client secrets', () => {
   it('generates 256-bit secrets with a recognisable prefix, never the same twice', () => {
@@ -22,16 +23,16 @@ describe('client secrets', () => {
     const g = hashGeneratedSecret(generated);
     assert.match(g, /^sha256\$[A-Za-z0-9_-]{43}$/);
     assert.ok(!g.includes(generated));
-    const chosen = await hashChosenSecret('password');
+    const chosen = await hashChosenSecret(argon2, 'password');
     assert.match(chosen, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
   });
 
   it('verifies the right secret and refuses a wrong one, for both hash kinds', async () => {
-    const verifier = new SecretVerifier();
+    const verifier = new SecretVerifier(argon2);
     const generated = generateClientSecret();
     const secrets = [
       { hash: hashGeneratedSecret(generated), createdAt: 0, expiresAt: null },
-      { hash: await hashChosenSecret('correct horse'), createdAt: 0, expiresAt: null },
+      { hash: await hashChosenSecret(argon2, 'correct horse'), createdAt: 0, expiresAt: null },
     ];
     assert.equal(await verifier.verify(secrets, generated, NOW), true);
     assert.equal(await verifier.verify(secrets, 'correct horse', NOW), true);
@@ -40,7 +41,7 @@ describe('client secrets', () => {
   });
 
   it('ignores a secret past its expiry (rotation overlap ended)', async () => {
-    const verifier = new SecretVerifier();
+    const verifier = new SecretVerifier(argon2);
     const secret = generateClientSecret();
     const stored = [{ hash: hashGeneratedSecret(secret), createdAt: 0, expiresAt: NOW }];
     assert.equal(await verifier.verify(stored, secret, NOW - 1), true);
@@ -48,25 +49,25 @@ describe('client secrets', () => {
   });
 
   it('remembers an argon2id success only while the stored hash is unchanged', async () => {
-    const verifier = new SecretVerifier({ rememberMs: 60_000 });
-    const first = [{ hash: await hashChosenSecret('password1'), createdAt: 0, expiresAt: null }];
+    const verifier = new SecretVerifier(argon2, { rememberMs: 60_000 });
+    const first = [{ hash: await hashChosenSecret(argon2, 'password1'), createdAt: 0, expiresAt: null }];
     assert.equal(await verifier.verify(first, 'password1', NOW), true);
     const started = performance.now();
     assert.equal(await verifier.verify(first, 'password1', NOW + 1), true);
     assert.ok(performance.now() - started < 5, 'a remembered success skips argon2');
     // The secret was rotated: the same presented secret against a new hash must be checked afresh and fail.
-    const rotated = [{ hash: await hashChosenSecret('password2'), createdAt: 0, expiresAt: null }];
+    const rotated = [{ hash: await hashChosenSecret(argon2, 'password2'), createdAt: 0, expiresAt: null }];
     assert.equal(await verifier.verify(rotated, 'password1', NOW + 2), false);
   });
 
   it('refuses argon2 inputs beyond the length bound instead of hashing them', async () => {
-    await assert.rejects(hashArgon2id('x'.repeat(MAX_ARGON2_INPUT_BYTES + 1)), RangeError);
-    const hash = await hashArgon2id('short-secret');
-    assert.equal(await verifyArgon2id('x'.repeat(MAX_ARGON2_INPUT_BYTES + 1), hash), false);
+    await assert.rejects(argon2.hash('x'.repeat(MAX_ARGON2_INPUT_BYTES + 1)), RangeError);
+    const hash = await argon2.hash('short-secret');
+    assert.equal(await argon2.verify('x'.repeat(MAX_ARGON2_INPUT_BYTES + 1), hash), false);
   });
 
   it('treats a malformed stored hash as no match rather than an error', async () => {
-    assert.equal(await verifyArgon2id('x', '$argon2id$garbage'), false);
-    assert.equal(await new SecretVerifier().verify([{ hash: 'md5$abc', createdAt: 0, expiresAt: null }], 'x', NOW), false);
+    assert.equal(await argon2.verify('x', '$argon2id$garbage'), false);
+    assert.equal(await new SecretVerifier(argon2).verify([{ hash: 'md5$abc', createdAt: 0, expiresAt: null }], 'x', NOW), false);
   });
 });

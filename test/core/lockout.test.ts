@@ -12,7 +12,7 @@ import { failureCountSince, lockEndsAt } from '../../src/core/login-policy.ts';
 import type { LockoutPolicy } from '../../src/core/model.ts';
 import { INVALID_CREDENTIALS } from '../../src/core/users/authenticate-user.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { createTessera } from '../../src/tessera.ts';
+import { createTessera } from '../../src/server/compose.ts';
 import { addClient, addUser, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { login, publicClient, refusal } from '../helpers/user-grants.ts';
 
@@ -146,7 +146,7 @@ describe('lockout', () => {
     await t.clients.create({ tenantId: 'other', id: 'app', clientType: 'public', grantTypes: ['password'] }, { actor: 'test' });
     await t.users.create({ tenantId: 'other', username: 'alice', password: 'other password' }, { actor: 'test' });
     await failTimes(3);
-    const other = await t.tessera.tokenEndpoint({
+    const other = await t.tessera.services.tokenEndpoint({
       params: { grant_type: 'password', username: 'alice', password: 'other password' },
       credentials: app, tenantHint: { parameter: 'other', host: undefined, parameterRequired: false }, remoteAddress: undefined,
     });

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { argon2Limiter } from '../../src/core/crypto/argon2id.ts';
 import type { OAuthErrorCode } from '../../src/core/errors.ts';
 import { INVALID_CREDENTIALS } from '../../src/core/users/authenticate-user.ts';
 import { addClient, addUser, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
@@ -23,11 +22,11 @@ before(async () => {
   await addUser(t, { username: 'dora', password: 'disabled pass', enabled: false });
 });
 
-/** How many argon2 computations `work` caused, read from the process-wide limiter. */
+/** How many argon2 computations `work` caused, read from the server's limiter. */
 async function argon2Runs(work: () => Promise<unknown>): Promise<number> {
-  const before = argon2Limiter.stats().completed;
+  const before = t.tessera.argon2.limiter.stats().completed;
   await work().catch(() => {});
-  return argon2Limiter.stats().completed - before;
+  return t.tessera.argon2.limiter.stats().completed - before;
 }
 
 describe('password grant', () => {
@@ -78,7 +77,7 @@ describe('password grant', () => {
     try {
       const result = await login(t, 'alice@example.com', 'correct horse', undefined);
       assert.equal(result.client.id, 'mobile');
-      const cc = await refusal(t.tessera.tokenEndpoint(tokenRequest({ grant_type: 'client_credentials' })));
+      const cc = await refusal(t.tessera.services.tokenEndpoint(tokenRequest({ grant_type: 'client_credentials' })));
       assert.deepEqual([cc.code, cc.description], ['invalid_client', 'Client authentication is required'], 'still no client credentials grant without credentials');
     } finally {
       await t.tenants.update('default', { loginPolicy: { defaultPublicClient: null } }, { actor: 'test' });
@@ -86,14 +85,14 @@ describe('password grant', () => {
   });
 
   it('refuses the client credentials grant to a public client, with a Basic challenge', async () => {
-    const error = await refusal(t.tessera.tokenEndpoint(tokenRequest({ grant_type: 'client_credentials' }, publicClient('mobile'))));
+    const error = await refusal(t.tessera.services.tokenEndpoint(tokenRequest({ grant_type: 'client_credentials' }, publicClient('mobile'))));
     assert.deepEqual([error.code, error.status, error.description], ['invalid_client', 401, 'Client authentication is required']);
     assert.match(String(error.headers['WWW-Authenticate']), /^Basic realm="default"/);
   });
 
   it('never issues a refresh token with client credentials, even to a client allowed refresh_token', async () => {
     const secret = await addClient(t, { id: 'svc-refresh', grantTypes: ['client_credentials', 'refresh_token'] });
-    const result = await t.tessera.tokenEndpoint(tokenRequest({ grant_type: 'client_credentials' }, { method: 'client_secret_post', clientId: 'svc-refresh', clientSecret: secret }));
+    const result = await t.tessera.services.tokenEndpoint(tokenRequest({ grant_type: 'client_credentials' }, { method: 'client_secret_post', clientId: 'svc-refresh', clientSecret: secret }));
     assert.equal(result.refreshToken, undefined);
     assert.equal((await record(t, result.accessToken)).familyId, null);
   });
@@ -138,7 +137,7 @@ describe('password grant refusals', () => {
   for (const b of bad) {
     it(`refuses ${b.name} with ${b.code}, without hashing`, async () => {
       const runs = await argon2Runs(async () => {
-        const error = await refusal(t.tessera.tokenEndpoint(tokenRequest({ grant_type: 'password', ...b.params }, app())));
+        const error = await refusal(t.tessera.services.tokenEndpoint(tokenRequest({ grant_type: 'password', ...b.params }, app())));
         assert.equal(error.code, b.code);
         assert.match(error.description, b.description);
       });

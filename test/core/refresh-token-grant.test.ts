@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { findLiveToken } from '../../src/core/tokens/token-lookup.ts';
+import { findLiveToken } from '../helpers/live-token.ts';
 import type { TokenResult } from '../../src/core/token-endpoint.ts';
 import { addClient, addUser, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { isRevoked, login, publicClient, record, refresh, refusal } from '../helpers/user-grants.ts';
@@ -146,7 +146,7 @@ describe('unusable refresh tokens', () => {
   }
 
   it('refuses a missing refresh_token parameter with invalid_request', async () => {
-    const error = await refusal(t.tessera.tokenEndpoint({
+    const error = await refusal(t.tessera.services.tokenEndpoint({
       params: { grant_type: 'refresh_token' }, credentials: mobile, tenantHint: { parameter: undefined, host: undefined, parameterRequired: false }, remoteAddress: undefined,
     }));
     assert.deepEqual([error.code, error.description], ['invalid_request', 'Missing required parameter: refresh_token']);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { findLiveToken } from '../../src/core/tokens/token-lookup.ts';
+import { findLiveToken } from '../helpers/live-token.ts';
 import { addClient, addUser, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { isRevoked, login, publicClient, refresh } from '../helpers/user-grants.ts';
 

@@ -28,7 +28,7 @@ function request(params: Record<string, string>, credentials?: Partial<ClientCre
 
 describe('token endpoint core', () => {
   it('issues a token whose expiry follows the frozen clock', async () => {
-    const result = await t.tessera.tokenEndpoint(request({ grant_type: 'client_credentials', scope: 'read' }, {}));
+    const result = await t.tessera.services.tokenEndpoint(request({ grant_type: 'client_credentials', scope: 'read' }, {}));
     assert.equal(result.issuedAt, t.time.now);
     assert.equal(result.expiresAt, t.time.now + 3600_000);
     assert.equal(result.expiresIn, 3600);
@@ -48,7 +48,7 @@ describe('token endpoint core', () => {
   ];
   for (const r of refusals) {
     it(`refuses ${r.name} with ${r.code}`, async () => {
-      await assert.rejects(t.tessera.tokenEndpoint(r.req()), (e: unknown) => {
+      await assert.rejects(t.tessera.services.tokenEndpoint(r.req()), (e: unknown) => {
         assert.ok(e instanceof OAuthError);
         assert.equal(e.code, r.code);
         assert.equal(e.description, r.description);
@@ -58,7 +58,7 @@ describe('token endpoint core', () => {
   }
 
   it('escapes client input echoed in a description to printable ASCII', async () => {
-    await assert.rejects(t.tessera.tokenEndpoint(request({ grant_type: 'x"\\\u0000y' })), (e: unknown) => {
+    await assert.rejects(t.tessera.services.tokenEndpoint(request({ grant_type: 'x"\\\u0000y' })), (e: unknown) => {
       assert.equal((e as OAuthError).description, 'Unsupported grant_type: x???y');
       return true;
     });

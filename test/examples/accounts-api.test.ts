@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildAccountsApi, verifierFromEnv } from '../../examples/accounts-api.ts';
-import { ClientService } from '../../src/admin/clients.ts';
-import { TenantService } from '../../src/admin/tenants.ts';
+import { createTessera } from '../../src/server/compose.ts';
 import { validateConfig } from '../../src/config/config.ts';
 import { systemClock } from '../../src/core/clock.ts';
-import { startServer, type RunningServer } from '../../src/http/server.ts';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { basic } from '../helpers/fixtures.ts';
 
@@ -34,8 +33,7 @@ async function listen(env: Record<string, string>): Promise<string> {
 
 before(async () => {
   const store = openSqliteStore({ path: join(dir, 'tessera.db') });
-  const tenants = new TenantService(store, systemClock);
-  const clients = new ClientService(store, systemClock);
+  const { tenants, clients } = createTessera({ store, clock: systemClock }).admin;
   await tenants.create({ id: 'default', issuer: ISSUER }, { actor: 'test' });
   await tenants.create({ id: 'b', issuer: `${ISSUER}/t/b` }, { actor: 'test' });
   const create = async (tenantId: string, id: string, input: Record<string, unknown>) => {

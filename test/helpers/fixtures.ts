@@ -2,13 +2,13 @@
  * Test fixtures: a Tessera over a memory store with a frozen clock, and
  * helpers to create tenants and clients through the same services the CLI uses.
  */
-import { ClientService, type CreateClientInput } from '../../src/admin/clients.ts';
-import { TenantService, type CreateTenantInput } from '../../src/admin/tenants.ts';
-import { UserService, type CreateUserInput, type UserView } from '../../src/admin/users.ts';
+import type { ClientService, CreateClientInput } from '../../src/admin/clients.ts';
+import type { CreateTenantInput, TenantService } from '../../src/admin/tenants.ts';
+import type { CreateUserInput, UserService, UserView } from '../../src/admin/users.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { createTessera, type Tessera } from '../../src/tessera.ts';
+import { createTessera, type Tessera } from '../../src/server/compose.ts';
 
 /** The actor of changes made by test set-up. */
 export const TEST_CHANGE = { actor: 'test:fixture' };
@@ -44,9 +44,7 @@ export async function createTestTessera(options: { store?: Store; defaultTenant?
   const time = frozenClock();
   const store = options.store ?? createMemoryStore();
   const tessera = createTessera({ store, clock: time.clock, defaultTenantId: 'default' });
-  const tenants = new TenantService(store, time.clock);
-  const clients = new ClientService(store, time.clock);
-  const users = new UserService(store, time.clock);
+  const { tenants, clients, users } = tessera.admin;
   if (options.defaultTenant !== false) {
     await tenants.create(options.defaultTenant ?? { id: 'default', issuer: 'https://auth.example.test' }, TEST_CHANGE);
   }

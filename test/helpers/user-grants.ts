@@ -19,11 +19,11 @@ export function tokenRequest(params: Record<string, string>, credentials?: Clien
 export const publicClient = (clientId: string): ClientCredentials => ({ method: 'none', clientId });
 
 export function login(t: TestTessera, username: string, password: string, credentials: ClientCredentials | undefined, extra: Record<string, string> = {}): Promise<TokenResult> {
-  return t.tessera.tokenEndpoint(tokenRequest({ grant_type: 'password', username, password, ...extra }, credentials));
+  return t.tessera.services.tokenEndpoint(tokenRequest({ grant_type: 'password', username, password, ...extra }, credentials));
 }
 
 export function refresh(t: TestTessera, refreshToken: string, credentials: ClientCredentials | undefined, extra: Record<string, string> = {}): Promise<TokenResult> {
-  return t.tessera.tokenEndpoint(tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, credentials));
+  return t.tessera.services.tokenEndpoint(tokenRequest({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, credentials));
 }
 
 export async function record(t: TestTessera, token: string): Promise<TokenRecord> {

@@ -9,16 +9,17 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { argon2Limiter } from '../../src/core/crypto/argon2id.ts';
+import type { WorkLimiter } from '../../src/core/crypto/work-limiter.ts';
 import { addClient, addUser, createTestTessera } from '../helpers/fixtures.ts';
 import { injectableApp } from './helpers.ts';
 
 let app: FastifyInstance;
 let origin: string;
-const limits = argon2Limiter.limits;
+let argon2Limiter: WorkLimiter;
 
 before(async () => {
   const t = await createTestTessera();
+  argon2Limiter = t.tessera.argon2.limiter;
   app = await injectableApp(t);
   await addClient(t, { id: 'app', clientType: 'public', grantTypes: ['password'] });
   await addUser(t, { username: 'alice', password: 'alice password' });
@@ -27,7 +28,6 @@ before(async () => {
 });
 
 after(async () => {
-  argon2Limiter.configure(limits);
   await app.close();
 });
 

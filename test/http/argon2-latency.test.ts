@@ -16,7 +16,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { argon2Limiter } from '../../src/core/crypto/argon2id.ts';
 import { hashPassword, verifyPassword } from '../../src/core/users/passwords.ts';
 import { addClient, addUser, basic, createTestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp } from './helpers.ts';
@@ -30,12 +29,13 @@ describe('client credentials while argon2 runs', () => {
     const secret = await addClient(t, { id: 'svc' });
     await addClient(t, { id: 'app', clientType: 'public', grantTypes: ['password'] });
     await addUser(t, { username: 'alice', password: 'alice password' });
+    const argon2Limiter = t.tessera.argon2.limiter;
 
-    const hash = await hashPassword('alice password');
+    const hash = await hashPassword(t.tessera.argon2, 'alice password');
     const hashTimes: number[] = [];
     for (let i = 0; i < 5; i++) {
       const start = performance.now();
-      await verifyPassword('alice password', hash);
+      await verifyPassword(t.tessera.argon2, 'alice password', hash);
       hashTimes.push(performance.now() - start);
     }
     const argon2Ms = hashTimes.sort((a, b) => a - b)[2]!;

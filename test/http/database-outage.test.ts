@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ClientService } from '../../src/admin/clients.ts';
 import { validateConfig } from '../../src/config/config.ts';
-import { startServer, type RunningServer } from '../../src/http/server.ts';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { adminQuery, createTestSchema, POSTGRES_URL, postgresSkip, schemaUrl, type TestSchema } from '../helpers/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { basic } from '../helpers/fixtures.ts';
@@ -28,7 +27,7 @@ describe('serving through a database outage', { skip }, () => {
     const viaProxy = new URL(schemaUrl(POSTGRES_URL!, schema.name));
     viaProxy.port = String(proxy.port);
     server = await startServer(validateConfig({ port: 0, database: viaProxy.toString(), logLevel: 'silent', purgeIntervalMs: 0 }));
-    ({ clientSecret: secret } = (await new ClientService(server.tessera.store, Date.now).create({ tenantId: 'default', id: 'svc' }, { actor: 'test' })) as { clientSecret: string });
+    ({ clientSecret: secret } = (await server.tessera.admin.clients.create({ tenantId: 'default', id: 'svc' }, { actor: 'test' })) as { clientSecret: string });
   });
 
   after(async () => {

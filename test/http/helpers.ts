@@ -1,6 +1,7 @@
 /** Builds an injectable app over a test Tessera, with every seed dialect's path. */
 import type { FastifyInstance } from 'fastify';
-import { tokenRoutes, validateConfig } from '../../src/config/config.ts';
+import { validateConfig } from '../../src/config/config.ts';
+import { tokenRoutes } from '../../src/http/form-endpoints.ts';
 import { buildApp } from '../../src/http/app.ts';
 import type { TestTessera } from '../helpers/fixtures.ts';
 
@@ -14,7 +15,7 @@ export const SEED_ENDPOINTS = [
 
 export async function injectableApp(t: TestTessera, overrides: Record<string, unknown> = {}): Promise<FastifyInstance> {
   const config = validateConfig({ logLevel: 'silent', tokenEndpoints: SEED_ENDPOINTS, ...overrides });
-  return buildApp({ tessera: t.tessera, tokenRoutes: tokenRoutes(config), bodyLimitBytes: config.bodyLimitBytes, logLevel: 'silent' });
+  return buildApp({ services: t.tessera.services, tokenRoutes: tokenRoutes(config.tokenEndpoints), bodyLimitBytes: config.bodyLimitBytes, logLevel: 'silent' });
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };

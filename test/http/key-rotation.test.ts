@@ -14,7 +14,7 @@ import { KeyService, RETIREMENT_LEEWAY_MS } from '../../src/admin/keys.ts';
 import { DEFAULT_KEY_REFRESH_MS } from '../../src/core/tokens/signing-keys.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { createTessera } from '../../src/tessera.ts';
+import { createTessera } from '../../src/server/compose.ts';
 import { basic, createTestTessera, frozenClock } from '../helpers/fixtures.ts';
 import { FORM, injectableApp, issueToken } from './helpers.ts';
 

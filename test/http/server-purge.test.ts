@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/config.ts';
-import { startServer } from '../../src/http/server.ts';
+import { startServer } from '../../src/server/start-server.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import { token } from '../store/contract.ts';
 

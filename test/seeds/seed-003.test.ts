@@ -15,13 +15,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ClientService } from '../../src/admin/clients.ts';
-import { TenantService } from '../../src/admin/tenants.ts';
-import { UserService } from '../../src/admin/users.ts';
+import { createTessera } from '../../src/server/compose.ts';
 import { validateConfig } from '../../src/config/config.ts';
 import { systemClock } from '../../src/core/clock.ts';
-import { findLiveToken } from '../../src/core/tokens/token-lookup.ts';
-import { startServer, type RunningServer } from '../../src/http/server.ts';
+import { findLiveToken } from '../helpers/live-token.ts';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { curl } from '../helpers/curl.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-seed-003-'));
@@ -46,11 +44,12 @@ before(async () => {
   const store = server.tessera.store;
   // The operator's set-up: a public app with seed 003's 14-day tokens and "discards any existing tokens",
   // the tenant attributing clientless requests to it, and the seed's user.
-  await new ClientService(store, systemClock).create({
+  const admin = createTessera({ store, clock: systemClock }).admin;
+  await admin.clients.create({
     tenantId: 'default', id: 'seed-003-app', clientType: 'public', grantTypes: ['password'], accessTokenLifetime: 14 * 24 * 3600, singleActiveToken: true,
   }, { actor: 'test' });
-  await new TenantService(store, systemClock).update('default', { loginPolicy: { defaultPublicClient: 'seed-003-app' } }, { actor: 'test' });
-  userId = (await new UserService(store, systemClock).create({ tenantId: 'default', username: 'username', password: 'password', role: 'Administrator' }, { actor: 'test' })).id;
+  await admin.tenants.update('default', { loginPolicy: { defaultPublicClient: 'seed-003-app' } }, { actor: 'test' });
+  userId = (await admin.users.create({ tenantId: 'default', username: 'username', password: 'password', role: 'Administrator' }, { actor: 'test' })).id;
 });
 
 after(async () => {

@@ -1,9 +1,8 @@
 /** `tessera clients create|list|show|delete|rotate-secret`. */
 import { cliContext } from '../../admin/audit.ts';
-import { ClientService } from '../../admin/clients.ts';
-import { systemClock } from '../../core/clock.ts';
 import type { GrantType, TokenFormat } from '../../core/model.ts';
-import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
+import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError } from '../common.ts';
+import { withTessera } from '../../server/management.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
@@ -49,8 +48,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return id;
     };
     const secret = await chosenSecret(values, io);
-    return withStore(config, async (store) => {
-      const clients = new ClientService(store, systemClock);
+    return withTessera(config, async ({ admin }) => {
+      const clients = admin.clients;
       switch (action) {
         case 'create':
           printJson(io, await clients.create({

@@ -1,8 +1,8 @@
 /** `tessera init`: create the database, the default tenant and an admin client; print its credentials once. */
 import { cliContext } from '../../admin/audit.ts';
-import { initialize } from '../../admin/bootstrap.ts';
-import { systemClock } from '../../core/clock.ts';
-import { configFrom, parse, printJson, runCommand, STORE_OPTIONS, withStore } from '../common.ts';
+import { initialize } from '../../server/bootstrap.ts';
+import { withTessera } from '../../server/management.ts';
+import { configFrom, parse, printJson, runCommand, STORE_OPTIONS } from '../common.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage: tessera init [--db PATH] [--config FILE]
@@ -18,7 +18,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return EXIT.ok;
     }
     const config = configFrom(values, io);
-    const result = await withStore(config, (store) => initialize(config, store, systemClock, cliContext()));
+    const result = await withTessera(config, ({ admin }) => initialize(config, admin, cliContext()));
     if (result.admin === undefined) {
       io.err(`Tessera is already initialised in ${config.database}; the admin client exists and its secret is not shown again.\n` +
         `Use 'tessera clients rotate-secret admin' for a new one.\n`);

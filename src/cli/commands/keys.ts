@@ -1,8 +1,7 @@
 /** `tessera keys list|rotate`: a tenant's signing keys and their rotation. */
 import { cliContext } from '../../admin/audit.ts';
-import { KeyService } from '../../admin/keys.ts';
-import { systemClock } from '../../core/clock.ts';
-import { integerFlag, printJson, runActionCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
+import { integerFlag, printJson, runActionCommand, STORE_OPTIONS, UsageError } from '../common.ts';
+import { withTessera } from '../../server/management.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
@@ -21,8 +20,8 @@ const OPTIONS = { ...STORE_OPTIONS, tenant: { type: 'string' }, delay: { type: '
 export async function run(args: string[], io: CliIo): Promise<number> {
   return runActionCommand(args, io, USAGE, OPTIONS, async ({ values, action, config }) => {
     const tenantId = values.tenant ?? config.defaultTenant;
-    return withStore(config, async (store) => {
-      const keys = new KeyService(store, systemClock);
+    return withTessera(config, async ({ admin }) => {
+      const keys = admin.keys;
       switch (action) {
         case 'list':
           printJson(io, await keys.list(tenantId));

@@ -1,27 +1,39 @@
 /** `tessera serve`: the HTTP server, until SIGTERM or SIGINT; with `--workers N`, a cluster of N. */
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { runPrimary } from '../../cluster/run-primary.ts';
-import { ConfigError, type TesseraConfig } from '../../config/config.ts';
-import { startServer } from '../../http/server.ts';
+import { runPrimary } from '../../server/cluster/run-primary.ts';
+import { ConfigError, SETTINGS, type TesseraConfig } from '../../config/config.ts';
+import { flagName, type Setting } from '../../config/setting.ts';
+import { startServer } from '../../server/start-server.ts';
 import { openStore } from '../../store/open-store.ts';
-import { configFrom, integerFlag, parse, runCommand, STORE_OPTIONS } from '../common.ts';
+import { configFrom, parse, runCommand, STORE_OPTIONS, UsageError } from '../common.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
-const USAGE = `usage: tessera serve [--port N] [--host ADDRESS] [--db PATH|URL] [--workers N] [--config FILE]
+/** Every setting that has a flag, by flag name (docs/configuration.md lists them). */
+const SETTING_FLAGS = new Map(
+  (Object.entries(SETTINGS) as [keyof TesseraConfig, Setting<unknown>][]).flatMap(([key, setting]) => {
+    const flag = flagName(key, setting);
+    return flag === undefined ? [] : [[flag, key] as const];
+  }),
+);
+
+const USAGE = `usage: tessera serve [--port N] [--host ADDRESS] [--db PATH|URL] [--workers N] [--config FILE] [--<setting> VALUE ...]
 --db is a SQLite file path or a postgres:// URL; the schema is migrated at start-up.
+Every setting of docs/configuration.md is also a flag: ${[...SETTING_FLAGS.keys()].filter((f) => !['port', 'host', 'db', 'workers'].includes(f)).map((f) => `--${f}`).join(', ')}.
 --workers N runs N server processes on one port (node:cluster); a crashed worker is
 restarted with a back-off, and SIGTERM stops them all gracefully.
-Environment: TESSERA_PORT, TESSERA_HOST, TESSERA_DB, TESSERA_WORKERS, TESSERA_CONFIG,
-TESSERA_PUBLIC_URL, TESSERA_LOG_LEVEL, TESSERA_DEFAULT_TENANT. Flags beat the
-environment, which beats the file.
+Environment: TESSERA_CONFIG names the file; each setting has a TESSERA_ variable
+(TESSERA_PORT, TESSERA_DB, …). Flags beat the environment, which beats the file.
 The server restarts itself once, in place, with node's --max-semi-space-size=8
 (a fast token load otherwise keeps 75 MB more young generation) and, on glibc
 Linux, MALLOC_ARENA_MAX=1 (argon2's 19 MiB blocks stay resident per thread
 otherwise). Give either yourself (NODE_OPTIONS, MALLOC_ARENA_MAX) to opt out.
 `;
 
-const OPTIONS = { ...STORE_OPTIONS, port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } } as const;
+const OPTIONS = {
+  ...Object.fromEntries([...SETTING_FLAGS.keys()].map((flag) => [flag, { type: 'string' } as const])),
+  ...STORE_OPTIONS,
+} as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   return runCommand(io, USAGE, async () => {
@@ -30,11 +42,18 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.out(USAGE);
       return EXIT.ok;
     }
-    const config = configFrom(values, io, {
-      port: integerFlag(values.port, 'port'),
-      host: values.host,
-      workers: integerFlag(values.workers, 'workers'),
-    });
+    const flags: Partial<Record<keyof TesseraConfig, unknown>> = {};
+    for (const [flag, key] of SETTING_FLAGS) {
+      const value = (values as Record<string, unknown>)[flag];
+      if (value === undefined || key === 'database') continue;
+      // A bad flag value is a usage mistake: named by its flag, exit 2.
+      try {
+        flags[key] = (SETTINGS[key] as Setting<unknown>).parse(value, key);
+      } catch (error) {
+        throw new UsageError(`--${flag} ${(error as Error).message.replace(`configuration: ${key} `, '')}`);
+      }
+    }
+    const config = configFrom(values as { config?: string; db?: string }, io, flags);
     if (config.workers > 1 && cluster.isPrimary) return serveCluster(config, args, io);
     let server;
     try {

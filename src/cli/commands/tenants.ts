@@ -1,9 +1,9 @@
 /** `tessera tenants create|list|show|update`. */
 import { cliContext } from '../../admin/audit.ts';
-import { TenantService, type LoginPolicyInput } from '../../admin/tenants.ts';
-import { systemClock } from '../../core/clock.ts';
+import { type LoginPolicyInput } from '../../admin/tenants.ts';
 import type { SigningAlgorithm } from '../../core/model.ts';
-import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
+import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError } from '../common.ts';
+import { withTessera } from '../../server/management.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
@@ -40,8 +40,8 @@ const OPTIONS = {
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   return runActionCommand(args, io, USAGE, OPTIONS, async ({ values, action, target: id, config }) => {
-    return withStore(config, async (store) => {
-      const tenants = new TenantService(store, systemClock);
+    return withTessera(config, async ({ admin }) => {
+      const tenants = admin.tenants;
       switch (action) {
         case 'create': {
           if (id === undefined) throw new UsageError('tenants create needs an id');

@@ -1,8 +1,7 @@
 /** `tessera users create|list|show|update|delete|lock-state|unlock`. */
 import { cliContext } from '../../admin/audit.ts';
-import { UserService } from '../../admin/users.ts';
-import { systemClock } from '../../core/clock.ts';
-import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError, withStore } from '../common.ts';
+import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError } from '../common.ts';
+import { withTessera } from '../../server/management.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
@@ -48,8 +47,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     };
     if (values.enable && values.disable) throw new UsageError('use one of --enable and --disable');
     const password = await readPassword(values, io);
-    return withStore(config, async (store) => {
-      const users = new UserService(store, systemClock);
+    return withTessera(config, async ({ admin }) => {
+      const users = admin.users;
       switch (action) {
         case 'create':
           if (password === undefined) throw new UsageError('users create needs --password-stdin or --password-env NAME');

@@ -9,12 +9,12 @@ import type { RunOptions } from '../crypto/work-limiter.ts';
 import type { Clock } from '../clock.ts';
 import { OAuthError } from '../errors.ts';
 import type { Client, Tenant } from '../model.ts';
-import type { ClientStore } from '../ports/clients.ts';
+import type { ClientReader } from '../ports/clients.ts';
 import type { ClientCredentials } from './credentials.ts';
 import type { SecretVerifier } from './client-secrets.ts';
 
 export interface ClientAuthenticationDeps {
-  clients: ClientStore;
+  clients: ClientReader;
   secrets: SecretVerifier;
   clock: Clock;
 }

@@ -18,7 +18,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClientSecret } from '../model.ts';
-import { hashArgon2id, isArgon2idHash, verifyArgon2id } from '../crypto/argon2id.ts';
+import { isArgon2idHash, type Argon2id } from '../crypto/argon2id.ts';
 import type { RunOptions } from '../crypto/work-limiter.ts';
 import { randomToken, sha256 } from '../crypto/random.ts';
 
@@ -35,8 +35,8 @@ export function hashGeneratedSecret(secret: string): string {
 }
 
 /** Hashes a secret an operator chose (maybe low entropy): argon2id. */
-export function hashChosenSecret(secret: string): Promise<string> {
-  return hashArgon2id(secret);
+export function hashChosenSecret(argon2: Argon2id, secret: string): Promise<string> {
+  return argon2.hash(secret);
 }
 
 export interface SecretVerifierOptions {
@@ -48,12 +48,14 @@ export interface SecretVerifierOptions {
 
 /** Verifies presented client secrets against a client's stored hashes, in constant time. */
 export class SecretVerifier {
+  readonly #argon2: Argon2id;
   readonly #key = randomBytes(32);
   readonly #remembered = new Map<string, number>();
   readonly #rememberMs: number;
   readonly #maxRemembered: number;
 
-  constructor(options: SecretVerifierOptions = {}) {
+  constructor(argon2: Argon2id, options: SecretVerifierOptions = {}) {
+    this.#argon2 = argon2;
     this.#rememberMs = options.rememberMs ?? 5 * 60_000;
     this.#maxRemembered = options.maxRemembered ?? 10_000;
   }
@@ -75,7 +77,7 @@ export class SecretVerifier {
     const memoKey = `${hash}\u0000${createHmac('sha256', this.#key).update(presented).digest('base64url')}`;
     const until = this.#remembered.get(memoKey);
     if (until !== undefined && until > now) return true;
-    const ok = await verifyArgon2id(presented, hash, options);
+    const ok = await this.#argon2.verify(presented, hash, options);
     if (ok) this.#remember(memoKey, now + this.#rememberMs);
     return ok;
   }

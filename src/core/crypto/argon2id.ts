@@ -12,7 +12,7 @@
  */
 import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { WorkLimiter, type RunOptions, type WorkLimits } from './work-limiter.ts';
+import { WorkLimiter, type RunOptions, type WorkLimits, type WorkAbandonedError } from './work-limiter.ts';
 
 export interface Argon2idParameters {
   /** Memory in KiB. */
@@ -43,34 +43,58 @@ export function defaultArgon2Limits(): WorkLimits {
 }
 
 /**
- * The one limiter every argon2 computation in the process goes through
- * (password logins, operator-chosen client secrets, hashing in the CLI):
- * memory is a per-process resource, so the bound is per process.
- * `startServer` applies the `argon2Concurrency` and `argon2MaxQueued` settings.
+ * argon2id hashing and verification bounded by one {@link WorkLimiter}:
+ * memory is a per-process resource, so every argon2 computation of a process
+ * (password logins, operator-chosen client secrets, hashing in the CLI) goes
+ * through the one instance the composition root creates.
  */
-export const argon2Limiter = new WorkLimiter('argon2', defaultArgon2Limits());
+export class Argon2id {
+  readonly limiter: WorkLimiter;
+  readonly #params: Argon2idParameters;
 
-function derive(message: Buffer, salt: Buffer, p: Argon2idParameters, tagLength: number, options?: RunOptions): Promise<Buffer> {
-  return argon2Limiter.run(
-    () =>
-      new Promise((resolve, reject) => {
-        argon2(
-          'argon2id',
-          { message, nonce: salt, memory: p.memory, passes: p.passes, parallelism: p.parallelism, tagLength },
-          (error, key) => (error ? reject(error) : resolve(key)),
-        );
-      }),
-    options,
-  );
-}
+  constructor(limiter: WorkLimiter = new WorkLimiter('argon2', defaultArgon2Limits()), params: Argon2idParameters = OWASP_MINIMUM) {
+    this.limiter = limiter;
+    this.#params = params;
+  }
 
-/** Hashes `secret` to `$argon2id$v=19$m=…,t=…,p=…$salt$hash`. */
-export async function hashArgon2id(secret: string, params: Argon2idParameters = OWASP_MINIMUM): Promise<string> {
-  const message = Buffer.from(secret, 'utf8');
-  if (message.length > MAX_ARGON2_INPUT_BYTES) throw new RangeError(`secret longer than ${MAX_ARGON2_INPUT_BYTES} bytes`);
-  const salt = randomBytes(SALT_BYTES);
-  const tag = await derive(message, salt, params, TAG_BYTES);
-  return `$argon2id$v=19$m=${params.memory},t=${params.passes},p=${params.parallelism}$${b64(salt)}$${b64(tag)}`;
+  /** Hashes `secret` to `$argon2id$v=19$m=…,t=…,p=…$salt$hash`. */
+  async hash(secret: string): Promise<string> {
+    const message = Buffer.from(secret, 'utf8');
+    if (message.length > MAX_ARGON2_INPUT_BYTES) throw new RangeError(`secret longer than ${MAX_ARGON2_INPUT_BYTES} bytes`);
+    const salt = randomBytes(SALT_BYTES);
+    const p = this.#params;
+    const tag = await this.#derive(message, salt, p, TAG_BYTES);
+    return `$argon2id$v=19$m=${p.memory},t=${p.passes},p=${p.parallelism}$${b64(salt)}$${b64(tag)}`;
+  }
+
+  /**
+   * Verifies `secret` against a PHC hash in constant time. Over-long inputs and
+   * malformed hashes verify false (after the same work as a real check would
+   * cost, where one can be done). `options.abandoned` lets a caller that has
+   * gone away give up its place in the queue ({@link WorkAbandonedError}).
+   */
+  async verify(secret: string, hash: string, options?: RunOptions): Promise<boolean> {
+    const parsed = parse(hash);
+    if (!parsed) return false;
+    const message = Buffer.from(secret, 'utf8');
+    if (message.length > MAX_ARGON2_INPUT_BYTES) return false;
+    const tag = await this.#derive(message, parsed.salt, parsed.params, parsed.tag.length, options);
+    return tag.length === parsed.tag.length && timingSafeEqual(tag, parsed.tag);
+  }
+
+  #derive(message: Buffer, salt: Buffer, p: Argon2idParameters, tagLength: number, options?: RunOptions): Promise<Buffer> {
+    return this.limiter.run(
+      () =>
+        new Promise((resolve, reject) => {
+          argon2(
+            'argon2id',
+            { message, nonce: salt, memory: p.memory, passes: p.passes, parallelism: p.parallelism, tagLength },
+            (error, key) => (error ? reject(error) : resolve(key)),
+          );
+        }),
+      options,
+    );
+  }
 }
 
 interface ParsedHash {
@@ -93,21 +117,6 @@ function parse(hash: string): ParsedHash | undefined {
     salt: Buffer.from(m[4]!, 'base64'),
     tag: Buffer.from(m[5]!, 'base64'),
   };
-}
-
-/**
- * Verifies `secret` against a PHC hash in constant time. Over-long inputs and
- * malformed hashes verify false (after the same work as a real check would
- * cost, where one can be done). `options.abandoned` lets a caller that has
- * gone away give up its place in the queue ({@link WorkAbandonedError}).
- */
-export async function verifyArgon2id(secret: string, hash: string, options?: RunOptions): Promise<boolean> {
-  const parsed = parse(hash);
-  if (!parsed) return false;
-  const message = Buffer.from(secret, 'utf8');
-  if (message.length > MAX_ARGON2_INPUT_BYTES) return false;
-  const tag = await derive(message, parsed.salt, parsed.params, parsed.tag.length, options);
-  return tag.length === parsed.tag.length && timingSafeEqual(tag, parsed.tag);
 }
 
 /** PHC uses standard base64 without padding. */

@@ -16,14 +16,14 @@
 import { OAuthError } from '../errors.ts';
 import type { TokenRecord } from '../model.ts';
 import { parseScope } from '../scope.ts';
-import type { TokenStore } from '../ports/tokens.ts';
-import type { UserStore } from '../ports/users.ts';
+import type { RefreshTokenRotation, TokenReader, TokenRevocation } from '../ports/tokens.ts';
+import type { UserReader } from '../ports/users.ts';
 import { tokenStorageKey } from '../tokens/storage-key.ts';
 import type { GrantDecision, GrantHandler } from './grant-handler.ts';
 
 export interface RefreshTokenGrantDeps {
-  tokens: TokenStore;
-  users: UserStore;
+  tokens: TokenReader & RefreshTokenRotation & TokenRevocation;
+  users: UserReader;
 }
 
 /** The one public answer to every unusable refresh token; the reason goes to the log. */
@@ -100,7 +100,7 @@ async function settleReuse(
   record: TokenRecord,
   graceSeconds: number,
   now: number,
-  tokens: TokenStore,
+  tokens: TokenRevocation,
 ): Promise<void> {
   const revoked = await revokeFamily(record, now, tokens);
   // A grace of 0 means none: even a replay in the same millisecond is a replay.
@@ -117,7 +117,7 @@ async function settleReuse(
   );
 }
 
-async function revokeFamily(record: TokenRecord, now: number, tokens: TokenStore): Promise<number> {
+async function revokeFamily(record: TokenRecord, now: number, tokens: TokenRevocation): Promise<number> {
   return record.familyId === null ? 0 : tokens.revokeFamily(record.familyId, now);
 }
 

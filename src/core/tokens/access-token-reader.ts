@@ -9,16 +9,16 @@
  */
 import { decodeJwt } from 'jose';
 import type { Clock } from '../clock.ts';
-import type { ClientStore } from '../ports/clients.ts';
-import type { TenantStore } from '../ports/tenants.ts';
+import type { ClientReader } from '../ports/clients.ts';
+import type { TenantReader } from '../ports/tenants.ts';
 import { tokenStorageKey } from './storage-key.ts';
 import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './token-inspection.ts';
 
 export type AccessTokenReader = (token: string) => Promise<InspectedToken | undefined>;
 
 export interface AccessTokenReaderDeps extends TokenInspectionDeps {
-  tenants: TenantStore;
-  clients: ClientStore;
+  tenants: TenantReader;
+  clients: ClientReader;
   clock: Clock;
 }
 

@@ -21,7 +21,7 @@
 import { CompactSign } from 'jose';
 import { randomBase64url } from '../crypto/random.ts';
 import { TurnBatch } from '../crypto/turn-batch.ts';
-import type { TokenStore } from '../ports/tokens.ts';
+import type { TokenWriter } from '../ports/tokens.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
@@ -30,7 +30,7 @@ const encoder = new TextEncoder();
 /** RFC 9068 §2.1: "Resource servers MUST verify that the typ header value is at+jwt". */
 export const JWT_ACCESS_TOKEN_TYPE = 'at+jwt';
 
-export function createJwtStrategy(keys: SigningKeys, tokens: TokenStore): TokenStrategy {
+export function createJwtStrategy(keys: SigningKeys, tokens: TokenWriter): TokenStrategy {
   const signatures = new TurnBatch();
   return {
     format: 'jwt',

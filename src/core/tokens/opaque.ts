@@ -4,14 +4,14 @@
  * with everything it grants and its expiry; a leaked database holds nothing a
  * client could present.
  */
-import type { TokenStore } from '../ports/tokens.ts';
+import type { TokenWriter } from '../ports/tokens.ts';
 import { timeOrderedToken } from './storage-key.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 
 /** Prefix of opaque access tokens ("Tessera access token"). */
 export const OPAQUE_ACCESS_TOKEN_PREFIX = 'tat_';
 
-export function createOpaqueStrategy(tokens: TokenStore): TokenStrategy {
+export function createOpaqueStrategy(tokens: TokenWriter): TokenStrategy {
   return {
     format: 'opaque',
     async issue(grant: AccessTokenGrant): Promise<string> {

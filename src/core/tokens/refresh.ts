@@ -6,7 +6,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-1.5
  */
-import type { TokenStore } from '../ports/tokens.ts';
+import type { TokenWriter } from '../ports/tokens.ts';
 import { timeOrderedToken, tokenStorageKey } from './storage-key.ts';
 
 /** Prefix of refresh tokens ("Tessera refresh token"), distinct from access tokens' `tat_`. */
@@ -27,7 +27,7 @@ export interface RefreshTokenGrant {
   expiresAt: number;
 }
 
-export async function issueRefreshToken(tokens: TokenStore, grant: RefreshTokenGrant): Promise<string> {
+export async function issueRefreshToken(tokens: TokenWriter, grant: RefreshTokenGrant): Promise<string> {
   const token = timeOrderedToken(REFRESH_TOKEN_PREFIX, grant.issuedAt);
   await tokens.saveToken({ ...grant, hash: tokenStorageKey(token), kind: 'refresh', revokedAt: null });
   return token;

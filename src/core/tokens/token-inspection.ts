@@ -12,7 +12,7 @@
  */
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { SIGNING_ALGORITHMS, type Tenant, type TokenFormat, type TokenRecord } from '../model.ts';
-import type { TokenStore } from '../ports/tokens.ts';
+import type { TokenReader } from '../ports/tokens.ts';
 import { JWT_ACCESS_TOKEN_TYPE } from './jwt.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { tokenStorageKey } from './storage-key.ts';
@@ -27,7 +27,7 @@ export interface InspectedToken extends TokenRecord {
 }
 
 export interface TokenInspectionDeps {
-  tokens: TokenStore;
+  tokens: TokenReader;
   keys: SigningKeys;
 }
 

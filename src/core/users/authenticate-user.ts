@@ -15,14 +15,16 @@
 import { OAuthError } from '../errors.ts';
 import { failureCountSince, isLocked, lockEndsAt } from '../login-policy.ts';
 import type { LockState, Tenant, User } from '../model.ts';
+import type { Argon2id } from '../crypto/argon2id.ts';
 import type { LockoutStore } from '../ports/lockouts.ts';
-import type { UserStore } from '../ports/users.ts';
+import type { UserReader } from '../ports/users.ts';
 import { MAX_PASSWORD_BYTES, passwordFitsBound, verifyPassword } from './passwords.ts';
 import { isValidUsername, normalizeUsername } from './usernames.ts';
 
 export interface UserAuthenticationDeps {
-  users: UserStore;
+  users: UserReader;
   lockouts: LockoutStore;
+  argon2: Argon2id;
 }
 
 export interface PasswordAttempt {
@@ -57,7 +59,7 @@ export async function authenticateUser(attempt: PasswordAttempt, deps: UserAuthe
     : undefined;
   const lock = user === undefined ? NO_LOCK : await deps.lockouts.getLockState(tenant.id, user.id);
   // Always one full argon2id computation, whoever asks: a dummy hash stands in for an unknown user.
-  const passwordOk = await verifyPassword(attempt.password, user?.passwordHash, { abandoned: attempt.abandoned });
+  const passwordOk = await verifyPassword(deps.argon2, attempt.password, user?.passwordHash, { abandoned: attempt.abandoned });
 
   if (user === undefined) throw refused(`unknown user in tenant ${tenant.id}`);
   const who = `user ${user.id} (${user.username})`;

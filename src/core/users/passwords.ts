@@ -1,6 +1,6 @@
 /**
  * User passwords: argon2id with OWASP's minimum parameters (m = 19 MiB,
- * t = 2, p = 1), through the process-wide argon2 limiter.
+ * t = 2, p = 1), through the process's one bounded {@link Argon2id}.
  *
  * Passwords are normalised to Unicode NFC before hashing (RFC 8265's
  * OpaqueString profile; NIST SP 800-63B §5.1.1.2 asks for normalisation), so
@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RunOptions } from '../crypto/work-limiter.ts';
-import { hashArgon2id, MAX_ARGON2_INPUT_BYTES, OWASP_MINIMUM, verifyArgon2id } from '../crypto/argon2id.ts';
+import { MAX_ARGON2_INPUT_BYTES, OWASP_MINIMUM, type Argon2id } from '../crypto/argon2id.ts';
 
 /** Shortest password accepted when an operator sets one (NIST SP 800-63B: at least 8). */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -36,16 +36,16 @@ export function passwordFitsBound(password: string): boolean {
   return Buffer.byteLength(normalize(password)) <= MAX_PASSWORD_BYTES;
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return hashArgon2id(normalize(password));
+export function hashPassword(argon2: Argon2id, password: string): Promise<string> {
+  return argon2.hash(normalize(password));
 }
 
 /**
  * Checks `password` against `hash`, or against the dummy hash when there is
  * no user (`hash` undefined), always doing one full argon2id computation.
  */
-export async function verifyPassword(password: string, hash: string | undefined, options?: RunOptions): Promise<boolean> {
-  const ok = await verifyArgon2id(normalize(password), hash ?? DUMMY_HASH, options);
+export async function verifyPassword(argon2: Argon2id, password: string, hash: string | undefined, options?: RunOptions): Promise<boolean> {
+  const ok = await argon2.verify(normalize(password), hash ?? DUMMY_HASH, options);
   return ok && hash !== undefined;
 }
 

@@ -4,7 +4,7 @@
  * OpenAPI 3.1 document at `/admin/v1/openapi.json`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Tessera } from '../../tessera.ts';
+import type { AppServices } from '../app-services.ts';
 import { authenticateAdmin, requireGlobalAccess, requireTenantAccess } from './admin-auth.ts';
 import type { AdminRoute } from './admin-route.ts';
 import { openApiDocument } from './openapi.ts';
@@ -24,8 +24,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...tenantRoutes, ...clientRoutes, ...userRoutes, ...accessNumberRoutes, ...keyRoutes, ...auditRoutes,
 ];
 
-export async function adminPlugin(app: FastifyInstance, options: { tessera: Tessera; version: string }): Promise<void> {
-  const { tessera } = options;
+export async function adminPlugin(app: FastifyInstance, options: { services: AppServices; version: string }): Promise<void> {
+  const { services } = options;
   app.setErrorHandler((error, request, reply) => sendAdminError(error, request, reply));
   const document = openApiDocument(ADMIN_ROUTES, ADMIN_PREFIX, options.version);
   app.get(OPENAPI_PATH, async (_request, reply) => reply.header('cache-control', 'no-cache').send(document));
@@ -40,12 +40,12 @@ export async function adminPlugin(app: FastifyInstance, options: { tessera: Tess
         ...(route.body ? { body: route.body } : {}),
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const principal = await authenticateAdmin(request.headers.authorization, tessera.readAccessToken, tessera.defaultTenantId);
+        const principal = await authenticateAdmin(request.headers.authorization, services.readAccessToken, services.defaultTenantId);
         const params = request.params as Record<string, string>;
         if (route.access === 'global') requireGlobalAccess(principal);
         if (route.access === 'tenant') requireTenantAccess(principal, params.tenantId!);
         return route.handler({
-          services: tessera.admin,
+          services: services.admin,
           principal,
           request,
           reply,

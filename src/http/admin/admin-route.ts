@@ -4,7 +4,7 @@
  * document, so the two cannot drift apart.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminServices } from '../../tessera.ts';
+import type { AdminServices } from '../../admin/services.ts';
 import type { AdminPrincipal } from './admin-auth.ts';
 
 export type JsonSchema = Record<string, unknown>;

@@ -7,7 +7,7 @@
 import type { ClientCredentials } from '../../core/client-auth/credentials.ts';
 import { OAuthError } from '../../core/errors.ts';
 import type { TokenRequest } from '../../core/token-request.ts';
-import type { TokenDialect } from '../dialect.ts';
+import type { TokenDialect } from '../../config/dialect.ts';
 import { parseBasicAuthorization } from './basic-credentials.ts';
 import { decodeUtf8, parseForm } from './form.ts';
 import { parseJsonParameters } from './json-body.ts';

@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../../store/store.ts';
+import type { HealthCheck } from '../app-services.ts';
 
 /** `GET /healthz`: 200 when the process serves and its database answers, 503 otherwise (for load balancers). */
-export async function healthRoutes(app: FastifyInstance, options: { store: Store }): Promise<void> {
+export async function healthRoutes(app: FastifyInstance, options: { health: HealthCheck }): Promise<void> {
+  const { health } = options;
   app.get('/healthz', async (request, reply) => {
     try {
-      await options.store.ping();
-      return reply.header('cache-control', 'no-store').send({ status: 'ok', store: options.store.kind });
+      await health.ping();
+      return reply.header('cache-control', 'no-store').send({ status: 'ok', store: health.store });
     } catch (error) {
       request.log.warn({ err: String(error) }, 'health check: store unavailable');
-      return reply.code(503).header('retry-after', '5').header('cache-control', 'no-store').send({ status: 'unavailable', store: options.store.kind });
+      return reply.code(503).header('retry-after', '5').header('cache-control', 'no-store').send({ status: 'unavailable', store: health.store });
     }
   });
 }

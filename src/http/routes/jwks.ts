@@ -6,9 +6,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
  */
 import type { FastifyInstance } from 'fastify';
-import type { JWK } from 'jose';
-import type { Tessera } from '../../tessera.ts';
-import { discoveryTenant } from '../discovery-tenant.ts';
+import type { Discovery } from '../../core/discovery.ts';
+import { discoveryHint } from '../discovery-tenant.ts';
 import { ENDPOINT_PATHS, withTenantPrefix } from '../endpoint-paths.ts';
 import { sendOAuthError } from '../oauth-error-reply.ts';
 
@@ -18,22 +17,12 @@ import { sendOAuthError } from '../oauth-error-reply.ts';
  */
 export const JWKS_MAX_AGE_SECONDS = 300;
 
-/** JWK members that only private (or symmetric) keys have; never published. */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
-
-export function publicOnly(jwk: JWK): JWK {
-  return Object.fromEntries(Object.entries(jwk).filter(([name]) => !PRIVATE_MEMBERS.includes(name))) as JWK;
-}
-
-export async function jwksRoutes(app: FastifyInstance, options: { tessera: Tessera }): Promise<void> {
-  const { tessera } = options;
+export async function jwksRoutes(app: FastifyInstance, options: { discovery: Discovery }): Promise<void> {
+  const { discovery } = options;
   app.setErrorHandler((error, request, reply) => sendOAuthError(error, request, reply));
   for (const url of withTenantPrefix(ENDPOINT_PATHS.jwks)) {
     app.get(url, async (request, reply) => {
-      const tenant = await discoveryTenant(request, tessera.store.tenants, tessera.defaultTenantId);
-      // A tenant that never signed still has a key to publish: the one it will sign with.
-      await tessera.keys.activeKey(tenant);
-      const keys = (await tessera.keys.publicKeys(tenant.id)).map(publicOnly);
+      const keys = await discovery.publicKeys(await discovery.tenant(discoveryHint(request)));
       return reply
         .header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
         .type('application/json; charset=utf-8')

@@ -12,9 +12,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
  */
 import type { FastifyInstance } from 'fastify';
+import type { Discovery } from '../../core/discovery.ts';
 import type { Tenant } from '../../core/model.ts';
-import type { Tessera } from '../../tessera.ts';
-import { discoveryTenant } from '../discovery-tenant.ts';
+import { discoveryHint } from '../discovery-tenant.ts';
 import { ENDPOINT_PATHS, TENANT_PATH_PREFIX, withTenantPrefix } from '../endpoint-paths.ts';
 import { sendOAuthError } from '../oauth-error-reply.ts';
 
@@ -22,7 +22,7 @@ export const METADATA_MAX_AGE_SECONDS = 300;
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
 
-export function authorizationServerMetadata(tenant: Tenant, grantTypes: readonly string[]): Record<string, unknown> {
+export function authorizationServerMetadata(tenant: Readonly<Tenant>, grantTypes: readonly string[]): Record<string, unknown> {
   const at = (path: string) => `${tenant.issuer}${path}`;
   return {
     // §3.3: "The "issuer" value returned MUST be identical to the authorization server's issuer identifier
@@ -43,17 +43,17 @@ export function authorizationServerMetadata(tenant: Tenant, grantTypes: readonly
   };
 }
 
-export async function metadataRoutes(app: FastifyInstance, options: { tessera: Tessera }): Promise<void> {
-  const { tessera } = options;
+export async function metadataRoutes(app: FastifyInstance, options: { discovery: Discovery }): Promise<void> {
+  const { discovery } = options;
   app.setErrorHandler((error, request, reply) => sendOAuthError(error, request, reply));
   const urls = [...withTenantPrefix(ENDPOINT_PATHS.metadata), `${ENDPOINT_PATHS.metadata}${TENANT_PATH_PREFIX}`];
   for (const url of urls) {
     app.get(url, async (request, reply) => {
-      const tenant = await discoveryTenant(request, tessera.store.tenants, tessera.defaultTenantId);
+      const tenant = await discovery.tenant(discoveryHint(request));
       return reply
         .header('cache-control', `public, max-age=${METADATA_MAX_AGE_SECONDS}`)
         .type('application/json; charset=utf-8')
-        .send(JSON.stringify(authorizationServerMetadata(tenant, tessera.grants.grantTypes())));
+        .send(JSON.stringify(authorizationServerMetadata(tenant, discovery.grantTypes)));
     });
   }
 }

@@ -26,7 +26,7 @@ describe('OpenAPI document', () => {
         }
       }
     });
-    await app.register(adminPlugin, { tessera: t.tessera, version: 'test' });
+    await app.register(adminPlugin, { services: t.tessera.services, version: 'test' });
     await app.ready();
     const document = (await app.inject({ method: 'GET', url: OPENAPI_PATH })).json();
     const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>

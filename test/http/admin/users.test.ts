@@ -83,7 +83,7 @@ describe('seed 001 operations', () => {
     const token = (await login('bob', 'another password')).json().access_token;
     assert.equal((await h.call('DELETE', '/admin/v1/tenants/default/users/bob')).statusCode, 204);
     assert.equal((await h.call('GET', '/admin/v1/tenants/default/users/bob')).statusCode, 404);
-    assert.equal(await h.t.tessera.readAccessToken(token), undefined, "the deleted user's token is revoked");
+    assert.equal(await h.t.tessera.services.readAccessToken(token), undefined, "the deleted user's token is revoked");
   });
 
   it('refuses a duplicate username with 409 and a short password naming the field', async () => {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import { restartDelay } from '../../src/cluster/restart-backoff.ts';
-import { Supervisor, type SupervisedWorker } from '../../src/cluster/supervisor.ts';
+import { restartDelay } from '../../../src/server/cluster/restart-backoff.ts';
+import { Supervisor, type SupervisedWorker } from '../../../src/server/cluster/supervisor.ts';
 
 class FakeWorker extends EventEmitter implements SupervisedWorker {
   static nextPid = 1000;

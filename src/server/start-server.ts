@@ -1,19 +1,19 @@
 /**
- * Runs Tessera as a server: opens the store, makes sure the default tenant
- * exists, builds the app, listens, purges expired tokens periodically, and
- * shuts down gracefully (stop accepting, let in-flight requests finish, stop
- * the purger, close the database).
+ * Runs Tessera as a server: opens the store, composes the services, makes
+ * sure the default tenant exists, builds the app, listens, purges expired
+ * tokens periodically, and shuts down gracefully (stop accepting, let
+ * in-flight requests finish, stop the purger, close the database).
  */
 import type { FastifyInstance } from 'fastify';
-import { ensureDefaultTenant } from '../admin/bootstrap.ts';
-import { tokenRoutes, type TesseraConfig } from '../config/config.ts';
+import type { TesseraConfig } from '../config/config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { argon2Limiter } from '../core/crypto/argon2id.ts';
+import { buildApp } from '../http/app.ts';
+import { tokenRoutes } from '../http/form-endpoints.ts';
 import { displayDatabase, openStore } from '../store/open-store.ts';
-import { startTokenPurger } from '../store/token-purger.ts';
 import type { Store } from '../store/store.ts';
-import { createTessera, type Tessera } from '../tessera.ts';
-import { buildApp } from './app.ts';
+import { ensureDefaultTenant } from './bootstrap.ts';
+import { createTessera, type Tessera } from './compose.ts';
+import { startTokenPurger } from './token-purger.ts';
 
 export interface RunningServer {
   /** Base URL it listens on, e.g. `http://127.0.0.1:8080`. */
@@ -30,9 +30,20 @@ export interface StartOptions {
   store?: Store;
 }
 
+/** The composition a configuration asks for, over `store`. */
+export function tesseraFor(config: TesseraConfig, store: Store, clock: Clock = systemClock): Tessera {
+  return createTessera({
+    store,
+    clock,
+    defaultTenantId: config.defaultTenant,
+    keyPrePublicationSeconds: config.keyPrePublicationSeconds,
+    keys: { refreshMs: config.keyRefreshSeconds * 1000 },
+    argon2: { concurrency: config.argon2Concurrency, maxQueued: config.argon2MaxQueued },
+  });
+}
+
 export async function startServer(config: TesseraConfig, options: StartOptions = {}): Promise<RunningServer> {
   const clock = options.clock ?? systemClock;
-  argon2Limiter.configure({ concurrency: config.argon2Concurrency, maxQueued: config.argon2MaxQueued });
   // The pool reports dropped idle connections before the app (and its logger) exists.
   let logBackgroundError = (_error: Error) => {};
   const store =
@@ -43,16 +54,10 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       onBackgroundError: (error) => logBackgroundError(error),
     }));
   try {
-    const tessera = createTessera({
-      store,
-      clock,
-      defaultTenantId: config.defaultTenant,
-      keyPrePublicationSeconds: config.keyPrePublicationSeconds,
-      keys: { refreshMs: config.keyRefreshSeconds * 1000 },
-    });
+    const tessera = tesseraFor(config, store, clock);
     const app = await buildApp({
-      tessera,
-      tokenRoutes: tokenRoutes(config),
+      services: tessera.services,
+      tokenRoutes: tokenRoutes(config.tokenEndpoints),
       bodyLimitBytes: config.bodyLimitBytes,
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
@@ -64,7 +69,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     // Set up after binding, so a default tenant created on `--port 0` gets the port actually bound in its issuer.
     // Only a brand-new database lacks it, and that has no clients a request could use meanwhile.
     const bound = { ...config, port: Number(new URL(url).port) || config.port };
-    const { created } = await ensureDefaultTenant(bound, store, clock, { actor: 'system:serve' });
+    const { created } = await ensureDefaultTenant(bound, tessera.admin, { actor: 'system:serve' });
     if (created) app.log.warn({ tenant: config.defaultTenant }, "created the default tenant; run 'tessera init' for an admin client");
     // Generate or load signing keys before announcing readiness, not during the first request.
     for (const tenant of await store.tenants.listTenants()) await tessera.keys.activeKey(tenant);

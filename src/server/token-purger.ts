@@ -2,7 +2,7 @@
  * The periodic job that deletes expired opaque tokens, so the tokens table
  * grows with the number of live tokens, not with every token ever issued.
  *
- * It works in bounded batches ({@link TokenStore.purgeExpired}) and yields to
+ * It works in bounded batches ({@link TokenPurge.purgeExpired}) and yields to
  * the event loop between them, so token issuance keeps flowing while a large
  * backlog drains: on SQLite (a synchronous driver) each batch is one short
  * write; on PostgreSQL each batch is one short transaction that skips rows
@@ -14,7 +14,7 @@
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Clock } from '../core/clock.ts';
-import type { TokenStore } from '../core/ports/tokens.ts';
+import type { TokenPurge } from '../core/ports/tokens.ts';
 
 /** Defaults, documented in docs/deployment.md ("Purging expired tokens"). */
 export const PURGE_DEFAULTS = {
@@ -27,7 +27,7 @@ export const PURGE_DEFAULTS = {
 } as const;
 
 export interface TokenPurgerOptions {
-  tokens: Pick<TokenStore, 'purgeExpired'>;
+  tokens: TokenPurge;
   clock: Clock;
   /** Milliseconds between runs; 0 disables the timer (runOnce still works). */
   intervalMs?: number;

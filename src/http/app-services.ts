@@ -1,0 +1,32 @@
+/**
+ * What the HTTP binding is given: the protocol endpoints and services it
+ * serves, each as narrow as its routes need. The server's composition root
+ * (src/server/compose.ts) builds them; http/ never opens a store or reads one.
+ */
+import type { AdminServices } from '../admin/services.ts';
+import type { Discovery } from '../core/discovery.ts';
+import type { IntrospectionEndpoint } from '../core/introspection.ts';
+import type { RevocationEndpoint } from '../core/revocation.ts';
+import type { TokenEndpoint } from '../core/token-endpoint.ts';
+import type { AccessTokenReader } from '../core/tokens/access-token-reader.ts';
+
+/** Whether the service can answer, and what it runs on (for `/healthz`). */
+export interface HealthCheck {
+  /** A short name of the store for the answer (`sqlite`, `postgres`). */
+  store: string;
+  /** Resolves when the database answers; rejects when it does not. */
+  ping(): Promise<void>;
+}
+
+export interface AppServices {
+  tokenEndpoint: TokenEndpoint;
+  introspectionEndpoint: IntrospectionEndpoint;
+  revocationEndpoint: RevocationEndpoint;
+  discovery: Discovery;
+  /** Reads back an access token this Tessera issued (the admin API's Bearer tokens). */
+  readAccessToken: AccessTokenReader;
+  admin: AdminServices;
+  /** The tenant whose `admin` scope administers every tenant. */
+  defaultTenantId: string;
+  health: HealthCheck;
+}

@@ -1,0 +1,95 @@
+/**
+ * The composition root: the one place that wires a store, a clock and the
+ * protocol core into the services the HTTP binding and the CLI use. Embedders
+ * call this too (through startServer, or alone with buildApp).
+ */
+import { createAdminServices, type AdminServices } from '../admin/services.ts';
+import { SecretVerifier } from '../core/client-auth/client-secrets.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { Argon2id, defaultArgon2Limits } from '../core/crypto/argon2id.ts';
+import { WorkLimiter, type WorkLimits } from '../core/crypto/work-limiter.ts';
+import { createDiscovery } from '../core/discovery.ts';
+import { createClientCredentialsGrant } from '../core/grants/client-credentials.ts';
+import { createPasswordGrant } from '../core/grants/password.ts';
+import { createRefreshTokenGrant } from '../core/grants/refresh-token.ts';
+import { GrantRegistry } from '../core/grants/registry.ts';
+import { createIntrospectionEndpoint } from '../core/introspection.ts';
+import { createRevocationEndpoint } from '../core/revocation.ts';
+import { createTokenEndpoint } from '../core/token-endpoint.ts';
+import { createAccessTokenReader } from '../core/tokens/access-token-reader.ts';
+import { createJwtStrategy } from '../core/tokens/jwt.ts';
+import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
+import { createOpaqueStrategy } from '../core/tokens/opaque.ts';
+import { SigningKeys, type SigningKeysOptions } from '../core/tokens/signing-keys.ts';
+import type { AppServices } from '../http/app-services.ts';
+import type { Store } from '../store/store.ts';
+
+export interface TesseraOptions {
+  store: Store;
+  /** The tenant used when a request names none (no `tenant` parameter, no matching Host). */
+  defaultTenantId?: string;
+  clock?: Clock;
+  /** Delay before a key rotated through the admin API signs; default 3600 s. */
+  keyPrePublicationSeconds?: number;
+  /** How signing keys are cached (how soon a rotation by another process is noticed). */
+  keys?: SigningKeysOptions;
+  /** Bounds on argon2 work (config `argon2Concurrency`, `argon2MaxQueued`); default one hash per core. */
+  argon2?: WorkLimits;
+}
+
+/** A wired Tessera: what the HTTP binding serves, what the CLI manages, and what tests look into. */
+export interface Tessera {
+  store: Store;
+  clock: Clock;
+  defaultTenantId: string;
+  keys: SigningKeys;
+  /** The process's one bounded argon2id (logins, chosen client secrets, hashing by the admin services). */
+  argon2: Argon2id;
+  grants: GrantRegistry;
+  /** Everything the HTTP binding is given. */
+  services: AppServices;
+  admin: AdminServices;
+}
+
+export function createTessera(options: TesseraOptions): Tessera {
+  const clock = options.clock ?? systemClock;
+  const defaultTenantId = options.defaultTenantId ?? 'default';
+  const { store } = options;
+  const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits()));
+  const keys = new SigningKeys(store.keys, clock, options.keys);
+  const secrets = new SecretVerifier(argon2);
+  const grants = new GrantRegistry([
+    createClientCredentialsGrant(),
+    createPasswordGrant({ users: store.users, lockouts: store.lockouts, argon2 }),
+    createRefreshTokenGrant({ tokens: store.tokens, users: store.users }),
+  ]);
+  const tokenEndpoint = createTokenEndpoint({
+    tenants: store.tenants,
+    clients: store.clients,
+    secrets,
+    grants,
+    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy(keys, store.tokens) },
+    tokens: store.tokens,
+    defaultTenantId,
+    clock,
+  });
+  const tokenDeps = { tenants: store.tenants, clients: store.clients, secrets, clock, defaultTenantId, tokens: store.tokens, keys };
+  const admin = createAdminServices({
+    storage: store,
+    clock,
+    argon2,
+    keyPrePublicationSeconds: options.keyPrePublicationSeconds ?? DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
+    forgetKeys: (tenantId) => keys.forget(tenantId),
+  });
+  const services: AppServices = {
+    tokenEndpoint,
+    introspectionEndpoint: createIntrospectionEndpoint(tokenDeps),
+    revocationEndpoint: createRevocationEndpoint(tokenDeps),
+    discovery: createDiscovery({ tenants: store.tenants, keys, defaultTenantId, grantTypes: grants.grantTypes() }),
+    readAccessToken: createAccessTokenReader(tokenDeps),
+    admin,
+    defaultTenantId,
+    health: { store: store.kind, ping: () => store.ping() },
+  };
+  return { store, clock, defaultTenantId, keys, argon2, grants, services, admin };
+}

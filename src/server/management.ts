@@ -1,0 +1,18 @@
+/**
+ * The management commands' wiring: the same composition as the server
+ * (compose.ts), over the configured database, for the length of one command.
+ */
+import type { TesseraConfig } from '../config/config.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Tessera } from './compose.ts';
+import { tesseraFor } from './start-server.ts';
+
+/** Runs `work` with the configured database open and the services composed, closing it afterwards whatever happens. */
+export async function withTessera<T>(config: TesseraConfig, work: (tessera: Tessera) => Promise<T>): Promise<T> {
+  const store = await openStore(config.database, { poolSize: 2 });
+  try {
+    return await work(tesseraFor(config, store));
+  } finally {
+    await store.close();
+  }
+}
