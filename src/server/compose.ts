@@ -17,11 +17,12 @@ import { createIntrospectionEndpoint } from '../core/introspection.ts';
 import { createRevocationEndpoint } from '../core/revocation.ts';
 import { createTokenEndpoint } from '../core/token-endpoint.ts';
 import { createAccessTokenReader } from '../core/tokens/access-token-reader.ts';
-import { createJwtStrategy } from '../core/tokens/jwt.ts';
+import { createJwtStrategy, signJws } from '../core/tokens/jwt.ts';
 import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
 import { createOpaqueStrategy } from '../core/tokens/opaque.ts';
 import { SigningKeys, type SigningKeysOptions } from '../core/tokens/signing-keys.ts';
 import type { AppServices } from '../http/app-services.ts';
+import { eventLoopTurn } from '../runtime/turn.ts';
 import type { Store } from '../store/store.ts';
 
 export interface TesseraOptions {
@@ -68,7 +69,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     clients: store.clients,
     secrets,
     grants,
-    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy(keys, store.tokens) },
+    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy({ keys, tokens: store.tokens, sign: (payload, header, key) => eventLoopTurn.run('sign', () => signJws(payload, header, key)) }) },
     tokens: store.tokens,
     defaultTenantId,
     clock,

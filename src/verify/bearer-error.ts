@@ -4,7 +4,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
-import { bearerChallenge } from './challenge.ts';
+import { bearerChallenge } from '../protocol/bearer-challenge.ts';
 
 /**
  * RFC 6750 §3.1's codes, plus `temporarily_unavailable` for a verifier that

@@ -11,7 +11,7 @@
  */
 export { BearerError, type BearerErrorCode, type BearerErrorResponse } from './bearer-error.ts';
 export { extractBearerToken, type BearerRequest, type HeaderSource, type TokenExtractionOptions } from './bearer-request.ts';
-export { bearerChallenge, quotedString, type ChallengeParameters } from './challenge.ts';
+export { bearerChallenge, quotedString, type ChallengeParameters } from '../protocol/bearer-challenge.ts';
 export { expressBearer, type NodeMiddleware, type NodeRequest } from './express.ts';
 export { fastifyBearer, type FastifyBearerHook } from './fastify.ts';
 export { DEFAULT_ALGORITHMS } from './jwt-access-token.ts';

@@ -16,6 +16,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWSHeaderParameters, type FlattenedJWSInput, type JWTPayload } from 'jose';
+import { JWT_ACCESS_TOKEN_TYPE, readAccessTokenClaims, REQUIRED_CLAIMS } from '../protocol/jwt-access-token.ts';
 import { BearerError } from './bearer-error.ts';
 import type { Principal } from './principal.ts';
 import { TokenResultCache } from './token-result-cache.ts';
@@ -87,38 +88,39 @@ export function createJwtVerifier(options: JwtVerificationOptions): JwtVerifier 
       ({ payload } = await jwtVerify(token, keys, {
         algorithms,
         // RFC 9068 §4: "Resource servers MUST verify that the typ header value is "at+jwt" or "application/at+jwt"".
-        typ: 'at+jwt',
+        typ: JWT_ACCESS_TOKEN_TYPE,
         // §4: "The issuer identifier for the authorization server ... MUST exactly match the value of the iss claim."
         issuer: options.issuer,
         // §4: "The resource server MUST validate that the aud claim contains a resource indicator value
         // corresponding to an identifier the resource server expects for itself."
         audience: options.audience,
-        requiredClaims: ['exp', 'iat', 'sub', 'client_id', 'jti'],
+        requiredClaims: [...REQUIRED_CLAIMS],
         clockTolerance: options.clockToleranceSeconds,
         currentDate: new Date(now),
       }));
     } catch (error) {
       return refusal(error);
     }
-    if (options.tenant !== undefined && payload.tenant !== options.tenant) {
+    const claims = readAccessTokenClaims(payload);
+    if (claims === undefined) return new BearerError('invalid_token', 'The access token is invalid', { detail: 'a required claim is missing or of the wrong type' });
+    if (options.tenant !== undefined && claims.tenant !== options.tenant) {
       return new BearerError('invalid_token', 'The access token is invalid', { detail: 'issued for another tenant' });
     }
     // §4: "The current time MUST be before the time represented by the exp claim"; a token issued in the
     // future comes from a clock that is wrong, or from a forger: it is not valid yet either.
-    if (payload.iat! * 1000 > now + options.clockToleranceSeconds * 1000) {
+    if (claims.issuedAt > now + options.clockToleranceSeconds * 1000) {
       return new BearerError('invalid_token', 'The access token is not yet valid', { detail: 'iat in the future' });
     }
-    if (typeof payload.client_id !== 'string') return new BearerError('invalid_token', 'The access token is invalid', { detail: 'client_id is not a string' });
     return {
       tokenFormat: 'jwt',
-      clientId: payload.client_id,
-      subject: payload.sub!,
-      username: typeof payload.username === 'string' ? payload.username : undefined,
-      scope: typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => s !== '') : [],
-      accounts: Array.isArray(payload.accounts) ? payload.accounts.filter((a): a is string => typeof a === 'string') : [],
-      tenant: typeof payload.tenant === 'string' ? payload.tenant : undefined,
-      issuer: payload.iss!,
-      expiresAt: payload.exp! * 1000,
+      clientId: claims.clientId,
+      subject: claims.subject,
+      username: claims.username,
+      scope: [...claims.scope],
+      accounts: [...claims.accounts],
+      tenant: claims.tenant,
+      issuer: claims.issuer,
+      expiresAt: claims.expiresAt,
       claims: payload,
     };
   }

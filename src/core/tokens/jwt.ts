@@ -13,47 +13,52 @@
  * The claims are assembled here and signed with jose's `CompactSign` rather
  * than its `SignJWT` builder: they are built from validated grant data, so
  * the builder's per-claim checks re-validated what cannot be wrong, at about
- * a quarter of the ES256 signing time (docs/benchmarks.md). Signatures start
- * together at the end of the event-loop turn (turn-batch.ts says why).
+ * a quarter of the ES256 signing time (docs/benchmarks.md). When a signature
+ * is made is the injected `sign`'s to decide: the server starts a turn's
+ * signatures together (runtime/turn.ts).
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2
  */
-import { CompactSign } from 'jose';
+import { CompactSign, type CompactJWSHeaderParameters, type CryptoKey } from 'jose';
+import { accessTokenPayload, JWT_ACCESS_TOKEN_TYPE } from '../../protocol/jwt-access-token.ts';
 import { randomBase64url } from '../crypto/random.ts';
-import { TurnBatch } from '../crypto/turn-batch.ts';
 import type { TokenWriter } from '../ports/tokens.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
 const encoder = new TextEncoder();
 
-/** RFC 9068 §2.1: "Resource servers MUST verify that the typ header value is at+jwt". */
-export const JWT_ACCESS_TOKEN_TYPE = 'at+jwt';
+/** Signs a JWS in compact form; the composition root decides when (it batches a turn's signatures). */
+export type SignJws = (payload: Uint8Array, header: CompactJWSHeaderParameters, key: CryptoKey) => Promise<string>;
 
-export function createJwtStrategy(keys: SigningKeys, tokens: TokenWriter): TokenStrategy {
-  const signatures = new TurnBatch();
+/** Signs at once, with jose's `CompactSign`. */
+export const signJws: SignJws = (payload, header, key) => new CompactSign(payload).setProtectedHeader(header).sign(key);
+
+export interface JwtStrategyDeps {
+  keys: SigningKeys;
+  tokens: TokenWriter;
+  sign?: SignJws;
+}
+
+export function createJwtStrategy({ keys, tokens, sign = signJws }: JwtStrategyDeps): TokenStrategy {
   return {
     format: 'jwt',
     async issue(grant: AccessTokenGrant): Promise<string> {
       const active = await keys.activeKey(grant.tenant);
-      // RFC 9068 §2.2's claims, in its order; `client_id` and `tenant` as Tessera's verifiers expect them.
-      const claims: Record<string, unknown> = {
-        iss: grant.tenant.issuer,
-        exp: Math.floor(grant.expiresAt / 1000),
-        aud: grant.audience,
-        sub: grant.subject,
-        client_id: grant.clientId,
-        iat: Math.floor(grant.issuedAt / 1000),
-        jti: randomBase64url(16),
+      const payload = accessTokenPayload({
+        issuer: grant.tenant.issuer,
+        expiresAt: grant.expiresAt,
+        audience: [grant.audience],
+        subject: grant.subject,
+        clientId: grant.clientId,
+        issuedAt: grant.issuedAt,
+        jwtId: randomBase64url(16),
         tenant: grant.tenant.id,
-      };
-      // RFC 9068 §2.2.3: scope is a space-delimited string, present when scopes were granted.
-      if (grant.scope.length > 0) claims.scope = grant.scope.join(' ');
-      if (grant.accounts.length > 0) claims.accounts = grant.accounts;
-      const payload = encoder.encode(JSON.stringify(claims));
-      const jwt = await signatures.run(() =>
-        new CompactSign(payload).setProtectedHeader({ alg: active.alg, typ: JWT_ACCESS_TOKEN_TYPE, kid: active.kid }).sign(active.key),
-      );
+        scope: grant.scope,
+        accounts: grant.accounts,
+        username: grant.username ?? undefined,
+      });
+      const jwt = await sign(encoder.encode(JSON.stringify(payload)), { alg: active.alg, typ: JWT_ACCESS_TOKEN_TYPE, kid: active.kid }, active.key);
       if (grant.familyId !== null) {
         await tokens.saveToken(accessTokenRecord(jwt, grant));
       }

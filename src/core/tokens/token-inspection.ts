@@ -10,18 +10,18 @@
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.2
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { JWT_ACCESS_TOKEN_TYPE, readAccessTokenClaims, REQUIRED_CLAIMS, type AccessTokenClaims } from '../../protocol/jwt-access-token.ts';
 import { SIGNING_ALGORITHMS, type Tenant, type TokenFormat, type TokenRecord } from '../model.ts';
 import type { TokenReader } from '../ports/tokens.ts';
-import { JWT_ACCESS_TOKEN_TYPE } from './jwt.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { tokenStorageKey } from './storage-key.ts';
 
 /** A token as Tessera understands it: its stored record, or one built from a JWT's claims. */
-export interface InspectedToken extends TokenRecord {
+export interface InspectedToken extends Readonly<TokenRecord> {
   format: TokenFormat;
   /** JWT `aud`; empty for opaque tokens, whose audience is not recorded. */
-  audience: string[];
+  audience: readonly string[];
   /** JWT `jti`, when present. */
   jwtId: string | undefined;
 }
@@ -40,7 +40,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
  * type, issuer or expiry does not check out at `now`. Revoked and expired
  * opaque tokens are returned as stored; callers decide what they mean.
  */
-export async function inspectToken(presented: string, tenant: Tenant, deps: TokenInspectionDeps, now: number): Promise<InspectedToken | undefined> {
+export async function inspectToken(presented: string, tenant: Readonly<Tenant>, deps: TokenInspectionDeps, now: number): Promise<InspectedToken | undefined> {
   const hash = tokenStorageKey(presented);
   if (!COMPACT_JWS.test(presented)) {
     const record = await deps.tokens.findToken(hash);
@@ -55,21 +55,21 @@ export async function inspectToken(presented: string, tenant: Tenant, deps: Toke
     kind: 'access',
     format: 'jwt',
     tenantId: tenant.id,
-    clientId: claims.client_id as string,
-    subject: claims.sub!,
-    scope: typeof claims.scope === 'string' && claims.scope !== '' ? claims.scope.split(' ') : [],
-    accounts: stringArray(claims.accounts),
-    issuedAt: claims.iat! * 1000,
-    expiresAt: claims.exp! * 1000,
+    clientId: claims.clientId,
+    subject: claims.subject,
+    scope: claims.scope,
+    accounts: claims.accounts,
+    issuedAt: claims.issuedAt,
+    expiresAt: claims.expiresAt,
     revokedAt: marker?.tenantId === tenant.id ? marker.revokedAt : null,
     familyId: null,
-    username: typeof claims.username === 'string' ? claims.username : null,
-    audience: typeof claims.aud === 'string' ? [claims.aud] : stringArray(claims.aud),
-    jwtId: claims.jti,
+    username: claims.username ?? null,
+    audience: claims.audience,
+    jwtId: claims.jwtId,
   };
 }
 
-async function verifiedClaims(jwt: string, tenant: Tenant, keys: SigningKeys, now: number): Promise<JWTPayload | undefined> {
+async function verifiedClaims(jwt: string, tenant: Readonly<Tenant>, keys: SigningKeys, now: number): Promise<AccessTokenClaims | undefined> {
   const jwks = createLocalJWKSet({ keys: await keys.publicKeys(tenant.id) });
   try {
     const { payload } = await jwtVerify(jwt, jwks, {
@@ -78,17 +78,13 @@ async function verifiedClaims(jwt: string, tenant: Tenant, keys: SigningKeys, no
       algorithms: [...SIGNING_ALGORITHMS],
       typ: JWT_ACCESS_TOKEN_TYPE,
       issuer: tenant.issuer,
-      requiredClaims: ['exp', 'iat', 'sub', 'client_id'],
+      requiredClaims: [...REQUIRED_CLAIMS],
       currentDate: new Date(now),
     });
-    if (payload.tenant !== tenant.id || typeof payload.client_id !== 'string') return undefined;
-    return payload;
+    const claims = readAccessTokenClaims(payload);
+    return claims?.tenant === tenant.id ? claims : undefined;
   } catch {
     // A JWT that does not verify is, for this tenant, a token that does not exist.
     return undefined;
   }
-}
-
-function stringArray(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

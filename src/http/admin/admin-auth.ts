@@ -7,15 +7,18 @@
  * - scope `admin:T` on a token of the default tenant: administrator of T only.
  *
  * Failures follow RFC 6750: 401 `invalid_token` for a missing, unknown,
- * expired or revoked token, 403 `insufficient_scope` for a token without the
- * right scope, each with a `WWW-Authenticate: Bearer` challenge.
+ * expired or revoked token, 400 `invalid_request` for a malformed request
+ * (two Authorization headers, a token in the query), 403 `insufficient_scope`
+ * for a token without the right scope, each with a `WWW-Authenticate: Bearer`
+ * challenge. The token is read by the one RFC 6750 reader `tessera/verify` uses too.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
+import type { ChangeContext } from '../../admin/audit.ts';
 import { OAuthError } from '../../core/errors.ts';
 import type { AccessTokenReader } from '../../core/tokens/access-token-reader.ts';
-import { bearerChallenge, parseBearerAuthorization } from '../parse/bearer-token.ts';
-import type { ChangeContext } from '../../admin/audit.ts';
+import { bearerChallenge } from '../../protocol/bearer-challenge.ts';
+import { readBearerToken, type BearerRequest } from '../../protocol/bearer-request.ts';
 
 export const ADMIN_REALM = 'tessera-admin';
 export const ADMIN_SCOPE = 'admin';
@@ -25,17 +28,15 @@ export interface AdminPrincipal extends ChangeContext {
   tenants: 'all' | ReadonlySet<string>;
 }
 
-export async function authenticateAdmin(
-  authorization: string | string[] | undefined,
-  readToken: AccessTokenReader,
-  defaultTenantId: string,
-): Promise<AdminPrincipal> {
-  const token = parseBearerAuthorization(authorization, ADMIN_REALM);
-  const claims = await readToken(token);
-  if (claims === undefined) {
-    const error = new OAuthError('invalid_token', 'The access token is unknown, expired or revoked');
-    throw new OAuthError('invalid_token', error.description, { headers: { 'WWW-Authenticate': bearerChallenge(ADMIN_REALM, error) } });
+export async function authenticateAdmin(request: BearerRequest, readToken: AccessTokenReader, defaultTenantId: string): Promise<AdminPrincipal> {
+  const token = readBearerToken(request);
+  if (typeof token !== 'string') {
+    // No Bearer credentials at all: 401 and a challenge without an error code (RFC 6750 §3.1).
+    if (token.code === undefined) throw bearerFailure('invalid_token', token.description, false);
+    throw bearerFailure('invalid_request', token.description);
   }
+  const claims = await readToken(token);
+  if (claims === undefined) throw bearerFailure('invalid_token', 'The access token is unknown, expired or revoked');
   const actor = `client:${claims.tenantId}/${claims.clientId}`;
   const fromDefault = claims.tenantId === defaultTenantId;
   if (fromDefault && claims.scope.includes(ADMIN_SCOPE)) return { actor, tenants: 'all' };
@@ -44,26 +45,32 @@ export async function authenticateAdmin(
   if (fromDefault) {
     for (const s of claims.scope) if (s.startsWith(`${ADMIN_SCOPE}:`)) tenants.add(s.slice(ADMIN_SCOPE.length + 1));
   }
-  if (tenants.size === 0) throw insufficientScope('The access token has no admin scope', ADMIN_SCOPE);
+  if (tenants.size === 0) throw bearerFailure('insufficient_scope', 'The access token has no admin scope', true, ADMIN_SCOPE);
   return { actor, tenants };
 }
 
 /** Throws 403 unless `principal` administers `tenantId`. */
 export function requireTenantAccess(principal: AdminPrincipal, tenantId: string): void {
   if (principal.tenants === 'all' || principal.tenants.has(tenantId)) return;
-  throw insufficientScope(`The access token does not administer tenant ${tenantId}`, `${ADMIN_SCOPE}:${tenantId}`);
+  throw bearerFailure('insufficient_scope', `The access token does not administer tenant ${tenantId}`, true, `${ADMIN_SCOPE}:${tenantId}`);
 }
 
 /** Throws 403 unless `principal` administers every tenant. */
 export function requireGlobalAccess(principal: AdminPrincipal): void {
-  if (principal.tenants !== 'all') throw insufficientScope('Only an administrator of every tenant may do this', ADMIN_SCOPE);
+  if (principal.tenants !== 'all') throw bearerFailure('insufficient_scope', 'Only an administrator of every tenant may do this', true, ADMIN_SCOPE);
 }
 
 export function canAccess(principal: AdminPrincipal, tenantId: string): boolean {
   return principal.tenants === 'all' || principal.tenants.has(tenantId);
 }
 
-function insufficientScope(description: string, scope: string): OAuthError {
-  const error = new OAuthError('insufficient_scope', description);
-  return new OAuthError('insufficient_scope', description, { headers: { 'WWW-Authenticate': bearerChallenge(ADMIN_REALM, error, scope) } });
+/** An RFC 6750 failure with its challenge; `withCode` false leaves the error out of the challenge. */
+function bearerFailure(code: 'invalid_token' | 'invalid_request' | 'insufficient_scope', description: string, withCode = true, scope?: string): OAuthError {
+  const challenge = bearerChallenge({
+    realm: ADMIN_REALM,
+    scope,
+    error: withCode ? code : undefined,
+    error_description: withCode ? description : undefined,
+  });
+  return new OAuthError(code, description, { headers: { 'WWW-Authenticate': challenge } });
 }

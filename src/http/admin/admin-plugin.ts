@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppServices } from '../app-services.ts';
-import { authenticateAdmin, requireGlobalAccess, requireTenantAccess } from './admin-auth.ts';
+import { authenticateAdmin, requireGlobalAccess, requireTenantAccess, type AdminPrincipal } from './admin-auth.ts';
 import type { AdminRoute } from './admin-route.ts';
 import { openApiDocument } from './openapi.ts';
 import { sendAdminError } from './problem.ts';
@@ -30,6 +30,9 @@ export async function adminPlugin(app: FastifyInstance, options: { services: App
   const document = openApiDocument(ADMIN_ROUTES, ADMIN_PREFIX, options.version);
   app.get(OPENAPI_PATH, async (_request, reply) => reply.header('cache-control', 'no-cache').send(document));
 
+  // Who is asking is settled in onRequest, before the body is parsed or validated:
+  // an unauthenticated caller learns nothing about what a valid body looks like.
+  const principals = new WeakMap<FastifyRequest, AdminPrincipal>();
   for (const route of ADMIN_ROUTES) {
     app.route({
       method: route.method,
@@ -39,21 +42,26 @@ export async function adminPlugin(app: FastifyInstance, options: { services: App
         ...(route.query ? { querystring: route.query } : {}),
         ...(route.body ? { body: route.body } : {}),
       },
-      handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const principal = await authenticateAdmin(request.headers.authorization, services.readAccessToken, services.defaultTenantId);
-        const params = request.params as Record<string, string>;
+      onRequest: async (request: FastifyRequest) => {
+        const principal = await authenticateAdmin(
+          { headers: request.headers, rawHeaders: request.raw.rawHeaders, url: request.url },
+          services.readAccessToken,
+          services.defaultTenantId,
+        );
         if (route.access === 'global') requireGlobalAccess(principal);
-        if (route.access === 'tenant') requireTenantAccess(principal, params.tenantId!);
-        return route.handler({
+        if (route.access === 'tenant') requireTenantAccess(principal, (request.params as Record<string, string>).tenantId!);
+        principals.set(request, principal);
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) =>
+        route.handler({
           services: services.admin,
-          principal,
+          principal: principals.get(request)!,
           request,
           reply,
-          params,
+          params: request.params as Record<string, string>,
           query: (request.query ?? {}) as Record<string, string | undefined>,
           body: request.body,
-        });
-      },
+        }),
     });
   }
 }

@@ -15,11 +15,12 @@
  * A read therefore returns what a query made at the start of the current
  * turn, and at most a millisecond earlier, would have returned, as with
  * SQLite: a commit by another instance is seen from the next turn on.
- * Values are cached mapped and deep-frozen; the stores hand each caller a
- * shallow copy. A load that raced one of this instance's own writes is not
+ * Values are cached mapped and deep-frozen, and every caller shares the one
+ * value (read-only-fields.ts). A load that raced one of this instance's own writes is not
  * kept.
  */
 import { deepFreeze } from '../read-only-fields.ts';
+import { eventLoopTurn, type Turn } from '../../runtime/turn.ts';
 import { statement, type PostgresDatabase } from './database.ts';
 
 const VERSION = statement('cache-version.get', 'SELECT n FROM cache_version WHERE id = 1');
@@ -41,8 +42,11 @@ export class PostgresReadCache {
   /** Raised whenever the entries are dropped, so a load begun before does not refill them with what it read. */
   #generation = 0;
 
-  constructor(db: PostgresDatabase) {
+  readonly #turn: Turn;
+
+  constructor(db: PostgresDatabase, turn: Turn = eventLoopTurn) {
     this.#db = db;
+    this.#turn = turn;
   }
 
   /** The cached value for `key`, or what `load` reads now (undefined when there is none), deep-frozen. */
@@ -84,15 +88,15 @@ export class PostgresReadCache {
    * started in: a read in a later turn must not rely on a version read before
    * it began (a slow answer would hide a commit made meanwhile), so the next
    * turn starts its own check even while this one is still out. The turn's
-   * end is a setImmediate, which for a check started in the check phase
-   * comes only after the next iteration's timers and I/O; the age bound
+   * end (runtime/turn.ts), for a check started in the check phase, comes
+   * only after the next iteration's timers and I/O; the age bound
    * (`MAX_CHECK_AGE_MS`) keeps such a check from speaking for them.
    */
   #startCheck(): Promise<void> {
     this.#checkStartedAt = performance.now();
     const sequence = ++this.#checks;
     const check = this.#validate(sequence);
-    setImmediate(() => {
+    this.#turn.atEnd('cache', () => {
       if (this.#check === check) this.#check = undefined;
     });
     return check;

@@ -2,6 +2,7 @@ import type { TokenRecord } from '../../core/model.ts';
 import { StoreUnavailableError } from '../../core/ports/errors.ts';
 import { deepFreeze } from '../read-only-fields.ts';
 import type { RefreshTokenUse, TokenStore } from '../../core/ports/tokens.ts';
+import { eventLoopTurn, type Turn } from '../../runtime/turn.ts';
 import { statement, type PostgresDatabase } from './database.ts';
 import { mapRow, TOKEN_COLUMNS, type Row } from './rows.ts';
 
@@ -45,7 +46,8 @@ const valuesOf = (r: TokenRecord) => [
  * Each insert was a round trip and a statement of its own, most of a token
  * request's database cost. `saveToken` queues the record, and the records
  * queued in one event-loop turn go in one multi-row INSERT (the batching
- * SQLite's group commit does, sqlite/tokens.ts). Each caller's promise
+ * SQLite's group commit does, sqlite/tokens.ts), in the `commit` phase of the
+ * turn's end (runtime/turn.ts). Each caller's promise
  * settles only once its row is committed: a token is never handed out before
  * it is stored. When a batch fails for a reason of its own rows (a duplicate
  * key), its rows are inserted one by one so that only the offending caller
@@ -59,14 +61,17 @@ export class PostgresTokenStore implements TokenStore {
   readonly #db: PostgresDatabase;
   #pending: PendingSave[] = [];
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #turn: Turn;
+  readonly #flushQueued = () => this.#flush();
 
-  constructor(db: PostgresDatabase) {
+  constructor(db: PostgresDatabase, turn: Turn = eventLoopTurn) {
     this.#db = db;
+    this.#turn = turn;
   }
 
   saveToken(record: TokenRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.#pending.push({ record, resolve, reject }) === 1) setImmediate(() => this.#flush());
+      if (this.#pending.push({ record, resolve, reject }) === 1) this.#turn.atEnd('commit', this.#flushQueued);
     });
   }
 

@@ -23,14 +23,13 @@
  * A read therefore returns what a query made at most a millisecond earlier,
  * and in the same turn, would have returned: a commit by another process is
  * seen from the next turn on or within a millisecond, as with any read racing
- * a write. (The turn's end is a setImmediate; a first read made in the check
- * phase would otherwise have trusted its check through the whole next
- * iteration, hence the age bound.)
+ * a write. (The turn's end is its `cache` phase, runtime/turn.ts; a first read
+ * made in the check phase would otherwise have trusted its check through the
+ * whole next iteration, hence the age bound.)
  *
  * Rows are cached already mapped (their JSON columns parsed once, not on
- * every request) and deep-frozen; the stores hand each caller a shallow copy,
- * so callers may still reassign fields of what they got (the admin services
- * do) but cannot change the cached value. Nothing secret is held beyond what
+ * every request) and deep-frozen, and every caller shares the one value
+ * (read-only-fields.ts). Nothing secret is held beyond what
  * the row holds (client secrets are stored only as hashes). Misses are cached
  * too (an unknown Host header is the common case) and the cache is bounded.
  *
@@ -39,6 +38,7 @@
  * clients), checked by the same statement and dropped with the rest.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { eventLoopTurn, type Turn } from '../../runtime/turn.ts';
 import { CacheRegion } from './cache-region.ts';
 
 const WATCHED_TABLES = ['tenants', 'tenant_hosts', 'clients'];
@@ -49,6 +49,8 @@ export const DEFAULT_MAX_CHECK_AGE_MS = 1;
 export interface ReadCacheOptions {
   /** How long one check against the database speaks for, at most (ms). */
   maxCheckAgeMs?: number;
+  /** Whose end ends a check's turn; the process's event-loop turn by default. */
+  turn?: Turn;
 }
 
 export class ReadCache {
@@ -60,6 +62,7 @@ export class ReadCache {
   #checkedThisTurn = false;
   #checkedAt = -Infinity;
   readonly #maxCheckAgeMs: number;
+  readonly #turn: Turn;
   #endOfTurnQueued = false;
   readonly #endTurn = () => {
     this.#checkedThisTurn = false;
@@ -68,6 +71,7 @@ export class ReadCache {
 
   constructor(db: DatabaseSync, options: ReadCacheOptions = {}) {
     this.#maxCheckAgeMs = options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS;
+    this.#turn = options.turn ?? eventLoopTurn;
     db.exec('CREATE TEMP TABLE IF NOT EXISTS tessera_own_writes (n INTEGER NOT NULL)');
     db.exec('INSERT INTO temp.tessera_own_writes (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM temp.tessera_own_writes)');
     for (const table of WATCHED_TABLES) {
@@ -120,7 +124,7 @@ export class ReadCache {
     this.#checkedAt = performance.now();
     if (!this.#endOfTurnQueued) {
       this.#endOfTurnQueued = true;
-      setImmediate(this.#endTurn);
+      this.#turn.atEnd('cache', this.#endTurn);
     }
   }
 }

@@ -2,6 +2,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { TokenRecord } from '../../core/model.ts';
 import type { RefreshTokenUse, TokenStore } from '../../core/ports/tokens.ts';
 import { deepFreeze } from '../read-only-fields.ts';
+import { eventLoopTurn, type Turn } from '../../runtime/turn.ts';
 import type { CacheRegion } from './cache-region.ts';
 import { mapRow, type Row } from './rows.ts';
 
@@ -30,8 +31,8 @@ interface PendingSave {
  * insert touches the primary key and three indexes: committed one by one, a
  * busy token endpoint spent most of its store time writing the same index
  * pages again and again. So `saveToken` queues the record and the queue is
- * written in one transaction at the end of the current event-loop turn
- * (`setImmediate`), which holds every request that reached issuance in that
+ * written in one transaction in the `commit` phase of the turn's end
+ * (runtime/turn.ts), which holds every request that reached issuance in that
  * turn. Each caller's promise settles only after the commit: a token is never
  * handed out before it is stored. A record that fails alone (a duplicate
  * hash) fails only its own caller.
@@ -59,12 +60,15 @@ export class SqliteTokenStore implements TokenStore {
   readonly #revokeUser;
   readonly #consume;
   readonly #cache: CacheRegion | undefined;
+  readonly #turn: Turn;
   #pending: PendingSave[] = [];
+  readonly #flush = () => this.flush();
 
   /** @param cache optional region that remembers records (and absences) by key between writes */
-  constructor(db: DatabaseSync, cache?: CacheRegion) {
+  constructor(db: DatabaseSync, cache?: CacheRegion, turn: Turn = eventLoopTurn) {
     this.#db = db;
     this.#cache = cache;
+    this.#turn = turn;
     this.#insert = db.prepare(`INSERT INTO tokens (hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at,
       revoked_at, family_id, username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#get = db.prepare('SELECT * FROM tokens WHERE hash = ?');
@@ -87,7 +91,7 @@ export class SqliteTokenStore implements TokenStore {
 
   saveToken(record: TokenRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.#pending.push({ record, resolve, reject }) === 1) setImmediate(() => this.flush());
+      if (this.#pending.push({ record, resolve, reject }) === 1) this.#turn.atEnd('commit', this.#flush);
     });
   }
 
@@ -101,7 +105,7 @@ export class SqliteTokenStore implements TokenStore {
     const batch = this.#pending;
     if (batch.length === 0) return;
     if (this.#db.isOpen && this.#db.isTransaction) {
-      setImmediate(() => this.flush());
+      this.#turn.atEnd('commit', this.#flush);
       return;
     }
     this.#pending = [];

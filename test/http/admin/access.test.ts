@@ -1,5 +1,6 @@
 /** Who may call the admin API (RFC 6750 errors), and tenant isolation. */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { before, describe, it } from 'node:test';
 import { tokenStorageKey } from '../../../src/core/tokens/storage-key.ts';
 import { TEST_CHANGE } from '../../helpers/fixtures.ts';
@@ -20,19 +21,53 @@ describe('admin API access', () => {
     assert.equal(res.json().error, 'invalid_token');
   });
 
-  const malformed: [string, Record<string, string>][] = [
-    ['a Basic header', { authorization: 'Basic YWRtaW46eA==' }],
-    ['a token with a space inside', { authorization: 'Bearer abc def' }],
-    ['an empty Bearer', { authorization: 'Bearer ' }],
+  it('answers another authentication scheme as it answers no token: 401 and a bare Bearer challenge (RFC 6750 §3.1)', async () => {
+    const res = await h.call('GET', '/admin/v1/tenants', { token: null, headers: { authorization: 'Basic YWRtaW46eA==' } });
+    assert.equal(res.statusCode, 401);
+    assert.equal(res.headers['www-authenticate'], 'Bearer realm="tessera-admin"');
+  });
+
+  const malformed: [string, Record<string, string>, RegExp][] = [
+    ['a token with a space inside', { authorization: 'Bearer abc def' }, /malformed/],
+    ['an empty Bearer', { authorization: 'Bearer ' }, /no token after Bearer/],
+    ['a token in the query string too', { authorization: 'Bearer abc' }, /more than one access token|query string/],
   ];
-  for (const [name, headers] of malformed) {
+  for (const [name, headers, description] of malformed) {
     it(`answers ${name} with 400 invalid_request and a challenge naming the error`, async () => {
-      const res = await h.call('GET', '/admin/v1/tenants', { token: null, headers });
+      const url = name.includes('query') ? '/admin/v1/tenants?access_token=abc' : '/admin/v1/tenants';
+      const res = await h.call('GET', url, { token: null, headers });
       assert.equal(res.statusCode, 400);
       assert.equal(res.json().error, 'invalid_request');
-      assert.match(String(res.headers['www-authenticate']), /^Bearer realm="tessera-admin", error="invalid_request", error_description="Malformed Authorization header: [^"]+"$/);
+      assert.match(res.json().error_description, description);
+      assert.match(String(res.headers['www-authenticate']), /^Bearer realm="tessera-admin", error="invalid_request", error_description="[^"]+"$/);
     });
   }
+
+  it('answers 401 before validating the body: an unauthenticated caller with a bad body learns nothing of the schema', async () => {
+    const res = await h.call('POST', '/admin/v1/tenants', { token: null, body: { nonsense: true } });
+    assert.equal(res.statusCode, 401);
+    assert.equal(res.json().error, 'invalid_token');
+  });
+
+  it('refuses two Authorization headers with 400 rather than taking the first', async () => {
+    const own = await adminHarness();
+    const origin = await own.app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = new URL(origin);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+        socket.end(`GET /admin/v1/tenants HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${own.rootToken}\r\nAuthorization: Bearer other\r\nConnection: close\r\n\r\n`);
+      });
+      assert.match(answer, /^HTTP\/1\.1 400 /);
+      assert.match(answer, /more than one Authorization header/);
+    } finally {
+      await own.app.close();
+    }
+  });
 
   it('accepts the Bearer scheme in any case', async () => {
     const res = await h.call('GET', '/admin/v1/tenants', { token: null, headers: { authorization: `bEaReR ${h.rootToken}` } });
@@ -62,7 +97,7 @@ describe('admin API access', () => {
     const res = await h.call('GET', '/admin/v1/tenants', { token });
     assert.equal(res.statusCode, 403);
     assert.equal(res.json().error, 'insufficient_scope');
-    assert.match(String(res.headers['www-authenticate']), /error="insufficient_scope".*scope="admin"/);
+    assert.match(String(res.headers['www-authenticate']), /scope="admin".*error="insufficient_scope"/);
   });
 
   it('accepts a JWT admin token', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BearerError } from '../../src/verify/bearer-error.ts';
-import { bearerChallenge } from '../../src/verify/challenge.ts';
+import { bearerChallenge } from '../../src/protocol/bearer-challenge.ts';
 
 describe('WWW-Authenticate challenge', () => {
   const cases: [string, Parameters<typeof bearerChallenge>[0], string][] = [
