@@ -4,16 +4,22 @@
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { LogLevel } from '../config/config.ts';
-import type { AppServices } from './app-services.ts';
-import { logCompletedRequests, loggerOptions, requestIdGenerator } from './logging.ts';
 import { adminPlugin } from './admin/admin-plugin.ts';
-import { healthRoutes } from './routes/health.ts';
-import { DirectDispatcher } from './direct-dispatch.ts';
+import type { AppServices } from './app-services.ts';
+import { DirectDispatcher, type ConnectionOptions } from './direct-dispatch.ts';
 import { EndOfTurn } from './end-of-turn.ts';
 import { formEndpoints, type TokenRoute } from './form-endpoints.ts';
+import { createLogger } from './logging.ts';
+import { installPipeline } from './pipeline/fastify-pipeline.ts';
+import { requestLogHook } from './pipeline/hooks/request-log.ts';
+import { shutdownGateHook } from './pipeline/hooks/shutdown-gate.ts';
+import { RequestIds } from './pipeline/request-ids.ts';
+import { RequestPipeline, type RequestHook } from './pipeline/request-pipeline.ts';
 import { formEndpointRoutes } from './routes/form-endpoints.ts';
+import { healthRoutes } from './routes/health.ts';
 import { jwksRoutes } from './routes/jwks.ts';
 import { metadataRoutes } from './routes/metadata.ts';
+import { AdminError } from '../admin/admin-error.ts';
 
 /** The package version, reported by the OpenAPI document. */
 export const TESSERA_VERSION = '0.1.0';
@@ -26,49 +32,61 @@ export interface AppOptions {
   logLevel?: LogLevel;
   /** Trust `X-Forwarded-*` from a reverse proxy for the client address. */
   trustProxy?: boolean;
+  /** Hooks to run on every request after Tessera's own (request id and shutdown gate first, the log line last). */
+  hooks?: readonly RequestHook[];
 }
 
+/** A slow client must not hold a connection forever. */
 const REQUEST_TIMEOUT_MS = 30_000;
+/** Fastify's default: longer than the 60 s idle timeout of common load balancers. */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services } = options;
+  const trustProxy = options.trustProxy ?? false;
+  const connections: ConnectionOptions = { bodyLimitBytes: options.bodyLimitBytes, requestTimeoutMs: REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS };
+  const log = createLogger(options.logLevel ?? 'info');
+  const shutdownGate = shutdownGateHook();
+  const pipeline = new RequestPipeline({
+    hooks: [shutdownGate, ...(options.hooks ?? []), requestLogHook()],
+    log,
+    requestIds: new RequestIds(),
+    trustProxy,
+  });
   const endpoints = formEndpoints({
     tokenRoutes: options.tokenRoutes,
     tokenEndpoint: services.tokenEndpoint,
     introspectionEndpoint: services.introspectionEndpoint,
     revocationEndpoint: services.revocationEndpoint,
   });
-  const formContext = { bodyLimitBytes: options.bodyLimitBytes, trustProxy: options.trustProxy ?? false, endOfTurn: new EndOfTurn() };
-  const nextRequestId = requestIdGenerator();
-  const direct = new DirectDispatcher({ ...formContext, endpoints, requestTimeoutMs: REQUEST_TIMEOUT_MS, nextRequestId });
+  const formOptions = { bodyLimitBytes: options.bodyLimitBytes, endOfTurn: new EndOfTurn() };
+  const direct = new DirectDispatcher({ ...connections, ...formOptions, endpoints, pipeline });
   const app = Fastify({
     // The token, introspection and revocation endpoints are served before Fastify's router (direct-dispatch.ts).
     serverFactory: (handler) => direct.createServer(handler),
-    genReqId: nextRequestId,
-    logger: loggerOptions(options.logLevel ?? 'info'),
-    // One line per request is written by logCompletedRequests instead of Fastify's two.
+    genReqId: (request) => pipeline.requestId(request),
+    loggerInstance: log,
+    // The pipeline's request-log hook writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: options.trustProxy ?? false,
-    bodyLimit: options.bodyLimitBytes,
+    trustProxy,
+    bodyLimit: connections.bodyLimitBytes,
+    requestTimeout: connections.requestTimeoutMs,
+    keepAliveTimeout: connections.keepAliveTimeoutMs,
     // Seed 000's endpoint is `/v2/token/`: answer with and without the slash.
     routerOptions: { ignoreTrailingSlash: true },
-    // A slow client must not hold a connection forever.
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    return503OnClosing: true,
+    // The shutdown gate answers requests during shutdown, on both paths alike.
+    return503OnClosing: false,
     // The admin API rejects unknown fields and never coerces body types; queries are strings checked by the routes.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   });
-  direct.log = app.log;
-  app.addHook('preClose', async () => {
-    direct.closing = true;
+  app.addHook('preClose', async () => shutdownGate.close());
+  installPipeline(app, pipeline);
+  app.setNotFoundHandler({}, (request) => {
+    throw new AdminError('not_found', `No route for ${request.method} ${request.url.split('?', 1)[0]}`);
   });
-  logCompletedRequests(app);
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).type('application/problem+json').send({ type: 'about:blank', title: 'Not Found', status: 404, detail: `No route for ${request.method} ${request.url.split('?', 1)[0]}` }),
-  );
   await app.register(healthRoutes, { health: services.health });
   await app.register(adminPlugin, { services, version: TESSERA_VERSION });
-  await app.register(formEndpointRoutes, { ...formContext, endpoints });
+  await app.register(formEndpointRoutes, { ...formOptions, endpoints });
   await app.register(metadataRoutes, { discovery: services.discovery });
   await app.register(jwksRoutes, { discovery: services.discovery });
   return app;

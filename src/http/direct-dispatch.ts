@@ -5,36 +5,41 @@
  * recognise, goes to Fastify, whose routes serve those endpoints with the
  * same function. Why: these endpoints are the hot path, and they use nothing
  * of Fastify (they parse and answer their own bodies, see form-request.ts),
- * while Fastify set up as Tessera's app loses a quarter to two fifths of a
- * bare `node:http` server's throughput before any token logic (the
- * benchmark's two ceilings, docs/benchmarks.md).
+ * while Fastify's routing, hooks and reply objects cost a large share of a
+ * bare `node:http` server's throughput before any token logic
+ * (docs/benchmarks.md measures both ceilings).
+ *
+ * Both paths share what matters to a caller: the request pipeline (request
+ * id, log line, shutdown gate and every later hook), the body limit, the
+ * timeouts and the error writer.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { FastifyBaseLogger } from 'fastify';
-import { OAuthError } from '../core/errors.ts';
+import { writeFailure } from './errors/write-failure.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
-import { serveFormRequest, clientAddress, type FormRequestContext } from './form-request.ts';
-import { writeOAuthError } from './oauth-error-reply.ts';
+import { serveFormRequest, type FormRequestOptions } from './form-request.ts';
+import type { RouteInfo } from './pipeline/request-context.ts';
+import type { RequestPipeline } from './pipeline/request-pipeline.ts';
 
 /** find-my-way's default `maxParamLength`, which Tessera's Fastify app keeps. */
-const MAX_PARAM_LENGTH = 100;
+export const MAX_PARAM_LENGTH = 100;
 
 function withoutTrailingSlash(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-/** Levels at which each request is logged (`info` and below). */
-const LOGS_REQUESTS = new Set(['info', 'debug', 'trace']);
-
-/** Fastify's default: longer than the 60 s idle timeout of common load balancers. */
-const KEEP_ALIVE_TIMEOUT_MS = 72_000;
-
-export interface DirectDispatchOptions extends FormRequestContext {
-  endpoints: readonly FormEndpoint[];
+/** How both request paths treat connections; Fastify is configured from the same values (app.ts). */
+export interface ConnectionOptions {
+  /** Largest accepted request body in bytes (413 beyond). */
+  bodyLimitBytes: number;
   /** A slow client must not hold a connection forever. */
   requestTimeoutMs: number;
-  /** Request ids shared with Fastify's, so log lines from both never collide. */
-  nextRequestId: () => string;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+}
+
+export interface DirectDispatchOptions extends ConnectionOptions, FormRequestOptions {
+  endpoints: readonly FormEndpoint[];
+  pipeline: RequestPipeline;
 }
 
 export interface DirectMatch {
@@ -44,16 +49,16 @@ export interface DirectMatch {
 
 export class DirectDispatcher {
   readonly #byPath = new Map<string, FormEndpoint>();
+  readonly #routes = new Map<FormEndpoint, RouteInfo>();
   readonly #options: DirectDispatchOptions;
-  /** The app's logger, set once the app exists (no request arrives before it listens). */
-  log: FastifyBaseLogger | undefined;
-  /** Set when shutdown begins: new requests get 503, as Fastify's `return503OnClosing` answers its own. */
-  closing = false;
 
   constructor(options: DirectDispatchOptions) {
     this.#options = options;
     // Keyed as requests are looked up: a path configured with its trailing slash (seed 000's `/v2/token/`) included.
-    for (const endpoint of options.endpoints) this.#byPath.set(withoutTrailingSlash(endpoint.path), endpoint);
+    for (const endpoint of options.endpoints) {
+      this.#byPath.set(withoutTrailingSlash(endpoint.path), endpoint);
+      this.#routes.set(endpoint, endpoint.route);
+    }
   }
 
   /**
@@ -90,47 +95,29 @@ export class DirectDispatcher {
       if (matched === undefined) fastifyHandler(request, response);
       else this.#serve(matched, request, response);
     });
-    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.keepAliveTimeout = this.#options.keepAliveTimeoutMs;
     server.requestTimeout = this.#options.requestTimeoutMs;
     return server;
   }
 
   #serve({ endpoint, pathTenant }: DirectMatch, request: IncomingMessage, response: ServerResponse): void {
-    const log = this.log!;
-    // The request id, and the child logger error lines carry it in (as Fastify's request.log does), are made
-    // only when a line is written: most token requests at `warn` write none.
-    let reqId: string | undefined;
-    const requestId = () => (reqId ??= this.#options.nextRequestId());
-    const requestLog = () => log.child({ reqId: requestId() });
-    if (LOGS_REQUESTS.has(log.level)) this.#logOnFinish(request, response, log, requestId());
-    if (this.closing) {
-      const error = new OAuthError('temporarily_unavailable', 'The server is shutting down; retry', { status: 503, headers: { connection: 'close' } });
-      writeOAuthError(error, response, requestLog, this.#options.bodyLimitBytes);
+    const { pipeline } = this.#options;
+    const context = pipeline.begin(request, response, this.#routes.get(endpoint)!);
+    const refuse = (error: unknown) => writeFailure(error, 'oauth', response, context.log, this.#options.bodyLimitBytes);
+    const serve = () =>
+      // serveFormRequest answers every failure itself; this catch only guards against a bug there.
+      serveFormRequest(endpoint, request, response, pathTenant, context, this.#options).catch((error: unknown) => {
+        context.log().error({ err: String(error) }, 'request failed');
+        response.destroy();
+      });
+    let admitted;
+    try {
+      admitted = pipeline.admit(context, request);
+    } catch (error) {
+      refuse(error);
       return;
     }
-    // serveFormRequest answers every failure itself; this catch only guards against a bug there.
-    serveFormRequest(endpoint, request, response, pathTenant, this.#options, requestLog).catch((error: unknown) => {
-      requestLog().error({ err: String(error) }, 'request failed');
-      response.destroy();
-    });
-  }
-
-  /** The one line per request that Fastify's onResponse hook writes for its own routes (logging.ts). */
-  #logOnFinish(request: IncomingMessage, response: ServerResponse, log: FastifyBaseLogger, reqId: string): void {
-    const started = performance.now();
-    response.once('finish', () => {
-      const url = request.url ?? '/';
-      log.info(
-        {
-          reqId,
-          method: request.method,
-          path: url.split('?', 1)[0],
-          status: response.statusCode,
-          ms: Math.round((performance.now() - started) * 100) / 100,
-          ip: clientAddress(request, this.#options.trustProxy),
-        },
-        'request',
-      );
-    });
+    if (admitted === undefined) void serve();
+    else admitted.then(serve, refuse);
   }
 }

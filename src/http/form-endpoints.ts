@@ -10,6 +10,7 @@ import type { TokenEndpoint } from '../core/token-endpoint.ts';
 import { resolveDialect, STRICT_DIALECT, type TokenDialect, type TokenEndpointConfig } from '../config/dialect.ts';
 import { ENDPOINT_PATHS, TOKEN_PATH } from './endpoint-paths.ts';
 import { introspectionResponseBody } from './introspection-response.ts';
+import type { RouteInfo } from './pipeline/request-context.ts';
 import { tokenRequestFromHttp, type HttpTokenInput } from './parse/token-request-from-http.ts';
 import { NO_STORE_HEADERS, tokenResponseBody } from './token-response.ts';
 
@@ -37,6 +38,8 @@ export interface FormEndpoint {
   methods: readonly string[];
   /** Names the endpoint in 405 answers. */
   name: string;
+  /** What the request pipeline's hooks know it as. */
+  route: RouteInfo;
   /** Answers a request; throws an OAuthError (or any error) for the §5.2 error body. */
   respond(input: HttpTokenInput): Promise<FormResponse>;
 }
@@ -57,6 +60,7 @@ export function formEndpoints(options: FormEndpointsOptions): FormEndpoint[] {
       path,
       methods: dialect.methods,
       name: 'token endpoint',
+      route: { name: 'token', errorFormat: 'oauth' },
       async respond(input) {
         const result = await options.tokenEndpoint(tokenRequestFromHttp(input, dialect));
         return { headers: NO_STORE_HEADERS, body: JSON.stringify(tokenResponseBody(result, dialect)) };
@@ -69,6 +73,7 @@ export function formEndpoints(options: FormEndpointsOptions): FormEndpoint[] {
       path: ENDPOINT_PATHS.introspection,
       methods: ['POST'],
       name: 'introspection endpoint',
+      route: { name: 'introspection', errorFormat: 'oauth' },
       // RFC 7662 §2.1: "The protected resource calls the introspection endpoint using an HTTP POST request with
       // parameters sent as "application/x-www-form-urlencoded" data" — the token endpoint's strict rules.
       async respond(input) {
@@ -81,6 +86,7 @@ export function formEndpoints(options: FormEndpointsOptions): FormEndpoint[] {
       path: ENDPOINT_PATHS.revocation,
       methods: ['POST'],
       name: 'revocation endpoint',
+      route: { name: 'revocation', errorFormat: 'oauth' },
       // RFC 7009 §2.1: "making an HTTP POST request to the token revocation endpoint URL ... using the
       // "application/x-www-form-urlencoded" format".
       async respond(input) {

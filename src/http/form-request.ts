@@ -6,17 +6,15 @@
  * call it too, so `app.inject()` exercises the very same code.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger } from 'fastify';
 import type { EndOfTurn } from './end-of-turn.ts';
+import { writeFailure } from './errors/write-failure.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
-import { writeOAuthError } from './oauth-error-reply.ts';
+import type { RequestContext } from './pipeline/request-context.ts';
 import { readRequestBody } from './read-body.ts';
 
-export interface FormRequestContext {
+export interface FormRequestOptions {
   /** Largest accepted request body in bytes (413 beyond). */
   bodyLimitBytes: number;
-  /** Take the client address from `X-Forwarded-For` (behind a proxy the operator runs). */
-  trustProxy: boolean;
   /** The server's batch of answers written at the end of each event-loop turn. */
   endOfTurn: EndOfTurn;
 }
@@ -26,13 +24,12 @@ export async function serveFormRequest(
   request: IncomingMessage,
   response: ServerResponse,
   pathTenant: string | undefined,
-  context: FormRequestContext,
-  /** The request's logger, asked for only when there is something to log. */
-  log: () => FastifyBaseLogger,
+  context: RequestContext,
+  options: FormRequestOptions,
 ): Promise<void> {
-  context.endOfTurn.requestArrived();
+  options.endOfTurn.requestArrived();
   try {
-    const body = await readRequestBody(request, context.bodyLimitBytes);
+    const body = await readRequestBody(request, options.bodyLimitBytes);
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
     const answer = await endpoint.respond({
@@ -42,35 +39,17 @@ export async function serveFormRequest(
       authorization: request.headers.authorization,
       host: request.headers.host,
       body,
-      remoteAddress: clientAddress(request, context.trustProxy),
+      remoteAddress: context.remoteAddress,
       // The client closed the connection: nothing will read the answer.
       abandoned: () => request.socket?.destroyed === true,
       pathTenant,
     });
     // Answers go out together at the end of the turn (end-of-turn.ts says why); errors, rare, at once.
-    await context.endOfTurn.answersDue();
+    await options.endOfTurn.answersDue();
     const text = answer.body ?? '';
     response.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(text) });
     response.end(text);
   } catch (error) {
-    writeOAuthError(error, response, log, context.bodyLimitBytes);
+    writeFailure(error, 'oauth', response, context.log, options.bodyLimitBytes);
   }
-}
-
-/**
- * The client's address as Fastify's `request.ip` gives it: with a trusted
- * proxy, the first (client-most) `X-Forwarded-For` entry.
- */
-export function clientAddress(request: IncomingMessage, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = request.headers['x-forwarded-for'];
-    if (typeof forwarded === 'string') {
-      // The client-most entry that is not empty, as proxy-addr (Fastify's) reads the header.
-      for (const entry of forwarded.split(',')) {
-        const address = entry.trim();
-        if (address !== '') return address;
-      }
-    }
-  }
-  return request.socket?.remoteAddress;
 }

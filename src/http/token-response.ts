@@ -4,7 +4,6 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
  */
-import type { OAuthError } from '../core/errors.ts';
 import type { TokenResult } from '../core/token-endpoint.ts';
 import type { TokenDialect } from '../config/dialect.ts';
 
@@ -34,8 +33,4 @@ export function tokenResponseBody(result: TokenResult, dialect: TokenDialect): R
     body['.expires'] = new Date(result.expiresAt).toUTCString();
   }
   return body;
-}
-
-export function errorResponseBody(error: OAuthError): { error: string; error_description: string } {
-  return error.toJSON();
 }

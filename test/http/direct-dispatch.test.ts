@@ -14,6 +14,10 @@ import { EndOfTurn } from '../../src/http/end-of-turn.ts';
 import { DirectDispatcher } from '../../src/http/direct-dispatch.ts';
 import type { FormEndpoint } from '../../src/http/form-endpoints.ts';
 import type { HttpTokenInput } from '../../src/http/parse/token-request-from-http.ts';
+import { requestLogHook } from '../../src/http/pipeline/hooks/request-log.ts';
+import { shutdownGateHook } from '../../src/http/pipeline/hooks/shutdown-gate.ts';
+import { RequestIds } from '../../src/http/pipeline/request-ids.ts';
+import { RequestPipeline } from '../../src/http/pipeline/request-pipeline.ts';
 import { addClient, basic, createTestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp } from './helpers.ts';
 
@@ -56,17 +60,19 @@ function recordingLogger(level: string): { log: FastifyBaseLogger; lines: LogLin
 }
 
 describe('direct dispatch: which requests bypass Fastify', () => {
-  const endpoint = (path: string, methods: string[]): FormEndpoint => ({ path, methods, name: path, respond: async () => ({ headers: {}, body: '{}' }) });
+  const endpoint = (path: string, methods: string[]): FormEndpoint => ({
+    path, methods, name: path, route: { name: 'token', errorFormat: 'oauth' }, respond: async () => ({ headers: {}, body: '{}' }),
+  });
   const token = endpoint('/oauth/token', ['POST']);
   const owin = endpoint('/Token', ['GET', 'POST']);
   const seed000 = endpoint('/v2/token/', ['POST']);
   const dispatcher = new DirectDispatcher({
     endpoints: [token, owin, seed000],
     bodyLimitBytes: 1024,
-    trustProxy: false,
     endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
-    nextRequestId: () => 'r',
+    keepAliveTimeoutMs: 1000,
+    pipeline: new RequestPipeline({ hooks: [], log: recordingLogger('info').log, requestIds: new RequestIds(), trustProxy: false }),
   });
 
   it('matches the exact path, with or without a trailing slash or a query string', () => {
@@ -116,21 +122,22 @@ describe('direct dispatch: a live server', () => {
     path: '/oauth/token',
     methods: ['POST', 'GET'],
     name: 'token endpoint',
+    route: { name: 'token', errorFormat: 'oauth' },
     async respond(input) {
       lastInput = input;
       if (failWith !== undefined) throw failWith;
       return { headers: { 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' }, body: '{"ok":"é"}' };
     },
   };
+  const shutdownGate = shutdownGateHook();
   const dispatcher = new DirectDispatcher({
     endpoints: [endpoint],
     bodyLimitBytes: 64,
-    trustProxy: true,
     endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
-    nextRequestId: () => 'req-x',
+    keepAliveTimeoutMs: 1000,
+    pipeline: new RequestPipeline({ hooks: [shutdownGate, requestLogHook()], log: logger.log, requestIds: { idFor: () => 'req-x' } as unknown as RequestIds, trustProxy: true }),
   });
-  dispatcher.log = logger.log;
   const server = dispatcher.createServer((_req, res) => {
     fastifyCalls += 1;
     res.writeHead(404).end();
@@ -233,9 +240,8 @@ describe('direct dispatch: a live server', () => {
   });
 
   it('answers 503 temporarily_unavailable once shutdown has begun', async () => {
-    dispatcher.closing = true;
+    shutdownGate.close();
     const res = await send(port, 'POST', '/oauth/token', FORM, 'a=b');
-    dispatcher.closing = false;
     assert.equal(res.status, 503);
     assert.equal(JSON.parse(res.body).error, 'temporarily_unavailable');
     assert.equal(res.headers['retry-after'], '5');

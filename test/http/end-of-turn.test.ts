@@ -5,6 +5,9 @@ import { describe, it } from 'node:test';
 import { EndOfTurn } from '../../src/http/end-of-turn.ts';
 import type { FormEndpoint } from '../../src/http/form-endpoints.ts';
 import { serveFormRequest } from '../../src/http/form-request.ts';
+import { createLogger } from '../../src/http/logging.ts';
+import { RequestIds } from '../../src/http/pipeline/request-ids.ts';
+import { RequestPipeline } from '../../src/http/pipeline/request-pipeline.ts';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -54,17 +57,16 @@ describe('EndOfTurn', () => {
 describe('serveFormRequest writes its answers at the end of the turn', () => {
   /** Serves `respond` on a fresh server with a fresh EndOfTurn; `order` records when the answer is written. */
   async function serve(respond: FormEndpoint['respond'], order: string[]): Promise<void> {
-    const endpoint: FormEndpoint = { path: '/x', methods: ['POST'], name: 'test endpoint', respond };
-    const context = { bodyLimitBytes: 1000, trustProxy: false, endOfTurn: new EndOfTurn() };
+    const endpoint: FormEndpoint = { path: '/x', methods: ['POST'], name: 'test endpoint', route: { name: 'test', errorFormat: 'oauth' }, respond };
+    const options = { bodyLimitBytes: 1000, endOfTurn: new EndOfTurn() };
+    const pipeline = new RequestPipeline({ hooks: [], log: createLogger('silent'), requestIds: new RequestIds(), trustProxy: false });
     const server = createServer((req, res) => {
       const end = res.end.bind(res);
       res.end = ((...args: Parameters<typeof res.end>) => {
         order.push('written');
         return end(...args);
       }) as typeof res.end;
-      void serveFormRequest(endpoint, req, res, undefined, context, () => {
-        throw new Error('nothing to log');
-      });
+      void serveFormRequest(endpoint, req, res, undefined, pipeline.begin(req, res, endpoint.route), options);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

@@ -70,7 +70,7 @@ describe('password grant over HTTP', () => {
     const responses = [];
     for (const [name, credentials] of Object.entries(attempts)) {
       const res = await post(form({ grant_type: 'password', client_id: 'mobile', ...credentials }));
-      const { date: _date, ...headers } = res.headers;
+      const { date: _date, 'x-request-id': _requestId, ...headers } = res.headers;
       responses.push({ name, status: res.statusCode, headers, body: res.body });
     }
     const [first, ...rest] = responses;

@@ -8,7 +8,7 @@ import type { AppServices } from '../app-services.ts';
 import { authenticateAdmin, requireGlobalAccess, requireTenantAccess, type AdminPrincipal } from './admin-auth.ts';
 import type { AdminRoute } from './admin-route.ts';
 import { openApiDocument } from './openapi.ts';
-import { sendAdminError } from './problem.ts';
+import { routeConfig } from '../pipeline/fastify-pipeline.ts';
 import { accessNumberRoutes } from './routes/access-numbers.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { clientRoutes } from './routes/clients.ts';
@@ -19,6 +19,8 @@ import { userRoutes } from './routes/users.ts';
 export const ADMIN_PREFIX = '/admin/v1';
 export const OPENAPI_PATH = `${ADMIN_PREFIX}/openapi.json`;
 
+const ADMIN_ROUTE = { name: 'admin', errorFormat: 'problem' } as const;
+
 /** Every admin route; registration and the OpenAPI document both read this list. */
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...tenantRoutes, ...clientRoutes, ...userRoutes, ...accessNumberRoutes, ...keyRoutes, ...auditRoutes,
@@ -26,9 +28,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
 
 export async function adminPlugin(app: FastifyInstance, options: { services: AppServices; version: string }): Promise<void> {
   const { services } = options;
-  app.setErrorHandler((error, request, reply) => sendAdminError(error, request, reply));
   const document = openApiDocument(ADMIN_ROUTES, ADMIN_PREFIX, options.version);
-  app.get(OPENAPI_PATH, async (_request, reply) => reply.header('cache-control', 'no-cache').send(document));
+  app.get(OPENAPI_PATH, routeConfig(ADMIN_ROUTE), async (_request, reply) => reply.header('cache-control', 'no-cache').send(document));
 
   // Who is asking is settled in onRequest, before the body is parsed or validated:
   // an unauthenticated caller learns nothing about what a valid body looks like.
@@ -37,6 +38,7 @@ export async function adminPlugin(app: FastifyInstance, options: { services: App
     app.route({
       method: route.method,
       url: ADMIN_PREFIX + route.path,
+      ...routeConfig(ADMIN_ROUTE),
       schema: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { querystring: route.query } : {}),

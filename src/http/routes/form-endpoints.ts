@@ -6,33 +6,43 @@
  * to Fastify, with the same serveFormRequest.
  */
 import type { FastifyInstance } from 'fastify';
+import { OAuthError } from '../../core/errors.ts';
 import { pathTenant, withTenantPrefix } from '../endpoint-paths.ts';
 import type { FormEndpoint } from '../form-endpoints.ts';
-import { serveFormRequest, type FormRequestContext } from '../form-request.ts';
-import { refuseOtherMethods } from '../oauth-endpoint.ts';
-import { sendOAuthError } from '../oauth-error-reply.ts';
+import { serveFormRequest, type FormRequestOptions } from '../form-request.ts';
+import { contextOf, routeConfig } from '../pipeline/fastify-pipeline.ts';
 
-export interface FormEndpointRoutesOptions extends FormRequestContext {
+export interface FormEndpointRoutesOptions extends FormRequestOptions {
   endpoints: readonly FormEndpoint[];
 }
+
+const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export async function formEndpointRoutes(app: FastifyInstance, options: FormEndpointRoutesOptions): Promise<void> {
   // serveFormRequest reads the body itself (it must see repeated parameters, bad UTF-8 and lying
   // Content-Types, which generic parsers hide), so Fastify must leave the stream unread.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-  app.setErrorHandler((error, request, reply) => sendOAuthError(error, request, reply));
   for (const endpoint of options.endpoints) {
+    const allow = endpoint.methods.join(', ');
     for (const url of withTenantPrefix(endpoint.path)) {
       app.route({
         method: [...endpoint.methods],
         url,
+        ...routeConfig(endpoint.route),
         handler: (request, reply) => {
           reply.hijack();
-          return serveFormRequest(endpoint, request.raw, reply.raw, pathTenant(request.params), options, () => request.log);
+          return serveFormRequest(endpoint, request.raw, reply.raw, pathTenant(request.params), contextOf(request), options);
         },
       });
-      refuseOtherMethods(app, url, endpoint.methods, endpoint.name);
+      app.route({
+        method: ALL_METHODS.filter((m) => !endpoint.methods.includes(m)),
+        url,
+        ...routeConfig(endpoint.route),
+        handler: async () => {
+          throw new OAuthError('invalid_request', `Method not allowed at the ${endpoint.name}; use ${allow}`, { status: 405, headers: { allow } });
+        },
+      });
     }
   }
 }

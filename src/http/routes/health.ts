@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { HealthCheck } from '../app-services.ts';
+import { routeConfig } from '../pipeline/fastify-pipeline.ts';
 
 /** `GET /healthz`: 200 when the process serves and its database answers, 503 otherwise (for load balancers). */
 export async function healthRoutes(app: FastifyInstance, options: { health: HealthCheck }): Promise<void> {
   const { health } = options;
-  app.get('/healthz', async (request, reply) => {
+  app.get('/healthz', routeConfig({ name: 'health', errorFormat: 'problem' }), async (request, reply) => {
     try {
       await health.ping();
       return reply.header('cache-control', 'no-store').send({ status: 'ok', store: health.store });

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Discovery } from '../../core/discovery.ts';
 import { discoveryHint } from '../discovery-tenant.ts';
 import { ENDPOINT_PATHS, withTenantPrefix } from '../endpoint-paths.ts';
-import { sendOAuthError } from '../oauth-error-reply.ts';
+import { routeConfig } from '../pipeline/fastify-pipeline.ts';
 
 /**
  * How long verifiers may cache the key set. Keep it well below the key
@@ -19,9 +19,8 @@ export const JWKS_MAX_AGE_SECONDS = 300;
 
 export async function jwksRoutes(app: FastifyInstance, options: { discovery: Discovery }): Promise<void> {
   const { discovery } = options;
-  app.setErrorHandler((error, request, reply) => sendOAuthError(error, request, reply));
   for (const url of withTenantPrefix(ENDPOINT_PATHS.jwks)) {
-    app.get(url, async (request, reply) => {
+    app.get(url, routeConfig({ name: 'jwks', errorFormat: 'oauth' }), async (request, reply) => {
       const keys = await discovery.publicKeys(await discovery.tenant(discoveryHint(request)));
       return reply
         .header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)

@@ -16,7 +16,7 @@ import type { Discovery } from '../../core/discovery.ts';
 import type { Tenant } from '../../core/model.ts';
 import { discoveryHint } from '../discovery-tenant.ts';
 import { ENDPOINT_PATHS, TENANT_PATH_PREFIX, withTenantPrefix } from '../endpoint-paths.ts';
-import { sendOAuthError } from '../oauth-error-reply.ts';
+import { routeConfig } from '../pipeline/fastify-pipeline.ts';
 
 export const METADATA_MAX_AGE_SECONDS = 300;
 
@@ -45,10 +45,9 @@ export function authorizationServerMetadata(tenant: Readonly<Tenant>, grantTypes
 
 export async function metadataRoutes(app: FastifyInstance, options: { discovery: Discovery }): Promise<void> {
   const { discovery } = options;
-  app.setErrorHandler((error, request, reply) => sendOAuthError(error, request, reply));
   const urls = [...withTenantPrefix(ENDPOINT_PATHS.metadata), `${ENDPOINT_PATHS.metadata}${TENANT_PATH_PREFIX}`];
   for (const url of urls) {
-    app.get(url, async (request, reply) => {
+    app.get(url, routeConfig({ name: 'metadata', errorFormat: 'oauth' }), async (request, reply) => {
       const tenant = await discovery.tenant(discoveryHint(request));
       return reply
         .header('cache-control', `public, max-age=${METADATA_MAX_AGE_SECONDS}`)

@@ -1,0 +1,66 @@
+/**
+ * Writes a classified failure (http-failure.ts) in the endpoint's own format
+ * and logs it, onto a `node:http` response or through Fastify: the one writer
+ * of error answers.
+ *
+ * - `oauth`: RFC 6749 §5.2 JSON, `Cache-Control: no-store`.
+ * - `problem`: RFC 9457 problem details, except for Bearer authentication
+ *   failures, which keep RFC 6750's shape and challenge.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ * @see https://www.rfc-editor.org/rfc/rfc9457
+ */
+import type { ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import { NO_STORE_HEADERS } from '../token-response.ts';
+import { classifyFailure, type HttpFailure } from './http-failure.ts';
+
+export type ErrorFormat = 'oauth' | 'problem';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Bearer failures answered in RFC 6750's own shape wherever they happen. */
+const BEARER_CODES = new Set(['invalid_token', 'insufficient_scope']);
+
+export interface RenderedFailure {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function renderFailure(failure: HttpFailure, format: ErrorFormat): RenderedFailure {
+  const bearer = failure.code !== undefined && (BEARER_CODES.has(failure.code) || 'WWW-Authenticate' in failure.headers);
+  if (format === 'oauth' || bearer) {
+    const body = JSON.stringify({ error: failure.code ?? 'invalid_request', error_description: failure.description });
+    return { status: failure.status, headers: { ...NO_STORE_HEADERS, ...failure.headers }, body };
+  }
+  const problem = { type: 'about:blank', title: failure.title, status: failure.status, detail: failure.description, ...(failure.field === undefined ? {} : { field: failure.field }) };
+  return { status: failure.status, headers: { 'cache-control': 'no-store', 'content-type': PROBLEM_CONTENT_TYPE, ...failure.headers }, body: JSON.stringify(problem) };
+}
+
+export function logFailure(failure: HttpFailure, log: () => FastifyBaseLogger): void {
+  if (failure.log === 'error') log().error({ err: failure.detail ?? failure.description, code: failure.code, status: failure.status }, 'request failed');
+  else if (failure.log === 'info') log().info({ code: failure.code, status: failure.status, detail: failure.detail }, 'request refused');
+}
+
+/** Answers `error` on a response Tessera writes itself (the direct path). */
+export function writeFailure(error: unknown, format: ErrorFormat, response: ServerResponse, log: () => FastifyBaseLogger, bodyLimit: number): void {
+  const failure = classifyFailure(error, bodyLimit);
+  logFailure(failure, log);
+  if (response.headersSent) {
+    // Nothing sensible can follow a started response: end the exchange instead of corrupting it.
+    response.destroy();
+    return;
+  }
+  const { status, headers, body } = renderFailure(failure, format);
+  response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+/** Answers `error` through Fastify (a route's error handler). */
+export function sendFailure(error: unknown, format: ErrorFormat, reply: FastifyReply): FastifyReply {
+  const failure = classifyFailure(error, reply.request.routeOptions.bodyLimit ?? 0);
+  logFailure(failure, () => reply.request.log);
+  const { status, headers, body } = renderFailure(failure, format);
+  return reply.code(status).headers(headers).send(body);
+}

@@ -1,0 +1,84 @@
+/**
+ * The one request pipeline every endpoint goes through, on either request
+ * path: the direct dispatcher's (the form-posting OAuth endpoints) and
+ * Fastify's (everything else). Hooks are defined once, as {@link RequestHook}s,
+ * and run in the order given: each may refuse a request before its route runs
+ * (the refusal is answered in the route's own error format) and observe it
+ * once it is over.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import { clientAddress } from '../client-address.ts';
+import { RequestContext, type RouteInfo } from './request-context.ts';
+import { REQUEST_ID_HEADER, type RequestIds } from './request-ids.ts';
+
+export interface RequestHook {
+  readonly name: string;
+  /**
+   * Before the route runs. Throwing, or returning a promise that rejects,
+   * refuses the request with that error. Return nothing (not a resolved
+   * promise) when there is nothing to wait for: the fast path stays synchronous.
+   */
+  onRequest?(context: RequestContext, request: IncomingMessage): void | Promise<void>;
+  /** Once the exchange is over: `answered` false when the connection closed before the answer was complete. */
+  onResponse?(context: RequestContext, response: ServerResponse, answered: boolean): void;
+}
+
+export interface RequestPipelineOptions {
+  hooks: readonly RequestHook[];
+  log: FastifyBaseLogger;
+  requestIds: RequestIds;
+  /** Take the client address from `X-Forwarded-For` (behind a proxy the operator runs). */
+  trustProxy: boolean;
+}
+
+export class RequestPipeline {
+  readonly #requestHooks: RequestHook[];
+  readonly #responseHooks: RequestHook[];
+  readonly #options: RequestPipelineOptions;
+
+  constructor(options: RequestPipelineOptions) {
+    this.#options = options;
+    this.#requestHooks = options.hooks.filter((h) => h.onRequest !== undefined);
+    this.#responseHooks = options.hooks.filter((h) => h.onResponse !== undefined);
+  }
+
+  get log(): FastifyBaseLogger {
+    return this.#options.log;
+  }
+
+  /** The request's id: its own acceptable `X-Request-Id`, or a new one (Fastify's `genReqId`). */
+  requestId(request: IncomingMessage): string {
+    return this.#options.requestIds.idFor(request);
+  }
+
+  /**
+   * Starts a request: its context, its id on the answer, and the response
+   * hooks for when it is over. `id` is the one already given to it, if any.
+   */
+  begin(request: IncomingMessage, response: ServerResponse, route: RouteInfo, id = this.requestId(request)): RequestContext {
+    const context = new RequestContext(id, route, request, clientAddress(request, this.#options.trustProxy), this.#options.log);
+    response.setHeader(REQUEST_ID_HEADER, id);
+    if (this.#responseHooks.length > 0) {
+      response.once('close', () => {
+        const answered = response.writableFinished;
+        for (const hook of this.#responseHooks) hook.onResponse!(context, response, answered);
+      });
+    }
+    return context;
+  }
+
+  /** Runs the request hooks in order; throws or rejects with the refusal, if one refuses. */
+  admit(context: RequestContext, request: IncomingMessage): void | Promise<void> {
+    const hooks = this.#requestHooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const pending = hooks[i]!.onRequest!(context, request);
+      if (pending !== undefined) return this.#admitRest(pending, i + 1, context, request);
+    }
+  }
+
+  async #admitRest(pending: Promise<void>, from: number, context: RequestContext, request: IncomingMessage): Promise<void> {
+    await pending;
+    for (let i = from; i < this.#requestHooks.length; i++) await this.#requestHooks[i]!.onRequest!(context, request);
+  }
+}
