@@ -3,16 +3,15 @@
  *
  * Every failure the core reports to a client is an {@link OAuthError} with a
  * registered code, an HTTP status, a public description (safe to send) and an
- * optional private detail (logged, never sent). Anything thrown that is not an
- * `OAuthError` is a bug or an outage and is answered as `server_error` with a
- * generic description.
+ * optional private detail (logged, never sent). What anything else thrown
+ * means for an answer is the HTTP binding's one classifier
+ * (src/http/errors/http-failure.ts): an outage or overload is 503, anything
+ * unexpected a `server_error` with a generic description.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 token endpoint errors
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1 Bearer errors
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.2.1 revocation errors
  */
-
-import { WorkAbandonedError, WorkQueueFullError } from './crypto/work-limiter.ts';
 
 /** Error codes Tessera emits; the list is mirrored, and checked, in docs/errors.md. */
 export const OAUTH_ERROR_CODES = [
@@ -80,23 +79,4 @@ export class OAuthError extends Error {
   toJSON(): { error: OAuthErrorCode; error_description: string } {
     return { error: this.code, error_description: this.description };
   }
-}
-
-/**
- * Maps anything thrown to an `OAuthError`, hiding internals behind
- * `server_error`. A full argon2 queue is overload, not a fault: the client
- * may retry (`temporarily_unavailable`, 503 with Retry-After).
- */
-export function toOAuthError(error: unknown): OAuthError {
-  if (error instanceof OAuthError) return error;
-  if (error instanceof WorkQueueFullError) {
-    return new OAuthError('temporarily_unavailable', 'Too many sign-ins are being checked right now; retry shortly', { detail: error.message });
-  }
-  if (error instanceof WorkAbandonedError) {
-    // Only the caller that left could read this; it is not a server fault.
-    return new OAuthError('temporarily_unavailable', 'The request was dropped before it was processed; retry', { detail: error.message });
-  }
-  return new OAuthError('server_error', 'The server could not process the request.', {
-    detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-  });
 }

@@ -98,7 +98,7 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Opaq
 
   return async function verifyOpaque(token: string): Promise<Principal | BearerError> {
     // Tokens are kept in memory only as their hash.
-    const key = TokenResultCache.keyOf(token);
+    const key = await TokenResultCache.keyOf(token);
     const cached = cache.get(key, options.clock());
     if (cached !== undefined) return cached;
     // Concurrent requests with one token share one introspection call.

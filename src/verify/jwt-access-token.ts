@@ -72,7 +72,7 @@ export function createJwtVerifier(options: JwtVerificationOptions): JwtVerifier 
 
   return async function verifyJwtCached(token: string): Promise<Principal | BearerError> {
     if (cache === undefined) return verifyJwt(token, options.clock());
-    const key = TokenResultCache.keyOf(token);
+    const key = await TokenResultCache.keyOf(token);
     const now = options.clock();
     const cached = cache.get(key, now);
     if (cached !== undefined) return cached;

@@ -5,11 +5,21 @@
  * goes first. Each caller gets its own copy of a principal, so a handler
  * editing its scope cannot edit the cache.
  */
-import { hash } from 'node:crypto';
 import { BearerError } from './bearer-error.ts';
 import type { Principal } from './principal.ts';
 
 export type VerificationResult = Principal | BearerError;
+
+const encoder = new TextEncoder();
+
+type Hash = (algorithm: string, data: string, encoding: 'base64url') => string;
+/**
+ * Node's one-shot hash, when the runtime has it (Node, and runtimes that
+ * provide its built-ins): synchronous, where Web Crypto's digest is a round
+ * trip to a worker thread. Looked up, not imported, so the module loads on
+ * any runtime.
+ */
+const nodeHash = (globalThis as { process?: { getBuiltinModule?: (id: string) => { hash?: Hash } | undefined } }).process?.getBuiltinModule?.('node:crypto')?.hash;
 
 interface Entry {
   until: number;
@@ -25,8 +35,12 @@ export class TokenResultCache {
   }
 
   /** The key a token is remembered under: its SHA-256, never the token. */
-  static keyOf(token: string): string {
-    return hash('sha256', token, 'base64url');
+  static async keyOf(token: string): Promise<string> {
+    if (nodeHash !== undefined) return nodeHash('sha256', token, 'base64url');
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(token)));
+    let key = '';
+    for (const byte of digest) key += String.fromCharCode(byte);
+    return btoa(key);
   }
 
   /** What was remembered for `key`, if it is still good at `now`. */

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { defaultArgon2Limits } from '../../src/core/crypto/argon2id.ts';
 import { WorkAbandonedError, WorkLimiter, WorkQueueFullError } from '../../src/core/crypto/work-limiter.ts';
-import { OAuthError, toOAuthError } from '../../src/core/errors.ts';
+import { classifyFailure } from '../../src/http/errors/http-failure.ts';
 
 /** A task that finishes when the test says so. */
 function gate(): { task: () => Promise<void>; open: () => void; started: boolean } {
@@ -123,9 +123,8 @@ describe('work limiter (bounds concurrent argon2)', () => {
 
   it('is answered as 503 temporarily_unavailable, which a client may retry', () => {
     for (const thrown of [new WorkQueueFullError('argon2'), new WorkAbandonedError('argon2')]) {
-      const error = toOAuthError(thrown);
-      assert.ok(error instanceof OAuthError);
-      assert.deepEqual([error.code, error.status], ['temporarily_unavailable', 503]);
+      const failure = classifyFailure(thrown, 0);
+      assert.deepEqual([failure.code, failure.status, failure.headers['retry-after']], ['temporarily_unavailable', 503, '5']);
     }
   });
 });
