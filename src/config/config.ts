@@ -55,6 +55,8 @@ export interface TesseraConfig {
   argon2Concurrency: number;
   /** argon2id hashes that may wait for a slot; beyond, requests get 503 temporarily_unavailable. */
   argon2MaxQueued: number;
+  /** Serve the operators' web console at `/console`. */
+  console: boolean;
 }
 
 export const DEFAULT_CONFIG: TesseraConfig = {
@@ -77,6 +79,7 @@ export const DEFAULT_CONFIG: TesseraConfig = {
   keyRefreshSeconds: DEFAULT_KEY_REFRESH_MS / 1000,
   argon2Concurrency: defaultArgon2Limits().concurrency,
   argon2MaxQueued: defaultArgon2Limits().maxQueued,
+  console: true,
 };
 
 /** The advertised token endpoint path (RFC 8414 metadata names it). */
@@ -119,6 +122,7 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
     keyRefreshSeconds: integer(merged, 'keyRefreshSeconds', 1, 3600),
     argon2Concurrency: integer(merged, 'argon2Concurrency', 1, 64),
     argon2MaxQueued: integer(merged, 'argon2MaxQueued', 0, 10_000),
+    console: boolean(merged, 'console'),
   };
   tokenRoutes(config); // dialect names and options are checked now, not at the first request
   return config;

@@ -14,6 +14,7 @@ export const ENVIRONMENT_KEYS: Record<string, keyof TesseraConfig> = {
   TESSERA_LOG_LEVEL: 'logLevel',
   TESSERA_DEFAULT_TENANT: 'defaultTenant',
   TESSERA_WORKERS: 'workers',
+  TESSERA_CONSOLE: 'console',
 };
 
 export interface ConfigSources {

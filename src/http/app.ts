@@ -13,6 +13,7 @@ import { formEndpoints, type TokenRoute } from './form-endpoints.ts';
 import { formEndpointRoutes } from './routes/form-endpoints.ts';
 import { jwksRoutes } from './routes/jwks.ts';
 import { metadataRoutes } from './routes/metadata.ts';
+import { consoleRoutes } from './routes/console.ts';
 
 /** The package version, reported by the OpenAPI document. */
 export const TESSERA_VERSION = '0.1.0';
@@ -25,6 +26,8 @@ export interface AppOptions {
   logLevel?: LogLevel;
   /** Trust `X-Forwarded-*` from a reverse proxy for the client address. */
   trustProxy?: boolean;
+  /** Serve the operators' web console at `/console`; default false. */
+  console?: boolean;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -70,5 +73,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(formEndpointRoutes, { ...formContext, endpoints });
   await app.register(metadataRoutes, { tessera });
   await app.register(jwksRoutes, { tessera });
+  if (options.console === true) await app.register(consoleRoutes, {});
   return app;
 }
