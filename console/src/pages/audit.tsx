@@ -96,7 +96,7 @@ export function AuditPage(props: { tenant: string }) {
               <tbody>
                 {list.data.data.items.map((e, i) => (
                   <tr key={i}>
-                    <td>{formatTime(e.at)}</td><td class="wrap">{e.actor}</td>{everyTenant && <td>{e.tenantId ?? '—'}</td>}
+                    <td class="nowrap">{formatTime(e.at)}</td><td class="wrap">{e.actor}</td>{everyTenant && <td>{e.tenantId ?? '—'}</td>}
                     <th scope="row">{e.action}</th><td class="wrap"><code>{e.target}</code></td>
                     <td class="wrap"><code class="details">{JSON.stringify(e.details)}</code></td>
                   </tr>
