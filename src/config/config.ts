@@ -101,6 +101,10 @@ export const SETTINGS = {
     max: 10_000,
     doc: 'Hashes that may wait for a slot. Beyond that, a login is refused at once with 503 `temporarily_unavailable` and `Retry-After`, so a login flood cannot pile up memory or latency. Client credentials with generated secrets never wait here.',
   }),
+  console: booleanSetting({
+    default: true,
+    doc: "Serve the operators' web console at `/console` ([console.md](console.md)). `false` answers 404 there. The console uses only the admin API, so turning it off removes no capability.",
+  }),
 } as const satisfies Record<string, Setting<unknown>>;
 
 export type TesseraConfig = { -readonly [K in keyof typeof SETTINGS]: SettingValue<(typeof SETTINGS)[K]> };

@@ -19,6 +19,7 @@ import { formEndpointRoutes } from './routes/form-endpoints.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jwksRoutes } from './routes/jwks.ts';
 import { metadataRoutes } from './routes/metadata.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { AdminError } from '../admin/admin-error.ts';
 
 /** The package version, reported by the OpenAPI document. */
@@ -34,6 +35,8 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Hooks to run on every request after Tessera's own (request id and shutdown gate first, the log line last). */
   hooks?: readonly RequestHook[];
+  /** Serve the operators' web console at `/console`; default false. */
+  console?: boolean;
 }
 
 /** A slow client must not hold a connection forever. */
@@ -89,5 +92,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(formEndpointRoutes, { ...formOptions, endpoints });
   await app.register(metadataRoutes, { discovery: services.discovery });
   await app.register(jwksRoutes, { discovery: services.discovery });
+  if (options.console === true) await app.register(consoleRoutes, {});
   return app;
 }

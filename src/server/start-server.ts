@@ -61,6 +61,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       bodyLimitBytes: config.bodyLimitBytes,
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
+      console: config.console,
     });
     // PostgreSQL: an idle pooled connection dropped (the pool reconnects on demand); SQLite: a background checkpoint failed (the next pass retries).
     logBackgroundError = (error) => app.log.warn({ err: error.message, store: store.kind }, 'background database work failed; it recovers by itself');

@@ -8,6 +8,7 @@ import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
 import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord, User } from '../../src/core/model.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
 import { StoreConflictError } from '../../src/core/ports/errors.ts';
+import type { AuditFilter } from '../../src/core/ports/audit.ts';
 import type { Store } from '../../src/store/store.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -464,6 +465,30 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual(t1.items[0], entry('client.delete', 't1', NOW));
         const all = await store.audit.pageAudit(undefined, { offset: 1, limit: 1 });
         assert.deepEqual({ actions: all.items.map((e) => e.action), total: all.total }, { actions: ['tenant.create'], total: 3 });
+      });
+      it('filters by action, action prefix, actor, target and time, counting only matches', async () => {
+        const entry = (at: number, action: string, actor: string, target: string): AuditEntry => ({ at, actor, tenantId: 't1', action, target, details: {} });
+        await store.audit.appendAudit(entry(NOW, 'user.create', 'cli:root', 'u1'));
+        await store.audit.appendAudit(entry(NOW + 1000, 'user.unlock', 'client:default/admin', 'u1'));
+        await store.audit.appendAudit(entry(NOW + 2000, 'client.create', 'client:default/admin', 'c1'));
+        await store.audit.appendAudit(entry(NOW + 3000, 'user_x', 'client:default/admin', 'u2'));
+        await store.audit.appendAudit({ ...entry(NOW + 1000, 'user.create', 'cli:root', 'u9'), tenantId: 't2' });
+        const page = { offset: 0, limit: 10 };
+        const targets = async (tenantId: string | undefined, filter: AuditFilter) => {
+          const result = await store.audit.pageAudit(tenantId, page, filter);
+          return { targets: result.items.map((e) => `${e.action}:${e.target}`), total: result.total };
+        };
+        assert.deepEqual(await targets('t1', { action: 'user.create' }), { targets: ['user.create:u1'], total: 1 });
+        // A prefix is literal: '_' and '%' are not wildcards.
+        assert.deepEqual(await targets('t1', { actionPrefix: 'user.' }), { targets: ['user.unlock:u1', 'user.create:u1'], total: 2 });
+        assert.deepEqual(await targets('t1', { actionPrefix: 'user_' }), { targets: ['user_x:u2'], total: 1 });
+        assert.deepEqual(await targets('t1', { actor: 'client:default/admin', target: 'u1' }), { targets: ['user.unlock:u1'], total: 1 });
+        // from is inclusive, to exclusive.
+        assert.deepEqual(await targets('t1', { from: NOW + 1000, to: NOW + 3000 }), { targets: ['client.create:c1', 'user.unlock:u1'], total: 2 });
+        assert.deepEqual(await targets(undefined, { action: 'user.create' }), { targets: ['user.create:u9', 'user.create:u1'], total: 2 });
+        assert.deepEqual(await targets('t1', { actor: 'nobody' }), { targets: [], total: 0 });
+        const second = await store.audit.pageAudit('t1', { offset: 1, limit: 1 }, { actionPrefix: 'user' });
+        assert.deepEqual({ targets: second.items.map((e) => e.target), total: second.total }, { targets: ['u1'], total: 3 });
       });
     });
 

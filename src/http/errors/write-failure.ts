@@ -17,7 +17,7 @@ import { classifyFailure, type HttpFailure } from './http-failure.ts';
 
 export type ErrorFormat = 'oauth' | 'problem';
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /** Bearer failures answered in RFC 6750's own shape wherever they happen. */
 const BEARER_CODES = new Set(['invalid_token', 'insufficient_scope']);

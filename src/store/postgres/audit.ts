@@ -1,14 +1,20 @@
 import type { AuditEntry } from '../../core/model.ts';
-import type { AuditStore } from '../../core/ports/audit.ts';
+import type { AuditFilter, AuditStore } from '../../core/ports/audit.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { statement, type PostgresDatabase } from './database.ts';
 import { mapRow, type Row } from './rows.ts';
 
+/** One statement for every combination of filters: an absent filter binds NULL and matches everything. */
+const WHERE = `WHERE ($1::text IS NULL OR tenant_id = $1)
+  AND ($2::text IS NULL OR action = $2)
+  AND ($3::text IS NULL OR starts_with(action, $3))
+  AND ($4::text IS NULL OR actor = $4)
+  AND ($5::text IS NULL OR target = $5)
+  AND ($6::bigint IS NULL OR at >= $6)
+  AND ($7::bigint IS NULL OR at < $7)`;
 const INSERT = statement('audit.insert', 'INSERT INTO audit_log (at, actor, tenant_id, action, target, details) VALUES ($1, $2, $3, $4, $5, $6)');
-const PAGE = statement('audit.page', `SELECT at, actor, tenant_id, action, target, details FROM audit_log
-  WHERE ($1::text IS NULL OR tenant_id = $1) ORDER BY seq DESC LIMIT $2 OFFSET $3`);
-const COUNT = statement('audit.count', 'SELECT count(*) AS total FROM audit_log WHERE ($1::text IS NULL OR tenant_id = $1)');
-
+const PAGE = statement('audit.page', `SELECT at, actor, tenant_id, action, target, details FROM audit_log ${WHERE} ORDER BY seq DESC LIMIT $8 OFFSET $9`);
+const COUNT = statement('audit.count', `SELECT count(*) AS total FROM audit_log ${WHERE}`);
 
 export class PostgresAuditStore implements AuditStore {
   readonly #db: PostgresDatabase;
@@ -21,9 +27,9 @@ export class PostgresAuditStore implements AuditStore {
     await this.#db.query(INSERT, [e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details)]);
   }
 
-  async pageAudit(tenantId: string | undefined, query: PageQuery): Promise<Page<AuditEntry>> {
-    const t = tenantId ?? null;
-    const [rows, count] = await Promise.all([this.#db.query<Row>(PAGE, [t, query.limit, query.offset]), this.#db.query<Row>(COUNT, [t])]);
+  async pageAudit(tenantId: string | undefined, query: PageQuery, filter: AuditFilter = {}): Promise<Page<AuditEntry>> {
+    const where = [tenantId, filter.action, filter.actionPrefix, filter.actor, filter.target, filter.from, filter.to].map((v) => v ?? null);
+    const [rows, count] = await Promise.all([this.#db.query<Row>(PAGE, [...where, query.limit, query.offset]), this.#db.query<Row>(COUNT, where)]);
     return { items: rows.rows.map(mapRow.auditEntry), total: Number(count.rows[0]!.total) };
   }
 }

@@ -1,9 +1,17 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AuditEntry } from '../../core/model.ts';
-import type { AuditStore } from '../../core/ports/audit.ts';
+import type { AuditFilter, AuditStore } from '../../core/ports/audit.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { mapRow, type Row } from './rows.ts';
 
+/** One statement for every combination of filters: an absent filter binds NULL and matches everything. */
+const WHERE = `WHERE (?1 IS NULL OR tenant_id = ?1)
+  AND (?2 IS NULL OR action = ?2)
+  AND (?3 IS NULL OR substr(action, 1, length(?3)) = ?3)
+  AND (?4 IS NULL OR actor = ?4)
+  AND (?5 IS NULL OR target = ?5)
+  AND (?6 IS NULL OR at >= ?6)
+  AND (?7 IS NULL OR at < ?7)`;
 
 export class SqliteAuditStore implements AuditStore {
   readonly #insert;
@@ -12,18 +20,17 @@ export class SqliteAuditStore implements AuditStore {
 
   constructor(db: DatabaseSync) {
     this.#insert = db.prepare('INSERT INTO audit_log (at, actor, tenant_id, action, target, details) VALUES (?, ?, ?, ?, ?, ?)');
-    const where = 'WHERE (? IS NULL OR tenant_id = ?)';
-    this.#page = db.prepare(`SELECT * FROM audit_log ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`);
-    this.#count = db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${where}`);
+    this.#page = db.prepare(`SELECT * FROM audit_log ${WHERE} ORDER BY rowid DESC LIMIT ?8 OFFSET ?9`);
+    this.#count = db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${WHERE}`);
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {
     this.#insert.run(e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details));
   }
 
-  async pageAudit(tenantId: string | undefined, query: PageQuery): Promise<Page<AuditEntry>> {
-    const t = tenantId ?? null;
-    const items = (this.#page.all(t, t, query.limit, query.offset) as Row[]).map(mapRow.auditEntry);
-    return { items, total: Number((this.#count.get(t, t) as { n: number }).n) };
+  async pageAudit(tenantId: string | undefined, query: PageQuery, filter: AuditFilter = {}): Promise<Page<AuditEntry>> {
+    const where = [tenantId, filter.action, filter.actionPrefix, filter.actor, filter.target, filter.from, filter.to].map((v) => v ?? null);
+    const items = (this.#page.all(...where, query.limit, query.offset) as Row[]).map(mapRow.auditEntry);
+    return { items, total: Number((this.#count.get(...where) as { n: number }).n) };
   }
 }

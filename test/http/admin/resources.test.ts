@@ -108,6 +108,34 @@ describe('clients', () => {
     }
     assert.ok(!res.body.includes('password'));
   });
+
+  it('filters the audit log by action, action prefix, actor, target and time, keeping the filters in the links', async () => {
+    const actions = async (query: string) => {
+      const res = await h.call('GET', `/admin/v1/tenants/default/audit?${query}`);
+      assert.equal(res.statusCode, 200, res.body);
+      return { actions: res.json().items.map((e: { action: string; target: string }) => `${e.action} ${e.target}`), total: res.json().total, link: String(res.headers.link) };
+    };
+    assert.deepEqual((await actions('action=client.delete')).actions, ['client.delete doomed']);
+    const prefixed = await actions('action=client.*&actor=client:default/admin&target=rotating');
+    assert.deepEqual(prefixed.actions, ['client.rotate-secret rotating', 'client.create rotating']);
+    assert.match(prefixed.link, /action=client\.\*&actor=client%3Adefault%2Fadmin&target=rotating&page=1/);
+    const none = await actions('actor=cli:nobody');
+    assert.deepEqual({ actions: none.actions, total: none.total }, { actions: [], total: 0 });
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    assert.equal((await actions(`from=${future}`)).total, 0);
+    assert.ok((await actions(`to=${future}`)).total > 0);
+    const global = await h.call('GET', '/admin/v1/audit?action=client.delete');
+    assert.deepEqual(global.json().items.map((e: { target: string }) => e.target), ['doomed']);
+  });
+
+  for (const [query, field] of [['from=yesterday', 'from'], ['to=2025-01-31', 'to'], ['action=.*', 'action'], ['actor=', 'actor'], ['from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z', 'to'], ['verb=x', 'verb']] as const) {
+    it(`refuses the audit filter ${query} with a problem naming ${field}`, async () => {
+      const res = await h.call('GET', `/admin/v1/tenants/default/audit?${query}`);
+      assert.equal(res.statusCode, 400, res.body);
+      assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(res.json().field, field);
+    });
+  }
 });
 
 describe('pagination and account filter', () => {
