@@ -7,21 +7,19 @@
 import type { Clock } from '../core/clock.ts';
 import { generateClientSecret, hashChosenSecret, hashGeneratedSecret } from '../core/client-auth/client-secrets.ts';
 import { MAX_ARGON2_INPUT_BYTES, type Argon2id } from '../core/crypto/argon2id.ts';
-import { GRANT_TYPES, type Client, type ClientSecret, type ClientType } from '../core/model.ts';
+import type { Client, ClientSecret, ClientType } from '../core/model.ts';
 import type { AuditStore } from '../core/ports/audit.ts';
 import type { ClientStore } from '../core/ports/clients.ts';
 import type { Page, PageQuery } from '../core/ports/paging.ts';
 import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
-import { conflictAsAdminError, MAX_TOKEN_LIFETIME, requireTenant } from './tenants.ts';
-import { ACCOUNT, CLIENT_ID, requireBoolean, requireInteger, requireList, requireOneOf, requireString, SCOPE_TOKEN } from './validate.ts';
+import { conflictAsAdminError, requireTenant } from './tenants.ts';
+import { CLIENT_SETTINGS, type ClientSettings } from './settings/client-settings.ts';
+import { checkSettings, defaultsOf } from './settings/field.ts';
+import { CLIENT_ID, requireInteger, requireOneOf, requireString } from './validate.ts';
 
-/** Settings an operator may change after creation (secrets change only by rotation, the client type never). */
-export type ClientSettings = Pick<
-  Client,
-  'name' | 'grantTypes' | 'scopes' | 'accounts' | 'tokenFormat' | 'accessTokenLifetime' | 'audience' | 'singleActiveToken' | 'enabled'
->;
+export type { ClientSettings } from './settings/client-settings.ts';
 
 export interface CreateClientInput extends Partial<ClientSettings> {
   tenantId: string;
@@ -48,34 +46,6 @@ export const MIN_CHOSEN_SECRET_LENGTH = 8;
 /** Longest overlap during which a rotated-out secret keeps working. */
 export const MAX_ROTATION_OVERLAP_SECONDS = 30 * 24 * 3600;
 
-const SETTINGS: { [K in keyof ClientSettings]: (value: unknown) => ClientSettings[K] } = {
-  name: (v) => requireString(v, 'name', /^[^\u0000-\u001f]{1,200}$/, 'must be 1-200 printable characters'),
-  grantTypes: (v) => {
-    const grants = requireList(v, 'grantTypes', /^/, '').map((g, i) => requireOneOf(g, `grantTypes[${i}]`, GRANT_TYPES));
-    if (grants.length === 0) throw invalid('grantTypes', 'must name at least one grant type');
-    return grants;
-  },
-  scopes: (v) => requireList(v, 'scopes', SCOPE_TOKEN, 'must be a scope token (RFC 6749 §3.3)'),
-  accounts: (v) => requireList(v, 'accounts', ACCOUNT, 'must be an account number of letters, digits, - or _'),
-  tokenFormat: (v) => requireOneOf(v, 'tokenFormat', ['opaque', 'jwt'] as const),
-  accessTokenLifetime: (v) => (v === null ? null : requireInteger(v, 'accessTokenLifetime', 1, MAX_TOKEN_LIFETIME)),
-  audience: (v) => (v === null ? null : requireString(v, 'audience', /^[\x21-\x7e]{1,500}$/, 'must be 1-500 visible ASCII characters')),
-  singleActiveToken: (v) => requireBoolean(v, 'singleActiveToken'),
-  enabled: (v) => requireBoolean(v, 'enabled'),
-};
-
-const DEFAULTS: ClientSettings = {
-  name: '',
-  grantTypes: ['client_credentials'],
-  scopes: [],
-  accounts: [],
-  tokenFormat: 'opaque',
-  accessTokenLifetime: null,
-  audience: null,
-  singleActiveToken: false,
-  enabled: true,
-};
-
 export function viewClient(client: Readonly<Client>): ClientView {
   return { ...client, secrets: client.secrets.map(({ createdAt, expiresAt }) => ({ createdAt, expiresAt })) };
 }
@@ -99,10 +69,8 @@ export class ClientService {
     await requireTenant(this.#tenants, input.tenantId);
     const now = this.#clock();
     const id = requireString(input.id, 'id', CLIENT_ID, "must be 1-255 visible ASCII characters without ':'");
-    const settings = { ...DEFAULTS, name: id };
-    for (const key of Object.keys(SETTINGS) as (keyof ClientSettings)[]) {
-      if (input[key] !== undefined) (settings as Record<string, unknown>)[key] = SETTINGS[key](input[key]);
-    }
+    const { tenantId: _tenantId, id: _id, clientType: _clientType, secret: _secret, ...given } = input;
+    const settings = { ...defaultsOf(CLIENT_SETTINGS), name: id, ...checkSettings(CLIENT_SETTINGS, given) } as ClientSettings;
     const clientType = requireOneOf(input.clientType ?? 'confidential', 'clientType', ['confidential', 'public'] as const);
     if (clientType === 'public' && input.secret !== undefined) throw invalid('secret', 'a public client has no secret');
     // RFC 6749 §4.4: "The client credentials grant type MUST only be used by confidential clients."
@@ -123,12 +91,7 @@ export class ClientService {
   /** Applies the given settings only; others keep their values. Secrets change only by {@link rotateSecret}. */
   async update(tenantId: string, id: string, patch: Partial<ClientSettings>, context: ChangeContext): Promise<ClientView> {
     const stored = await this.#require(tenantId, id);
-    const changed: Partial<ClientSettings> = {};
-    for (const key of Object.keys(patch) as (keyof ClientSettings)[]) {
-      if (patch[key] === undefined) continue;
-      if (!(key in SETTINGS)) throw new AdminError('invalid', 'is not a client setting', key);
-      Object.assign(changed, { [key]: SETTINGS[key](patch[key]) });
-    }
+    const changed = checkSettings(CLIENT_SETTINGS, patch);
     const client: Client = { ...stored, ...changed, updatedAt: this.#clock() };
     if (client.clientType === 'public' && client.grantTypes.includes('client_credentials')) {
       throw invalid('grantTypes', 'a public client cannot use client_credentials');

@@ -2,16 +2,21 @@
  * Tenant management, shared by the CLI and the admin API.
  */
 import type { Clock } from '../core/clock.ts';
-import { DEFAULT_LOGIN_POLICY, withLoginDefaults } from '../core/login-policy.ts';
-import { SIGNING_ALGORITHMS, type LockoutPolicy, type LoginPolicy, type Tenant } from '../core/model.ts';
-import { StoreConflictError } from '../core/ports/errors.ts';
+import { DEFAULT_LOGIN_POLICY } from '../core/login-policy.ts';
+import type { LockoutPolicy, LoginPolicy, Tenant } from '../core/model.ts';
 import type { AuditStore } from '../core/ports/audit.ts';
 import type { ClientStore } from '../core/ports/clients.ts';
+import { StoreConflictError } from '../core/ports/errors.ts';
 import type { Page, PageQuery } from '../core/ports/paging.ts';
 import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
-import { CLIENT_ID, requireInteger, requireList, requireOneOf, requireString, requireUrl, TENANT_ID } from './validate.ts';
+import { checkSettings, defaultsOf } from './settings/field.ts';
+import { TENANT_SETTINGS, type TenantSettings as DeclaredTenantSettings } from './settings/tenant-settings.ts';
+import { requireString, TENANT_ID } from './validate.ts';
+
+export { DEFAULT_ACCESS_TOKEN_LIFETIME } from './settings/tenant-settings.ts';
+export { MAX_TOKEN_LIFETIME } from './settings/client-settings.ts';
 
 /** Login settings as an operator changes them: any subset, merged over what is stored. */
 export interface LoginPolicyInput {
@@ -22,27 +27,12 @@ export interface LoginPolicyInput {
 }
 
 /** Settings an operator may change after creation; `loginPolicy` is merged over what is stored. */
-export type TenantSettings = Pick<Tenant, 'issuer' | 'signingAlg' | 'accessTokenLifetime' | 'hosts'> & { loginPolicy: LoginPolicyInput };
+export type TenantSettings = Omit<DeclaredTenantSettings, 'loginPolicy'> & { loginPolicy: LoginPolicyInput };
 
 export interface CreateTenantInput extends Partial<TenantSettings> {
   id: string;
   issuer: string;
 }
-
-export const MAX_TOKEN_LIFETIME = 366 * 24 * 3600;
-/** Seed 000's lifetime, and a common default. */
-export const DEFAULT_ACCESS_TOKEN_LIFETIME = 3600;
-
-const DAY = 24 * 3600;
-
-type PlainSettings = Exclude<keyof TenantSettings, 'loginPolicy'>;
-
-const SETTINGS: { [K in PlainSettings]: (value: unknown) => TenantSettings[K] } = {
-  issuer: (v) => requireUrl(v, 'issuer'),
-  signingAlg: (v) => requireOneOf(v, 'signingAlg', SIGNING_ALGORITHMS),
-  accessTokenLifetime: (v) => requireInteger(v, 'accessTokenLifetime', 1, MAX_TOKEN_LIFETIME),
-  hosts: (v) => requireList(v, 'hosts', TENANT_ID, 'must be a host name').map((h) => h.toLowerCase()),
-};
 
 export class TenantService {
   readonly #tenants: TenantStore;
@@ -60,17 +50,13 @@ export class TenantService {
 
   async create(input: CreateTenantInput, context: ChangeContext): Promise<Tenant> {
     const now = this.#clock();
-    const tenant: Tenant = {
-      id: requireString(input.id, 'id', TENANT_ID, 'must be a host name or id of letters, digits, dots and dashes'),
-      issuer: SETTINGS.issuer(input.issuer),
-      signingAlg: SETTINGS.signingAlg(input.signingAlg ?? 'ES256'),
-      accessTokenLifetime: SETTINGS.accessTokenLifetime(input.accessTokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME),
-      hosts: SETTINGS.hosts(input.hosts ?? []),
-      loginPolicy: DEFAULT_LOGIN_POLICY,
-      createdAt: now,
-      updatedAt: now,
-    };
-    tenant.loginPolicy = await this.#loginPolicy(tenant, input.loginPolicy);
+    const id = requireString(input.id, 'id', TENANT_ID, 'must be a host name or id of letters, digits, dots and dashes');
+    const { id: _id, loginPolicy, ...given } = input;
+    const { loginPolicy: _defaultPolicy, ...defaults } = defaultsOf(TENANT_SETTINGS);
+    const settings = { ...defaults, ...checkSettings(TENANT_SETTINGS, given) };
+    if (settings.issuer === undefined) throw invalid('issuer', 'is required');
+    const tenant: Tenant = { id, ...(settings as Omit<Tenant, 'id' | 'loginPolicy' | 'createdAt' | 'updatedAt'>), loginPolicy: DEFAULT_LOGIN_POLICY, createdAt: now, updatedAt: now };
+    tenant.loginPolicy = await this.#loginPolicy(tenant, loginPolicy);
     await conflictAsAdminError(() => this.#tenants.createTenant(tenant));
     await this.#audit.record(context, tenant.id, 'tenant.create', tenant.id, settingsOf(tenant));
     return tenant;
@@ -79,13 +65,9 @@ export class TenantService {
   /** Applies the given settings only; others keep their values. */
   async update(id: string, patch: Partial<TenantSettings>, context: ChangeContext): Promise<Tenant> {
     const stored = await this.get(id);
-    const changed: Partial<Tenant> = {};
-    for (const key of Object.keys(patch) as (keyof TenantSettings)[]) {
-      if (patch[key] === undefined) continue;
-      if (key === 'loginPolicy') changed.loginPolicy = await this.#loginPolicy(stored, patch.loginPolicy);
-      else if (key in SETTINGS) Object.assign(changed, { [key]: SETTINGS[key](patch[key]) });
-      else throw new AdminError('invalid', 'is not a tenant setting', key);
-    }
+    const { loginPolicy, ...given } = patch;
+    const changed: Partial<Tenant> = checkSettings(TENANT_SETTINGS, given) as Partial<Tenant>;
+    if (loginPolicy !== undefined) changed.loginPolicy = await this.#loginPolicy(stored, loginPolicy);
     const tenant: Tenant = { ...stored, ...changed, updatedAt: this.#clock() };
     await conflictAsAdminError(async () => {
       if (!(await this.#tenants.updateTenant(tenant))) throw notFound(id);
@@ -107,33 +89,21 @@ export class TenantService {
     return this.#tenants.listTenants();
   }
 
+  /** The stored policy with `input`'s members merged over it, each checked, and the rules between members. */
   async #loginPolicy(tenant: Readonly<Tenant>, input: LoginPolicyInput | undefined): Promise<LoginPolicy> {
     if (input === undefined) return tenant.loginPolicy;
-    if (input === null || typeof input !== 'object') throw invalid('loginPolicy', 'must be an object');
-    const merged = withLoginDefaults({ ...tenant.loginPolicy, ...input, lockout: { ...tenant.loginPolicy.lockout, ...input.lockout } });
-    const field = (name: string) => `loginPolicy.${name}`;
-    const lockout = merged.lockout;
-    requireInteger(lockout.maxFailures, field('lockout.maxFailures'), 0, 1000);
-    requireInteger(lockout.waitIncrement, field('lockout.waitIncrement'), 1, DAY);
-    requireInteger(lockout.maxWait, field('lockout.maxWait'), lockout.waitIncrement, 30 * DAY);
-    requireInteger(lockout.failureReset, field('lockout.failureReset'), 1, 30 * DAY);
-    requireInteger(merged.refreshTokenLifetime, field('refreshTokenLifetime'), 60, MAX_TOKEN_LIFETIME);
-    requireInteger(merged.refreshTokenReuseGrace, field('refreshTokenReuseGrace'), 0, 300);
-    const client = merged.defaultPublicClient;
-    if (client !== null) {
-      requireString(client, field('defaultPublicClient'), CLIENT_ID, 'must be a client id');
-      if (this.#clients !== undefined) {
-        const found = await this.#clients.getClient(tenant.id, client);
-        if (found?.clientType !== 'public') throw invalid(field('defaultPublicClient'), `must name a public client of tenant '${tenant.id}'`);
-      }
+    const stored = tenant.loginPolicy;
+    const given = TENANT_SETTINGS.loginPolicy.check(input, 'loginPolicy');
+    const policy: LoginPolicy = { ...stored, ...given, lockout: { ...stored.lockout, ...given.lockout } };
+    if (policy.lockout.maxWait < policy.lockout.waitIncrement) {
+      throw invalid('loginPolicy.lockout.maxWait', `must be at least lockout.waitIncrement (${policy.lockout.waitIncrement})`);
     }
-    const { maxFailures, waitIncrement, maxWait, failureReset } = lockout;
-    return {
-      lockout: { maxFailures, waitIncrement, maxWait, failureReset },
-      refreshTokenLifetime: merged.refreshTokenLifetime,
-      refreshTokenReuseGrace: merged.refreshTokenReuseGrace,
-      defaultPublicClient: client,
-    };
+    const client = policy.defaultPublicClient;
+    if (client !== null && this.#clients !== undefined) {
+      const found = await this.#clients.getClient(tenant.id, client);
+      if (found?.clientType !== 'public') throw invalid('loginPolicy.defaultPublicClient', `must name a public client of tenant '${tenant.id}'`);
+    }
+    return policy;
   }
 
   /** Tenants are few; paging happens over the ordered list. */

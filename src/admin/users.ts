@@ -12,7 +12,7 @@ import type { Argon2id } from '../core/crypto/argon2id.ts';
 import { lockStatus, type LockStatus } from '../core/login-policy.ts';
 import type { User } from '../core/model.ts';
 import { hashPassword, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, passwordFitsBound } from '../core/users/passwords.ts';
-import { isValidUsername, MAX_USERNAME_LENGTH, normalizeUsername } from '../core/users/usernames.ts';
+import { isValidUsername, normalizeUsername } from '../core/users/usernames.ts';
 import type { AuditStore } from '../core/ports/audit.ts';
 import type { LockoutStore } from '../core/ports/lockouts.ts';
 import type { Page, PageQuery } from '../core/ports/paging.ts';
@@ -22,37 +22,25 @@ import type { UserStore } from '../core/ports/users.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
 import { conflictAsAdminError, requireTenant } from './tenants.ts';
-import { ACCOUNT, requireBoolean, requireInteger, requireList, requireString } from './validate.ts';
+import { checkSettings, defaultsOf } from './settings/field.ts';
+import { USER_SETTINGS, type UserSettings } from './settings/user-settings.ts';
+import { requireInteger } from './validate.ts';
 
-export interface CreateUserInput {
+export interface CreateUserInput extends Partial<UserSettings> {
   tenantId: string;
   username: string;
   password: string;
-  /** Default `User`. */
-  role?: string;
-  phoneNumbers?: string[];
-  accounts?: string[];
-  enabled?: boolean;
 }
 
 /** What may change; anything omitted stays as it is. */
-export interface UpdateUserInput {
-  username?: string;
+export interface UpdateUserInput extends Partial<UserSettings> {
   password?: string;
-  role?: string;
-  phoneNumbers?: string[];
-  accounts?: string[];
-  enabled?: boolean;
 }
 
 /** A user as operators see it: everything but the password hash. */
 export type UserView = Omit<User, 'passwordHash'>;
 
-export const DEFAULT_ROLE = 'User';
-/** Printable text without control characters. */
-const ROLE = /^[^\p{Cc}\p{Cf}]{1,128}$/u;
-/** Phone numbers as people write them: digits with an optional leading +, spaces, dots, dashes, parentheses. */
-export const PHONE_NUMBER = /^\+?[0-9](?:[0-9 ().-]{0,30}[0-9])?$/;
+export { DEFAULT_ROLE, PHONE_NUMBER } from './settings/user-settings.ts';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function viewUser(user: Readonly<User>): UserView {
@@ -82,18 +70,9 @@ export class UserService {
   async create(input: CreateUserInput, context: ChangeContext): Promise<UserView> {
     await requireTenant(this.#tenants, input.tenantId);
     const now = this.#clock();
-    const user: User = {
-      tenantId: input.tenantId,
-      id: randomUUID(),
-      username: checkUsername(input.username),
-      passwordHash: await checkedHash(this.#argon2, input.password),
-      role: requireString(input.role ?? DEFAULT_ROLE, 'role', ROLE, 'must be 1-128 characters without control characters'),
-      phoneNumbers: checkPhoneNumbers(input.phoneNumbers ?? []),
-      accounts: checkAccounts(input.accounts ?? []),
-      enabled: requireBoolean(input.enabled ?? true, 'enabled'),
-      createdAt: now,
-      updatedAt: now,
-    };
+    const { tenantId, password, ...given } = input;
+    const settings = { ...defaultsOf(USER_SETTINGS), ...checkSettings(USER_SETTINGS, given) } as UserSettings;
+    const user: User = { tenantId, id: randomUUID(), ...settings, passwordHash: await checkedHash(this.#argon2, password), createdAt: now, updatedAt: now };
     await conflictAsAdminError(() => this.#users.createUser(user));
     const view = viewUser(user);
     await this.#audit.record(context, user.tenantId, 'user.create', user.id, auditable(view));
@@ -130,13 +109,9 @@ export class UserService {
   async update(tenantId: string, ref: string, input: UpdateUserInput, context: ChangeContext): Promise<UserView> {
     const stored = await this.#require(tenantId, ref);
     const wasEnabled = stored.enabled;
-    const user: User = { ...stored, updatedAt: this.#clock() };
-    if (input.username !== undefined) user.username = checkUsername(input.username);
-    if (input.password !== undefined) user.passwordHash = await checkedHash(this.#argon2, input.password);
-    if (input.role !== undefined) user.role = requireString(input.role, 'role', ROLE, 'must be 1-128 characters without control characters');
-    if (input.phoneNumbers !== undefined) user.phoneNumbers = checkPhoneNumbers(input.phoneNumbers);
-    if (input.accounts !== undefined) user.accounts = checkAccounts(input.accounts);
-    if (input.enabled !== undefined) user.enabled = requireBoolean(input.enabled, 'enabled');
+    const { password, ...given } = input;
+    const user: User = { ...stored, ...checkSettings(USER_SETTINGS, given), updatedAt: this.#clock() };
+    if (password !== undefined) user.passwordHash = await checkedHash(this.#argon2, password);
     if (!(await conflictAsAdminError(() => this.#users.updateUser(user)))) throw notFound(tenantId, ref);
     if (input.password !== undefined || (wasEnabled && !user.enabled)) {
       await this.#tokens.revokeUserTokens(tenantId, user.id, user.updatedAt);
@@ -184,27 +159,12 @@ function auditable(view: UserView): Record<string, unknown> {
   return { username: view.username, role: view.role, phoneNumbers: view.phoneNumbers, accounts: view.accounts, enabled: view.enabled };
 }
 
-function checkUsername(username: unknown): string {
-  if (typeof username !== 'string' || !isValidUsername(username)) {
-    throw invalid('username', `must be 1-${MAX_USERNAME_LENGTH} characters, without control characters or white space at either end`);
-  }
-  return normalizeUsername(username);
-}
-
 async function checkedHash(argon2: Argon2id, password: unknown): Promise<string> {
   if (typeof password !== 'string' || [...password].length < MIN_PASSWORD_LENGTH) {
     throw invalid('password', `must have at least ${MIN_PASSWORD_LENGTH} characters`);
   }
   if (!passwordFitsBound(password)) throw invalid('password', `must be at most ${MAX_PASSWORD_BYTES} bytes`);
   return hashPassword(argon2, password);
-}
-
-function checkPhoneNumbers(value: unknown): string[] {
-  return requireList(value, 'phoneNumbers', PHONE_NUMBER, 'must be a phone number of digits, with an optional leading +');
-}
-
-function checkAccounts(value: unknown): string[] {
-  return requireList(value, 'accounts', ACCOUNT, 'must be an account number of letters, digits, - or _');
 }
 
 function notFound(tenantId: string, ref: string): AdminError {

@@ -8,6 +8,7 @@ import { ConfigError, type TesseraConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { StoreUnavailableError } from '../core/ports/errors.ts';
 import { EXIT, type CliIo } from './io.ts';
+import { UsageError } from './usage-error.ts';
 
 /** `--db` takes a SQLite file path or a postgres:// URL (TESSERA_DB, or `database` in the config file). */
 export const STORE_OPTIONS = {
@@ -16,8 +17,7 @@ export const STORE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-/** Thrown for bad command-line usage; printed with the command's usage text. */
-export class UsageError extends Error {}
+export { UsageError } from './usage-error.ts';
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
   try {

@@ -39,6 +39,14 @@ export interface AppOptions {
   console?: boolean;
 }
 
+/**
+ * How request schemas are checked: unknown fields are refused and body types
+ * never coerced (queries are strings the routes check); `verbose` hands each
+ * error its schema, whose `x-error` is the message the setting declares
+ * (admin/settings/field.ts).
+ */
+export const ADMIN_VALIDATION = { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true, keywords: ['x-error'] };
+
 /** A slow client must not hold a connection forever. */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Fastify's default: longer than the 60 s idle timeout of common load balancers. */
@@ -79,8 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // The shutdown gate answers requests during shutdown, on both paths alike.
     return503OnClosing: false,
-    // The admin API rejects unknown fields and never coerces body types; queries are strings checked by the routes.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    ajv: { customOptions: ADMIN_VALIDATION },
   });
   app.addHook('preClose', async () => shutdownGate.close());
   installPipeline(app, pipeline);

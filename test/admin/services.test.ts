@@ -53,7 +53,7 @@ describe('management services', () => {
       const t = await createTestTessera();
       await t.clients.create({ tenantId: 'default', id: 'svc' }, who);
       return t.clients.update('default', 'svc', { secrets: [] } as never, who);
-    }, 400, /secrets: is not a client setting/],
+    }, 400, /secrets: is not a known setting/],
     ['an empty grant list', async () => (await createTestTessera()).clients.create({ tenantId: 'default', id: 'svc', grantTypes: [] }, who), 400, /grantTypes: must name at least one/],
     ['a duplicate client', async () => {
       const t = await createTestTessera();

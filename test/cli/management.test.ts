@@ -44,10 +44,10 @@ describe('tessera tenants', () => {
     assert.equal(duplicate.code, 1);
     assert.match(duplicate.stderr, /already exists/);
   });
-  it('names the field at fault', async () => {
+  it('names the flag at fault, as a usage mistake', async () => {
     const bad = await runCli(['tenants', 'create', 'x', '--alg', 'HS256', '--db', freshDb()]);
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /signingAlg: must be one of ES256, RS256, EdDSA/);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--alg must be one of ES256, RS256, EdDSA/);
   });
 });
 

@@ -26,6 +26,7 @@ import {
 } from '../../client/index.ts';
 import { nodeTransport } from '../../client/node-transport.ts';
 import { EXIT, type CliIo } from '../io.ts';
+import { UsageError } from '../usage-error.ts';
 
 const USAGE = `usage: tessera token (--url URL | --issuer URL) [options]
 
@@ -88,9 +89,6 @@ const OPTIONS = {
 } as const;
 
 type Flags = ReturnType<typeof parseFlags>;
-
-/** A mistake in the command line: exit code 2. */
-class UsageError extends Error {}
 
 /** `--auth` values and the dialect fields they set. */
 const AUTH_DIALECTS: Record<string, TokenRequestDialect> = {

@@ -1,16 +1,18 @@
 /** `tessera users create|list|show|update|delete|lock-state|unlock`. */
 import { cliContext } from '../../admin/audit.ts';
-import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError } from '../common.ts';
+import { USER_SETTINGS } from '../../admin/settings/user-settings.ts';
+import { integerFlag, printJson, runActionCommand, STORE_OPTIONS, UsageError } from '../common.ts';
+import { settingOptions, settingsFromFlags, settingUsage } from '../setting-flags.ts';
 import { withTessera } from '../../server/management.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
-  tessera users create <username> (--password-stdin | --password-env NAME) [--tenant ID] [--role ROLE]
-                                  [--phones p1,p2] [--accounts 20000,20001] [--disabled]
+  tessera users create <username> (--password-stdin | --password-env NAME) [--tenant ID]
+                                  ${settingUsage(USER_SETTINGS, ['username'], 34)}
+  tessera users update <user> [--tenant ID] [--password-stdin | --password-env NAME]
+                              ${settingUsage(USER_SETTINGS, [], 30)}
   tessera users list [--tenant ID] [--offset N] [--limit N]
   tessera users show <user> [--tenant ID]
-  tessera users update <user> [--tenant ID] [--username NEW] [--password-stdin | --password-env NAME]
-                              [--role ROLE] [--phones p1,p2] [--accounts a1,a2] [--enable | --disable]
   tessera users delete <user> [--tenant ID]
   tessera users lock-state <user> [--tenant ID]
   tessera users unlock <user> [--tenant ID]
@@ -24,46 +26,33 @@ common options: --db PATH, --config FILE
 
 const OPTIONS = {
   ...STORE_OPTIONS,
+  ...settingOptions(USER_SETTINGS),
   tenant: { type: 'string' },
-  role: { type: 'string' },
-  phones: { type: 'string' },
-  accounts: { type: 'string' },
-  username: { type: 'string' },
   offset: { type: 'string' },
   limit: { type: 'string' },
-  enable: { type: 'boolean' },
-  disable: { type: 'boolean' },
-  disabled: { type: 'boolean' },
   'password-stdin': { type: 'boolean' },
   'password-env': { type: 'string' },
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   return runActionCommand(args, io, USAGE, OPTIONS, async ({ values, action, target: ref, config }) => {
-    const tenantId = values.tenant ?? config.defaultTenant;
+    const tenantId = (values.tenant as string | undefined) ?? config.defaultTenant;
     const needRef = () => {
       if (ref === undefined) throw new UsageError(`users ${action} needs a username or user id`);
       return ref;
     };
-    if (values.enable && values.disable) throw new UsageError('use one of --enable and --disable');
-    const password = await readPassword(values, io);
+    const settings = settingsFromFlags(USER_SETTINGS, values);
+    const password = await readPassword(values as PasswordFlags, io);
     return withTessera(config, async ({ admin }) => {
       const users = admin.users;
       switch (action) {
         case 'create':
           if (password === undefined) throw new UsageError('users create needs --password-stdin or --password-env NAME');
-          printJson(io, await users.create({
-            tenantId,
-            username: needRef(),
-            password,
-            role: values.role,
-            phoneNumbers: list(values.phones),
-            accounts: list(values.accounts),
-            enabled: values.disabled ? false : undefined,
-          }, cliContext()));
+          if (settings.username !== undefined) throw new UsageError('users create takes the username as its argument, not --username');
+          printJson(io, await users.create({ ...settings, tenantId, username: needRef(), password }, cliContext()));
           return EXIT.ok;
         case 'list':
-          printJson(io, await users.list(tenantId, { offset: integerFlag(values.offset, 'offset'), limit: integerFlag(values.limit, 'limit') }));
+          printJson(io, await users.list(tenantId, { offset: integerFlag(values.offset as string | undefined, 'offset'), limit: integerFlag(values.limit as string | undefined, 'limit') }));
           return EXIT.ok;
         case 'show': {
           const user = await users.get(tenantId, needRef());
@@ -71,14 +60,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           return EXIT.ok;
         }
         case 'update':
-          printJson(io, await users.update(tenantId, needRef(), {
-            username: values.username,
-            password,
-            role: values.role,
-            phoneNumbers: list(values.phones),
-            accounts: list(values.accounts),
-            enabled: values.enable ? true : values.disable ? false : undefined,
-          }, cliContext()));
+          printJson(io, await users.update(tenantId, needRef(), { ...settings, password }, cliContext()));
           return EXIT.ok;
         case 'delete':
           await users.delete(tenantId, needRef(), cliContext());
@@ -97,7 +79,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   });
 }
 
-async function readPassword(values: { 'password-stdin'?: boolean | undefined; 'password-env'?: string | undefined }, io: CliIo): Promise<string | undefined> {
+interface PasswordFlags {
+  'password-stdin'?: boolean | undefined;
+  'password-env'?: string | undefined;
+}
+
+async function readPassword(values: PasswordFlags, io: CliIo): Promise<string | undefined> {
   if (values['password-stdin'] && values['password-env'] !== undefined) throw new UsageError('use one of --password-stdin and --password-env');
   // One trailing newline is what `echo` and a terminal add; it is not part of the password.
   if (values['password-stdin']) return (await io.readStdin()).replace(/\r?\n$/, '');

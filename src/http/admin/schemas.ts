@@ -3,7 +3,10 @@
  * unknown fields (`additionalProperties: false`); the services behind them
  * check values (patterns, ranges) and name the field at fault.
  */
-import { GRANT_TYPES, SIGNING_ALGORITHMS } from '../../core/model.ts';
+import { CLIENT_SETTINGS } from '../../admin/settings/client-settings.ts';
+import { schemaProperties } from '../../admin/settings/field.ts';
+import { TENANT_SETTINGS } from '../../admin/settings/tenant-settings.ts';
+import { USER_SETTINGS } from '../../admin/settings/user-settings.ts';
 import type { JsonSchema } from './admin-route.ts';
 
 const string = { type: 'string' } as const;
@@ -25,34 +28,7 @@ export const OAUTH_ERROR: JsonSchema = {
   required: ['error'],
 };
 
-const lockoutPolicy = {
-  type: 'object', additionalProperties: false,
-  properties: {
-    maxFailures: { type: 'integer', description: 'Consecutive failed passwords that lock a user; 0 turns lockout off' },
-    waitIncrement: { type: 'integer', description: 'Seconds of the first lock; the k-th lock in a row lasts k times this' },
-    maxWait: { type: 'integer', description: 'Longest lock, seconds' },
-    failureReset: { type: 'integer', description: 'Seconds without a failure after which the count starts afresh' },
-  },
-};
-
-const loginPolicy = {
-  type: 'object', additionalProperties: false,
-  description: 'How users log in (password grant); a PATCH merges the given members over the stored policy',
-  properties: {
-    lockout: lockoutPolicy,
-    refreshTokenLifetime: { type: 'integer', description: 'Seconds a login’s refresh tokens live' },
-    refreshTokenReuseGrace: { type: 'integer', description: 'Seconds during which a used refresh token presented again is a retry' },
-    defaultPublicClient: { type: ['string', 'null'], description: 'Public client that clientless token requests are attributed to (seed 003)' },
-  },
-};
-
-const tenantSettings = {
-  issuer: { type: 'string', format: 'uri', description: 'iss of the tenant’s JWTs' },
-  signingAlg: { type: 'string', enum: [...SIGNING_ALGORITHMS] },
-  accessTokenLifetime: { type: 'integer', minimum: 1, description: 'Seconds, when a client sets none' },
-  hosts: { ...strings, description: 'Host names whose requests select this tenant' },
-  loginPolicy,
-};
+const tenantSettings = schemaProperties(TENANT_SETTINGS);
 
 export const TENANT: JsonSchema = {
   type: 'object',
@@ -65,17 +41,7 @@ export const TENANT_CREATE: JsonSchema = {
 };
 export const TENANT_UPDATE: JsonSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: tenantSettings };
 
-const clientSettings = {
-  name: string,
-  grantTypes: { type: 'array', items: { type: 'string', enum: [...GRANT_TYPES] } },
-  scopes: strings,
-  accounts: { ...strings, description: 'Account numbers (seed 000) the client acts for; carried in its tokens' },
-  tokenFormat: { type: 'string', enum: ['opaque', 'jwt'] },
-  accessTokenLifetime: { type: ['integer', 'null'], minimum: 1, description: 'Seconds; null uses the tenant default' },
-  audience: { type: ['string', 'null'], description: 'JWT aud; null uses the tenant issuer' },
-  singleActiveToken: { type: 'boolean', description: 'Seed 003: a user’s login discards their earlier tokens for this client' },
-  enabled: { type: 'boolean' },
-};
+const clientSettings = schemaProperties(CLIENT_SETTINGS);
 
 export const CLIENT: JsonSchema = {
   type: 'object',
@@ -116,13 +82,7 @@ export const ACCESS_NUMBER_CREATE: JsonSchema = {
   properties: { number: { type: 'string', description: 'E.164, e.g. +61280001234' }, label: string },
 };
 
-const userSettings = {
-  username: { type: 'string', description: 'Unique per tenant, matched case-insensitively' },
-  role: { type: 'string', description: 'Shown to apps (seed 003’s role)' },
-  phoneNumbers: strings,
-  accounts: { ...strings, description: 'Account numbers the user acts for; carried in the user’s tokens' },
-  enabled: { type: 'boolean' },
-};
+const userSettings = schemaProperties(USER_SETTINGS);
 
 export const USER: JsonSchema = {
   type: 'object',

@@ -82,13 +82,14 @@ export function classifyFailure(error: unknown, bodyLimit: number): HttpFailure 
     // Only the caller that left could read this; it is not a server fault.
     return fromOAuth(new OAuthError('temporarily_unavailable', 'The request was dropped before it was processed; retry', { detail: error.message }), 'info');
   }
-  const framework = error as { statusCode?: unknown; code?: unknown; validation?: { instancePath: string; params: Record<string, unknown>; message?: string }[]; validationContext?: string };
+  const framework = error as { statusCode?: unknown; code?: unknown; validation?: { instancePath: string; params: Record<string, unknown>; message?: string; parentSchema?: Record<string, unknown> }[]; validationContext?: string };
   if (Array.isArray(framework.validation) && framework.validation.length > 0) {
     const first = framework.validation[0]!;
     const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
     const property = [first.params.additionalProperty, first.params.missingProperty].find((p) => typeof p === 'string') as string | undefined;
     const field = [path, property].filter((p) => p !== undefined && p !== '').join('.') || framework.validationContext || 'request';
-    const reason = first.params.additionalProperty !== undefined ? 'is not a known field' : (first.message ?? 'is invalid');
+    const declared = first.parentSchema?.['x-error'];
+    const reason = first.params.additionalProperty !== undefined ? 'is not a known field' : typeof declared === 'string' ? declared : (first.message ?? 'is invalid');
     return { status: 400, headers: {}, code: 'invalid_request', title: 'Invalid request', description: `${field}: ${reason}`, field, log: 'none' };
   }
   if (typeof framework.statusCode === 'number' && framework.statusCode >= 400 && framework.statusCode < 500) {

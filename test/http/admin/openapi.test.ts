@@ -1,4 +1,5 @@
 /** The OpenAPI 3.1 document covers every admin route, and nothing else. */
+import { ADMIN_VALIDATION } from '../../../src/http/app.ts';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { describe, it } from 'node:test';
@@ -16,7 +17,7 @@ describe('OpenAPI document', () => {
 
   it('lists every registered admin route with its method, and only those', async () => {
     const t = await createTestTessera();
-    const app = Fastify();
+    const app = Fastify({ ajv: { customOptions: ADMIN_VALIDATION } });
     const registered: string[] = [];
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];

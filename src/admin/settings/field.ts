@@ -1,0 +1,198 @@
+/**
+ * One setting of a managed entity (a client, a tenant, a user), declared once:
+ * its JSON Schema (the admin API's request and answer schemas and the OpenAPI
+ * document are built from it, and its `x-error` is the message a bad value
+ * gets, on the server and in the console), its check (the services run it,
+ * whoever calls them), its default, its `tessera` command-line flag and its
+ * documentation. A setting added to a declaration reaches all of these.
+ */
+import { invalid } from '../admin-error.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** How a setting is given on the command line: a flag taking a value, or an on/off switch. */
+export interface CliFlag {
+  name: string;
+  /** `value`: `--name VALUE`, `switch`: `--name` sets true, `--<off>` false. */
+  kind: 'value' | 'switch';
+  /** What the value looks like in the usage text. */
+  hint: string;
+  /** The setting from what the flag gave (text for `value`, true for `switch`); the field's check runs after. */
+  read(given: string | boolean): unknown;
+  /** The flag that sets a switch to false, or clears a nullable value to null. */
+  off?: string;
+}
+
+export interface Field<T> {
+  readonly doc: string;
+  readonly schema: JsonSchema;
+  /** The value a new entity gets when none is given; absent means it must be given. */
+  readonly default?: T;
+  /** A valid value other than the default (the OpenAPI document shows it; tests set it through every interface). */
+  readonly example: T;
+  /** Checks a value from the admin API or the CLI; throws an AdminError naming `path`. */
+  check(value: unknown, path: string): T;
+  readonly flag: CliFlag | undefined;
+}
+
+export type FieldValue<F> = F extends Field<infer T> ? T : never;
+export type Fields = Record<string, Field<unknown>>;
+export type SettingsOf<D extends Fields> = { -readonly [K in keyof D]: FieldValue<D[K]> };
+
+interface Common {
+  doc: string;
+  /** The CLI flag's name; omitted: no flag. */
+  flag?: string;
+}
+
+export function text(o: Common & { pattern: RegExp; explain: string; example: string; default?: string; transform?: (v: string) => string; hint?: string }): Field<string> {
+  return {
+    doc: o.doc,
+    default: o.default,
+    example: o.example,
+    schema: { type: 'string', pattern: o.pattern.source, 'x-error': o.explain, description: o.doc, examples: [o.example] },
+    check(value, path) {
+      if (typeof value !== 'string' || !o.pattern.test(value)) throw invalid(path, o.explain);
+      return o.transform ? o.transform(value) : value;
+    },
+    flag: o.flag === undefined ? undefined : { name: o.flag, kind: 'value', hint: o.hint ?? 'TEXT', read: (given) => given },
+  };
+}
+
+export function integer(o: Common & { min: number; max: number; default?: number; hint?: string }): Field<number> {
+  const explain = `must be an integer from ${o.min} to ${o.max}`;
+  const example = o.default === o.max ? o.min : o.max;
+  return {
+    doc: o.doc,
+    default: o.default,
+    example,
+    schema: { type: 'integer', minimum: o.min, maximum: o.max, 'x-error': explain, description: o.doc, examples: [example] },
+    check(value, path) {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < o.min || value > o.max) throw invalid(path, explain);
+      return value;
+    },
+    flag: o.flag === undefined ? undefined : { name: o.flag, kind: 'value', hint: o.hint ?? 'N', read: (given) => (/^\d+$/.test(String(given)) ? Number(given) : given) },
+  };
+}
+
+export function boolean(o: Common & { default?: boolean; off?: string }): Field<boolean> {
+  return {
+    doc: o.doc,
+    default: o.default,
+    example: !(o.default ?? false),
+    schema: { type: 'boolean', 'x-error': 'must be true or false', description: o.doc },
+    check(value, path) {
+      if (typeof value !== 'boolean') throw invalid(path, 'must be true or false');
+      return value;
+    },
+    flag: o.flag === undefined ? undefined : { name: o.flag, kind: 'switch', hint: '', read: (given) => given, off: o.off ?? `no-${o.flag}` },
+  };
+}
+
+export function oneOf<T extends string>(o: Common & { values: readonly T[]; default?: T }): Field<T> {
+  const explain = `must be one of ${o.values.join(', ')}`;
+  const example = o.values.find((v) => v !== o.default) ?? o.values[0]!;
+  return {
+    doc: o.doc,
+    default: o.default,
+    example,
+    schema: { type: 'string', enum: [...o.values], 'x-error': explain, description: o.doc, examples: [example] },
+    check(value, path) {
+      if (typeof value !== 'string' || !o.values.includes(value as T)) throw invalid(path, explain);
+      return value as T;
+    },
+    flag: o.flag === undefined ? undefined : { name: o.flag, kind: 'value', hint: o.values.join('|'), read: (given) => given },
+  };
+}
+
+/** A list of distinct items, each checked by `item`; the CLI takes them comma-separated. */
+export function list<T>(o: Common & { item: Field<T>; default?: T[]; min?: number; hint?: string }): Field<T[]> {
+  const min = o.min ?? 0;
+  return {
+    doc: o.doc,
+    default: o.default,
+    example: [o.item.example],
+    schema: { type: 'array', items: o.item.schema, ...(min > 0 ? { minItems: min } : {}), 'x-error': `must be a list${min > 0 ? ` of at least ${min}` : ''}`, description: o.doc },
+    check(value, path) {
+      if (!Array.isArray(value)) throw invalid(path, 'must be a list');
+      const items = [...new Set(value.map((v, i) => o.item.check(v, `${path}[${i}]`)))];
+      if (items.length < min) throw invalid(path, `must name at least ${min === 1 ? 'one' : min}`);
+      return items;
+    },
+    flag: o.flag === undefined ? undefined : {
+      name: o.flag,
+      kind: 'value',
+      hint: o.hint ?? 'a,b',
+      read: (given) => String(given).split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    },
+  };
+}
+
+/** `field`, or null (which a new entity gets when `default` is null); the CLI clears it with `--no-<flag>`. */
+export function nullable<T>(field: Field<T>, o: { default?: null; doc?: string } = {}): Field<T | null> {
+  const schema = { ...field.schema, type: [field.schema.type as string, 'null'], ...(o.doc ? { description: o.doc } : {}) };
+  return {
+    doc: o.doc ?? field.doc,
+    example: field.example,
+    ...('default' in o ? { default: o.default } : field.default === undefined ? {} : { default: field.default }),
+    schema,
+    check: (value, path) => (value === null ? null : field.check(value, path)),
+    flag: field.flag === undefined ? undefined : { ...field.flag, off: `no-${field.flag.name}` },
+  };
+}
+
+/** A group of settings held as one object; a change merges the members given over the stored ones. */
+export function group<D extends Fields>(o: { doc: string; members: D }): Field<Partial<SettingsOf<D>>> & { members: D } {
+  return {
+    doc: o.doc,
+    members: o.members,
+    example: Object.fromEntries(Object.entries(o.members).map(([k, f]) => [k, f.example])) as Partial<SettingsOf<D>>,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      description: o.doc,
+      properties: Object.fromEntries(Object.entries(o.members).map(([k, f]) => [k, f.schema])),
+    },
+    check(value, path) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid(path, 'must be an object');
+      return checkSettings(o.members, value as Record<string, unknown>, path);
+    },
+    flag: undefined,
+  };
+}
+
+/**
+ * Checks the members of `input` that `fields` declares (a member given as
+ * undefined counts as absent); refuses any other member. Returns only the
+ * members given.
+ */
+export function checkSettings<D extends Fields>(fields: D, input: Record<string, unknown>, prefix = ''): Partial<SettingsOf<D>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    const field = fields[key];
+    if (field === undefined) throw invalid(path, 'is not a known setting');
+    out[key] = field.check(value, path);
+  }
+  return out as Partial<SettingsOf<D>>;
+}
+
+/** The defaults of `fields` that have one. */
+export function defaultsOf<D extends Fields>(fields: D): Partial<SettingsOf<D>> {
+  return Object.fromEntries(Object.entries(fields).filter(([, f]) => f.default !== undefined).map(([k, f]) => [k, structuredClone(f.default)])) as Partial<SettingsOf<D>>;
+}
+
+/** The JSON Schema properties of `fields`, for an admin API body or answer. */
+export function schemaProperties(fields: Fields): Record<string, JsonSchema> {
+  return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.schema]));
+}
+
+/** Every CLI flag of `fields` and the member it sets, nested groups included (`path` is the member's path). */
+export function flagsOf(fields: Fields, prefix: string[] = []): { flag: CliFlag; path: string[]; field: Field<unknown> }[] {
+  return Object.entries(fields).flatMap(([key, field]) => {
+    const members = (field as { members?: Fields }).members;
+    if (members !== undefined) return flagsOf(members, [...prefix, key]);
+    return field.flag === undefined ? [] : [{ flag: field.flag, path: [...prefix, key], field }];
+  });
+}

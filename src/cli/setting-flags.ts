@@ -1,0 +1,63 @@
+/**
+ * The command-line flags of an entity's settings, derived from their
+ * declarations (admin/settings/): the parseArgs options, the usage text, and
+ * the settings object the given flags make (the service checks the values).
+ */
+import type { ParseArgsConfig } from 'node:util';
+import { AdminError } from '../admin/admin-error.ts';
+import { flagsOf, type Fields } from '../admin/settings/field.ts';
+import { UsageError } from './usage-error.ts';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** The parseArgs options of every flag of `fields` but those named in `except`. */
+export function settingOptions(fields: Fields, except: readonly string[] = []): Options {
+  const options: Options = {};
+  for (const { flag } of flagsOf(fields)) {
+    if (except.includes(flag.name)) continue;
+    options[flag.name] = { type: flag.kind === 'switch' ? 'boolean' : 'string' };
+    if (flag.off !== undefined) options[flag.off] = { type: 'boolean' };
+  }
+  return options;
+}
+
+/** `[--name VALUE] [--switch | --off] …` for a usage text, wrapped below 100 columns, continued lines indented by `indent` spaces. */
+export function settingUsage(fields: Fields, except: readonly string[] = [], indent = 4): string {
+  const parts = flagsOf(fields)
+    .filter(({ flag }) => !except.includes(flag.name))
+    .map(({ flag }) => {
+      const on = flag.kind === 'switch' ? `--${flag.name}` : `--${flag.name} ${flag.hint}`;
+      return flag.off === undefined ? `[${on}]` : `[${on} | --${flag.off}]`;
+    });
+  const lines: string[] = [];
+  for (const part of parts) {
+    if (lines.length > 0 && lines.at(-1)!.length + part.length < 100 - indent) lines[lines.length - 1] += ` ${part}`;
+    else lines.push(part);
+  }
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+/** The settings (nested where the declaration nests) that the given flags set; nothing for flags not given. */
+export function settingsFromFlags(fields: Fields, values: Record<string, unknown>): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const { flag, path, field } of flagsOf(fields)) {
+    const on = values[flag.name];
+    const off = flag.off === undefined ? undefined : values[flag.off];
+    if ((on !== undefined && on !== false) && off === true) throw new UsageError(`use one of --${flag.name} and --${flag.off}`);
+    let value: unknown;
+    if (off === true) value = flag.kind === 'switch' ? false : null;
+    else if (on !== undefined && on !== false) value = flag.read(on as string | boolean);
+    else continue;
+    // A bad value is a usage mistake, named by its flag (the service would name the API field).
+    try {
+      field.check(value, path.join('.'));
+    } catch (error) {
+      if (error instanceof AdminError) throw new UsageError(`--${flag.name} ${error.message.slice(error.message.indexOf(': ') + 2)}`);
+      throw error;
+    }
+    let target = settings;
+    for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+    target[path.at(-1)!] = value;
+  }
+  return settings;
+}
