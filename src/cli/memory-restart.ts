@@ -8,11 +8,11 @@
  *    malloc arena and, after the first such block is freed, raises its mmap
  *    threshold above 19 MiB, so later blocks come from the arenas and stay
  *    there when freed (an arena's free top is kept up to twice that
- *    threshold). With libuv's four threads that kept 110 MB resident under a
- *    login load however low `argon2Concurrency` was; one arena keeps about
- *    `argon2Concurrency` + 1 blocks (RSS under the password benchmark 230 →
- *    173 MB), with no more page faults and no measurable CPU cost: argon2
- *    calls malloc once per hash, so the shared arena's lock is not contended.
+ *    threshold). With libuv's four threads that kept several such blocks resident
+ *    under a login load however low `argon2Concurrency` was; one arena keeps
+ *    about `argon2Concurrency` + 1 blocks, with no more page faults and no
+ *    measurable CPU cost: argon2 calls malloc once per hash, so the shared
+ *    arena's lock is not contended (docs/deployment.md has the figures).
  *    glibc reads the variable once, before any JavaScript runs. Opt out by
  *    setting `MALLOC_ARENA_MAX` yourself (any value; glibc's default is
  *    8 × cores).
@@ -20,12 +20,10 @@
  * 2. `--max-semi-space-size=8` (V8's young generation, in MiB per semi-space).
  *    V8 grows the young generation with the allocation rate, up to a ceiling
  *    it derives from the heap limit (on a 24 GB machine, 64 MiB per
- *    semi-space: a loop of short-lived objects grew new space to 128 MiB), and
- *    keeps what it grew. A token request allocates about 20 KB, so on a fast
- *    machine serving 40,000 requests a second the server's RSS went from 165
- *    to 240 MB after about ten seconds, for no measurable throughput: scavenges
- *    cost by what survives, and a token request's objects are dead a
- *    millisecond later (docs/deployment.md has the figures).
+ *    semi-space), and keeps what it grew. A fast token load allocates enough to
+ *    grow it to that ceiling within seconds, for no measurable throughput:
+ *    scavenges cost by what survives, and a token request's objects are dead
+ *    a millisecond later (docs/deployment.md has the figures).
  *    V8 sizes the heap when the isolate starts, so `v8.setFlagsFromString`
  *    comes too late. Opt out by giving `--max-semi-space-size` yourself (on
  *    node's command line or in `NODE_OPTIONS`).

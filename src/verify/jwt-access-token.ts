@@ -6,7 +6,7 @@
  *
  * A token that verified is remembered (by its SHA-256) for `cacheTtlMs`, never
  * past its `exp`: an API sees the same token on request after request, and
- * checking its signature again (about 100 µs for ES256 through WebCrypto) was
+ * checking its signature again (a Web Crypto verification each time) was
  * most of a protected request's cost. Refusals are not remembered, and the
  * time-bound checks stay exact: an entry ends when the token expires. What
  * the cache can delay is noticing that the token's signing key left the

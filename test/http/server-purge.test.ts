@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/config.ts';
 import { startServer } from '../../src/server/start-server.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
-import { token } from '../store/contract.ts';
+import { token } from '../../src/store/contract.ts';
 
 describe('expired-token purge in the server', () => {
   it('deletes expired tokens on its interval, keeps live ones, and stops with the server', async () => {

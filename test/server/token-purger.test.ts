@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import { startTokenPurger } from '../../src/server/token-purger.ts';
-import { token } from '../store/contract.ts';
+import { token } from '../../src/store/contract.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
 const clock = () => NOW;

@@ -1,4 +1,4 @@
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
-import { storeContract } from './contract.ts';
+import { storeContract } from '../../src/store/contract.ts';
 
 storeContract('memory', async () => createMemoryStore());

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { adminQuery, createTestSchema, postgresSkip, type TestSchema } from '../helpers/postgres.ts';
-import { client, tenant } from './contract.ts';
+import { client, tenant } from '../../src/store/contract.ts';
 
 const skip = postgresSkip('the PostgreSQL read cache tests');
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));

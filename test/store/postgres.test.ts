@@ -10,7 +10,7 @@ import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.t
 import { StoreUnavailableError } from '../../src/core/ports/errors.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { adminQuery, createTestSchema, openTestPostgresStore, POSTGRES_URL, postgresSkip } from '../helpers/postgres.ts';
-import { storeContract, tenant, token } from './contract.ts';
+import { storeContract, tenant, token } from '../../src/store/contract.ts';
 
 const skip = postgresSkip('the PostgreSQL store tests');
 

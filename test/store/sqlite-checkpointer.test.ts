@@ -10,7 +10,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_AUTOCHECKPOINT_PAGES, FALLBACK_AUTOCHECKPOINT_PAGES, startBackgroundCheckpointer } from '../../src/store/sqlite/checkpointer.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { token } from './contract.ts';
+import { token } from '../../src/store/contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-checkpointer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

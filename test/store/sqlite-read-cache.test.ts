@@ -8,7 +8,7 @@ import { CacheRegion } from '../../src/store/sqlite/cache-region.ts';
 import { ReadCache } from '../../src/store/sqlite/read-cache.ts';
 import { SqliteTokenStore } from '../../src/store/sqlite/tokens.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { client, tenant, token } from './contract.ts';
+import { client, tenant, token } from '../../src/store/contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-read-cache-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { migrateSqlite } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { REVOKE_SUBJECT_SQL } from '../../src/store/sqlite/tokens.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
-import { storeContract, tenant } from './contract.ts';
+import { storeContract, tenant } from '../../src/store/contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -25,7 +25,7 @@ restarted with a back-off, and SIGTERM stops them all gracefully.
 Environment: TESSERA_CONFIG names the file; each setting has a TESSERA_ variable
 (TESSERA_PORT, TESSERA_DB, …). Flags beat the environment, which beats the file.
 The server restarts itself once, in place, with node's --max-semi-space-size=8
-(a fast token load otherwise keeps 75 MB more young generation) and, on glibc
+(a fast token load otherwise grows V8's young generation to its ceiling) and, on glibc
 Linux, MALLOC_ARENA_MAX=1 (argon2's 19 MiB blocks stay resident per thread
 otherwise). Give either yourself (NODE_OPTIONS, MALLOC_ARENA_MAX) to opt out.
 `;

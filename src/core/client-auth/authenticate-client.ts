@@ -1,6 +1,6 @@
 /**
- * Client authentication for the token endpoint (and, later, introspection and
- * revocation).
+ * Client authentication, for the token, introspection and revocation
+ * endpoints alike.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1

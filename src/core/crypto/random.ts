@@ -3,9 +3,9 @@ import { hash, randomFillSync } from 'node:crypto';
 /**
  * Random bytes drawn from a pool filled 4 KiB at a time.
  *
- * `crypto.randomBytes(32)` per token costs about 2 µs in a loop (each call
- * crosses into OpenSSL and makes a getpid system call for fork safety) and was
- * 12% of the opaque token endpoint's CPU profile. One `randomFillSync` of
+ * `crypto.randomBytes(32)` per token crosses into OpenSSL and makes a getpid
+ * system call for fork safety on every call, a visible share of the opaque
+ * token endpoint's CPU profile (docs/benchmarks.md). One `randomFillSync` of
  * 4 KiB serves 128 tokens for about the price of one call.
  *
  * Keeping not-yet-used entropy in process memory adds no exposure: OpenSSL's
@@ -59,8 +59,8 @@ export function randomToken(prefix: string): string {
 
 /**
  * base64url SHA-256, the lookup key for anything stored by hash. The
- * one-shot `crypto.hash` costs half of `createHash(…).update(…).digest(…)`
- * (0.36 against 0.74 µs for a token), and it runs twice per token request.
+ * one-shot `crypto.hash` costs about half of `createHash(…).update(…).digest(…)`,
+ * and it runs twice per token request.
  */
 export function sha256(value: string): string {
   return hash('sha256', value, 'base64url');

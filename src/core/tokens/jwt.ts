@@ -12,8 +12,8 @@
  *
  * The claims are assembled here and signed with jose's `CompactSign` rather
  * than its `SignJWT` builder: they are built from validated grant data, so
- * the builder's per-claim checks re-validated what cannot be wrong, at about
- * a quarter of the ES256 signing time (docs/benchmarks.md). When a signature
+ * the builder's per-claim checks re-validated what cannot be wrong, at a
+ * large share of the signing time (docs/benchmarks.md). When a signature
  * is made is the injected `sign`'s to decide: the server starts a turn's
  * signatures together (runtime/turn.ts).
  *

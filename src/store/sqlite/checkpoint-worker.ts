@@ -7,7 +7,7 @@
  *
  * It is plain JavaScript run with `eval: true` rather than a `.ts` module:
  * a module worker loads the ESM loader and the type stripper into its
- * isolate, about 17 MB more resident memory for twenty lines of code.
+ * isolate, many megabytes of resident memory for twenty lines of code.
  */
 export const CHECKPOINT_WORKER_SOURCE = `
 'use strict';

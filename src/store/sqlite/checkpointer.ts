@@ -6,8 +6,8 @@
  * inside the commit that crosses 1,000 WAL pages, on the connection that
  * committed: for the server that is the event loop, which stalled for the
  * copy and the fsync while every in-flight request waited. That stall set
- * the token endpoint's p99 (issue 7: 5.8 ms, 3.6 ms with this checkpointer)
- * and cost about 7% of its throughput.
+ * the token endpoint's p99 and cost a measurable share of its throughput
+ * (docs/benchmarks.md).
  *
  * So the server's store hands checkpoints to a worker thread with its own
  * connection, which runs a PASSIVE checkpoint every `intervalMs`. The serving

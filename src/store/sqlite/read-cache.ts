@@ -3,7 +3,7 @@
  *
  * Every token request resolves a tenant and a client: two or three queries
  * whose per-statement cost was a third of the token endpoint's in-process
- * time (issue 7's profile). Those rows change rarely, but a change — a
+ * time (docs/benchmarks.md). Those rows change rarely, but a change — a
  * rotated secret, a disabled client — must take effect at once, in this
  * process and in any other process using the same file (a CLI command,
  * another worker). So the cache is checked against the database at the first

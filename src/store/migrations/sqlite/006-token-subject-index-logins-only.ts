@@ -5,8 +5,8 @@ import type { Migration } from '../migration.ts';
  * when the single-active-token policy sees a new login. A client's own
  * client-credentials tokens (no user, `sub` = the client id) are never the
  * subject of a login, yet they are most tokens and each paid an entry in the
- * index. Leaving them out saves an index insert per machine token (1.6 µs of
- * 15 µs of the issuing path, issue 7) and the index's space; the revocation
+ * index. Leaving them out saves an index insert per machine token (about a
+ * tenth of the issuing path, docs/benchmarks.md) and the index's space; the revocation
  * query names the same condition (tokens.ts), so it still uses the index.
  */
 export const tokenSubjectIndexLoginsOnly: Migration = {

@@ -1,15 +1,24 @@
 /**
- * The storage contract: every adapter (memory, sqlite, postgres) must pass
- * these, so the core can rely on the same behaviour everywhere.
+ * The storage contract: every adapter (memory, sqlite, postgres, and any a
+ * third party writes) must pass these, so the core can rely on the same
+ * behaviour everywhere. It runs under `node:test`:
+ *
+ * ```ts
+ * import { storeContract } from 'tessera/store-contract';
+ * storeContract('my-adapter', async () => openMyStore(), { skipTests: { 'tokens: purges expired tokens, earliest first, at most `limit` per call': 'no purge yet' } });
+ * ```
+ *
+ * Each test has a stable name, `<concern>: <behaviour>`, by which `skipTests`
+ * can leave it out (with the reason shown in the report).
  */
 import assert from 'node:assert/strict';
-import { describe, it, beforeEach, afterEach } from 'node:test';
-import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
-import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord, User } from '../../src/core/model.ts';
-import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
-import { StoreConflictError } from '../../src/core/ports/errors.ts';
-import type { AuditFilter } from '../../src/core/ports/audit.ts';
-import type { Store } from '../../src/store/store.ts';
+import { describe, it as nodeIt, beforeEach, afterEach } from 'node:test';
+import { DEFAULT_LOGIN_POLICY } from '../core/login-policy.ts';
+import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord, User } from '../core/model.ts';
+import { generateSigningKey } from '../core/tokens/signing-keys.ts';
+import { StoreConflictError } from '../core/ports/errors.ts';
+import type { AuditFilter } from '../core/ports/audit.ts';
+import type { Store } from './store.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -46,9 +55,22 @@ export function token(hash: string, overrides: Partial<TokenRecord> = {}): Token
 export interface ContractOptions {
   /** A reason to skip the whole suite (the adapter's database is not available here). */
   skip?: string | false;
+  /** Tests to leave out, by their name (`<concern>: <behaviour>`), each with the reason. */
+  skipTests?: Readonly<Record<string, string>>;
 }
 
 export function storeContract(name: string, open: () => Promise<Store>, options: ContractOptions = {}): void {
+  // The concern of the `describe` a test is declared in: tests are named `<concern>: <behaviour>` for skipTests.
+  let concern = '';
+  const group = (title: string, body: () => void) =>
+    describe(title, () => {
+      concern = title;
+      body();
+    });
+  const it = (behaviour: string, fn: () => Promise<void>) => {
+    const reason = options.skipTests?.[`${concern}: ${behaviour}`];
+    nodeIt(behaviour, reason === undefined ? {} : { skip: reason }, fn);
+  };
   describe(`store contract: ${name}`, { skip: options.skip ?? false }, () => {
     let store: Store;
     beforeEach(async () => {
@@ -57,7 +79,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     });
     afterEach(async () => store.close());
 
-    describe('tenants', () => {
+    group('tenants', () => {
       it('reads back a created tenant with its hosts', async () => {
         assert.deepEqual(await store.tenants.getTenant('t1'), tenant('t1', ['auth.t1.test']));
         assert.equal(await store.tenants.getTenant('nope'), undefined);
@@ -87,7 +109,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
-    describe('clients', () => {
+    group('clients', () => {
       it('round-trips every field', async () => {
         const c = client('t1', 'c1', {
           tokenFormat: 'jwt', accessTokenLifetime: 60, audience: 'api', enabled: false, clientType: 'public', singleActiveToken: true, secrets: [],
@@ -132,7 +154,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     });
 
 
-    describe('users', () => {
+    group('users', () => {
       beforeEach(async () => {
         await store.users.createUser(user('t1', 'u1', 'alice'));
       });
@@ -194,7 +216,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
-    describe('lockouts', () => {
+    group('lockouts', () => {
       const zero = { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
       beforeEach(async () => {
         await store.users.createUser(user('t1', 'u1', 'alice'));
@@ -244,7 +266,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
-    describe('tokens', () => {
+    group('tokens', () => {
       it('round-trips a token record by hash', async () => {
         const record = token('h1', { familyId: 'f1', username: 'alice', scope: [] });
         await store.tokens.saveToken(record);
@@ -349,7 +371,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
-    describe('signing keys', () => {
+    group('signing keys', () => {
       const key = (generation: number, overrides: Partial<SigningKey> = {}) =>
         generateSigningKey('t1', 'ES256', NOW + generation, { generation }).then((k) => ({ ...k, ...overrides }));
 
@@ -395,7 +417,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
-    describe('paging', () => {
+    group('paging', () => {
       it('pages clients in id order with a total, filtering by any of several accounts', async () => {
         for (const [id, accounts] of [['a', ['20000']], ['b', ['20001']], ['c', ['20000', '20002']], ['d', []]] as const) {
           await store.clients.createClient(client('t1', id, { accounts: [...accounts] }));
@@ -413,7 +435,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
-    describe('tenant updates', () => {
+    group('tenant updates', () => {
       it('replaces settings and hosts, refusing a host another tenant owns', async () => {
         await store.tenants.createTenant(tenant('t2', ['t2.test']));
         assert.equal(await store.tenants.updateTenant({ ...tenant('t1', ['new.t1.test']), accessTokenLifetime: 60 }), true);
@@ -426,7 +448,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
-    describe('access numbers', () => {
+    group('access numbers', () => {
       const number = (id: string, n: string): AccessNumber => ({ tenantId: 't1', id, number: n, label: `line ${id}`, createdAt: NOW });
       it('creates, pages in number order, iterates and deletes, refusing a duplicate number', async () => {
         await store.accessNumbers.createAccessNumber(number('2', '+61280000002'));
@@ -454,7 +476,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
-    describe('audit log', () => {
+    group('audit log', () => {
       it('appends entries and pages them newest first, per tenant or all', async () => {
         const entry = (action: string, tenantId: string | null, at: number): AuditEntry => ({ at, actor: 'cli:root', tenantId, action, target: 'x', details: { field: 'name' } });
         await store.audit.appendAudit(entry('client.create', 't1', NOW));
