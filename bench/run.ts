@@ -37,7 +37,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuUsPerRequest } from './lib/cpu.ts';
-import { BENCH_DIR, databaseBackends, NotBuilt, postgresQuery, prepareCase, ROOT_DIR, type DriverContext } from './lib/drivers.ts';
+import { BENCH_DIR, databaseBackends, NotBuilt, postgresQuery, prepareCase, ROOT_DIR, tesseraHas, type DriverContext } from './lib/drivers.ts';
 import { GENERATORS, runLoad, type GeneratorId, type LoadRequest } from './lib/generators.ts';
 import { profileName, profileThread, renderProfile, summariseProfile } from './lib/profile.ts';
 import { cpuTimeMs, cpuTimeOfPids, runWorker, sampleRss } from './lib/proc.ts';
@@ -307,6 +307,15 @@ for (const s of scenarios) {
   const members = groupMembers(s, { skipPeers: values['skip-peers'] });
   log(`\n== ${s.id}: ${members.join(' · ')}`);
   const runs: RunResult[] = [];
+  // A group whose own cases all wait for a feature has nothing to compare: its baselines are not run.
+  const missing = s.cases.map((c) => c.needs?.find((f) => !tesseraHas(f)));
+  if (missing.every((f) => f !== undefined)) {
+    for (const [i, c] of s.cases.entries()) runs.push(emptyRun(c.id, 1, 'n/a', `not built yet: Tessera has no ${missing[i]!.replace('serve-flag:', 'serve ')} yet`));
+    log(`  n/a: ${runs[0]!.note}`);
+    for (const id of members.filter((m) => !s.cases.some((c) => c.id === m))) runs.push(emptyRun(id, 1, 'n/a', 'not run: nothing to compare it with'));
+    groups.set(s.id, summariseGroup(s, members, runs, describe));
+    continue;
+  }
   for (const { round, caseId } of alternate(members, pairs)) {
     const c = findCase(caseId)!;
     const earlier = runs.find((r) => r.caseId === caseId && r.status === 'n/a');

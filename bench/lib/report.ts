@@ -19,8 +19,9 @@ export function shortName(id: string): string {
   return c.server;
 }
 
-function ratios(c: CaseSummary): string {
-  if (c.server !== 'tessera') return '';
+/** Ratios are printed for a group's own Tessera cases; a baseline's are printed in its own group. */
+function ratios(c: CaseSummary, groupId: string): string {
+  if (c.server !== 'tessera' || findCase(c.caseId)?.scenario !== groupId) return '';
   return Object.entries(c.ratios)
     .map(([id, r]) => `${formatSpread(r.rps)} ${shortName(id)}${r.cpuCost ? ` (CPU/req ${formatSpread(r.cpuCost)})` : ''}`)
     .join(' · ');
@@ -37,8 +38,9 @@ export function renderGroups(groups: readonly GroupResult[]): string {
         rows.push(`| ${g.id} | ${c.label} | ${c.status === 'n/a' ? `n/a (${c.note ?? 'not built yet'})` : `error: ${c.note ?? ''}`} | | | | | | | | |`);
         continue;
       }
+      const label = findCase(c.caseId)?.scenario === g.id || c.caseId === CEILING_CASE_ID ? c.label : `${c.label} (baseline, ${findCase(c.caseId)?.scenario})`;
       rows.push(
-        `| ${g.id} | ${c.label} | ${formatCountSpread(c.rps)} | ${cpu(c.cpuUsPerRequest)} | ${cpu(c.generatorCpuUsPerRequest)} | ${cpu(c.databaseCpuUsPerRequest)} | ${ms(c.p50Ms)} | ${ms(c.p99Ms)} | ${c.errors.toLocaleString('en-US')} | ${Math.round(c.rssPeakMb)}${c.rssPeakProcessMb > 0 && Math.round(c.rssPeakProcessMb) !== Math.round(c.rssPeakMb) ? ` (${Math.round(c.rssPeakProcessMb)})` : ''} | ${ratios(c)} |`,
+        `| ${g.id} | ${label} | ${formatCountSpread(c.rps)} | ${cpu(c.cpuUsPerRequest)} | ${cpu(c.generatorCpuUsPerRequest)} | ${cpu(c.databaseCpuUsPerRequest)} | ${ms(c.p50Ms)} | ${ms(c.p99Ms)} | ${c.errors.toLocaleString('en-US')} | ${Math.round(c.rssPeakMb)}${c.rssPeakProcessMb > 0 && Math.round(c.rssPeakProcessMb) !== Math.round(c.rssPeakMb) ? ` (${Math.round(c.rssPeakProcessMb)})` : ''} | ${ratios(c, g.id)} |`,
       );
     }
   }
