@@ -129,9 +129,12 @@ try {
     const file = join(outDir, `${name}.sql`);
     writeFileSync(file, script);
     const before = postgresCpuMs();
+    const [walBefore] = await postgresQuery<{ lsn: string }>(url, 'SELECT pg_current_wal_lsn()::text AS lsn');
     const loadAvg = os.loadavg()[0]!;
     const run = await pgbench(schema, name, file);
     const dbCpuMs = postgresCpuMs() - before;
+    // WAL written meanwhile, by this run and by whatever else the server did: a bound on this run's share.
+    const [wal] = await postgresQuery<{ bytes: string }>(url, 'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [walBefore!.lsn]);
     const tokensPerTx = name.startsWith('insert-') ? Number(name.slice('insert-'.length)) : 1;
     const result = {
       name,
@@ -141,11 +144,12 @@ try {
       databaseCpuUsPerToken: cpuUsPerRequest(dbCpuMs, run.transactions * tokensPerTx),
       databaseCores: dbCpuMs / 1000 / durationS,
       pgbenchCpuUsPerTransaction: cpuUsPerRequest(run.pgbenchCpuMs, run.transactions),
+      walBytesPerToken: Number(wal!.bytes) / (run.transactions * tokensPerTx),
       loadAverageAtStart: loadAvg,
     };
     results.push(result);
     writeFileSync(join(outDir, `${name}.txt`), run.output);
-    log(`${name}: ${Math.round(result.tokensPerS).toLocaleString('en-US')} tokens/s (${Math.round(run.tps).toLocaleString('en-US')} transactions/s, ${run.latencyMs} ms each), PostgreSQL ${result.databaseCpuUsPerToken.toFixed(1)} µs CPU a token (${result.databaseCores.toFixed(2)} cores), pgbench ${result.pgbenchCpuUsPerTransaction.toFixed(1)} µs a transaction`);
+    log(`${name}: ${Math.round(result.tokensPerS).toLocaleString('en-US')} tokens/s (${Math.round(run.tps).toLocaleString('en-US')} transactions/s, ${run.latencyMs} ms each), PostgreSQL ${result.databaseCpuUsPerToken.toFixed(1)} µs CPU a token (${result.databaseCores.toFixed(2)} cores), pgbench ${result.pgbenchCpuUsPerTransaction.toFixed(1)} µs a transaction, WAL ${result.walBytesPerToken.toFixed(0)} bytes a token`);
   }
   const summary = {
     date: new Date().toISOString(),

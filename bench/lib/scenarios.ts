@@ -161,6 +161,12 @@ export const SCENARIOS: readonly Scenario[] = [
     [{ server: 'tessera', label: 'Tessera (PostgreSQL, 2 instances)', tessera: { format: 'opaque', store: 'postgres', instances: 2 } }],
     { baselines: ['cc-opaque-pg/tessera'], ceiling: false },
   ),
+  scenario(
+    'cc-jwt-es256-pg',
+    'client credentials, JWT signed ES256, one instance on PostgreSQL (a JWT needs no token row), against SQLite',
+    [{ server: 'tessera', label: 'Tessera (PostgreSQL)', tessera: { format: 'jwt', alg: 'ES256', store: 'postgres' } }],
+    { baselines: ['cc-jwt-es256/tessera'], ceiling: false },
+  ),
   scenario('introspect', 'introspection (RFC 7662) of an opaque token, HTTP Basic', [
     { server: 'tessera', label: 'Tessera (SQLite)', tessera: { format: 'opaque', operation: 'introspect' }, needs: ['introspection'] },
     { server: 'oidc-provider', label: 'oidc-provider', peer: { format: 'opaque', operation: 'introspect' } },

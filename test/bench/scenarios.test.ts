@@ -63,7 +63,7 @@ describe('bench scenario table', () => {
 
   it('selects scenarios by exact id, or by a part of a scenario or case id', () => {
     assert.deepEqual(selectScenarios('cc-opaque').map((s) => s.id), ['cc-opaque']);
-    assert.deepEqual(selectScenarios('pg').map((s) => s.id), ['cc-opaque-pg', 'cc-opaque-pg-2', 'introspect-pg']);
+    assert.deepEqual(selectScenarios('pg').map((s) => s.id), ['cc-opaque-pg', 'cc-opaque-pg-2', 'cc-jwt-es256-pg', 'introspect-pg']);
     assert.deepEqual(selectScenarios('node-crypto-sign').map((s) => s.id), ['cc-jwt-es256', 'cc-jwt-rs256', 'cc-jwt-eddsa']);
     assert.equal(selectScenarios(undefined).length, SCENARIOS.length);
     assert.equal(selectScenarios(' , ').length, SCENARIOS.length);
