@@ -8,7 +8,10 @@
  * The table is Tessera's own (a fresh schema migrated by `tessera init`),
  * preloaded with --rows tokens keyed as the store keys them (12 hex digits of
  * the issue time, then 43 more characters); the load is pgbench with the
- * scripts printed in the output. Nothing else of the bench runs meanwhile.
+ * scripts kept beside the output. Last, the purger's own DELETE empties the
+ * table 1000 rows a statement, as the purgers of several
+ * instances would (one per --clients).
+ * Nothing else of the bench runs meanwhile.
  *
  *   cd bench && npm run pg-rates -- [--rows N] [--duration S] [--clients N] [--batch N] [--postgres-url U]
  */
@@ -81,6 +84,8 @@ const SCRIPTS: Record<string, string> = {
   'insert-1': `INSERT INTO tokens (${COLUMNS}) VALUES (${ROW(KEY_OF('random()', '(extract(epoch from clock_timestamp()) * 1000)::bigint'), '(extract(epoch from clock_timestamp()) * 1000)::bigint')});\n`,
   [`insert-${batch}`]: `INSERT INTO tokens (${COLUMNS}) SELECT ${ROW(KEY_OF('random()', 't'), 't')} FROM (SELECT (extract(epoch from clock_timestamp()) * 1000)::bigint AS t FROM generate_series(1, ${batch})) s;\n`,
   lookup: `\\set id random(1, ${rows})\nSELECT ${COLUMNS} FROM tokens WHERE hash = ${KEY_OF(':id', `${START_MS} + :id`)};\n`,
+  // The purger's statement (src/store/postgres/tokens.ts), its batch at the default purgeBatchSize, every row taken as expired.
+  purge: `DELETE FROM tokens WHERE hash IN (SELECT hash FROM tokens WHERE expires_at < ${Date.now() + 10 * 365 * 86_400_000} ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED);\n`,
 };
 
 async function pgbench(schema: string, name: string, scriptFile: string): Promise<{ tps: number; latencyMs: number; transactions: number; pgbenchCpuMs: number; output: string }> {
@@ -128,6 +133,7 @@ try {
   for (const [name, script] of Object.entries(SCRIPTS)) {
     const file = join(outDir, `${name}.sql`);
     writeFileSync(file, script);
+    const countBefore = name === 'purge' ? Number((await postgresQuery<{ n: string }>(url, 'SELECT count(*)::text AS n FROM tokens'))[0]!.n) : 0;
     const before = postgresCpuMs();
     const [walBefore] = await postgresQuery<{ lsn: string }>(url, 'SELECT pg_current_wal_lsn()::text AS lsn');
     const loadAvg = os.loadavg()[0]!;
@@ -135,7 +141,10 @@ try {
     const dbCpuMs = postgresCpuMs() - before;
     // WAL written meanwhile, by this run and by whatever else the server did: a bound on this run's share.
     const [wal] = await postgresQuery<{ bytes: string }>(url, 'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS bytes', [walBefore!.lsn]);
-    const tokensPerTx = name.startsWith('insert-') ? Number(name.slice('insert-'.length)) : 1;
+    // A purge statement deletes up to 1000 rows, fewer once the table runs low: count what went.
+    const countAfter = name === 'purge' ? Number((await postgresQuery<{ n: string }>(url, 'SELECT count(*)::text AS n FROM tokens'))[0]!.n) : 0;
+    const deleted = countBefore - countAfter;
+    const tokensPerTx = name.startsWith('insert-') ? Number(name.slice('insert-'.length)) : name === 'purge' ? deleted / Math.max(1, run.transactions) : 1;
     const result = {
       name,
       transactionsPerS: run.tps,
@@ -146,6 +155,8 @@ try {
       pgbenchCpuUsPerTransaction: cpuUsPerRequest(run.pgbenchCpuMs, run.transactions),
       walBytesPerToken: Number(wal!.bytes) / (run.transactions * tokensPerTx),
       loadAverageAtStart: loadAvg,
+      // An emptied table makes the purge rate a lower bound.
+      ...(name === 'purge' ? { deleted, ranEmpty: countAfter === 0 } : {}),
     };
     results.push(result);
     writeFileSync(join(outDir, `${name}.txt`), run.output);

@@ -337,7 +337,7 @@ for (const s of scenarios) {
 const targets = evaluateTargets(groups);
 const loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
 const heading = [
-  `${meta.date} · ${meta.machine.cpu} · ${meta.machine.cores} cores · Node ${meta.node} · ${generator} (${meta.versions.wrk}) · ${connections} connections · ${pairs} rounds of ${durationS} s per run (after ${warmupS} s warm-up)`,
+  `${meta.date} · ${meta.machine.cpu} · ${meta.machine.cores} cores · Node ${meta.node} · ${generator === 'wrk' ? meta.versions.wrk.replace(/ Copyright.*/, '') : `autocannon ${meta.versions.autocannon}`} · ${connections} connections · ${pairs} rounds of ${durationS} s per run (after ${warmupS} s warm-up)`,
   `condition: ${meta.condition} · load average ${meta.machine.loadAverageAtStart.join(' ')} at start, ${loadAverageAtEnd.join(' ')} at end · Tessera ${meta.tessera.commit}${meta.tessera.dirty ? ' (src changed)' : ''}`,
 ].join('\n');
 const markdown = `${heading}\n\n${renderGroups([...groups.values()])}\n\n${renderTargets(targets)}\n`;
