@@ -169,11 +169,16 @@ async function prepareOauth2Server(c: BenchCase, ctx: DriverContext): Promise<Pr
 
 let serveHelp: string | undefined;
 
+/** Whether a usage text lists `flag` itself, not only a longer flag that starts with it (`--metrics` is not `--metrics-port`). */
+export function mentionsFlag(usage: string, flag: string): boolean {
+  return new RegExp(`(^|[^\\w-])${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(usage);
+}
+
 /** Whether the Tessera source in this checkout has a feature; the case is "n/a (not built yet)" otherwise. */
 export function tesseraHas(feature: TesseraFeature): boolean {
   if (feature.startsWith('serve-flag:')) {
     serveHelp ??= execFileSync(process.execPath, [CLI, 'serve', '--help'], { cwd: ROOT_DIR, encoding: 'utf8' });
-    return new RegExp(`${feature.slice('serve-flag:'.length).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(serveHelp);
+    return mentionsFlag(serveHelp, feature.slice('serve-flag:'.length));
   }
   switch (feature) {
     case 'password':
