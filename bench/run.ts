@@ -24,7 +24,7 @@
  *   --seed-tokens N   tokens stored before the 1M case (default 1,000,000; smaller for quick checks)
  *   --postgres-url U  database the PostgreSQL cases make their schemas in
  *                     (default $TESSERA_BENCH_POSTGRES_URL, $TESSERA_TEST_POSTGRES_URL, or postgres://postgres@127.0.0.1:5432/test)
- *   --tessera-arg A   an argument added to every Tessera `serve` (repeat for several)
+ *   --tessera-arg=A   an argument added to every Tessera `serve` (repeat for several; write it with `=` when A starts with a dash)
  *   --cpu-prof        write a V8 CPU profile of each Tessera server to results/profiles/<timestamp>/
  *   --log-level L     Tessera's log level during load (default warn; `info` logs every request)
  *   --condition TEXT  load condition to record with the results (e.g. "quiet machine")
