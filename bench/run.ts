@@ -1,19 +1,30 @@
 /**
- * Tessera's side-by-side benchmark. For every selected case: start the
- * server in its own process, check it answers one real request correctly,
- * load it over loopback with autocannon (in a separate process), sample its
- * memory, stop it. Then print one table with every Tessera figure as a ratio
- * to the peers and to the bare node:http ceiling of the same run, evaluate
- * the targets, and write everything to results/<timestamp>.json.
+ * Tessera's benchmark. For every selected scenario (a comparison group):
+ * run its members — Tessera's case, its ceiling or bound, its baselines and
+ * peers — one after the other, round after round (A B A B …, --pairs rounds),
+ * each in fresh processes on a fresh database: start, check one real request,
+ * warm up, load over loopback with wrk (or autocannon) for the measured
+ * window while reading the server's CPU and memory and the generator's own
+ * CPU, stop. Ratios are taken within each round; every figure is reported as
+ * the median over the rounds with its range. Then the targets are evaluated
+ * on those medians, and everything is written to results/<timestamp>.json
+ * and results/<timestamp>.md.
  *
- *   cd bench && npm install && npm run bench -- [options]
+ *   cd bench && ./setup.sh && npm run bench -- [options]
  *
  * Options:
- *   --duration S      measured seconds per case (default 10)
- *   --warmup S        discarded warm-up seconds per case (default 3)
+ *   --generator G     wrk (default) or autocannon
+ *   --pairs N         rounds of each group (default 3; each ratio is taken within a round)
+ *   --duration S      measured seconds per run (default 10)
+ *   --warmup S        discarded warm-up seconds per run, same generator (default 3)
  *   --connections N   concurrent connections (default 32)
- *   --filter A,B      only cases whose id contains A or B (ceiling and baselines always kept)
+ *   --threads N       wrk threads (default 1; at least one per server address)
+ *   --filter A,B      only the scenarios named A or B, or whose id or case ids contain A or B
+ *   --skip-peers      leave out oidc-provider and @node-oauth/oauth2-server
  *   --seed-tokens N   tokens stored before the 1M case (default 1,000,000; smaller for quick checks)
+ *   --postgres-url U  database the PostgreSQL cases make their schemas in
+ *                     (default $TESSERA_BENCH_POSTGRES_URL, $TESSERA_TEST_POSTGRES_URL, or postgres://postgres@127.0.0.1:5432/test)
+ *   --tessera-arg=A   an argument added to every Tessera `serve` (repeat for several; write it with `=` when A starts with a dash)
  *   --cpu-prof        write a V8 CPU profile of each Tessera server to results/profiles/<timestamp>/
  *   --log-level L     Tessera's log level during load (default warn; `info` logs every request)
  *   --condition TEXT  load condition to record with the results (e.g. "quiet machine")
@@ -25,22 +36,30 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_DIR, NotBuilt, prepareCase, ROOT_DIR, type DriverContext } from './lib/drivers.ts';
+import { cpuUsPerRequest } from './lib/cpu.ts';
+import { BENCH_DIR, databaseBackends, NotBuilt, postgresQuery, prepareCase, ROOT_DIR, tesseraHas, type DriverContext } from './lib/drivers.ts';
+import { GENERATORS, runLoad, type GeneratorId, type LoadRequest } from './lib/generators.ts';
 import { profileName, profileThread, renderProfile, summariseProfile } from './lib/profile.ts';
-import { cpuTimeMs, runWorker, sampleRss } from './lib/proc.ts';
-import { computeRatios, PUBLISHED, renderTable, renderTargets } from './lib/report.ts';
-import { emptyResult, type CaseResult } from './lib/results.ts';
-import { SCENARIOS, selectCases, validateScenarios, type BenchCase } from './lib/scenarios.ts';
+import { cpuTimeMs, cpuTimeOfPids, runWorker, sampleRss } from './lib/proc.ts';
+import { PUBLISHED, renderGroups, renderTargets } from './lib/report.ts';
+import { emptyRun, summariseGroup, type GroupResult, type RunResult } from './lib/results.ts';
+import { alternate } from './lib/schedule.ts';
+import { findCase, groupMembers, SCENARIOS, selectScenarios, validateScenarios, type BenchCase } from './lib/scenarios.ts';
 import { evaluateTargets } from './lib/targets.ts';
-import type { LoadRequest, LoadResult } from './workers/load.ts';
 
 const { values } = parseArgs({
   options: {
+    generator: { type: 'string', default: 'wrk' },
+    pairs: { type: 'string', default: '3' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
+    threads: { type: 'string', default: '1' },
     filter: { type: 'string' },
+    'skip-peers': { type: 'boolean', default: false },
     'seed-tokens': { type: 'string' },
+    'postgres-url': { type: 'string' },
+    'tessera-arg': { type: 'string', multiple: true, default: [] },
     'cpu-prof': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'warn' },
     condition: { type: 'string', default: 'unspecified' },
@@ -61,20 +80,25 @@ if (problems.length > 0) throw new Error(`scenario table is malformed:\n${proble
 
 if (values.list) {
   for (const s of SCENARIOS) {
-    process.stdout.write(`${s.id}: ${s.title}\n`);
-    for (const c of s.cases) process.stdout.write(`  ${c.id.padEnd(30)} ${c.label}${c.needs ? `  (needs ${c.needs.join(', ')})` : ''}\n`);
+    process.stdout.write(`${s.id}: ${s.title}\n  runs: ${groupMembers(s).join(', ')}\n`);
+    for (const c of s.cases) process.stdout.write(`  ${c.id.padEnd(36)} ${c.label}${c.needs ? `  (needs ${c.needs.join(', ')})` : ''}\n`);
   }
   process.exit(0);
 }
 
-const number = (v: string | undefined, name: string) => {
+const number = (v: string | undefined, name: string, min = 0) => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number`);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}`);
   return n;
 };
-const durationS = number(values.duration, 'duration');
+if (!GENERATORS.includes(values.generator as GeneratorId)) throw new Error(`--generator must be one of ${GENERATORS.join(', ')}`);
+const generator = values.generator as GeneratorId;
+const pairs = number(values.pairs, 'pairs', 1);
+const durationS = number(values.duration, 'duration', 1);
 const warmupS = number(values.warmup, 'warmup');
-const connections = number(values.connections, 'connections');
+const connections = number(values.connections, 'connections', 1);
+const threads = number(values.threads, 'threads', 1);
+const postgresUrl = values['postgres-url'] ?? process.env.TESSERA_BENCH_POSTGRES_URL ?? process.env.TESSERA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const resultsDir = join(BENCH_DIR, 'results');
 const workDir = join(resultsDir, 'work', stamp);
@@ -86,6 +110,8 @@ const ctx: DriverContext = {
   workDir,
   tesseraLogLevel: values['log-level'],
   tesseraNodeFlags: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  postgresUrl,
+  extraServeArgs: values['tessera-arg'],
   ...(values['seed-tokens'] !== undefined ? { seedTokens: number(values['seed-tokens'], 'seed-tokens') } : {}),
 };
 
@@ -98,93 +124,104 @@ function labelOf(c: BenchCase): string {
   return `${c.label.replace(/, 1M rows/, '')} [${ctx.seedTokens.toLocaleString('en-US')} rows, --seed-tokens]`;
 }
 
-async function runHttpCase(c: BenchCase): Promise<CaseResult> {
-  const base = { id: c.id, scenario: c.scenario, server: c.server, label: labelOf(c) };
+async function runHttpCase(c: BenchCase, round: number): Promise<RunResult> {
   let prepared;
   try {
     prepared = await prepareCase(c, ctx);
   } catch (error) {
-    if (error instanceof NotBuilt) return emptyResult(base, 'n/a', `not built yet: ${error.message}`);
-    return emptyResult(base, 'error', (error as Error).message);
+    if (error instanceof NotBuilt) return emptyRun(c.id, round, 'n/a', `not built yet: ${error.message}`);
+    return emptyRun(c.id, round, 'error', (error as Error).message);
   }
   const profilesBefore = values['cpu-prof'] ? new Set(readdirSync(profileDir)) : new Set<string>();
   try {
-    const request: LoadRequest = { url: prepared.server.url, ...prepared.load, connections, durationS, warmupS };
-    const rss = sampleRss(prepared.server.pid);
-    const cpuBefore = cpuTimeMs(prepared.server.pid);
-    let load: LoadResult;
+    const request: LoadRequest = { origins: prepared.origins, ...prepared.load, connections, threads, durationS };
+    if (warmupS > 0) await runLoad(generator, { ...request, durationS: warmupS }, workDir, BENCH_DIR);
+    const pids = prepared.servers.map((s) => s.pid);
+    // The pool has opened its connections during the warm-up; their backends are the database's share.
+    const backends = prepared.databaseApplicationName !== undefined ? await databaseBackends(prepared.databaseUrl!, prepared.databaseApplicationName) : [];
+    const rss = sampleRss(pids);
+    const cpuBefore = cpuTimeMs(pids);
+    const dbBefore = cpuTimeOfPids(backends);
+    let memory;
+    let load;
     try {
-      load = await runWorker<LoadResult>(join(BENCH_DIR, 'workers/load.ts'), request);
+      load = await runLoad(generator, request, workDir, BENCH_DIR);
     } finally {
-      rss.stop();
+      memory = rss.stop();
     }
-    const cpuMs = cpuTimeMs(prepared.server.pid) - cpuBefore;
-    const memory = rss.stop();
+    const serverCpuMs = cpuTimeMs(pids) - cpuBefore;
+    const dbCpuMs = cpuTimeOfPids(backends) - dbBefore;
     return {
-      ...base,
+      caseId: c.id,
+      round,
       status: 'ok',
       rps: load.rps,
-      cpuUsPerRequest: (cpuMs * 1000) / Math.max(1, load.requests + load.warmupRequests),
-      p50Ms: load.p50Ms,
-      p99Ms: load.p99Ms,
-      errors: load.non2xx + load.socketErrors + load.timeouts,
       requests: load.requests,
+      errors: load.non2xx + load.socketErrors + load.timeouts,
+      durationS: load.durationS,
+      p50Ms: load.p50Ms,
+      p90Ms: load.p90Ms,
+      p99Ms: load.p99Ms,
+      maxMs: load.maxMs,
+      serverCpuMs,
+      serverCpuUsPerRequest: cpuUsPerRequest(serverCpuMs, load.requests),
+      generatorCpuMs: load.generatorCpuMs,
+      generatorCpuUsPerRequest: cpuUsPerRequest(load.generatorCpuMs, load.requests),
+      ...(backends.length > 0 ? { databaseCpuMs: dbCpuMs, databaseCpuUsPerRequest: cpuUsPerRequest(dbCpuMs, load.requests) } : {}),
       rssPeakMb: mb(memory.peakBytes),
-      vmHwmMb: mb(memory.hwmBytes),
-      ratios: {},
-      statusCodes: load.statusCodes,
-      facts: { ...prepared.facts, p90Ms: load.p90Ms, maxMs: load.maxMs, measuredS: load.durationS, socketErrors: load.socketErrors, timeouts: load.timeouts },
+      rssPeakProcessMb: mb(memory.peakProcessBytes),
+      ...(load.statusCodes ? { statusCodes: load.statusCodes } : {}),
+      facts: { ...prepared.facts, vmHwmMb: mb(memory.hwmBytes), instances: prepared.servers.length, ...(backends.length > 0 ? { databaseBackends: backends.length } : {}) },
     };
   } catch (error) {
-    return emptyResult(base, 'error', (error as Error).message);
+    return emptyRun(c.id, round, 'error', (error as Error).message);
   } finally {
-    await Promise.all([prepared.server.stop(), ...prepared.companions.map((p) => p.stop())]);
+    await prepared.stop();
     if (!values['keep-work']) {
       // A seeded database is hundreds of MB; the logs stay for diagnosis.
-      for (const file of readdirSync(workDir).filter((f) => /\.db(-wal|-shm)?$/.test(f))) rmSync(join(workDir, file), { force: true });
+      for (const file of readdirSync(workDir).filter((f) => /\.db(-wal|-shm)?$/.test(f) && !f.includes('.template.'))) rmSync(join(workDir, file), { force: true });
     }
-    if (values['cpu-prof']) {
-      // Every thread writes its own profile (CPU.<date>.<time>.<pid>.<thread>.<seq>);
-      // the main thread's (thread 0) is the one that matters and, being the
-      // largest, lands last, so wait for it before summarising.
-      const fresh = (): string[] => readdirSync(profileDir).filter((f) => profileThread(f) !== undefined && !profilesBefore.has(f));
-      for (let waited = 0; waited < 10_000 && !fresh().some((f) => profileThread(f) === 0); waited += 100) await new Promise((r) => setTimeout(r, 100));
-      for (const file of fresh()) {
-        const named = profileName(c.id, file);
-        execFileSync('mv', [join(profileDir, file), join(profileDir, named)]);
-        if (profileThread(file) === 0) log(`\nprofile of ${c.id} (${join(profileDir, named)}):\n${renderProfile(summariseProfile(join(profileDir, named)))}\n`);
-      }
-    }
+    if (values['cpu-prof']) await collectProfiles(c, round, profilesBefore);
   }
 }
 
-async function runArgon2Case(c: BenchCase): Promise<CaseResult> {
-  const base = { id: c.id, scenario: c.scenario, server: c.server, label: c.label };
+async function collectProfiles(c: BenchCase, round: number, before: Set<string>): Promise<void> {
+  // Every thread writes its own profile (CPU.<date>.<time>.<pid>.<thread>.<seq>);
+  // the main thread's (thread 0) is the one that matters and, being the
+  // largest, lands last, so wait for it before summarising.
+  const fresh = (): string[] => readdirSync(profileDir).filter((f) => profileThread(f) !== undefined && !before.has(f));
+  for (let waited = 0; waited < 10_000 && !fresh().some((f) => profileThread(f) === 0); waited += 100) await new Promise((r) => setTimeout(r, 100));
+  for (const file of fresh()) {
+    const named = profileName(`${c.id}.r${round}.${file.split('.')[3]}`, file);
+    execFileSync('mv', [join(profileDir, file), join(profileDir, named)]);
+    if (profileThread(file) === 0) log(`\nprofile of ${c.id}, round ${round} (${join(profileDir, named)}):\n${renderProfile(summariseProfile(join(profileDir, named)))}\n`);
+  }
+}
+
+/** The non-HTTP bounds: node:crypto's argon2id or signing rate, in a forked process. */
+async function runLocalCase(c: BenchCase, round: number): Promise<RunResult> {
   let sampler: ReturnType<typeof sampleRss> | undefined;
   try {
-    const result = await runWorker<{ rps: number; p50Ms: number; p99Ms: number; count: number; threadPool: number; cpuUsPerVerify: number }>(
-      join(BENCH_DIR, 'workers/argon2-raw.ts'),
-      { concurrency: connections, durationS, warmupS },
-      (pid) => (sampler = sampleRss(pid)),
-    );
+    const script = c.server === 'argon2-raw' ? 'workers/argon2-raw.ts' : 'workers/sign-raw.ts';
+    const message = { concurrency: connections, durationS, warmupS, ...(c.sign ? { alg: c.sign.alg } : {}) };
+    const result = await runWorker<{ rps: number; p50Ms: number; p99Ms: number; count: number; durationS: number; threadPool: number; cpuUsPerOp: number }>(join(BENCH_DIR, script), message, (pid) => (sampler = sampleRss([pid])));
     const memory = sampler!.stop();
     return {
-      ...base,
-      status: 'ok',
+      ...emptyRun(c.id, round, 'ok'),
       rps: result.rps,
-      cpuUsPerRequest: result.cpuUsPerVerify,
+      requests: result.count,
+      durationS: result.durationS,
       p50Ms: result.p50Ms,
       p99Ms: result.p99Ms,
-      errors: 0,
-      requests: result.count,
+      serverCpuMs: (result.cpuUsPerOp * result.count) / 1000,
+      serverCpuUsPerRequest: result.cpuUsPerOp,
       rssPeakMb: mb(memory.peakBytes),
-      vmHwmMb: mb(memory.hwmBytes),
-      ratios: {},
+      rssPeakProcessMb: mb(memory.peakProcessBytes),
       facts: { threadPool: result.threadPool, concurrency: connections },
     };
   } catch (error) {
     sampler?.stop();
-    return emptyResult(base, 'error', (error as Error).message);
+    return emptyRun(c.id, round, 'error', (error as Error).message);
   }
 }
 
@@ -196,17 +233,28 @@ function version(pkg: string, dir = BENCH_DIR): string {
   }
 }
 
-function git(args: string[]): string {
+function quietly(command: string, args: string[], cwd = ROOT_DIR): string {
   try {
-    return execFileSync('git', args, { cwd: ROOT_DIR, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (error) {
+    // wrk -v prints its version and exits 1.
+    const out = (error as { stdout?: string }).stdout?.trim();
+    return out ? out : 'unknown';
   }
 }
 
-const cases = selectCases(values.filter);
+async function postgresVersion(): Promise<string> {
+  try {
+    return String((await postgresQuery<{ v: string }>(postgresUrl, "SELECT current_setting('server_version') AS v"))[0]!.v);
+  } catch (error) {
+    return `unreachable (${(error as Error).message})`;
+  }
+}
+
+const scenarios = selectScenarios(values.filter);
 const meta = {
   date: new Date().toISOString(),
+  method: 'alternating pairs (issue 21)',
   condition: values.condition,
   machine: {
     cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -216,44 +264,87 @@ const meta = {
     loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
   },
   node: process.version,
-  tessera: { commit: git(['rev-parse', '--short', 'HEAD']), dirty: git(['status', '--porcelain', '--', 'src']) !== '' },
+  tessera: { commit: quietly('git', ['rev-parse', '--short', 'HEAD']), dirty: quietly('git', ['status', '--porcelain', '--', 'src']) !== '' },
   versions: {
+    wrk: quietly('wrk', ['-v']).split('\n')[0] ?? 'unknown',
+    autocannon: version('autocannon'),
     'oidc-provider': version('oidc-provider'),
     '@node-oauth/oauth2-server': version('@node-oauth/oauth2-server'),
-    autocannon: version('autocannon'),
     fastify: version('fastify', ROOT_DIR),
     jose: version('jose', ROOT_DIR),
+    pg: version('pg', ROOT_DIR),
+    postgresql: await postgresVersion(),
   },
-  options: { durationS, warmupS, connections, filter: values.filter ?? null, seedTokens: ctx.seedTokens ?? null, logLevel: ctx.tesseraLogLevel, cpuProf: values['cpu-prof'] },
+  options: {
+    generator,
+    pairs,
+    durationS,
+    warmupS,
+    connections,
+    threads,
+    filter: values.filter ?? null,
+    skipPeers: values['skip-peers'],
+    seedTokens: ctx.seedTokens ?? null,
+    logLevel: ctx.tesseraLogLevel,
+    tesseraArgs: ctx.extraServeArgs,
+    cpuProf: values['cpu-prof'],
+  },
 };
 
-log(`Tessera bench ${meta.date}: ${cases.length} cases, ${durationS}s each after ${warmupS}s warm-up, ${connections} connections`);
+const totalRuns = scenarios.reduce((n, s) => n + groupMembers(s, { skipPeers: values['skip-peers'] }).length * pairs, 0);
+log(`Tessera bench ${meta.date}: ${scenarios.length} groups, ${totalRuns} runs (${pairs} rounds), ${durationS}s each after ${warmupS}s warm-up, ${connections} connections, ${generator}`);
 log(`machine: ${meta.machine.cpu}, ${meta.machine.cores} cores, load average ${meta.machine.loadAverageAtStart.join(' ')}; condition: ${meta.condition}`);
 if (meta.machine.loadAverageAtStart[0]! > meta.machine.cores / 2) {
   log(`warning: the machine is busy (1-minute load average ${meta.machine.loadAverageAtStart[0]}); req/s will be low and noisy, CPU per request less so`);
 }
 
-const results = new Map<string, CaseResult>();
-for (const c of cases) {
-  log(`→ ${c.id}`);
-  const result = c.server === 'argon2-raw' ? await runArgon2Case(c) : await runHttpCase(c);
-  results.set(c.id, result);
-  log(
-    result.status === 'ok'
-      ? `  ${Math.round(result.rps)} req/s, ${Math.round(result.cpuUsPerRequest)} µs CPU/req, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}, RSS ${mb(0) + result.rssPeakMb | 0} MB`
-      : `  ${result.status}: ${result.note}`,
-  );
+const groups = new Map<string, GroupResult>();
+const describe = (id: string) => {
+  const c = findCase(id)!;
+  return { label: labelOf(c), server: c.server };
+};
+for (const s of scenarios) {
+  const members = groupMembers(s, { skipPeers: values['skip-peers'] });
+  log(`\n== ${s.id}: ${members.join(' · ')}`);
+  const runs: RunResult[] = [];
+  // A group whose own cases all wait for a feature has nothing to compare: its baselines are not run.
+  const missing = s.cases.map((c) => c.needs?.find((f) => !tesseraHas(f)));
+  if (missing.every((f) => f !== undefined)) {
+    for (const [i, c] of s.cases.entries()) runs.push(emptyRun(c.id, 1, 'n/a', `not built yet: Tessera has no ${missing[i]!.replace('serve-flag:', 'serve ')} yet`));
+    log(`  n/a: ${runs[0]!.note}`);
+    for (const id of members.filter((m) => !s.cases.some((c) => c.id === m))) runs.push(emptyRun(id, 1, 'n/a', 'not run: nothing to compare it with'));
+    groups.set(s.id, summariseGroup(s, members, runs, describe));
+    continue;
+  }
+  for (const { round, caseId } of alternate(members, pairs)) {
+    const c = findCase(caseId)!;
+    const earlier = runs.find((r) => r.caseId === caseId && r.status === 'n/a');
+    if (earlier) {
+      runs.push({ ...earlier, round });
+      continue;
+    }
+    const result = c.server === 'argon2-raw' || c.server === 'sign-raw' ? await runLocalCase(c, round) : await runHttpCase(c, round);
+    runs.push(result);
+    log(
+      result.status === 'ok'
+        ? `  r${round} ${caseId}: ${Math.round(result.rps)}/s, server ${result.serverCpuUsPerRequest.toFixed(1)} µs CPU/req${result.generatorCpuMs > 0 ? `, generator ${result.generatorCpuUsPerRequest.toFixed(1)}` : ''}${result.databaseCpuUsPerRequest !== undefined ? `, PostgreSQL ${result.databaseCpuUsPerRequest.toFixed(1)}` : ''}, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, errors ${result.errors}, RSS ${Math.round(result.rssPeakMb)} MB`
+        : `  r${round} ${caseId}: ${result.status}: ${result.note}`,
+    );
+  }
+  groups.set(s.id, summariseGroup(s, members, runs, describe));
 }
-computeRatios(results);
-const targets = evaluateTargets(results);
-const ordered = cases.map((c) => results.get(c.id)!);
-const loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
 
-process.stdout.write(`\n${meta.date} · ${meta.machine.cpu} · ${meta.machine.cores} cores · Node ${meta.node} · ${connections} connections · ${durationS} s per case (after ${warmupS} s warm-up)\n`);
-process.stdout.write(`condition: ${meta.condition} · load average ${meta.machine.loadAverageAtStart.join(' ')} at start, ${loadAverageAtEnd.join(' ')} at end\n\n`);
-process.stdout.write(`${renderTable(ordered)}\n\n${renderTargets(targets)}\n\n`);
-process.stdout.write(`published figures (other machines, for orientation only):\n${PUBLISHED.map((p) => `  - ${p}`).join('\n')}\n`);
+const targets = evaluateTargets(groups);
+const loadAverageAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+const heading = [
+  `${meta.date} · ${meta.machine.cpu} · ${meta.machine.cores} cores · Node ${meta.node} · ${generator === 'wrk' ? meta.versions.wrk.replace(/ Copyright.*/, '') : `autocannon ${meta.versions.autocannon}`} · ${connections} connections · ${pairs} rounds of ${durationS} s per run (after ${warmupS} s warm-up)`,
+  `condition: ${meta.condition} · load average ${meta.machine.loadAverageAtStart.join(' ')} at start, ${loadAverageAtEnd.join(' ')} at end · Tessera ${meta.tessera.commit}${meta.tessera.dirty ? ' (src changed)' : ''}`,
+].join('\n');
+const markdown = `${heading}\n\n${renderGroups([...groups.values()])}\n\n${renderTargets(targets)}\n`;
+process.stdout.write(`\n${markdown}\npublished figures (other machines, for orientation only):\n${PUBLISHED.map((p) => `  - ${p}`).join('\n')}\n`);
 
 const file = join(resultsDir, `${stamp}.json`);
-writeFileSync(file, `${JSON.stringify({ meta: { ...meta, loadAverageAtEnd }, results: ordered, targets }, null, 2)}\n`);
-process.stdout.write(`\nresults: ${file}\n`);
+writeFileSync(file, `${JSON.stringify({ meta: { ...meta, loadAverageAtEnd }, groups: [...groups.values()], targets }, null, 2)}\n`);
+writeFileSync(join(resultsDir, `${stamp}.md`), markdown);
+if (!values['keep-work']) for (const f of readdirSync(workDir).filter((x) => x.includes('.template.'))) rmSync(join(workDir, f), { force: true });
+process.stdout.write(`\nresults: ${file} (and .md)\n`);

@@ -41,7 +41,7 @@ function fail(what: string, answer: HttpAnswer): never {
 
 export interface TokenExpectation {
   format: 'opaque' | 'jwt';
-  alg?: 'ES256' | 'RS256';
+  alg?: 'ES256' | 'RS256' | 'EdDSA';
   /** Public keys (JWK) a JWT must verify against. */
   publicJwks?: JsonWebKey[];
 }
@@ -88,7 +88,9 @@ export function checkTokenResponse(answer: HttpAnswer, expect: TokenExpectation)
   const ok =
     expect.alg === 'ES256'
       ? verify('sha256', signed, { key, dsaEncoding: 'ieee-p1363' }, signature)
-      : verify('sha256', signed, key, signature);
+      : expect.alg === 'EdDSA'
+        ? verify(null, signed, key, signature)
+        : verify('sha256', signed, key, signature);
   if (!ok) fail('JWT signature does not verify', answer);
   checked.jwt = { header, payload };
   return checked;

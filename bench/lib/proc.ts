@@ -6,6 +6,7 @@
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { parseProcStat, TICK_MS } from './cpu.ts';
 
 export interface RunningProcess {
   child: ChildProcess;
@@ -150,12 +151,19 @@ export function processTree(pid: number): number[] {
   return pids;
 }
 
-/** Samples the resident set of a process tree every `intervalMs` until stopped; returns the peak in bytes. */
-export function sampleRss(pid: number, intervalMs = 200): { stop(): { peakBytes: number; hwmBytes: number } } {
+/**
+ * Samples the resident set of process trees every `intervalMs` until
+ * stopped: the peak of their sum, and the peak of the largest single process
+ * (the per-process figure, for servers that fork workers).
+ */
+export function sampleRss(pids: number[], intervalMs = 200): { stop(): { peakBytes: number; peakProcessBytes: number; hwmBytes: number } } {
   let peak = 0;
+  let peakProcess = 0;
   const sample = () => {
-    const total = processTree(pid).reduce((sum, p) => sum + statusField(p, 'VmRSS'), 0);
+    const sizes = pids.flatMap(processTree).map((p) => statusField(p, 'VmRSS'));
+    const total = sizes.reduce((a, b) => a + b, 0);
     if (total > peak) peak = total;
+    for (const size of sizes) if (size > peakProcess) peakProcess = size;
   };
   sample();
   const timer = setInterval(sample, intervalMs);
@@ -163,30 +171,34 @@ export function sampleRss(pid: number, intervalMs = 200): { stop(): { peakBytes:
     stop() {
       clearInterval(timer);
       sample();
-      const hwm = processTree(pid).reduce((sum, p) => sum + statusField(p, 'VmHWM'), 0);
-      return { peakBytes: peak, hwmBytes: hwm };
+      const hwm = pids.flatMap(processTree).reduce((sum, p) => sum + statusField(p, 'VmHWM'), 0);
+      return { peakBytes: peak, peakProcessBytes: peakProcess, hwmBytes: hwm };
     },
   };
 }
 
-/**
- * CPU time (user + system, ms) used so far by a process tree, from
- * /proc/<pid>/stat (clock ticks of 1/100 s, the Linux default USER_HZ).
- * Divided by the requests served it gives CPU per request, a figure far less
- * disturbed by other jobs on the machine than requests per second.
- */
-export function cpuTimeMs(pid: number): number {
+/** CPU time (user + system, all threads, ms) used so far by these processes alone. */
+export function cpuTimeOfPids(pids: number[]): number {
   let ticks = 0;
-  for (const p of processTree(pid)) {
+  for (const p of pids) {
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      const times = parseProcStat(readFileSync(`/proc/${p}/stat`, 'utf8'));
+      ticks += times.utime + times.stime;
     } catch {
       // gone
     }
   }
-  return ticks * 10;
+  return ticks * TICK_MS;
+}
+
+/**
+ * CPU time (user + system, ms) used so far by process trees, from
+ * /proc/<pid>/stat. Divided by the requests served it gives CPU per
+ * request, a figure far less disturbed by other jobs on the machine than
+ * requests per second.
+ */
+export function cpuTimeMs(pids: number[]): number {
+  return cpuTimeOfPids(pids.flatMap(processTree));
 }
 
 /** A free loopback port (bound and released; the server binds it right after). */

@@ -1,42 +1,67 @@
 /**
- * The benchmark's scenario table: what is measured, against which servers,
- * and what each Tessera figure is compared with. Pure data, so a root-level
- * test can check it is well-formed without starting anything.
+ * The benchmark's scenario table: what is measured, against what, and in
+ * which comparison group. Pure data, so a root-level test can check it is
+ * well-formed without starting anything.
  *
- * A scenario is one request shape. Each of its cases is one server answering
- * that request. Ratios are printed for every Tessera case against each other
- * case of its scenario (the peers), against the ceiling, and against any
- * extra baselines the scenario names (the empty-store run, the raw argon2 rate).
+ * A scenario is one comparison group. Its members are its own cases, the
+ * baselines it names from other scenarios, and the bare node:http ceiling
+ * unless it says otherwise. The harness runs a group's members one after
+ * the other, round after round (A B A B …), and every ratio is taken between
+ * two runs of the same round.
+ *
+ * Adding a case for a new feature's hot path is one entry: a Tessera variant
+ * with the `serve` flags or config keys that switch the feature on, the
+ * `serve-flag:` it needs (the case reports "n/a (not built yet)" until
+ * `tessera serve --help` lists it), and the case it is compared with as
+ * baseline. See `cc-opaque-metrics` and `cc-opaque-rate-limit` below.
  */
 
-/** The servers (and the one non-HTTP measurement) the harness knows how to start. */
-export type ServerId = 'ceiling' | 'fastify-ceiling' | 'tessera' | 'oidc-provider' | 'oauth2-server' | 'argon2-raw';
+/** The servers (and the two non-HTTP measurements) the harness knows how to start. */
+export type ServerId = 'ceiling' | 'fastify-ceiling' | 'tessera' | 'oidc-provider' | 'oauth2-server' | 'argon2-raw' | 'sign-raw';
 
-/** Which Tessera feature a case needs; the harness reports the case as "n/a (not built yet)" while it is missing. */
-export type TesseraFeature = 'introspection' | 'verify' | 'password';
+/** The servers that are other projects (left out by `--skip-peers`). */
+export const PEER_SERVERS: readonly ServerId[] = ['oidc-provider', 'oauth2-server'];
 
-/** How a Tessera case is set up: token format, signing algorithm, pre-stored tokens. */
+export type SigningAlg = 'ES256' | 'RS256' | 'EdDSA';
+
+/**
+ * What a Tessera case cannot run without; the harness reports the case as
+ * "n/a (not built yet)" while it is missing. `serve-flag:--x` is met when
+ * `tessera serve --help` mentions `--x`.
+ */
+export type TesseraFeature = 'introspection' | 'verify' | 'password' | `serve-flag:--${string}`;
+
+/** How a Tessera case is set up. */
 export interface TesseraVariant {
   format: 'opaque' | 'jwt';
-  alg?: 'ES256' | 'RS256';
-  /** Tokens stored in the SQLite file before the server starts. */
+  /** The tenant's signing algorithm (a tenant created with `--alg`; ES256 is the default tenant's). */
+  alg?: SigningAlg;
+  /** Tokens stored before the server starts (SQLite only). */
   seedTokens?: number;
   /** What the load requests: the token endpoint (default), introspection, a Bearer-protected resource, the password grant. */
   operation?: 'client_credentials' | 'introspect' | 'bearer' | 'password';
-  /** `tessera serve --workers N`: several processes (reported apart from the single-process targets). */
+  /** `tessera serve --workers N`: several processes on one port (reported apart from the single-process targets). */
   workers?: number;
+  /** Where Tessera stores: a fresh SQLite file (default) or a fresh schema of the bench's PostgreSQL. */
+  store?: 'sqlite' | 'postgres';
+  /** Separate `tessera serve` processes on one database, each on its own port, the load spread over them. */
+  instances?: number;
+  /** Extra `tessera serve` arguments (a feature's switch). */
+  serveArgs?: string[];
+  /** Keys written to a JSON config file given to `serve --config` (a feature's settings). */
+  config?: Record<string, unknown>;
 }
 
 /** How a peer case is configured. */
 export interface PeerVariant {
   /** oidc-provider: access-token format of the resource server. */
   format?: 'opaque' | 'jwt';
-  alg?: 'ES256' | 'RS256';
+  alg?: SigningAlg;
   operation?: 'client_credentials' | 'introspect' | 'password';
 }
 
 export interface BenchCase {
-  /** `<scenario>/<server>`, unique in the table. */
+  /** `<scenario>/<name>`, unique in the table. */
   id: string;
   scenario: string;
   server: ServerId;
@@ -44,6 +69,8 @@ export interface BenchCase {
   label: string;
   tessera?: TesseraVariant;
   peer?: PeerVariant;
+  /** sign-raw: the algorithm node:crypto signs. */
+  sign?: { alg: SigningAlg };
   /** Tessera features the case cannot run without. */
   needs?: TesseraFeature[];
 }
@@ -52,21 +79,49 @@ export interface Scenario {
   id: string;
   title: string;
   cases: BenchCase[];
-  /** Case ids (in other scenarios) every Tessera case of this scenario is also compared with. */
+  /** Case ids (in other scenarios) run in this group too, and compared with. */
   baselines?: string[];
+  /** Whether the bare node:http ceiling runs in this group (default true). */
+  ceiling?: boolean;
 }
 
 export const CEILING_CASE_ID = 'ceiling/node-http';
 /** Fastify set up as Tessera's app, answering the ceiling's body: the framework's share. */
 export const FASTIFY_CEILING_CASE_ID = 'ceiling/fastify';
 
-function scenario(id: string, title: string, cases: Omit<BenchCase, 'id' | 'scenario'>[], baselines?: string[]): Scenario {
+const DEFAULT_NAMES: Record<ServerId, string> = {
+  ceiling: 'node-http',
+  'fastify-ceiling': 'fastify',
+  tessera: 'tessera',
+  'oidc-provider': 'oidc-provider',
+  'oauth2-server': 'oauth2-server',
+  'argon2-raw': 'argon2-raw',
+  'sign-raw': 'node-crypto-sign',
+};
+
+type CaseEntry = Omit<BenchCase, 'id' | 'scenario'> & { name?: string };
+
+function scenario(id: string, title: string, cases: CaseEntry[], options: { baselines?: string[]; ceiling?: boolean } = {}): Scenario {
   return {
     id,
     title,
-    cases: cases.map((c) => ({ ...c, id: `${id}/${c.server === 'ceiling' ? 'node-http' : c.server === 'fastify-ceiling' ? 'fastify' : c.server}`, scenario: id })),
-    ...(baselines ? { baselines } : {}),
+    cases: cases.map(({ name, ...c }) => ({ ...c, id: `${id}/${name ?? DEFAULT_NAMES[c.server]}`, scenario: id })),
+    ...(options.baselines ? { baselines: options.baselines } : {}),
+    ...(options.ceiling === false ? { ceiling: false } : {}),
   };
+}
+
+function jwtScenario(alg: SigningAlg): Scenario {
+  return scenario(
+    `cc-jwt-${alg.toLowerCase()}`,
+    `client credentials, HTTP Basic, JWT access token signed ${alg}; the bound is node:crypto signing ${alg} alone`,
+    [
+      { server: 'sign-raw', label: `node:crypto signs ${alg} (no HTTP)`, sign: { alg } },
+      { server: 'tessera', label: 'Tessera', tessera: { format: 'jwt', alg } },
+      { server: 'oidc-provider', label: 'oidc-provider', peer: { format: 'jwt', alg } },
+    ],
+    { ceiling: false },
+  );
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -74,85 +129,121 @@ export const SCENARIOS: readonly Scenario[] = [
     { server: 'ceiling', label: 'node:http ceiling' },
     { server: 'fastify-ceiling', label: 'Fastify, no token logic' },
   ]),
-  scenario('cc-opaque', 'client credentials, HTTP Basic, opaque token', [
+  scenario('cc-opaque', 'client credentials, HTTP Basic, opaque token persisted to SQLite', [
     { server: 'tessera', label: 'Tessera (SQLite)', tessera: { format: 'opaque' } },
     { server: 'oidc-provider', label: 'oidc-provider', peer: { format: 'opaque' } },
     { server: 'oauth2-server', label: '@node-oauth/oauth2-server', peer: { operation: 'client_credentials' } },
   ]),
-  scenario('cc-jwt-es256', 'client credentials, HTTP Basic, JWT access token signed ES256', [
-    { server: 'tessera', label: 'Tessera', tessera: { format: 'jwt', alg: 'ES256' } },
-    { server: 'oidc-provider', label: 'oidc-provider', peer: { format: 'jwt', alg: 'ES256' } },
-  ]),
-  scenario('cc-jwt-rs256', 'client credentials, HTTP Basic, JWT access token signed RS256', [
-    { server: 'tessera', label: 'Tessera', tessera: { format: 'jwt', alg: 'RS256' } },
-    { server: 'oidc-provider', label: 'oidc-provider', peer: { format: 'jwt', alg: 'RS256' } },
-  ]),
+  jwtScenario('ES256'),
+  jwtScenario('RS256'),
+  jwtScenario('EdDSA'),
   scenario(
     'cc-opaque-1m',
-    'client credentials, opaque, 1,000,000 tokens already stored',
+    'client credentials, opaque, 1,000,000 tokens already stored, against the empty store',
     [{ server: 'tessera', label: 'Tessera (SQLite, 1M rows)', tessera: { format: 'opaque', seedTokens: 1_000_000 } }],
-    ['cc-opaque/tessera'],
+    { baselines: ['cc-opaque/tessera'], ceiling: false },
   ),
   scenario(
     'cc-opaque-workers',
-    'client credentials, opaque, `tessera serve --workers 2` (multi-process; outside the single-process targets)',
+    'client credentials, opaque, `tessera serve --workers 2` on one SQLite file, against one process (by CPU per token)',
     [{ server: 'tessera', label: 'Tessera (SQLite, 2 workers)', tessera: { format: 'opaque', workers: 2 } }],
-    ['cc-opaque/tessera'],
+    { baselines: ['cc-opaque/tessera'], ceiling: false },
+  ),
+  scenario(
+    'cc-opaque-pg',
+    'client credentials, opaque, one instance on PostgreSQL, against SQLite',
+    [{ server: 'tessera', label: 'Tessera (PostgreSQL)', tessera: { format: 'opaque', store: 'postgres' } }],
+    { baselines: ['cc-opaque/tessera'], ceiling: false },
+  ),
+  scenario(
+    'cc-opaque-pg-2',
+    'client credentials, opaque, two instances on one PostgreSQL database, the connections split between them, against one instance',
+    [{ server: 'tessera', label: 'Tessera (PostgreSQL, 2 instances)', tessera: { format: 'opaque', store: 'postgres', instances: 2 } }],
+    { baselines: ['cc-opaque-pg/tessera'], ceiling: false },
+  ),
+  scenario(
+    'cc-jwt-es256-pg',
+    'client credentials, JWT signed ES256, one instance on PostgreSQL (a JWT needs no token row), against SQLite',
+    [{ server: 'tessera', label: 'Tessera (PostgreSQL)', tessera: { format: 'jwt', alg: 'ES256', store: 'postgres' } }],
+    { baselines: ['cc-jwt-es256/tessera'], ceiling: false },
   ),
   scenario('introspect', 'introspection (RFC 7662) of an opaque token, HTTP Basic', [
     { server: 'tessera', label: 'Tessera (SQLite)', tessera: { format: 'opaque', operation: 'introspect' }, needs: ['introspection'] },
     { server: 'oidc-provider', label: 'oidc-provider', peer: { format: 'opaque', operation: 'introspect' } },
   ]),
+  scenario(
+    'introspect-pg',
+    'introspection of an opaque token, one instance on PostgreSQL, against SQLite',
+    [{ server: 'tessera', label: 'Tessera (PostgreSQL)', tessera: { format: 'opaque', operation: 'introspect', store: 'postgres' }, needs: ['introspection'] }],
+    { baselines: ['introspect/tessera'], ceiling: false },
+  ),
   scenario('bearer-jwt', 'GET of a Bearer-protected resource, JWT verified by tessera/verify', [
     { server: 'tessera', label: 'tessera/verify', tessera: { format: 'jwt', alg: 'ES256', operation: 'bearer' }, needs: ['verify'] },
   ]),
   scenario(
     'password',
-    'password grant, argon2id m=19456 t=2 p=1',
+    'password grant, argon2id m=19456 t=2 p=1; the bound is node:crypto argon2id alone',
     [
       { server: 'argon2-raw', label: 'raw argon2id verify (node:crypto)' },
       { server: 'tessera', label: 'Tessera (SQLite)', tessera: { format: 'opaque', operation: 'password' }, needs: ['password'] },
       { server: 'oauth2-server', label: '@node-oauth/oauth2-server', peer: { operation: 'password' } },
     ],
-    ['password/argon2-raw'],
+    { ceiling: false },
+  ),
+  // Hot paths of features as they land: each against the same server without the feature.
+  scenario(
+    'cc-opaque-metrics',
+    'client credentials, opaque, with `serve --metrics` on, against the same without',
+    [{ server: 'tessera', label: 'Tessera (SQLite, metrics on)', tessera: { format: 'opaque', serveArgs: ['--metrics'] }, needs: ['serve-flag:--metrics'] }],
+    { baselines: ['cc-opaque/tessera'], ceiling: false },
+  ),
+  scenario(
+    'cc-opaque-rate-limit',
+    'client credentials, opaque, with a rate limit far above the load (the cost of checking it), against none',
+    [
+      {
+        server: 'tessera',
+        label: 'Tessera (SQLite, rate limit checked)',
+        // The limit's syntax is the flag's when it lands; it must stay far above what two cores can serve.
+        tessera: { format: 'opaque', serveArgs: ['--rate-limit', '1000000/s'] },
+        needs: ['serve-flag:--rate-limit'],
+      },
+    ],
+    { baselines: ['cc-opaque/tessera'], ceiling: false },
   ),
 ];
 
 /** Every case, in table order. */
-export function allCases(): BenchCase[] {
-  return SCENARIOS.flatMap((s) => s.cases);
+export function allCases(scenarios: readonly Scenario[] = SCENARIOS): BenchCase[] {
+  return scenarios.flatMap((s) => s.cases);
 }
 
-export function findCase(id: string): BenchCase | undefined {
-  return allCases().find((c) => c.id === id);
+export function findCase(id: string, scenarios: readonly Scenario[] = SCENARIOS): BenchCase | undefined {
+  return allCases(scenarios).find((c) => c.id === id);
+}
+
+/** The case ids a scenario's group runs, in run order: the ceiling, its baselines, its own cases. */
+export function groupMembers(s: Scenario, options: { skipPeers?: boolean } = {}, scenarios: readonly Scenario[] = SCENARIOS): string[] {
+  const ids = [...(s.ceiling === false || s.id === 'ceiling' ? [] : [CEILING_CASE_ID]), ...(s.baselines ?? []), ...s.cases.map((c) => c.id)];
+  const kept = options.skipPeers ? ids.filter((id) => !PEER_SERVERS.includes(findCase(id, scenarios)?.server ?? 'ceiling')) : ids;
+  return [...new Set(kept)];
 }
 
 /**
- * The cases a filter selects: comma-separated substrings matched against the
- * case id (`cc-opaque`, `tessera`, `cc-jwt-es256/oidc-provider`). The ceiling
- * is always kept, since every ratio needs it; so are the baselines the
- * selected scenarios name, and the Fastify ceiling beside it.
+ * The scenarios a filter selects: comma-separated terms, each matching a
+ * scenario whose id equals it, or whose id or one of whose case ids
+ * contains it. No filter selects them all.
  */
-export function selectCases(filter: string | undefined): BenchCase[] {
-  const cases = allCases();
-  if (filter === undefined || filter.trim() === '') return cases;
-  const terms = filter.split(',').map((t) => t.trim()).filter((t) => t !== '');
-  const picked = new Set(cases.filter((c) => terms.some((t) => c.id.includes(t))).map((c) => c.id));
-  picked.add(CEILING_CASE_ID);
-  picked.add(FASTIFY_CEILING_CASE_ID);
-  for (const s of SCENARIOS) {
-    if (s.cases.some((c) => picked.has(c.id) && c.server === 'tessera')) for (const b of s.baselines ?? []) picked.add(b);
-  }
-  return cases.filter((c) => picked.has(c.id));
+export function selectScenarios(filter: string | undefined, scenarios: readonly Scenario[] = SCENARIOS): Scenario[] {
+  const terms = (filter ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  if (terms.length === 0) return [...scenarios];
+  const exact = new Set(terms.filter((t) => scenarios.some((s) => s.id === t)));
+  return scenarios.filter((s) => terms.some((t) => (exact.has(t) ? s.id === t : s.id.includes(t) || s.cases.some((c) => c.id.includes(t)))));
 }
 
-/** What each Tessera case is compared with: its scenario's other cases, its baselines, the ceiling. */
-export function comparisonsFor(benchCase: BenchCase): string[] {
-  if (benchCase.server !== 'tessera') return [];
-  const s = SCENARIOS.find((x) => x.id === benchCase.scenario)!;
-  const ids = [...s.cases.filter((c) => c.id !== benchCase.id && c.server !== 'argon2-raw').map((c) => c.id), ...(s.baselines ?? [])];
-  ids.push(FASTIFY_CEILING_CASE_ID, CEILING_CASE_ID);
-  return [...new Set(ids)];
+/** What each case is compared with inside its group: every other member (a ratio for each, taken round by round). */
+export function comparisonsFor(caseId: string, members: readonly string[]): string[] {
+  return members.filter((m) => m !== caseId);
 }
 
 /** Checks the table's invariants; returns the problems found (empty when well-formed). */
@@ -168,7 +259,11 @@ export function validateScenarios(scenarios: readonly Scenario[] = SCENARIOS): s
       ids.add(c.id);
       if (c.scenario !== s.id) problems.push(`case '${c.id}' names scenario '${c.scenario}'`);
       if (c.server === 'tessera' && c.tessera === undefined) problems.push(`Tessera case '${c.id}' has no variant`);
-      if (c.server !== 'tessera' && c.needs !== undefined) problems.push(`peer case '${c.id}' cannot need a Tessera feature`);
+      if (c.server === 'sign-raw' && c.sign === undefined) problems.push(`signing case '${c.id}' names no algorithm`);
+      if (c.server !== 'tessera' && c.needs !== undefined) problems.push(`case '${c.id}' is not Tessera's and cannot need a Tessera feature`);
+      const t = c.tessera;
+      if (t?.seedTokens !== undefined && t.store === 'postgres') problems.push(`case '${c.id}' seeds tokens, which only the SQLite store supports`);
+      if (t?.instances !== undefined && t.instances > 1 && t.store !== 'postgres') problems.push(`case '${c.id}' runs several instances on SQLite (use workers for one file)`);
     }
     for (const b of s.baselines ?? []) if (!all.some((c) => c.id === b)) problems.push(`scenario '${s.id}' names unknown baseline '${b}'`);
   }

@@ -6,7 +6,7 @@
  * Storage is the provider's own default in-memory adapter (an LRU).
  *
  * Config arrives as JSON in BENCH_SERVER_CONFIG:
- *   { clientId, clientSecret, format: 'opaque'|'jwt', alg: 'ES256'|'RS256' }
+ *   { clientId, clientSecret, format: 'opaque'|'jwt', alg: 'ES256'|'RS256'|'EdDSA' }
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -17,19 +17,22 @@ const config = JSON.parse(process.env.BENCH_SERVER_CONFIG ?? '{}') as {
   clientId: string;
   clientSecret: string;
   format: 'opaque' | 'jwt';
-  alg: 'ES256' | 'RS256';
+  alg: 'ES256' | 'RS256' | 'EdDSA';
 };
 const RESOURCE = 'urn:tessera-bench:api';
 
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ed = generateKeyPairSync('ed25519');
 const privateJwks = [
   { ...ec.privateKey.export({ format: 'jwk' }), kid: 'bench-es256', alg: 'ES256', use: 'sig' },
   { ...rsa.privateKey.export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' },
+  { ...ed.privateKey.export({ format: 'jwk' }), kid: 'bench-eddsa', alg: 'EdDSA', use: 'sig' },
 ];
 const publicJwks = [
   { ...ec.publicKey.export({ format: 'jwk' }), kid: 'bench-es256', alg: 'ES256', use: 'sig' },
   { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'bench-rs256', alg: 'RS256', use: 'sig' },
+  { ...ed.publicKey.export({ format: 'jwk' }), kid: 'bench-eddsa', alg: 'EdDSA', use: 'sig' },
 ];
 
 const server = createServer();

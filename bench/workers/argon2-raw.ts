@@ -5,7 +5,7 @@
  * cannot beat this; it is the baseline the password figures are divided by.
  *
  * Forked by the harness; receives { concurrency, durationS, warmupS } and
- * answers { rps, p50Ms, p99Ms, count, durationS, cpuUsPerVerify }.
+ * answers { rps, p50Ms, p99Ms, count, durationS, cpuUsPerOp }.
  */
 import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -46,10 +46,10 @@ export async function measureArgon2(concurrency: number, durationS: number, warm
   const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? 0;
-  return { rps: count / elapsed, count, durationS: elapsed, cpuUsPerVerify: (cpu.user + cpu.system) / Math.max(1, count), p50Ms: pct(50), p99Ms: pct(99), threadPool: Number(process.env.UV_THREADPOOL_SIZE ?? 4) };
+  return { rps: count / elapsed, count, durationS: elapsed, cpuUsPerOp: (cpu.user + cpu.system) / Math.max(1, count), p50Ms: pct(50), p99Ms: pct(99), threadPool: Number(process.env.UV_THREADPOOL_SIZE ?? 4) };
 }
 
-if (process.send) {
+if (import.meta.main && process.send) {
   process.once('message', async (m: { concurrency: number; durationS: number; warmupS: number }) => {
     try {
       process.send!({ ok: true, result: await measureArgon2(m.concurrency, m.durationS, m.warmupS) });

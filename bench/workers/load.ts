@@ -1,39 +1,16 @@
 /**
- * The load generator, run in its own process (forked by the harness) so the
- * harness never competes with it or with the server for the event loop.
- * Runs autocannon for a warm-up (discarded) and then for the measured window,
- * and records every 2xx latency itself at sub-millisecond resolution
- * (autocannon's own histogram has 1 ms buckets, too coarse for a 5 ms target).
+ * The autocannon load generator, run in its own process (forked by the
+ * harness) so it never shares the harness's event loop. One message, one
+ * window: `{ origins, method, path, headers, body?, connections, durationS }`.
+ * With several origins the connections are split between them, one
+ * autocannon instance each, started together and recorded together.
+ *
+ * Latencies are recorded here for every 2xx response at sub-millisecond
+ * resolution (autocannon's own histogram has 1 ms buckets). The process's own
+ * CPU time over the window (all threads) is reported as the generator's.
  */
 import autocannon from 'autocannon';
-
-export interface LoadRequest {
-  url: string;
-  method: 'GET' | 'POST';
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-  connections: number;
-  durationS: number;
-  warmupS: number;
-}
-
-export interface LoadResult {
-  durationS: number;
-  requests: number;
-  ok: number;
-  rps: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  non2xx: number;
-  socketErrors: number;
-  timeouts: number;
-  statusCodes: Record<string, number>;
-  /** Responses during the warm-up (for CPU per request over the whole load). */
-  warmupRequests: number;
-}
+import type { LoadRequest, LoadResult } from '../lib/generators.ts';
 
 class Latencies {
   #chunks: Float64Array[] = [];
@@ -65,35 +42,36 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function once(request: LoadRequest, durationS: number, record?: { latencies: Latencies; codes: Record<string, number> }) {
+function once(origin: string, request: LoadRequest, connections: number, record: { latencies: Latencies; codes: Record<string, number> }) {
   return new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
-        url: request.url + request.path,
+        url: origin + request.path,
         method: request.method,
         headers: request.headers,
         ...(request.body !== undefined ? { body: request.body } : {}),
-        connections: request.connections,
-        duration: durationS,
+        connections,
+        duration: request.durationS,
         timeout: 10,
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
-    if (record) {
-      instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-        record.codes[statusCode] = (record.codes[statusCode] ?? 0) + 1;
-        if (statusCode >= 200 && statusCode < 300) record.latencies.add(responseTime);
-      });
-    }
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      record.codes[statusCode] = (record.codes[statusCode] ?? 0) + 1;
+      if (statusCode >= 200 && statusCode < 300) record.latencies.add(responseTime);
+    });
   });
 }
 
-export async function runLoad(request: LoadRequest): Promise<LoadResult> {
-  const warmup = request.warmupS > 0 ? await once(request, request.warmupS) : undefined;
+export async function runAutocannon(request: LoadRequest): Promise<LoadResult> {
   const record = { latencies: new Latencies(), codes: {} as Record<string, number> };
-  const result = await once(request, request.durationS, record);
+  const share = (i: number) => Math.floor(request.connections / request.origins.length) + (i < request.connections % request.origins.length ? 1 : 0);
+  const cpuBefore = process.cpuUsage();
+  const results = await Promise.all(request.origins.map((origin, i) => once(origin, request, Math.max(1, share(i)), record)));
+  const cpu = process.cpuUsage(cpuBefore);
   const sorted = record.latencies.sorted();
-  const durationS = result.duration;
+  const durationS = Math.max(...results.map((r) => r.duration));
+  const sum = (f: (r: autocannon.Result) => number) => results.reduce((a, r) => a + f(r), 0);
   return {
     durationS,
     requests: Object.values(record.codes).reduce((a, b) => a + b, 0),
@@ -103,18 +81,18 @@ export async function runLoad(request: LoadRequest): Promise<LoadResult> {
     p90Ms: percentile(sorted, 90),
     p99Ms: percentile(sorted, 99),
     maxMs: sorted.length ? sorted[sorted.length - 1]! : 0,
-    non2xx: result.non2xx,
-    socketErrors: result.errors - result.timeouts,
-    timeouts: result.timeouts,
+    non2xx: sum((r) => r.non2xx),
+    socketErrors: sum((r) => r.errors - r.timeouts),
+    timeouts: sum((r) => r.timeouts),
+    generatorCpuMs: (cpu.user + cpu.system) / 1000,
     statusCodes: record.codes,
-    warmupRequests: warmup ? warmup.requests.total : 0,
   };
 }
 
-if (process.send) {
+if (import.meta.main && process.send) {
   process.once('message', async (message: LoadRequest) => {
     try {
-      process.send!({ ok: true, result: await runLoad(message) });
+      process.send!({ ok: true, result: await runAutocannon(message) });
     } catch (error) {
       process.send!({ ok: false, error: String((error as Error).stack ?? error) });
     }

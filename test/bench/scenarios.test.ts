@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allCases, CEILING_CASE_ID, comparisonsFor, FASTIFY_CEILING_CASE_ID, findCase, SCENARIOS, selectCases, validateScenarios } from '../../bench/lib/scenarios.ts';
+import { allCases, CEILING_CASE_ID, findCase, groupMembers, SCENARIOS, selectScenarios, validateScenarios } from '../../bench/lib/scenarios.ts';
 import { TARGETS } from '../../bench/lib/targets.ts';
 
 describe('bench scenario table', () => {
@@ -15,30 +15,66 @@ describe('bench scenario table', () => {
   });
 
   it('reports problems in a malformed table', () => {
-    const broken = [{ id: 'Bad Id', title: '', cases: [], baselines: ['nowhere/none'] }];
+    const broken = [
+      { id: 'Bad Id', title: '', cases: [], baselines: ['nowhere/none'] },
+      {
+        id: 'pg-seeded',
+        title: '',
+        cases: [
+          { id: 'pg-seeded/tessera', scenario: 'pg-seeded', server: 'tessera' as const, label: '', tessera: { format: 'opaque' as const, store: 'postgres' as const, seedTokens: 10 } },
+          { id: 'pg-seeded/two', scenario: 'pg-seeded', server: 'tessera' as const, label: '', tessera: { format: 'opaque' as const, instances: 2 } },
+          { id: 'pg-seeded/sign', scenario: 'pg-seeded', server: 'sign-raw' as const, label: '' },
+        ],
+      },
+    ];
     const problems = validateScenarios(broken);
     assert.ok(problems.some((p) => p.includes('kebab-case')));
     assert.ok(problems.some((p) => p.includes('no case')));
     assert.ok(problems.some((p) => p.includes("unknown baseline 'nowhere/none'")));
     assert.ok(problems.some((p) => p.includes('ceiling')));
+    assert.ok(problems.some((p) => p.includes('only the SQLite store')));
+    assert.ok(problems.some((p) => p.includes('several instances on SQLite')));
+    assert.ok(problems.some((p) => p.includes('names no algorithm')));
   });
 
-  it('names only existing cases in its targets', () => {
-    for (const target of TARGETS) for (const id of target.caseIds) assert.ok(findCase(id), `${target.name} reads unknown case ${id}`);
-  });
-
-  it('compares every Tessera case with the ceiling and with its scenario peers', () => {
-    for (const c of allCases().filter((x) => x.server === 'tessera')) {
-      const compared = comparisonsFor(c);
-      assert.ok(compared.includes(CEILING_CASE_ID), c.id);
-      const scenario = SCENARIOS.find((s) => s.id === c.scenario)!;
-      for (const peer of scenario.cases.filter((x) => x.server !== 'tessera' && x.server !== 'argon2-raw')) assert.ok(compared.includes(peer.id), `${c.id} vs ${peer.id}`);
+  it('names only groups that exist and cases of those groups in its targets', () => {
+    for (const target of TARGETS) {
+      for (const g of target.groups) assert.ok(SCENARIOS.some((s) => s.id === g), `${target.name} reads unknown group ${g}`);
     }
   });
 
-  it('keeps the ceiling and the baselines a filter needs', () => {
-    const picked = selectCases('cc-opaque-1m').map((c) => c.id);
-    assert.deepEqual(picked.sort(), [CEILING_CASE_ID, FASTIFY_CEILING_CASE_ID, 'cc-opaque-1m/tessera', 'cc-opaque/tessera'].sort());
-    assert.equal(selectCases(undefined).length, allCases().length);
+  it('runs every Tessera case in one group with what it is judged against', () => {
+    for (const s of SCENARIOS) {
+      const members = groupMembers(s);
+      for (const id of members) assert.ok(findCase(id), `${s.id} runs unknown case ${id}`);
+      for (const c of s.cases) assert.ok(members.includes(c.id));
+      for (const b of s.baselines ?? []) assert.ok(members.includes(b));
+      if (s.ceiling !== false && s.id !== 'ceiling') assert.equal(members[0], CEILING_CASE_ID, `${s.id} starts each round with the ceiling`);
+    }
+    assert.deepEqual(groupMembers(SCENARIOS.find((s) => s.id === 'cc-jwt-es256')!), ['cc-jwt-es256/node-crypto-sign', 'cc-jwt-es256/tessera', 'cc-jwt-es256/oidc-provider']);
+  });
+
+  it('leaves out the peers on request, keeping bounds and baselines', () => {
+    const opaque = SCENARIOS.find((s) => s.id === 'cc-opaque')!;
+    assert.deepEqual(groupMembers(opaque, { skipPeers: true }), [CEILING_CASE_ID, 'cc-opaque/tessera']);
+    const password = SCENARIOS.find((s) => s.id === 'password')!;
+    assert.deepEqual(groupMembers(password, { skipPeers: true }), ['password/argon2-raw', 'password/tessera']);
+  });
+
+  it('selects scenarios by exact id, or by a part of a scenario or case id', () => {
+    assert.deepEqual(selectScenarios('cc-opaque').map((s) => s.id), ['cc-opaque']);
+    assert.deepEqual(selectScenarios('pg').map((s) => s.id), ['cc-opaque-pg', 'cc-opaque-pg-2', 'cc-jwt-es256-pg', 'introspect-pg']);
+    assert.deepEqual(selectScenarios('node-crypto-sign').map((s) => s.id), ['cc-jwt-es256', 'cc-jwt-rs256', 'cc-jwt-eddsa']);
+    assert.equal(selectScenarios(undefined).length, SCENARIOS.length);
+    assert.equal(selectScenarios(' , ').length, SCENARIOS.length);
+  });
+
+  it("gives each new feature's hot path a case that waits for its serve flag", () => {
+    for (const id of ['cc-opaque-metrics/tessera', 'cc-opaque-rate-limit/tessera']) {
+      const c = findCase(id)!;
+      assert.ok(c.tessera?.serveArgs?.length, id);
+      assert.ok(c.needs?.some((n) => n.startsWith('serve-flag:--')), id);
+    }
+    assert.ok(allCases().filter((c) => c.server === 'sign-raw').length === 3);
   });
 });
