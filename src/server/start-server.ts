@@ -12,6 +12,7 @@ import { tokenRoutes } from '../http/form-endpoints.ts';
 import { displayDatabase, openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { ensureDefaultTenant } from './bootstrap.ts';
+import { packageVersion } from './package-version.ts';
 import { createTessera, type Tessera } from './compose.ts';
 import { startTokenPurger } from './token-purger.ts';
 
@@ -62,6 +63,8 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
       console: config.console,
+      version: packageVersion(),
+      corsOrigins: config.corsOrigins,
     });
     // PostgreSQL: an idle pooled connection dropped (the pool reconnects on demand); SQLite: a background checkpoint failed (the next pass retries).
     logBackgroundError = (error) => app.log.warn({ err: error.message, store: store.kind }, 'background database work failed; it recovers by itself');
