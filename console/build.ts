@@ -6,7 +6,7 @@
  * `node console/build.ts` (or `npm run build:console`); `npm install` runs it
  * through `prepare`, and the browser tests call {@link buildConsole} first.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -17,7 +17,22 @@ export const CONSOLE_DIST = join(ROOT, 'dist');
 /** Browsers an operator plausibly runs: the last two years of evergreen releases. */
 const TARGETS = ['chrome115', 'firefox115', 'safari16.4', 'edge115'];
 
+/**
+ * Builds into a folder beside `outdir`, then swaps it in: whatever reads
+ * `outdir` meanwhile (a running test, `npm pack`) sees the old build or the
+ * new one, whole, never a folder being emptied and refilled.
+ */
 export async function buildConsole(outdir = CONSOLE_DIST): Promise<{ files: string[] }> {
+  const staging = `${outdir}.${process.pid}.new`;
+  const result = await buildInto(staging);
+  const previous = `${outdir}.${process.pid}.old`;
+  if (existsSync(outdir)) renameSync(outdir, previous);
+  renameSync(staging, outdir);
+  rmSync(previous, { recursive: true, force: true });
+  return result;
+}
+
+async function buildInto(outdir: string): Promise<{ files: string[] }> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(join(outdir, 'assets'), { recursive: true });
   const result = await build({

@@ -5,9 +5,10 @@
  *   GET /v2/accounts?account=20000,20001&perPage=10&page=1
  *   Authorization: Bearer <token with scope "accounts:read">
  *
- * Run it beside a Tessera (see docs/tokens-and-verification.md):
+ * Run it beside a Tessera (see docs/tokens-and-verification.md); in a checkout,
+ * build the packages it imports first:
  *
- *   TESSERA_ISSUER=http://localhost:8080 npx node examples/accounts-api.ts
+ *   npm run build && TESSERA_ISSUER=http://localhost:8080 npx node examples/accounts-api.ts
  *
  * Environment: TESSERA_ISSUER (the tenant's issuer, default http://localhost:8080),
  * TESSERA_TENANT (default `default`), TESSERA_URL (where Tessera answers, when not at
@@ -15,7 +16,8 @@
  * needed only to accept opaque tokens), PORT (default 3000).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createBearerVerifier, fastifyBearer, type BearerVerifier } from 'tessera/verify';
+import { createBearerVerifier, type BearerVerifier } from '@tessera-oauth/verify';
+import { fastifyBearer } from '@tessera-oauth/verify/fastify';
 
 /** The API's data: what a real service would read from its database. */
 const ACCOUNTS = Array.from({ length: 5 }, (_, i) => ({ number: String(20000 + i), name: `Account ${20000 + i}`, balance: 1000 * (i + 1) }));

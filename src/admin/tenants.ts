@@ -32,6 +32,8 @@ export type TenantSettings = Omit<DeclaredTenantSettings, 'loginPolicy'> & { log
 export interface CreateTenantInput extends Partial<TenantSettings> {
   id: string;
   issuer: string;
+  /** The issuer given is the server's own URL, to follow it at each start (the CLI's and the bootstrap's tenants); default false. */
+  issuerFollowsServer?: boolean;
 }
 
 export class TenantService {
@@ -51,11 +53,18 @@ export class TenantService {
   async create(input: CreateTenantInput, context: ChangeContext): Promise<Tenant> {
     const now = this.#clock();
     const id = requireString(input.id, 'id', TENANT_ID, 'must be a host name or id of letters, digits, dots and dashes');
-    const { id: _id, loginPolicy, ...given } = input;
+    const { id: _id, loginPolicy, issuerFollowsServer, ...given } = input;
     const { loginPolicy: _defaultPolicy, ...defaults } = defaultsOf(TENANT_SETTINGS);
     const settings = { ...defaults, ...checkSettings(TENANT_SETTINGS, given) };
     if (settings.issuer === undefined) throw invalid('issuer', 'is required');
-    const tenant: Tenant = { id, ...(settings as Omit<Tenant, 'id' | 'loginPolicy' | 'createdAt' | 'updatedAt'>), loginPolicy: DEFAULT_LOGIN_POLICY, createdAt: now, updatedAt: now };
+    const tenant: Tenant = {
+      id,
+      ...(settings as Omit<Tenant, 'id' | 'loginPolicy' | 'issuerFollowsServer' | 'createdAt' | 'updatedAt'>),
+      loginPolicy: DEFAULT_LOGIN_POLICY,
+      issuerFollowsServer: issuerFollowsServer ?? false,
+      createdAt: now,
+      updatedAt: now,
+    };
     tenant.loginPolicy = await this.#loginPolicy(tenant, loginPolicy);
     await conflictAsAdminError(() => this.#tenants.createTenant(tenant));
     await this.#audit.record(context, tenant.id, 'tenant.create', tenant.id, settingsOf(tenant));
@@ -67,12 +76,30 @@ export class TenantService {
     const stored = await this.get(id);
     const { loginPolicy, ...given } = patch;
     const changed: Partial<Tenant> = checkSettings(TENANT_SETTINGS, given) as Partial<Tenant>;
+    // An issuer given is the operator's choice: the server no longer sets it.
+    if (changed.issuer !== undefined) changed.issuerFollowsServer = false;
     if (loginPolicy !== undefined) changed.loginPolicy = await this.#loginPolicy(stored, loginPolicy);
     const tenant: Tenant = { ...stored, ...changed, updatedAt: this.#clock() };
     await conflictAsAdminError(async () => {
       if (!(await this.#tenants.updateTenant(tenant))) throw notFound(id);
     });
     await this.#audit.record(context, id, 'tenant.update', id, changed);
+    return tenant;
+  }
+
+  /**
+   * Sets the issuer of a tenant whose issuer follows the server's URL (a
+   * start of `tessera serve` with another `publicUrl` or port); a tenant
+   * whose issuer an operator chose is left as it is. Returns the tenant.
+   */
+  async followServer(id: string, issuer: string, context: ChangeContext): Promise<Readonly<Tenant>> {
+    const stored = await this.get(id);
+    if (!stored.issuerFollowsServer || stored.issuer === issuer) return stored;
+    const tenant: Tenant = { ...stored, issuer: TENANT_SETTINGS.issuer.check(issuer, 'issuer'), updatedAt: this.#clock() };
+    await conflictAsAdminError(async () => {
+      if (!(await this.#tenants.updateTenant(tenant))) throw notFound(id);
+    });
+    await this.#audit.record(context, id, 'tenant.update', id, { issuer: tenant.issuer, issuerFollowsServer: true });
     return tenant;
   }
 
@@ -114,7 +141,10 @@ export class TenantService {
 }
 
 function settingsOf(t: Tenant): Record<string, unknown> {
-  return { issuer: t.issuer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime, hosts: t.hosts, loginPolicy: t.loginPolicy };
+  return {
+    issuer: t.issuer, issuerFollowsServer: t.issuerFollowsServer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime,
+    hosts: t.hosts, corsOrigins: t.corsOrigins, loginPolicy: t.loginPolicy,
+  };
 }
 
 /** The tenant, or a 404 `AdminError`: every service checks the tenant a request names this way. */

@@ -4,10 +4,13 @@
  * `commands/<name>.ts` and is loaded only when asked for, so `tessera token`
  * never pays for loading the server.
  */
-import { createProcessIo, EXIT, type CliCommand } from './io.ts';
+import { packageVersion } from '../server/package-version.ts';
+import type { CommandEntry } from './command-spec.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { createProcessIo, EXIT, type CliIo } from './io.ts';
 import { restartServeWithMemorySettings } from './memory-restart.ts';
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: CliCommand }> }> = {
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   serve: { summary: 'start the HTTP server', load: () => import('./commands/serve.ts') },
   migrate: { summary: 'bring the database schema to this version (SQLite or PostgreSQL)', load: () => import('./commands/migrate.ts') },
   init: { summary: 'create the database, a default tenant and an admin client', load: () => import('./commands/init.ts') },
@@ -18,28 +21,57 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Cli
   token: { summary: 'get an access token from Tessera or any OAuth 2.0 token endpoint', load: () => import('./commands/token.ts') },
 };
 
+/** `tessera completion bash|zsh`: handled here, since it reads every command's declaration. */
+const COMPLETION_SUMMARY = 'print a shell completion script (bash or zsh)';
+
 function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: tessera <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'tessera <command> --help' for a command's options.\n`;
+  const lines = Object.entries({ ...COMMANDS, completion: { summary: COMPLETION_SUMMARY } }).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: tessera <command> [options]\n\ncommands:\n${lines.join('\n')}\n\n` +
+    `Run 'tessera <command> --help' for a command's options, 'tessera --version' for the version.\n`;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const io = createProcessIo();
+export async function main(argv: string[], io: CliIo = createProcessIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    io.err(`tessera: unknown command '${name}'\n\n${usage()}`);
-    return EXIT.usage;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.out(`tessera ${packageVersion()}\n`);
+    return EXIT.ok;
   }
-  const { run } = await command.load();
-  return run(rest, io);
+  try {
+    if (name === 'completion') {
+      const { runCompletion } = await import('./completion.ts');
+      return await runCompletion(rest, io, COMMANDS);
+    }
+    const command = COMMANDS[name];
+    if (command === undefined) {
+      const known = [...Object.keys(COMMANDS), 'completion', '--help', '--version'];
+      io.err(`tessera: unknown command '${name}'${didYouMean(name, known)}\nRun 'tessera --help' for the commands.\n`);
+      return EXIT.usage;
+    }
+    const { run } = await command.load();
+    return await run(rest, io);
+  } catch (error) {
+    // Every failure an operator can fix has its own message; this is the last resort, still one line.
+    const stack = io.env.TESSERA_DEBUG === '1' && error instanceof Error ? `\n${error.stack}` : '';
+    io.err(`tessera ${name}: unexpected ${describe(error)}${stack}\n` +
+      (stack === '' ? 'This is a bug in Tessera; TESSERA_DEBUG=1 shows where it happened.\n' : ''));
+    return EXIT.failure;
+  }
 }
 
-if (import.meta.main) {
-  restartServeWithMemorySettings(process.argv.slice(2));
-  process.exitCode = await main(process.argv.slice(2));
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return 'failure';
+  const code = (error as { code?: unknown }).code;
+  return `${error.name}${typeof code === 'string' ? ` (${code})` : ''}: ${error.message}`;
 }
+
+/** The whole command as a process runs it (bin/tessera.js, or this file run directly): sets the exit code. */
+export async function runCli(argv: string[]): Promise<void> {
+  restartServeWithMemorySettings(argv);
+  process.exitCode = await main(argv);
+}
+
+if (import.meta.main) await runCli(process.argv.slice(2));

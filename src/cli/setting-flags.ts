@@ -3,12 +3,10 @@
  * declarations (admin/settings/): the parseArgs options, the usage text, and
  * the settings object the given flags make (the service checks the values).
  */
-import type { ParseArgsConfig } from 'node:util';
 import { AdminError } from '../admin/admin-error.ts';
 import { flagsOf, type Fields } from '../admin/settings/field.ts';
+import type { CliOptions as Options, OptionValues } from './command-spec.ts';
 import { UsageError } from './usage-error.ts';
-
-type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** The parseArgs options of every flag of `fields` but those named in `except`. */
 export function settingOptions(fields: Fields, except: readonly string[] = []): Options {
@@ -19,6 +17,11 @@ export function settingOptions(fields: Fields, except: readonly string[] = []): 
     if (flag.off !== undefined) options[flag.off] = { type: 'boolean' };
   }
   return options;
+}
+
+/** The values of the flags of `fields` that take one of a fixed few (for shell completion). */
+export function settingValues(fields: Fields): Record<string, OptionValues> {
+  return Object.fromEntries(flagsOf(fields).flatMap(({ flag }) => (flag.choices === undefined ? [] : [[flag.name, flag.choices]])));
 }
 
 /** `[--name VALUE] [--switch | --off] …` for a usage text, wrapped below 100 columns, continued lines indented by `indent` spaces. */

@@ -21,10 +21,16 @@ export interface AuthenticatedFetchOptions extends TokenRequestParameters {
 }
 
 /**
+ * What `fetch` accepts as its first argument: the DOM library's `RequestInfo | URL`,
+ * spelled out so the declarations need neither the DOM library nor Node's types.
+ */
+export type FetchInput = string | URL | Request;
+
+/**
  * What {@link createAuthenticatedFetch} returns: `fetch`'s signature.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
-export type AuthenticatedFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+export type AuthenticatedFetch = (input: FetchInput, init?: RequestInit) => Promise<Response>;
 
 /**
  * Wraps `fetch` so every request carries `Authorization: Bearer <token>` from
@@ -45,7 +51,7 @@ export function createAuthenticatedFetch(
   options: AuthenticatedFetchOptions = {},
 ): AuthenticatedFetch {
   const { fetch: customFetch, ...parameters } = options;
-  const call = (input: RequestInfo | URL, init: RequestInit | undefined, token: string) =>
+  const call = (input: FetchInput, init: RequestInit | undefined, token: string) =>
     (customFetch ?? globalThis.fetch)(input, { ...init, headers: withBearer(input, init, token) });
 
   return async (input, init) => {
@@ -69,7 +75,7 @@ async function bearerToken(source: Pick<TokenSource, 'getToken'>, parameters: To
   return token.accessToken;
 }
 
-function withBearer(input: RequestInfo | URL, init: RequestInit | undefined, token: string): Headers {
+function withBearer(input: FetchInput, init: RequestInit | undefined, token: string): Headers {
   const headers = new Headers(input instanceof Request ? input.headers : undefined);
   new Headers(init?.headers).forEach((value, name) => headers.set(name, value));
   headers.set('authorization', `Bearer ${token}`);
@@ -80,7 +86,7 @@ function withBearer(input: RequestInfo | URL, init: RequestInit | undefined, tok
  * Whether the request can be sent a second time with the same body.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
-export function isReplayable(input: RequestInfo | URL, init: RequestInit | undefined): boolean {
+export function isReplayable(input: FetchInput, init: RequestInit | undefined): boolean {
   const body = init?.body;
   if (body !== undefined && body !== null) return !(body instanceof ReadableStream);
   return !(input instanceof Request && input.body !== null);

@@ -142,7 +142,7 @@ export function dialectFromMetadata(metadata: Pick<AuthorizationServerMetadata, 
 }
 
 function checkIssuer(issuer: string | URL, allowInsecureHttp: boolean): URL {
-  if (!URL.canParse(issuer)) throw new ClientConfigurationError('the issuer is not an absolute URL');
+  if (!URL.canParse(String(issuer))) throw new ClientConfigurationError('the issuer is not an absolute URL');
   const url = new URL(issuer);
   // RFC 8414 §2: the issuer is "a URL that uses the "https" scheme and has no query or fragment components".
   if (url.search !== '' || url.hash !== '') throw new ClientConfigurationError('the issuer may not have a query or fragment');

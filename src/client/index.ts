@@ -19,7 +19,7 @@
 export { createTokenSource, TOKEN_SOURCE_DEFAULTS } from './token-source.ts';
 export type { GetTokenOptions, GrantOptions, TokenSource, TokenSourceOptions } from './token-source.ts';
 export { createAuthenticatedFetch } from './authenticated-fetch.ts';
-export type { AuthenticatedFetch, AuthenticatedFetchOptions } from './authenticated-fetch.ts';
+export type { AuthenticatedFetch, AuthenticatedFetchOptions, FetchInput } from './authenticated-fetch.ts';
 export { clientCredentialsGrantRequest, passwordGrantRequest, refreshTokenGrantRequest } from './grant-requests.ts';
 export type { TokenRequestOptions } from './token-request.ts';
 export { DEFAULT_FALLBACK_LIFETIME, parseExpiresIn, processTokenResponse } from './token-response.ts';

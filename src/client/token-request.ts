@@ -163,7 +163,7 @@ export function buildTokenRequest(
   if (dialect.parameterLocation === 'query') {
     for (const [name, value] of fields) url.searchParams.append(name, value);
   } else {
-    body = dialect.bodyFormat === 'json' ? JSON.stringify(Object.fromEntries(fields)) : new URLSearchParams(fields.map(([n, v]) => [n, v])).toString();
+    body = dialect.bodyFormat === 'json' ? JSON.stringify(Object.fromEntries(fields)) : new URLSearchParams(fields.map(([n, v]): [string, string] => [n, v])).toString();
   }
   // resolveDialect leaves contentType undefined for a query dialect unless one was configured explicitly.
   if (dialect.contentType !== undefined) headers.set('content-type', dialect.contentType);

@@ -29,7 +29,7 @@ export interface TransportRequest {
    * Always `'manual'`: following a redirect would resend the credentials to
    * wherever the redirect points.
    */
-  readonly redirect?: RequestRedirect | undefined;
+  readonly redirect?: 'error' | 'follow' | 'manual' | undefined;
 }
 
 /**

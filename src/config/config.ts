@@ -8,6 +8,7 @@
 import { defaultArgon2Limits } from '../core/crypto/argon2id.ts';
 import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
 import { DEFAULT_KEY_REFRESH_MS } from '../core/tokens/signing-keys.ts';
+import { parseOrigin } from '../core/web-origin.ts';
 import { parseTokenEndpoints, type TokenEndpointConfig } from './dialect.ts';
 import {
   booleanSetting, ConfigError, enumSetting, integerSetting, stringSetting, urlSetting, type Setting, type SettingValue,
@@ -38,6 +39,11 @@ export const SETTINGS = {
       if (/^postgres(ql)?:\/\//i.test(v) && !URL.canParse(v)) {
         throw new ConfigError(key, 'is not a valid PostgreSQL URL (percent-encode reserved characters such as @ : / in the user name and password)');
       }
+      // Any other scheme (mysql://, sqlite://, file://) would otherwise be taken for a relative SQLite path.
+      const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v)?.[1];
+      if (scheme !== undefined && !/^postgres(ql)?$/i.test(scheme)) {
+        throw new ConfigError(key, `must be a SQLite file path or a postgres:// URL; ${scheme.toLowerCase()}:// is not supported`);
+      }
       return v;
     },
   } satisfies Setting<string>,
@@ -53,7 +59,7 @@ export const SETTINGS = {
   }),
   publicUrl: urlSetting({
     defaultDoc: '`http://localhost:<port>`',
-    doc: 'Public base URL; the default tenant\'s issuer (`iss` of its JWTs) when it is created.',
+    doc: 'Public base URL: the default tenant\'s issuer (`iss` of its JWTs, the base of its metadata), and `<publicUrl>/t/<id>` for tenants made by `tessera tenants create` without `--issuer`. Such issuers follow it (and the port, without it) at every start, until an operator sets one; a start whose default tenant\'s issuer is not below it (or not where the server listens) logs a warning.',
   }),
   defaultTenant: stringSetting({
     default: 'default',
@@ -101,6 +107,21 @@ export const SETTINGS = {
     max: 10_000,
     doc: 'Hashes that may wait for a slot. Beyond that, a login is refused at once with 503 `temporarily_unavailable` and `Retry-After`, so a login flood cannot pile up memory or latency. Client credentials with generated secrets never wait here.',
   }),
+  corsOrigins: {
+    default: [],
+    defaultDoc: 'none',
+    schema: { type: 'array', items: { type: 'string' } },
+    doc: "Web origins (`https://app.example.com`, or `*` for any) whose browser scripts may call every tenant's token, introspection, revocation, metadata and JWKS endpoints (CORS), besides each tenant's own `corsOrigins` (`tessera tenants update <id> --cors-origins …`). Comma-separated in the environment variable and the flag. Empty: CORS only where a tenant allows it ([security.md](security.md#browsers-and-cors)).",
+    parse(value: unknown, key: string): readonly string[] {
+      const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
+      if (!Array.isArray(items) || items.some((item) => typeof item !== 'string')) throw new ConfigError(key, 'must be a list of web origins');
+      return items.map((item: string) => {
+        const origin = parseOrigin(item);
+        if (origin === undefined) throw new ConfigError(key, `has ${JSON.stringify(item)}, which is not a web origin such as https://app.example.com (scheme, host and port only), or *`);
+        return origin;
+      });
+    },
+  } satisfies Setting<readonly string[]>,
   console: booleanSetting({
     default: true,
     doc: "Serve the operators' web console at `/console` ([console.md](console.md)). `false` answers 404 there. The console uses only the admin API, so turning it off removes no capability.",

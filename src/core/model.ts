@@ -29,6 +29,19 @@ export interface Tenant {
   hosts: readonly string[];
   /** How users log in to this tenant: lockout, refresh tokens, clientless requests. */
   loginPolicy: LoginPolicy;
+  /**
+   * Web origins (`https://app.example.com`, or `*`) whose scripts may call the
+   * tenant's token, introspection, revocation, metadata and JWKS endpoints
+   * from a browser (CORS). Empty: none, beyond the server's own list.
+   */
+  corsOrigins: readonly string[];
+  /**
+   * True when the issuer is the server's own URL (`publicUrl`, or where it
+   * listens) rather than one an operator chose: `tessera serve` sets it at
+   * every start, so it follows the configuration and the port. Setting an
+   * issuer explicitly makes it false.
+   */
+  issuerFollowsServer: boolean;
   createdAt: number;
   updatedAt: number;
 }

@@ -20,10 +20,10 @@ import { healthRoutes } from './routes/health.ts';
 import { jwksRoutes } from './routes/jwks.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { consoleRoutes } from './routes/console.ts';
+import { preflightRoutes } from './routes/preflight.ts';
+import { CorsPolicy } from './cors/cors-policy.ts';
+import { corsHook } from './pipeline/hooks/cors.ts';
 import { AdminError } from '../admin/admin-error.ts';
-
-/** The package version, reported by the OpenAPI document. */
-export const TESSERA_VERSION = '0.1.0';
 
 export interface AppOptions {
   services: AppServices;
@@ -33,10 +33,14 @@ export interface AppOptions {
   logLevel?: LogLevel;
   /** Trust `X-Forwarded-*` from a reverse proxy for the client address. */
   trustProxy?: boolean;
-  /** Hooks to run on every request after Tessera's own (request id and shutdown gate first, the log line last). */
+  /** Hooks to run on every request after Tessera's own (request id, shutdown gate and CORS first, the log line last). */
   hooks?: readonly RequestHook[];
   /** Serve the operators' web console at `/console`; default false. */
   console?: boolean;
+  /** The version the OpenAPI document reports (the server passes its package's); default `0.0.0`. */
+  version?: string;
+  /** Web origins allowed to call every tenant's OAuth endpoints from a browser, besides each tenant's own (cors/cors-policy.ts); default none. */
+  corsOrigins?: readonly string[];
 }
 
 /**
@@ -58,8 +62,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const connections: ConnectionOptions = { bodyLimitBytes: options.bodyLimitBytes, requestTimeoutMs: REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS };
   const log = createLogger(options.logLevel ?? 'info');
   const shutdownGate = shutdownGateHook();
+  const cors = corsHook(new CorsPolicy({ discovery: services.discovery, origins: options.corsOrigins ?? [] }));
   const pipeline = new RequestPipeline({
-    hooks: [shutdownGate, ...(options.hooks ?? []), requestLogHook()],
+    // CORS before any later hook, so a browser can read that hook's refusal too.
+    hooks: [shutdownGate, cors, ...(options.hooks ?? []), requestLogHook()],
     log,
     requestIds: new RequestIds(),
     trustProxy,
@@ -95,10 +101,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     throw new AdminError('not_found', `No route for ${request.method} ${request.url.split('?', 1)[0]}`);
   });
   await app.register(healthRoutes, { health: services.health });
-  await app.register(adminPlugin, { services, version: TESSERA_VERSION });
+  await app.register(adminPlugin, { services, version: options.version ?? '0.0.0' });
   await app.register(formEndpointRoutes, { ...formOptions, endpoints });
   await app.register(metadataRoutes, { discovery: services.discovery });
   await app.register(jwksRoutes, { discovery: services.discovery });
+  await app.register(preflightRoutes, { endpoints });
   if (options.console === true) await app.register(consoleRoutes, {});
   return app;
 }

@@ -112,7 +112,7 @@ export class DirectDispatcher {
       });
     let admitted;
     try {
-      admitted = pipeline.admit(context, request);
+      admitted = pipeline.admit(context, request, response);
     } catch (error) {
       refuse(error);
       return;

@@ -60,7 +60,7 @@ export function formEndpoints(options: FormEndpointsOptions): FormEndpoint[] {
       path,
       methods: dialect.methods,
       name: 'token endpoint',
-      route: { name: 'token', errorFormat: 'oauth' },
+      route: { name: 'token', errorFormat: 'oauth', methods: dialect.methods },
       async respond(input) {
         const result = await options.tokenEndpoint(tokenRequestFromHttp(input, dialect));
         return { headers: NO_STORE_HEADERS, body: JSON.stringify(tokenResponseBody(result, dialect)) };
@@ -73,7 +73,7 @@ export function formEndpoints(options: FormEndpointsOptions): FormEndpoint[] {
       path: ENDPOINT_PATHS.introspection,
       methods: ['POST'],
       name: 'introspection endpoint',
-      route: { name: 'introspection', errorFormat: 'oauth' },
+      route: { name: 'introspection', errorFormat: 'oauth', methods: ['POST'] },
       // RFC 7662 §2.1: "The protected resource calls the introspection endpoint using an HTTP POST request with
       // parameters sent as "application/x-www-form-urlencoded" data" — the token endpoint's strict rules.
       async respond(input) {
@@ -86,7 +86,7 @@ export function formEndpoints(options: FormEndpointsOptions): FormEndpoint[] {
       path: ENDPOINT_PATHS.revocation,
       methods: ['POST'],
       name: 'revocation endpoint',
-      route: { name: 'revocation', errorFormat: 'oauth' },
+      route: { name: 'revocation', errorFormat: 'oauth', methods: ['POST'] },
       // RFC 7009 §2.1: "making an HTTP POST request to the token revocation endpoint URL ... using the
       // "application/x-www-form-urlencoded" format".
       async respond(input) {

@@ -13,8 +13,19 @@ import type { Tenant } from '../core/model.ts';
 export const ADMIN_CLIENT_ID = 'admin';
 export const ADMIN_SCOPE = 'admin';
 
-export function defaultIssuer(config: TesseraConfig): string {
+/** The server's own base URL as its issuers name it: `publicUrl`, or `http://localhost:<port>`. */
+export function serverBaseUrl(config: Pick<TesseraConfig, 'publicUrl' | 'port'>): string {
   return config.publicUrl ?? `http://localhost:${config.port}`;
+}
+
+/**
+ * The issuer a tenant gets when none is chosen: the server's base URL for
+ * the default tenant, and `<base>/t/<id>` for the others, below which every
+ * endpoint of the tenant answers (http/endpoint-paths.ts).
+ */
+export function serverIssuer(config: Pick<TesseraConfig, 'publicUrl' | 'port' | 'defaultTenant'>, tenantId: string): string {
+  const base = serverBaseUrl(config);
+  return tenantId === config.defaultTenant ? base : `${base}/t/${encodeURIComponent(tenantId)}`;
 }
 
 /**
@@ -30,13 +41,28 @@ export async function ensureDefaultTenant(
   const existing = await admin.tenants.find(config.defaultTenant);
   if (existing !== undefined) return { tenant: existing, created: false };
   try {
-    const tenant = await admin.tenants.create({ id: config.defaultTenant, issuer: defaultIssuer(config) }, context);
+    const tenant = await admin.tenants.create({ id: config.defaultTenant, issuer: serverIssuer(config, config.defaultTenant), issuerFollowsServer: true }, context);
     return { tenant, created: true };
   } catch (error) {
     const winner = error instanceof AdminError && error.kind === 'conflict' ? await admin.tenants.find(config.defaultTenant) : undefined;
     if (winner === undefined) throw error;
     return { tenant: winner, created: false };
   }
+}
+
+/**
+ * Gives every tenant whose issuer follows the server the issuer this
+ * configuration makes (a start with another `publicUrl` or port); tenants
+ * whose issuer an operator chose keep it. Returns the tenants changed.
+ */
+export async function followServerUrl(config: TesseraConfig, admin: AdminServices, context: ChangeContext): Promise<Readonly<Tenant>[]> {
+  const changed: Readonly<Tenant>[] = [];
+  for (const tenant of await admin.tenants.list()) {
+    const issuer = serverIssuer(config, tenant.id);
+    if (!tenant.issuerFollowsServer || tenant.issuer === issuer) continue;
+    changed.push(await admin.tenants.followServer(tenant.id, issuer, context));
+  }
+  return changed;
 }
 
 export interface InitResult {

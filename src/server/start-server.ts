@@ -11,7 +11,9 @@ import { buildApp } from '../http/app.ts';
 import { tokenRoutes } from '../http/form-endpoints.ts';
 import { displayDatabase, openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
-import { ensureDefaultTenant } from './bootstrap.ts';
+import { issuerMismatch } from './advertised-issuer.ts';
+import { ensureDefaultTenant, followServerUrl } from './bootstrap.ts';
+import { packageVersion } from './package-version.ts';
 import { createTessera, type Tessera } from './compose.ts';
 import { startTokenPurger } from './token-purger.ts';
 
@@ -46,13 +48,15 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
   const clock = options.clock ?? systemClock;
   // The pool reports dropped idle connections before the app (and its logger) exists.
   let logBackgroundError = (_error: Error) => {};
-  const store =
-    options.store ??
-    (await openStore(config.database, {
-      poolSize: config.databasePoolSize,
-      checkpointIntervalMs: config.sqliteCheckpointIntervalMs,
-      onBackgroundError: (error) => logBackgroundError(error),
-    }));
+  const opened =
+    options.store === undefined
+      ? await openStore(config.database, {
+          poolSize: config.databasePoolSize,
+          checkpointIntervalMs: config.sqliteCheckpointIntervalMs,
+          onBackgroundError: (error) => logBackgroundError(error),
+        })
+      : undefined;
+  const store = options.store ?? opened!;
   try {
     const tessera = tesseraFor(config, store, clock);
     const app = await buildApp({
@@ -62,6 +66,8 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
       console: config.console,
+      version: packageVersion(),
+      corsOrigins: config.corsOrigins,
     });
     // PostgreSQL: an idle pooled connection dropped (the pool reconnects on demand); SQLite: a background checkpoint failed (the next pass retries).
     logBackgroundError = (error) => app.log.warn({ err: error.message, store: store.kind }, 'background database work failed; it recovers by itself');
@@ -70,11 +76,27 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     // Set up after binding, so a default tenant created on `--port 0` gets the port actually bound in its issuer.
     // Only a brand-new database lacks it, and that has no clients a request could use meanwhile.
     const bound = { ...config, port: Number(new URL(url).port) || config.port };
-    const { created } = await ensureDefaultTenant(bound, tessera.admin, { actor: 'system:serve' });
+    const system = { actor: 'system:serve' };
+    const { tenant: defaultTenant, created } = await ensureDefaultTenant(bound, tessera.admin, system);
     if (created) app.log.warn({ tenant: config.defaultTenant }, "created the default tenant; run 'tessera init' for an admin client");
+    for (const moved of await followServerUrl(bound, tessera.admin, system)) {
+      app.log.info({ tenant: moved.id, issuer: moved.issuer }, "the tenant's issuer follows this server's URL: updated");
+    }
+    const advertised = (await tessera.admin.tenants.find(defaultTenant.id)) ?? defaultTenant;
+    const mismatch = issuerMismatch(advertised.issuer, url, config.publicUrl);
+    if (mismatch !== undefined) {
+      app.log.warn(
+        { tenant: advertised.id, issuer: advertised.issuer, listening: url, publicUrl: config.publicUrl },
+        `the default tenant's issuer ${mismatch}: clients following its metadata, and resource servers checking iss, expect the server there. ` +
+          `Set publicUrl to the URL clients use, or run 'tessera tenants update ${advertised.id} --issuer URL'`,
+      );
+    }
     // Generate or load signing keys before announcing readiness, not during the first request.
     for (const tenant of await store.tenants.listTenants()) await tessera.keys.activeKey(tenant);
-    app.log.info({ url, store: store.kind, database: options.store === undefined ? displayDatabase(config.database) : undefined }, 'listening');
+    const database = opened === undefined ? undefined : displayDatabase(config.database);
+    // A database this start created is worth a look: a mistyped --db makes an empty installation.
+    if (opened?.migration.from === 0) app.log.warn({ database }, 'created a new database');
+    app.log.info({ url, store: store.kind, database }, 'listening');
     const purger = startTokenPurger({
       tokens: store.tokens,
       clock,

@@ -25,7 +25,7 @@ const NOW = Date.UTC(2026, 0, 1);
 export function tenant(id: string, hosts: string[] = []): Tenant {
   return {
     id, issuer: `https://${id}.test`, signingAlg: 'ES256', accessTokenLifetime: 3600, hosts, loginPolicy: DEFAULT_LOGIN_POLICY,
-    createdAt: NOW, updatedAt: NOW,
+    corsOrigins: [], issuerFollowsServer: false, createdAt: NOW, updatedAt: NOW,
   };
 }
 
@@ -84,6 +84,11 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual(await store.tenants.getTenant('t1'), tenant('t1', ['auth.t1.test']));
         assert.equal(await store.tenants.getTenant('nope'), undefined);
       });
+      it('reads back a tenant whose issuer follows the server and which allows browser origins', async () => {
+        const t = { ...tenant('t3'), corsOrigins: ['*', 'https://app.t3.test'], issuerFollowsServer: true };
+        await store.tenants.createTenant(t);
+        assert.deepEqual(await store.tenants.getTenant('t3'), t);
+      });
       it('finds a tenant by host name', async () => {
         assert.equal((await store.tenants.findTenantByHost('auth.t1.test'))?.id, 't1');
         assert.equal(await store.tenants.findTenantByHost('other.test'), undefined);
@@ -102,7 +107,10 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
           lockout: { maxFailures: 3, waitIncrement: 30, maxWait: 600, failureReset: 3600 },
           refreshTokenLifetime: 86400, refreshTokenReuseGrace: 0, defaultPublicClient: 'app',
         };
-        const changed = { ...tenant('t1'), accessTokenLifetime: 60, loginPolicy, hosts: ['moved.t1.test'], createdAt: 1, updatedAt: NOW + 1 };
+        const changed = {
+          ...tenant('t1'), accessTokenLifetime: 60, loginPolicy, hosts: ['moved.t1.test'], corsOrigins: ['https://app.t1.test', 'http://localhost:5173'],
+          issuerFollowsServer: true, createdAt: 1, updatedAt: NOW + 1,
+        };
         assert.equal(await store.tenants.updateTenant(changed), true);
         assert.deepEqual(await store.tenants.getTenant('t1'), { ...changed, createdAt: NOW });
         assert.equal(await store.tenants.updateTenant(tenant('ghost')), false);

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DatabaseOpenError } from './database-open-error.ts';
 import type { MigrationResult } from './migrations/migration.ts';
 import { isPostgresUrl, redactConnectionString } from './postgres/connection-string.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
@@ -11,6 +14,12 @@ export interface OpenStoreOptions {
   onBackgroundError?: (error: Error) => void;
   /** SQLite: checkpoint the WAL from a worker thread at this interval (the server does; 0 or absent: SQLite's own). */
   checkpointIntervalMs?: number;
+  /**
+   * Whether a SQLite file that does not exist yet is created (default true).
+   * Commands that only manage an existing installation pass false, so a
+   * mistyped path is an error instead of a new, empty database.
+   */
+  create?: boolean;
 }
 
 /** An opened database: its store, migrated, and what migrating did. */
@@ -20,15 +29,20 @@ export type OpenedStore = Store & { migration: MigrationResult };
  * Opens the store a `database` setting names — a `postgres://` URL, or a
  * SQLite file path or `:memory:` — and migrates its schema to this build's.
  * @throws StoreUnavailableError when PostgreSQL cannot be reached.
+ * @throws DatabaseOpenError when a SQLite file cannot be opened, or does not exist and `create` is false.
  */
 export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (isPostgresUrl(database)) {
     return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError });
   }
+  if (options.create === false && database !== ':memory:' && !existsSync(database)) {
+    throw new DatabaseOpenError(`no database at ${resolve(database)}; only 'tessera init', 'serve' and 'migrate' create one (check --db, TESSERA_DB or the config file's "database")`);
+  }
   return openSqliteStore({ path: database, checkpointIntervalMs: options.checkpointIntervalMs, onBackgroundError: options.onBackgroundError });
 }
 
-/** The `database` setting as it may be shown in logs and messages: PostgreSQL passwords masked. */
+/** The `database` setting as it may be shown in logs and messages: PostgreSQL passwords masked, SQLite files as absolute paths. */
 export function displayDatabase(database: string): string {
-  return isPostgresUrl(database) ? redactConnectionString(database) : database;
+  if (isPostgresUrl(database)) return redactConnectionString(database);
+  return database === ':memory:' ? database : resolve(database);
 }

@@ -55,6 +55,8 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         accessTokenLifetime: int(r.access_token_lifetime),
         hosts: d.strings(r.hosts),
         loginPolicy: withLoginDefaults(nullable(r.login_policy, (v) => d.json<Partial<LoginPolicy>>(v))),
+        corsOrigins: d.strings(r.cors_origins),
+        issuerFollowsServer: d.boolean(r.issuer_follows_server),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
       }),

@@ -1,10 +1,13 @@
 /**
- * Express (and Connect, and plain `node:http`) binding: a middleware that
- * lets a request through only with an access token meeting the route's
- * requirements, and sets `req.auth`. It uses nothing of Express but the
- * `(req, res, next)` convention, so Express is not a dependency.
+ * Express (and Connect, and plain `node:http`) binding
+ * (`@tessera-oauth/verify/express`): a middleware that lets a request through
+ * only with an access token meeting the route's requirements, and sets
+ * `req.auth`. It uses nothing of Express but the `(req, res, next)`
+ * convention, so Express is not a dependency; it is an entry point of its
+ * own because it names Node's `node:http` types.
  *
  * ```ts
+ * import { expressBearer } from '@tessera-oauth/verify/express';
  * app.get('/accounts', expressBearer(verifier, { scopes: ['read'], accountParameter: 'account' }),
  *   (req, res) => res.json(listAccounts(req.auth!.selectedAccounts)));
  * ```

@@ -1,8 +1,11 @@
 /**
- * Fastify binding: a hook that lets a request through only with an access
- * token meeting the route's requirements, and sets `request.auth`.
+ * Fastify binding (`@tessera-oauth/verify/fastify`): a hook that lets a
+ * request through only with an access token meeting the route's
+ * requirements, and sets `request.auth`. An entry point of its own, so the
+ * main one names no Fastify type.
  *
  * ```ts
+ * import { fastifyBearer } from '@tessera-oauth/verify/fastify';
  * app.get('/accounts', { onRequest: fastifyBearer(verifier, { scopes: ['read'], accountParameter: 'account' }) },
  *   async (request) => listAccounts(request.auth!.selectedAccounts));
  * ```

@@ -39,10 +39,10 @@ describe('an unreachable or refused database at start', { timeout: 4 * START_TIM
     assert.doesNotMatch(stderr, new RegExp(SECRET));
   });
 
-  it('refuses a PostgreSQL URL that does not parse without repeating it', async () => {
+  it('refuses a PostgreSQL URL that does not parse without repeating it, as a usage error naming --db', async () => {
     const { code, stderr } = await runCli(['migrate', '--db', `postgres://tessera:${SECRET}@[::1/tessera`]);
-    assert.equal(code, 1);
-    assert.match(stderr, /configuration: database is not a valid PostgreSQL URL/);
+    assert.equal(code, 2);
+    assert.match(stderr, /^--db is not a valid PostgreSQL URL/);
     assert.doesNotMatch(stderr, new RegExp(SECRET));
   });
 

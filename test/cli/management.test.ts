@@ -18,21 +18,22 @@ describe('tessera init', () => {
     assert.equal(first.code, 0, first.stderr);
     const created = json(first);
     assert.equal(created.tenant, 'default');
-    assert.equal(created.client_id, 'admin');
-    assert.match(String(created.client_secret), /^tcs_/);
+    assert.equal(created.clientId, 'admin');
+    assert.match(String(created.clientSecret), /^tcs_/);
     assert.equal(created.scope, 'admin');
 
     const again = await runCli(['init', '--db', db]);
     assert.equal(again.code, 0);
     assert.equal(again.stdout, '');
     assert.match(again.stderr, /already initialised/);
-    assert.ok(!again.stderr.includes(String(created.client_secret)));
+    assert.ok(!again.stderr.includes(String(created.clientSecret)));
   });
 });
 
 describe('tessera tenants', () => {
   it('creates, lists and shows tenants, and refuses a duplicate', async () => {
     const db = freshDb();
+    await runCli(['migrate', '--db', db]);
     const created = json(await runCli(['tenants', 'create', 'example.com', '--issuer', 'https://example.com', '--alg', 'RS256', '--lifetime', '600', '--db', db]));
     assert.deepEqual(
       { id: created.id, issuer: created.issuer, alg: created.signingAlg, lifetime: created.accessTokenLifetime },
@@ -97,15 +98,20 @@ describe('tessera clients', () => {
   });
 
   it('refuses a client in a tenant that does not exist', async () => {
-    const res = await runCli(['clients', 'create', 'svc', '--tenant', 'nowhere', '--db', freshDb()]);
+    const db = freshDb();
+    await runCli(['init', '--db', db]);
+    const res = await runCli(['clients', 'create', 'svc', '--tenant', 'nowhere', '--db', db]);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /tenant 'nowhere' does not exist/);
   });
 });
 
 describe('usage', () => {
-  it('exits 2 with usage for an unknown command, action or flag', async () => {
-    for (const args of [['frobnicate'], ['clients', 'explode', '--db', freshDb()], ['clients', 'list', '--bogus']]) {
+  it('exits 2 for an unknown command (pointing to --help), and with usage for an unknown action or flag', async () => {
+    const command = await runCli(['frobnicate']);
+    assert.equal(command.code, 2);
+    assert.match(command.stderr, /unknown command 'frobnicate'\nRun 'tessera --help' for the commands/);
+    for (const args of [['clients', 'explode', '--db', freshDb()], ['clients', 'list', '--bogus']]) {
       const res = await runCli(args);
       assert.equal(res.code, 2, args.join(' '));
       assert.match(res.stderr, /usage/);

@@ -44,7 +44,7 @@ describe('tessera serve', () => {
     const res = await fetch(`${server.url}/oauth/token`, {
       method: 'POST',
       headers: {
-        authorization: `Basic ${Buffer.from(`admin:${admin.client_secret}`).toString('base64')}`,
+        authorization: `Basic ${Buffer.from(`admin:${admin.clientSecret}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: 'grant_type=client_credentials&scope=admin',
@@ -54,7 +54,7 @@ describe('tessera serve', () => {
     assert.equal(await server.stop(), 0);
     const logged = JSON.stringify(server.logs);
     assert.ok(server.logs.some((l) => l.msg === 'request' && l.path === '/oauth/token' && l.status === 200));
-    assert.ok(!logged.includes(String(admin.client_secret)));
+    assert.ok(!logged.includes(String(admin.clientSecret)));
     assert.ok(!logged.includes(token));
   });
 
@@ -64,7 +64,7 @@ describe('tessera serve', () => {
     const server = await startCliServer(['--db', db]);
     const port = Number(new URL(server.url).port);
     const body = 'grant_type=client_credentials';
-    const head = `POST /oauth/token HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic ${Buffer.from(`admin:${admin.client_secret}`).toString('base64')}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
+    const head = `POST /oauth/token HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic ${Buffer.from(`admin:${admin.clientSecret}`).toString('base64')}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
     const socket = connect(port, '127.0.0.1');
     let response = '';
     socket.setEncoding('utf8');

@@ -52,7 +52,7 @@ describe('tessera users', () => {
   });
 
   const refusals: { name: string; args: string[]; stdin?: string; code: number; message: RegExp }[] = [
-    { name: 'a password on the command line', args: ['users', 'create', 'eve', '--password', 'hunter22'], code: 2, message: /Unknown option '--password'/ },
+    { name: 'a password on the command line', args: ['users', 'create', 'eve', '--password', 'hunter22'], code: 2, message: /^unknown option --password \(did you mean --password-env\?\)/ },
     { name: 'a create without any password', args: ['users', 'create', 'eve'], code: 2, message: /needs --password-stdin or --password-env/ },
     { name: 'a short password', args: ['users', 'create', 'eve', '--password-stdin'], stdin: 'short\n', code: 1, message: /password: must have at least 8 characters/ },
     { name: 'a username with white space at its end', args: ['users', 'create', 'eve ', '--password-stdin'], stdin: 'long enough\n', code: 1, message: /username: must be 1-256 characters/ },

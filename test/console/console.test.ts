@@ -42,7 +42,7 @@ describe('web console in Chromium', () => {
     const db = join(dir, 'tessera.db');
     const init = await runCli(['init', '--db', db]);
     assert.equal(init.code, 0, init.stderr);
-    adminSecret = (JSON.parse(init.stdout) as { client_secret: string }).client_secret;
+    adminSecret = (JSON.parse(init.stdout) as { clientSecret: string }).clientSecret;
     server = await startServe(['--db', db]);
     browser = await launchBrowser();
     page = browser.page;

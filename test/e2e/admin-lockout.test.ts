@@ -20,7 +20,7 @@ let token: string;
 before(async () => {
   const init = json(await runCli(['init', '--db', db]));
   server = await startCliServer(['--db', db]);
-  const res = await curl(['-u', `admin:${init.client_secret}`, '-d', 'grant_type=client_credentials', '-d', 'scope=admin', `${server.url}/oauth/token`]);
+  const res = await curl(['-u', `admin:${init.clientSecret}`, '-d', 'grant_type=client_credentials', '-d', 'scope=admin', `${server.url}/oauth/token`]);
   assert.equal(res.status, 200, res.body);
   token = JSON.parse(res.body).access_token;
 });

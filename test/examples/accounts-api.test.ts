@@ -1,7 +1,8 @@
 /**
  * End to end, over sockets: a real Tessera server (SQLite file, system clock)
  * issues tokens, and the example accounts API (examples/accounts-api.ts,
- * importing `tessera/verify` as a user would) accepts or refuses them.
+ * importing `@tessera-oauth/verify` as a user would, resolved to the sources
+ * here) accepts or refuses them.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,13 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildAccountsApi, verifierFromEnv } from '../../examples/accounts-api.ts';
 import { createTessera } from '../../src/server/compose.ts';
 import { validateConfig } from '../../src/config/config.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { basic } from '../helpers/fixtures.ts';
+import '../helpers/source-packages.ts';
+
+// After the hook above: the example imports the published names.
+const { buildAccountsApi, verifierFromEnv } = await import('../../examples/accounts-api.ts');
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-example-'));
 const ISSUER = 'https://auth.example.test';

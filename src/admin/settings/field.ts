@@ -21,6 +21,8 @@ export interface CliFlag {
   read(given: string | boolean): unknown;
   /** The flag that sets a switch to false, or clears a nullable value to null. */
   off?: string;
+  /** The values a `value` flag accepts, when they are a fixed few (shell completion offers them). */
+  choices?: readonly string[];
 }
 
 export interface Field<T> {
@@ -101,7 +103,7 @@ export function oneOf<T extends string>(o: Common & { values: readonly T[]; defa
       if (typeof value !== 'string' || !o.values.includes(value as T)) throw invalid(path, explain);
       return value as T;
     },
-    flag: o.flag === undefined ? undefined : { name: o.flag, kind: 'value', hint: o.values.join('|'), read: (given) => given },
+    flag: o.flag === undefined ? undefined : { name: o.flag, kind: 'value', hint: o.values.join('|'), read: (given) => given, choices: o.values },
   };
 }
 

@@ -1,6 +1,7 @@
 /** The settings of a tenant, declared once (see field.ts). */
 import { DEFAULT_LOCKOUT_POLICY, DEFAULT_LOGIN_POLICY } from '../../core/login-policy.ts';
 import { SIGNING_ALGORITHMS } from '../../core/model.ts';
+import { parseOrigin } from '../../core/web-origin.ts';
 import { invalid } from '../admin-error.ts';
 import { CLIENT_ID, TENANT_ID } from '../validate.ts';
 import { MAX_TOKEN_LIFETIME } from './client-settings.ts';
@@ -23,6 +24,24 @@ function httpUrl(o: { doc: string; flag: string }): Field<string> {
   };
 }
 
+const ORIGIN_ERROR = 'must be a web origin such as https://app.example.com (scheme, host and port only), or *';
+
+/** One entry of a CORS allow-list, kept in the form browsers send in `Origin`. */
+function webOrigin(): Field<string> {
+  const doc = 'A web origin (`https://app.example.com`), or `*` for any';
+  return {
+    doc,
+    example: 'https://app.example.com',
+    schema: { type: 'string', 'x-error': ORIGIN_ERROR, description: doc, examples: ['https://app.example.com'] },
+    check(value, path) {
+      const origin = typeof value === 'string' ? parseOrigin(value) : undefined;
+      if (origin === undefined) throw invalid(path, ORIGIN_ERROR);
+      return origin;
+    },
+    flag: undefined,
+  };
+}
+
 export const TENANT_SETTINGS = {
   issuer: httpUrl({ doc: 'The `iss` of the tenant’s JWTs and the base of its metadata', flag: 'issuer' }),
   signingAlg: oneOf({ doc: 'The JWS algorithm of the tenant’s JWT access tokens', values: SIGNING_ALGORITHMS, default: 'ES256', flag: 'alg' }),
@@ -33,6 +52,13 @@ export const TENANT_SETTINGS = {
     default: [],
     flag: 'hosts',
     hint: 'h1,h2',
+  }),
+  corsOrigins: list({
+    doc: 'Web origins whose browser scripts may call the tenant’s token, introspection, revocation, metadata and JWKS endpoints (CORS); `*` for any. Empty: none beyond the server’s `corsOrigins`',
+    item: webOrigin(),
+    default: [],
+    flag: 'cors-origins',
+    hint: 'https://app.example.com,…',
   }),
   loginPolicy: group({
     doc: 'How users log in (password grant); a change merges the given members over the stored policy',

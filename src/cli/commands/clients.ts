@@ -2,9 +2,10 @@
 import { cliContext } from '../../admin/audit.ts';
 import { CLIENT_SETTINGS } from '../../admin/settings/client-settings.ts';
 import { withTessera } from '../../server/management.ts';
-import { integerFlag, printJson, runActionCommand, STORE_OPTIONS, UsageError } from '../common.ts';
+import { integerFlag, OUTPUT_OPTIONS, runActionCommand, STORE_OPTION_VALUES, UsageError } from '../common.ts';
+import type { CommandSpec } from '../command-spec.ts';
 import { EXIT, type CliIo } from '../io.ts';
-import { settingOptions, settingsFromFlags, settingUsage } from '../setting-flags.ts';
+import { settingOptions, settingsFromFlags, settingUsage, settingValues } from '../setting-flags.ts';
 
 const USAGE = `usage:
   tessera clients create <id> [--tenant ID] [--public] [--secret-stdin | --secret-env NAME]
@@ -22,11 +23,11 @@ variable, never from the command line, and stored with argon2id.
 user's device; password and refresh_token grants only). --single-active-token makes a
 user's login revoke that user's earlier tokens for the client (seed 003).
 --no-lifetime and --no-audience go back to the tenant's lifetime and issuer.
-common options: --db PATH, --config FILE
+common options: --db PATH, --config FILE, --output json|table
 `;
 
 const OPTIONS = {
-  ...STORE_OPTIONS,
+  ...OUTPUT_OPTIONS,
   ...settingOptions(CLIENT_SETTINGS),
   tenant: { type: 'string' },
   overlap: { type: 'string' },
@@ -35,8 +36,14 @@ const OPTIONS = {
   public: { type: 'boolean' },
 } as const;
 
+export const spec = {
+  actions: ['create', 'update', 'list', 'show', 'delete', 'rotate-secret'],
+  options: OPTIONS,
+  values: { ...STORE_OPTION_VALUES, ...settingValues(CLIENT_SETTINGS) },
+} satisfies CommandSpec;
+
 export async function run(args: string[], io: CliIo): Promise<number> {
-  return runActionCommand(args, io, USAGE, OPTIONS, async ({ values, action, target: id, config }) => {
+  return runActionCommand(args, io, USAGE, spec, async ({ values, action, target: id, config, print }) => {
     const tenantId = (values.tenant as string | undefined) ?? config.defaultTenant;
     const needId = () => {
       if (id === undefined) throw new UsageError(`clients ${action} needs a client id`);
@@ -48,24 +55,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const clients = admin.clients;
       switch (action) {
         case 'create':
-          printJson(io, await clients.create({ ...settings, tenantId, id: needId(), secret, clientType: values.public ? 'public' : undefined }, cliContext()));
+          print(await clients.create({ ...settings, tenantId, id: needId(), secret, clientType: values.public ? 'public' : undefined }, cliContext()));
           return EXIT.ok;
         case 'update':
           if (Object.keys(settings).length === 0) throw new UsageError('clients update needs at least one setting to change');
-          printJson(io, await clients.update(tenantId, needId(), settings, cliContext()));
+          print(await clients.update(tenantId, needId(), settings, cliContext()));
           return EXIT.ok;
         case 'list':
-          printJson(io, await clients.list(tenantId));
+          print(await clients.list(tenantId));
           return EXIT.ok;
         case 'show':
-          printJson(io, await clients.get(tenantId, needId()));
+          print(await clients.get(tenantId, needId()));
           return EXIT.ok;
         case 'delete':
           await clients.delete(tenantId, needId(), cliContext());
-          printJson(io, { deleted: id, tenant: tenantId });
+          print({ deleted: id, tenant: tenantId });
           return EXIT.ok;
         case 'rotate-secret':
-          printJson(io, await clients.rotateSecret(tenantId, needId(), { secret, overlapSeconds: integerFlag(values.overlap as string | undefined, 'overlap') }, cliContext()));
+          print(await clients.rotateSecret(tenantId, needId(), { secret, overlapSeconds: integerFlag(values.overlap as string | undefined, 'overlap') }, cliContext()));
           return EXIT.ok;
         default:
           throw new UsageError(`unknown action '${action}'`);

@@ -6,7 +6,8 @@ import { ConfigError, SETTINGS, type TesseraConfig } from '../../config/config.t
 import { flagName, type Setting } from '../../config/setting.ts';
 import { startServer } from '../../server/start-server.ts';
 import { openStore } from '../../store/open-store.ts';
-import { configFrom, parse, runCommand, STORE_OPTIONS, UsageError } from '../common.ts';
+import type { CommandSpec, OptionValues } from '../command-spec.ts';
+import { configFrom, parse, runCommand, STORE_OPTION_VALUES, STORE_OPTIONS, UsageError } from '../common.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 /** Every setting that has a flag, by flag name (docs/configuration.md lists them). */
@@ -34,6 +35,26 @@ const OPTIONS = {
   ...Object.fromEntries([...SETTING_FLAGS.keys()].map((flag) => [flag, { type: 'string' } as const])),
   ...STORE_OPTIONS,
 } as const;
+
+/** The values a setting's flag takes, from its schema: an enumeration's, or a boolean's. */
+function settingValues(setting: Setting<unknown>): OptionValues | undefined {
+  const schema = setting.schema as { enum?: readonly string[]; type?: string };
+  if (schema.enum !== undefined) return schema.enum;
+  return schema.type === 'boolean' ? ['true', 'false'] : undefined;
+}
+
+export const spec = {
+  options: OPTIONS,
+  values: {
+    ...STORE_OPTION_VALUES,
+    ...Object.fromEntries(
+      [...SETTING_FLAGS].flatMap(([flag, key]) => {
+        const values = settingValues(SETTINGS[key] as Setting<unknown>);
+        return values === undefined ? [] : [[flag, values]];
+      }),
+    ),
+  },
+} satisfies CommandSpec;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   return runCommand(io, USAGE, async () => {
@@ -71,6 +92,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   });
 }
 
+/** The CLI's entry module, which each worker runs: `main.ts` in the sources, `main.js` in a built package. */
+const MAIN_MODULE = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../main.ts' : '../main.js', import.meta.url));
+
 async function serveCluster(config: TesseraConfig, args: string[], io: CliIo): Promise<number> {
   if (config.database === ':memory:') {
     throw new ConfigError('workers', 'above 1 needs a database the workers share (a SQLite file or PostgreSQL), not :memory:');
@@ -86,7 +110,7 @@ async function serveCluster(config: TesseraConfig, args: string[], io: CliIo): P
   }
   return runPrimary({
     workers: config.workers,
-    exec: fileURLToPath(new URL('../main.ts', import.meta.url)),
+    exec: MAIN_MODULE,
     args: ['serve', ...args],
     env: io.env,
     stopSignal: io.stopSignal,

@@ -26,7 +26,8 @@ import {
 } from '../../client/index.ts';
 import { nodeTransport } from '../../client/node-transport.ts';
 import { EXIT, type CliIo } from '../io.ts';
-import { UsageError } from '../usage-error.ts';
+import { usageErrorFrom, UsageError } from '../usage-error.ts';
+import type { CommandSpec } from '../command-spec.ts';
 
 const USAGE = `usage: tessera token (--url URL | --issuer URL) [options]
 
@@ -90,6 +91,8 @@ const OPTIONS = {
 
 type Flags = ReturnType<typeof parseFlags>;
 
+const GRANTS = ['client_credentials', 'password', 'refresh_token'] as const;
+
 /** `--auth` values and the dialect fields they set. */
 const AUTH_DIALECTS: Record<string, TokenRequestDialect> = {
   basic: { clientAuth: 'client_secret_basic' },
@@ -99,7 +102,10 @@ const AUTH_DIALECTS: Record<string, TokenRequestDialect> = {
   none: { clientAuth: 'none' },
 };
 
-const GRANTS = ['client_credentials', 'password', 'refresh_token'] as const;
+export const spec = {
+  options: OPTIONS,
+  values: { preset: Object.keys(presets), auth: Object.keys(AUTH_DIALECTS), method: ['GET', 'POST'], grant: GRANTS },
+} satisfies CommandSpec;
 
 /** Secrets that may never be given as flags, with the flags to use instead. */
 const ARGV_SECRETS: Record<string, string> = {
@@ -161,18 +167,8 @@ function parseFlags(args: string[]) {
   try {
     return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }).values;
   } catch (error) {
-    // parseArgs quotes the offending argument, which may be a secret typed in the wrong place.
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError('unexpected argument (tessera token takes only options)');
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const option = /'(-{1,2}[^'=\s]+)/.exec(String((error as Error).message))?.[1] ?? 'option';
-      throw new UsageError(`unknown option ${option}`);
-    }
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const option = /'(-{1,2}[^'=\s,]+)/.exec(String((error as Error).message))?.[1] ?? 'an option';
-      throw new UsageError(`${option} needs a value`);
-    }
-    throw new UsageError('could not parse the arguments');
+    // Names the option at fault, never the argument, which may be a secret typed in the wrong place.
+    throw usageErrorFrom(error, OPTIONS);
   }
 }
 

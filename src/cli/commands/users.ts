@@ -1,8 +1,9 @@
 /** `tessera users create|list|show|update|delete|lock-state|unlock`. */
 import { cliContext } from '../../admin/audit.ts';
 import { USER_SETTINGS } from '../../admin/settings/user-settings.ts';
-import { integerFlag, printJson, runActionCommand, STORE_OPTIONS, UsageError } from '../common.ts';
-import { settingOptions, settingsFromFlags, settingUsage } from '../setting-flags.ts';
+import { integerFlag, OUTPUT_OPTIONS, runActionCommand, STORE_OPTION_VALUES, UsageError } from '../common.ts';
+import type { CommandSpec } from '../command-spec.ts';
+import { settingOptions, settingsFromFlags, settingUsage, settingValues } from '../setting-flags.ts';
 import { withTessera } from '../../server/management.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
@@ -21,11 +22,11 @@ environment variable, never from the command line (argv is visible to every
 process on the machine), and stored with argon2id. Changing a password,
 disabling or deleting a user revokes the user's tokens. 'unlock' lifts a
 brute-force lockout and resets the failure count.
-common options: --db PATH, --config FILE
+common options: --db PATH, --config FILE, --output json|table
 `;
 
 const OPTIONS = {
-  ...STORE_OPTIONS,
+  ...OUTPUT_OPTIONS,
   ...settingOptions(USER_SETTINGS),
   tenant: { type: 'string' },
   offset: { type: 'string' },
@@ -34,8 +35,14 @@ const OPTIONS = {
   'password-env': { type: 'string' },
 } as const;
 
+export const spec = {
+  actions: ['create', 'list', 'show', 'update', 'delete', 'lock-state', 'unlock'],
+  options: OPTIONS,
+  values: { ...STORE_OPTION_VALUES, ...settingValues(USER_SETTINGS) },
+} satisfies CommandSpec;
+
 export async function run(args: string[], io: CliIo): Promise<number> {
-  return runActionCommand(args, io, USAGE, OPTIONS, async ({ values, action, target: ref, config }) => {
+  return runActionCommand(args, io, USAGE, spec, async ({ values, action, target: ref, config, print }) => {
     const tenantId = (values.tenant as string | undefined) ?? config.defaultTenant;
     const needRef = () => {
       if (ref === undefined) throw new UsageError(`users ${action} needs a username or user id`);
@@ -49,28 +56,28 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         case 'create':
           if (password === undefined) throw new UsageError('users create needs --password-stdin or --password-env NAME');
           if (settings.username !== undefined) throw new UsageError('users create takes the username as its argument, not --username');
-          printJson(io, await users.create({ ...settings, tenantId, username: needRef(), password }, cliContext()));
+          print(await users.create({ ...settings, tenantId, username: needRef(), password }, cliContext()));
           return EXIT.ok;
         case 'list':
-          printJson(io, await users.list(tenantId, { offset: integerFlag(values.offset as string | undefined, 'offset'), limit: integerFlag(values.limit as string | undefined, 'limit') }));
+          print(await users.list(tenantId, { offset: integerFlag(values.offset as string | undefined, 'offset'), limit: integerFlag(values.limit as string | undefined, 'limit') }));
           return EXIT.ok;
         case 'show': {
           const user = await users.get(tenantId, needRef());
-          printJson(io, { ...user, lock: await users.lockState(tenantId, user.id) });
+          print({ ...user, lock: await users.lockState(tenantId, user.id) });
           return EXIT.ok;
         }
         case 'update':
-          printJson(io, await users.update(tenantId, needRef(), { ...settings, password }, cliContext()));
+          print(await users.update(tenantId, needRef(), { ...settings, password }, cliContext()));
           return EXIT.ok;
         case 'delete':
           await users.delete(tenantId, needRef(), cliContext());
-          printJson(io, { deleted: ref, tenant: tenantId });
+          print({ deleted: ref, tenant: tenantId });
           return EXIT.ok;
         case 'lock-state':
-          printJson(io, await users.lockState(tenantId, needRef()));
+          print(await users.lockState(tenantId, needRef()));
           return EXIT.ok;
         case 'unlock':
-          printJson(io, await users.unlock(tenantId, needRef(), cliContext()));
+          print(await users.unlock(tenantId, needRef(), cliContext()));
           return EXIT.ok;
         default:
           throw new UsageError(`unknown action '${action}'`);

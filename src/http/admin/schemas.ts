@@ -32,7 +32,11 @@ const tenantSettings = schemaProperties(TENANT_SETTINGS);
 
 export const TENANT: JsonSchema = {
   type: 'object',
-  properties: { id: string, ...tenantSettings, createdAt: epochMs, updatedAt: epochMs },
+  properties: {
+    id: string, ...tenantSettings,
+    issuerFollowsServer: { type: 'boolean', description: 'The issuer is the server’s own URL (publicUrl, or where it listens), set at each start; false once an issuer is given' },
+    createdAt: epochMs, updatedAt: epochMs,
+  },
   required: ['id', 'issuer', 'signingAlg', 'accessTokenLifetime', 'hosts', 'createdAt', 'updatedAt'],
 };
 export const TENANT_CREATE: JsonSchema = {

@@ -35,7 +35,7 @@ export function installPipeline(app: FastifyInstance, pipeline: RequestPipeline)
     contexts.set(request.raw, context);
     let admitted;
     try {
-      admitted = pipeline.admit(context, request.raw);
+      admitted = pipeline.admit(context, request.raw, reply.raw);
     } catch (error) {
       done(error as Error);
       return;

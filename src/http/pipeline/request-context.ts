@@ -12,6 +12,8 @@ export interface RouteInfo {
   /** `token`, `introspection`, `revocation`, `jwks`, `metadata`, `admin`, `health`, `not-found`, … */
   readonly name: string;
   readonly errorFormat: ErrorFormat;
+  /** The methods the route serves, where a hook needs them (a CORS preflight names them). */
+  readonly methods?: readonly string[];
 }
 
 export class RequestContext {

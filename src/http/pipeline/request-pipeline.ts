@@ -18,8 +18,10 @@ export interface RequestHook {
    * Before the route runs. Throwing, or returning a promise that rejects,
    * refuses the request with that error. Return nothing (not a resolved
    * promise) when there is nothing to wait for: the fast path stays synchronous.
+   * Headers set on `response` here are sent with whatever answers the request,
+   * the route's answer or a refusal.
    */
-  onRequest?(context: RequestContext, request: IncomingMessage): void | Promise<void>;
+  onRequest?(context: RequestContext, request: IncomingMessage, response: ServerResponse): void | Promise<void>;
   /** Once the exchange is over: `answered` false when the connection closed before the answer was complete. */
   onResponse?(context: RequestContext, response: ServerResponse, answered: boolean): void;
 }
@@ -69,16 +71,16 @@ export class RequestPipeline {
   }
 
   /** Runs the request hooks in order; throws or rejects with the refusal, if one refuses. */
-  admit(context: RequestContext, request: IncomingMessage): void | Promise<void> {
+  admit(context: RequestContext, request: IncomingMessage, response: ServerResponse): void | Promise<void> {
     const hooks = this.#requestHooks;
     for (let i = 0; i < hooks.length; i++) {
-      const pending = hooks[i]!.onRequest!(context, request);
-      if (pending !== undefined) return this.#admitRest(pending, i + 1, context, request);
+      const pending = hooks[i]!.onRequest!(context, request, response);
+      if (pending !== undefined) return this.#admitRest(pending, i + 1, context, request, response);
     }
   }
 
-  async #admitRest(pending: Promise<void>, from: number, context: RequestContext, request: IncomingMessage): Promise<void> {
+  async #admitRest(pending: Promise<void>, from: number, context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {
     await pending;
-    for (let i = from; i < this.#requestHooks.length; i++) await this.#requestHooks[i]!.onRequest!(context, request);
+    for (let i = from; i < this.#requestHooks.length; i++) await this.#requestHooks[i]!.onRequest!(context, request, response);
   }
 }

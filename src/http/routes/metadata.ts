@@ -17,6 +17,7 @@ import type { Tenant } from '../../core/model.ts';
 import { discoveryHint } from '../discovery-tenant.ts';
 import { ENDPOINT_PATHS, TENANT_PATH_PREFIX, withTenantPrefix } from '../endpoint-paths.ts';
 import { routeConfig } from '../pipeline/fastify-pipeline.ts';
+import type { RouteInfo } from '../pipeline/request-context.ts';
 
 export const METADATA_MAX_AGE_SECONDS = 300;
 
@@ -43,11 +44,15 @@ export function authorizationServerMetadata(tenant: Readonly<Tenant>, grantTypes
   };
 }
 
+export const METADATA_ROUTE: RouteInfo = { name: 'metadata', errorFormat: 'oauth', methods: ['GET'] };
+
+/** Where the metadata is served: both tenant-prefixed forms as well as the plain one. */
+export const METADATA_URLS: readonly string[] = [...withTenantPrefix(ENDPOINT_PATHS.metadata), `${ENDPOINT_PATHS.metadata}${TENANT_PATH_PREFIX}`];
+
 export async function metadataRoutes(app: FastifyInstance, options: { discovery: Discovery }): Promise<void> {
   const { discovery } = options;
-  const urls = [...withTenantPrefix(ENDPOINT_PATHS.metadata), `${ENDPOINT_PATHS.metadata}${TENANT_PATH_PREFIX}`];
-  for (const url of urls) {
-    app.get(url, routeConfig({ name: 'metadata', errorFormat: 'oauth' }), async (request, reply) => {
+  for (const url of METADATA_URLS) {
+    app.get(url, routeConfig(METADATA_ROUTE), async (request, reply) => {
       const tenant = await discovery.tenant(discoveryHint(request));
       return reply
         .header('cache-control', `public, max-age=${METADATA_MAX_AGE_SECONDS}`)

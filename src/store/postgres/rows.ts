@@ -15,7 +15,7 @@ export const mapRow = createRowMapper({
   boolean: (v) => v === true,
 });
 
-export const TENANT_COLUMNS = 'id, issuer, signing_alg, access_token_lifetime, login_policy, created_at, updated_at';
+export const TENANT_COLUMNS = 'id, issuer, signing_alg, access_token_lifetime, login_policy, cors_origins, issuer_follows_server, created_at, updated_at';
 export const CLIENT_COLUMNS =
   'tenant_id, id, name, secrets, grant_types, scopes, accounts, token_format, access_token_lifetime, audience, client_type, single_active_token, enabled, created_at, updated_at';
 export const TOKEN_COLUMNS =

@@ -17,6 +17,7 @@ import { SqliteClientStore } from './clients.ts';
 import { SqliteKeyStore } from './keys.ts';
 import { SqliteLockoutStore } from './lockouts.ts';
 import { migrateSqlite } from './migrate.ts';
+import { sqliteOpenFailure } from './open-failure.ts';
 import { SqliteTenantStore } from './tenants.ts';
 import { ReadCache } from './read-cache.ts';
 import { SqliteTokenStore } from './tokens.ts';
@@ -38,16 +39,29 @@ export interface SqliteStoreOptions {
   onBackgroundError?: (error: Error) => void;
 }
 
+/** The file opened and set up, or a DatabaseOpenError naming the path and what is wrong with it. */
+function openDatabase(path: string, busyTimeoutMs: number): DatabaseSync {
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path);
+    // The first statement reads the file: a file that is not a database fails here.
+    db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
+      PRAGMA foreign_keys = ON;
+      PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)};
+    `);
+    return db;
+  } catch (error) {
+    if (db?.isOpen) db.close();
+    throw sqliteOpenFailure(path, error) ?? error;
+  }
+}
+
 export function openSqliteStore(
   options: SqliteStoreOptions,
 ): Store & { schemaVersion: number; migration: MigrationResult; checkpointer: BackgroundCheckpointer | undefined } {
-  const db = new DatabaseSync(options.path);
-  db.exec(`
-    PRAGMA journal_mode = WAL;
-    PRAGMA synchronous = NORMAL;
-    PRAGMA foreign_keys = ON;
-    PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)};
-  `);
+  const db = openDatabase(options.path, options.busyTimeoutMs ?? 5000);
   const migration = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
   const checkpointer =
     options.checkpointIntervalMs && options.path !== ':memory:'
