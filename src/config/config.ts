@@ -9,6 +9,7 @@ import { defaultArgon2Limits } from '../core/crypto/argon2id.ts';
 import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
 import { DEFAULT_KEY_REFRESH_MS } from '../core/tokens/signing-keys.ts';
 import { parseTokenEndpoints, type TokenEndpointConfig } from './dialect.ts';
+import { parseTrustedProxies } from './trusted-proxies.ts';
 import {
   booleanSetting, ConfigError, enumSetting, integerSetting, stringSetting, urlSetting, type Setting, type SettingValue,
 } from './setting.ts';
@@ -66,7 +67,18 @@ export const SETTINGS = {
     doc: 'Largest accepted request body; larger bodies get 413 `invalid_request`. A token request is a few hundred bytes.',
   }),
   logLevel: enumSetting<LogLevel>({ default: 'info', values: LOG_LEVELS, doc: '`fatal`, `error`, `warn`, `info` (one line per request), `debug`, `trace`, `silent`.' }),
-  trustProxy: booleanSetting({ default: false, doc: 'Trust `X-Forwarded-For` for the client address (set it only behind a proxy you run).' }),
+  trustedProxies: {
+    default: [],
+    defaultDoc: 'none',
+    schema: { type: 'array', items: { type: 'string' } },
+    doc: 'Addresses and CIDR ranges of the reverse proxies in front of Tessera (comma-separated in the environment and flag), or `loopback`, `private`, `linklocal`. A request from one of them is attributed to the address it forwarded in `forwardedHeader`, read from the right up to the first address that is not a trusted proxy; from anyone else the header is ignored. Per-address rate limits, logs and lockout records use that address ([rate-limits.md](rate-limits.md)).',
+    parse: parseTrustedProxies,
+  } satisfies Setting<string[]>,
+  forwardedHeader: enumSetting<'x-forwarded-for' | 'forwarded'>({
+    default: 'x-forwarded-for',
+    values: ['x-forwarded-for', 'forwarded'],
+    doc: 'The header the trusted proxies append the client address to: `x-forwarded-for`, or RFC 7239 `forwarded` (its `for=` parameters). Only this one is read, since a client can send the other unchallenged.',
+  }),
   tokenEndpoints: {
     default: [],
     env: false,
@@ -113,9 +125,15 @@ export const DEFAULT_CONFIG: TesseraConfig = Object.fromEntries(
   Object.entries(SETTINGS).map(([key, setting]) => [key, setting.default]),
 ) as unknown as TesseraConfig;
 
+/** Keys of earlier versions, and what replaced them. */
+const REPLACED: Readonly<Record<string, string>> = {
+  trustProxy: 'was replaced by trustedProxies: list the addresses or CIDR ranges of your proxies (for example "10.0.0.0/8" or "loopback")',
+};
+
 /** Validates a partial configuration (from a file, env or flags) merged over the defaults. */
 export function validateConfig(input: Record<string, unknown>): TesseraConfig {
   for (const key of Object.keys(input)) {
+    if (Object.hasOwn(REPLACED, key)) throw new ConfigError(key, REPLACED[key]!);
     if (!Object.hasOwn(SETTINGS, key)) throw new ConfigError(key, 'is not a known key');
   }
   const config: Record<string, unknown> = {};

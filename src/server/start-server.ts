@@ -60,7 +60,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       tokenRoutes: tokenRoutes(config.tokenEndpoints),
       bodyLimitBytes: config.bodyLimitBytes,
       logLevel: config.logLevel,
-      trustProxy: config.trustProxy,
+      clientAddresses: { trustedProxies: config.trustedProxies, header: config.forwardedHeader },
       console: config.console,
     });
     // PostgreSQL: an idle pooled connection dropped (the pool reconnects on demand); SQLite: a background checkpoint failed (the next pass retries).

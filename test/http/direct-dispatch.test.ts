@@ -17,6 +17,7 @@ import type { HttpTokenInput } from '../../src/http/parse/token-request-from-htt
 import { requestLogHook } from '../../src/http/pipeline/hooks/request-log.ts';
 import { shutdownGateHook } from '../../src/http/pipeline/hooks/shutdown-gate.ts';
 import { RequestIds } from '../../src/http/pipeline/request-ids.ts';
+import { ClientAddresses } from '../../src/http/client-address.ts';
 import { RequestPipeline } from '../../src/http/pipeline/request-pipeline.ts';
 import { addClient, basic, createTestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp } from './helpers.ts';
@@ -72,7 +73,7 @@ describe('direct dispatch: which requests bypass Fastify', () => {
     endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
     keepAliveTimeoutMs: 1000,
-    pipeline: new RequestPipeline({ hooks: [], log: recordingLogger('info').log, requestIds: new RequestIds(), trustProxy: false }),
+    pipeline: new RequestPipeline({ hooks: [], log: recordingLogger('info').log, requestIds: new RequestIds() }),
   });
 
   it('matches the exact path, with or without a trailing slash or a query string', () => {
@@ -136,7 +137,7 @@ describe('direct dispatch: a live server', () => {
     endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
     keepAliveTimeoutMs: 1000,
-    pipeline: new RequestPipeline({ hooks: [shutdownGate, requestLogHook()], log: logger.log, requestIds: { idFor: () => 'req-x' } as unknown as RequestIds, trustProxy: true }),
+    pipeline: new RequestPipeline({ hooks: [shutdownGate, requestLogHook()], log: logger.log, requestIds: { idFor: () => 'req-x' } as unknown as RequestIds, clientAddress: new ClientAddresses({ trustedProxies: ['0.0.0.0/0', '::/0'], header: 'x-forwarded-for' }).of }),
   });
   const server = dispatcher.createServer((_req, res) => {
     fastifyCalls += 1;

@@ -8,7 +8,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { clientAddress } from '../client-address.ts';
 import { RequestContext, type RouteInfo } from './request-context.ts';
 import { REQUEST_ID_HEADER, type RequestIds } from './request-ids.ts';
 
@@ -28,17 +27,24 @@ export interface RequestPipelineOptions {
   hooks: readonly RequestHook[];
   log: FastifyBaseLogger;
   requestIds: RequestIds;
-  /** Take the client address from `X-Forwarded-For` (behind a proxy the operator runs). */
-  trustProxy: boolean;
+  /**
+   * The client address of a request (http/client-address.ts: the socket's
+   * peer, or what a trusted proxy forwarded); by default the socket's peer.
+   */
+  clientAddress?: (request: IncomingMessage) => string | undefined;
 }
+
+const socketPeer = (request: IncomingMessage) => request.socket?.remoteAddress;
 
 export class RequestPipeline {
   readonly #requestHooks: RequestHook[];
   readonly #responseHooks: RequestHook[];
   readonly #options: RequestPipelineOptions;
+  readonly #clientAddress: (request: IncomingMessage) => string | undefined;
 
   constructor(options: RequestPipelineOptions) {
     this.#options = options;
+    this.#clientAddress = options.clientAddress ?? socketPeer;
     this.#requestHooks = options.hooks.filter((h) => h.onRequest !== undefined);
     this.#responseHooks = options.hooks.filter((h) => h.onResponse !== undefined);
   }
@@ -57,7 +63,7 @@ export class RequestPipeline {
    * hooks for when it is over. `id` is the one already given to it, if any.
    */
   begin(request: IncomingMessage, response: ServerResponse, route: RouteInfo, id = this.requestId(request)): RequestContext {
-    const context = new RequestContext(id, route, request, clientAddress(request, this.#options.trustProxy), this.#options.log);
+    const context = new RequestContext(id, route, request, this.#clientAddress(request), this.#options.log);
     response.setHeader(REQUEST_ID_HEADER, id);
     if (this.#responseHooks.length > 0) {
       response.once('close', () => {
