@@ -112,7 +112,7 @@ export class ClientService {
     // RFC 6749 §2.1: a public client is "incapable of maintaining the confidentiality of their credentials".
     const { secret, generated } = clientType === 'public' ? { secret: undefined, generated: undefined } : await this.#newSecret(input.secret, now);
     const client: Client = {
-      tenantId: input.tenantId, id, ...settings, clientType, secrets: secret === undefined ? [] : [secret], createdAt: now, updatedAt: now,
+      tenantId: input.tenantId, id, ...settings, clientType, rateLimit: {}, secrets: secret === undefined ? [] : [secret], createdAt: now, updatedAt: now,
     };
     await conflictAsAdminError(() => this.#clients.createClient(client));
     const secretKind = clientType === 'public' ? 'none' : input.secret === undefined ? 'generated' : 'chosen';

@@ -67,6 +67,7 @@ export class TenantService {
       accessTokenLifetime: SETTINGS.accessTokenLifetime(input.accessTokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME),
       hosts: SETTINGS.hosts(input.hosts ?? []),
       loginPolicy: DEFAULT_LOGIN_POLICY,
+      rateLimit: {},
       createdAt: now,
       updatedAt: now,
     };

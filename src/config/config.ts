@@ -10,6 +10,7 @@ import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } 
 import { DEFAULT_KEY_REFRESH_MS } from '../core/tokens/signing-keys.ts';
 import { parseTokenEndpoints, type TokenEndpointConfig } from './dialect.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
+import { defaultRulesDoc, parseRateLimitStore, parseRuleOverrides, type RuleOverrides } from './rate-limit-settings.ts';
 import {
   booleanSetting, ConfigError, enumSetting, integerSetting, stringSetting, urlSetting, type Setting, type SettingValue,
 } from './setting.ts';
@@ -112,6 +113,28 @@ export const SETTINGS = {
     min: 0,
     max: 10_000,
     doc: 'Hashes that may wait for a slot. Beyond that, a login is refused at once with 503 `temporarily_unavailable` and `Retry-After`, so a login flood cannot pile up memory or latency. Client credentials with generated secrets never wait here.',
+  }),
+  rateLimits: {
+    default: {},
+    defaultDoc: defaultRulesDoc(),
+    schema: { type: 'object', additionalProperties: { oneOf: [{ const: 'off' }, { type: 'object', properties: { limit: { type: 'integer' }, window: { type: 'integer' } } }] } },
+    doc: 'Rate-limit rules set apart from their defaults, server-wide: `{"token": {"limit": 1000, "window": 10}, "login": "off"}` in the file, `token=1000/10s,login=off` in the environment and flag. `limit` requests per `window` seconds, at most `limit` at once (a token bucket, no burst at window edges). Tenants and clients may override the per-client and per-user rules ([rate-limits.md](rate-limits.md)).',
+    parse: parseRuleOverrides,
+  } satisfies Setting<RuleOverrides>,
+  rateLimitStore: {
+    ...stringSetting({
+      default: 'memory',
+      doc: 'Where rate-limit buckets live: `memory` (this process only) or a `redis://` / `rediss://` URL that every process and instance shares, which `--workers` and several instances need for their limits to hold together. Failed client secrets and user logins are counted in the database either way.',
+    }),
+    parse: parseRateLimitStore,
+  } satisfies Setting<string>,
+  rateLimitKeyPrefix: stringSetting({
+    default: 'tessera:',
+    doc: 'Prefix of Tessera\'s keys in the Redis rate-limit store, so several installations can share one Redis.',
+  }),
+  rateLimitFailOpen: booleanSetting({
+    default: true,
+    doc: 'When the Redis rate-limit store does not answer: `true` lets requests through unchecked, `false` refuses them with 503 `temporarily_unavailable`. Either way it is logged once when the store goes away and once when it is back, and `/healthz` reports it.',
   }),
   console: booleanSetting({
     default: true,

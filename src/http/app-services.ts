@@ -16,6 +16,8 @@ export interface HealthCheck {
   store: string;
   /** Resolves when the database answers; rejects when it does not. */
   ping(): Promise<void>;
+  /** Whether the rate-limit store answers (the limiter learns it from its own checks), and what happens when it does not. */
+  rateLimitStore?(): { kind: string; available: boolean; failOpen: boolean };
 }
 
 export interface AppServices {

@@ -12,6 +12,7 @@ import type {
   TokenFormat, TokenKind, TokenRecord, User,
 } from '../core/model.ts';
 import type { JWK } from 'jose';
+import type { ClientRateLimits, TenantRateLimits } from '../core/rate-limit/overrides.ts';
 import { deepFreeze } from './read-only-fields.ts';
 
 export type Row = Record<string, unknown>;
@@ -55,6 +56,7 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         accessTokenLifetime: int(r.access_token_lifetime),
         hosts: d.strings(r.hosts),
         loginPolicy: withLoginDefaults(nullable(r.login_policy, (v) => d.json<Partial<LoginPolicy>>(v))),
+        rateLimit: nullable(r.rate_limit, (v) => d.json<TenantRateLimits>(v)) ?? {},
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
       }),
@@ -72,6 +74,7 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         audience: nullable(r.audience, text),
         clientType: text(r.client_type) as ClientType,
         singleActiveToken: d.boolean(r.single_active_token),
+        rateLimit: nullable(r.rate_limit, (v) => d.json<ClientRateLimits>(v)) ?? {},
         enabled: d.boolean(r.enabled),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
@@ -137,4 +140,9 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
             lastFailureAddress: nullable(r.last_failure_address, text),
           },
   };
+}
+
+/** A `rate_limit` column's value: the overrides as JSON, or NULL when there are none. */
+export function rateLimitColumn(overrides: object): string | null {
+  return Object.keys(overrides).length === 0 ? null : JSON.stringify(overrides);
 }

@@ -121,10 +121,10 @@ describe('work limiter (bounds concurrent argon2)', () => {
     assert.equal(maxQueued, 64);
   });
 
-  it('is answered as 503 temporarily_unavailable, which a client may retry', () => {
-    for (const thrown of [new WorkQueueFullError('argon2'), new WorkAbandonedError('argon2')]) {
-      const failure = classifyFailure(thrown, 0);
-      assert.deepEqual([failure.code, failure.status, failure.headers['retry-after']], ['temporarily_unavailable', 503, '5']);
-    }
+  it('is answered as temporarily_unavailable, which a client may retry: 429 without a log line of its own when the queue is full', () => {
+    const full = classifyFailure(new WorkQueueFullError('argon2'), 0);
+    assert.deepEqual([full.code, full.status, full.headers['retry-after'], full.log], ['temporarily_unavailable', 429, '1', 'none']);
+    const abandoned = classifyFailure(new WorkAbandonedError('argon2'), 0);
+    assert.deepEqual([abandoned.code, abandoned.status, abandoned.headers['retry-after']], ['temporarily_unavailable', 503, '5']);
   });
 });

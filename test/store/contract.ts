@@ -15,7 +15,7 @@ const NOW = Date.UTC(2026, 0, 1);
 
 export function tenant(id: string, hosts: string[] = []): Tenant {
   return {
-    id, issuer: `https://${id}.test`, signingAlg: 'ES256', accessTokenLifetime: 3600, hosts, loginPolicy: DEFAULT_LOGIN_POLICY,
+    id, issuer: `https://${id}.test`, signingAlg: 'ES256', accessTokenLifetime: 3600, hosts, loginPolicy: DEFAULT_LOGIN_POLICY, rateLimit: {},
     createdAt: NOW, updatedAt: NOW,
   };
 }
@@ -24,7 +24,7 @@ export function client(tenantId: string, id: string, overrides: Partial<Client> 
   return {
     tenantId, id, name: id, secrets: [{ hash: 'sha256$abc', createdAt: NOW, expiresAt: null }],
     grantTypes: ['client_credentials'], scopes: ['read', 'write'], accounts: ['20000'], tokenFormat: 'opaque',
-    accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, enabled: true,
+    accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, rateLimit: {}, enabled: true,
     createdAt: NOW, updatedAt: NOW, ...overrides,
   };
 }

@@ -5,6 +5,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1
  */
+import { tell, type CallerReport } from '../caller.ts';
+import { isArgon2idHash } from '../crypto/argon2id.ts';
 import type { RunOptions } from '../crypto/work-limiter.ts';
 import type { Clock } from '../clock.ts';
 import { OAuthError } from '../errors.ts';
@@ -34,21 +36,34 @@ export interface ClientAuthenticationDeps {
  * as seed 002 documents). Whether a known client is disabled is told only
  * after its secret checked out, so only its holder learns it.
  */
+export interface ClientAuthenticationOptions extends RunOptions {
+  /** Told of the checks and their outcome (caller.ts): rate limits refuse by throwing. */
+  report?: CallerReport | undefined;
+}
+
 export async function authenticateClient(
   tenant: Tenant,
   credentials: ClientCredentials | undefined,
   deps: ClientAuthenticationDeps,
   /** `abandoned`: the caller has gone away, so a secret still waiting for argon2 is not hashed. */
-  options: RunOptions = {},
+  options: ClientAuthenticationOptions = {},
 ): Promise<Client> {
   const challenge = basicChallenge(tenant);
-  const client =
-    credentials === undefined
-      ? await defaultPublicClient(tenant, deps, challenge)
-      : await verifyCredentials(tenant, credentials, deps, challenge, options);
+  let client: Client;
+  try {
+    client =
+      credentials === undefined
+        ? await defaultPublicClient(tenant, deps, challenge)
+        : await verifyCredentials(tenant, credentials, deps, challenge, options);
+  } catch (error) {
+    if (error instanceof OAuthError && error.code === 'invalid_client') await tell(options.report, { kind: 'credentials-refused', tenant, what: 'client' });
+    throw error;
+  }
   if (!client.enabled) {
     throw new OAuthError('invalid_client', 'Client is disabled', { headers: challenge });
   }
+  const reported = tell(options.report, { kind: 'client-authenticated', tenant, client });
+  if (reported !== undefined) await reported;
   return client;
 }
 
@@ -74,7 +89,7 @@ async function verifyCredentials(
   credentials: ClientCredentials,
   deps: ClientAuthenticationDeps,
   challenge: Record<string, string>,
-  options: RunOptions,
+  options: ClientAuthenticationOptions,
 ): Promise<Client> {
   const candidates = [credentials, ...(credentials.raw ? [{ ...credentials.raw, method: credentials.method }] : [])];
   let knownClient = false;
@@ -87,6 +102,10 @@ async function verifyCredentials(
       // requests to the token endpoint" — a public client; a confidential one must authenticate.
       if (client.clientType === 'public') return client;
       throw new OAuthError('invalid_client', 'Client authentication is required', { headers: challenge });
+    }
+    if (client.secrets.some((secret) => isArgon2idHash(secret.hash))) {
+      // A guessable secret costs one argon2id to check: the caller's address may first have to show it has not failed too often.
+      await tell(options.report, { kind: 'secret-check', tenant });
     }
     if (await deps.secrets.verify(client.secrets, candidate.clientSecret, deps.clock(), options)) return client;
   }
