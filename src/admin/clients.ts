@@ -14,6 +14,7 @@ import type { Page, PageQuery } from '../core/ports/paging.ts';
 import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
+import { applyRateLimitChange, type ClientRateLimitInput } from './rate-limit-settings.ts';
 import { conflictAsAdminError, MAX_TOKEN_LIFETIME, requireTenant } from './tenants.ts';
 import { ACCOUNT, CLIENT_ID, requireBoolean, requireInteger, requireList, requireOneOf, requireString, SCOPE_TOKEN } from './validate.ts';
 
@@ -23,7 +24,10 @@ export type ClientSettings = Pick<
   'name' | 'grantTypes' | 'scopes' | 'accounts' | 'tokenFormat' | 'accessTokenLifetime' | 'audience' | 'singleActiveToken' | 'enabled'
 >;
 
-export interface CreateClientInput extends Partial<ClientSettings> {
+/** A change of settings: the plain ones replace what is stored, `rateLimit` is merged over it. */
+export type ClientSettingsChange = Partial<ClientSettings> & { rateLimit?: ClientRateLimitInput | undefined };
+
+export interface CreateClientInput extends ClientSettingsChange {
   tenantId: string;
   id: string;
   /** `public`: no secret (identified by client_id alone), never client credentials. Default `confidential`. */
@@ -112,22 +116,23 @@ export class ClientService {
     // RFC 6749 §2.1: a public client is "incapable of maintaining the confidentiality of their credentials".
     const { secret, generated } = clientType === 'public' ? { secret: undefined, generated: undefined } : await this.#newSecret(input.secret, now);
     const client: Client = {
-      tenantId: input.tenantId, id, ...settings, clientType, rateLimit: {}, secrets: secret === undefined ? [] : [secret], createdAt: now, updatedAt: now,
+      tenantId: input.tenantId, id, ...settings, clientType, rateLimit: input.rateLimit === undefined ? {} : applyRateLimitChange('client', input.rateLimit, {}), secrets: secret === undefined ? [] : [secret], createdAt: now, updatedAt: now,
     };
     await conflictAsAdminError(() => this.#clients.createClient(client));
     const secretKind = clientType === 'public' ? 'none' : input.secret === undefined ? 'generated' : 'chosen';
-    await this.#audit.record(context, client.tenantId, 'client.create', id, { ...settings, clientType, secret: secretKind });
+    await this.#audit.record(context, client.tenantId, 'client.create', id, { ...settings, clientType, rateLimit: client.rateLimit, secret: secretKind });
     return { client: viewClient(client), clientSecret: generated };
   }
 
   /** Applies the given settings only; others keep their values. Secrets change only by {@link rotateSecret}. */
-  async update(tenantId: string, id: string, patch: Partial<ClientSettings>, context: ChangeContext): Promise<ClientView> {
+  async update(tenantId: string, id: string, patch: ClientSettingsChange, context: ChangeContext): Promise<ClientView> {
     const stored = await this.#require(tenantId, id);
-    const changed: Partial<ClientSettings> = {};
-    for (const key of Object.keys(patch) as (keyof ClientSettings)[]) {
+    const changed: Partial<Client> = {};
+    for (const key of Object.keys(patch) as (keyof ClientSettingsChange)[]) {
       if (patch[key] === undefined) continue;
-      if (!(key in SETTINGS)) throw new AdminError('invalid', 'is not a client setting', key);
-      Object.assign(changed, { [key]: SETTINGS[key](patch[key]) });
+      if (key === 'rateLimit') changed.rateLimit = applyRateLimitChange('client', patch.rateLimit, stored.rateLimit);
+      else if (!(key in SETTINGS)) throw new AdminError('invalid', 'is not a client setting', key);
+      else Object.assign(changed, { [key]: SETTINGS[key](patch[key]) });
     }
     const client: Client = { ...stored, ...changed, updatedAt: this.#clock() };
     if (client.clientType === 'public' && client.grantTypes.includes('client_credentials')) {

@@ -11,6 +11,7 @@ import type { Page, PageQuery } from '../core/ports/paging.ts';
 import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
+import { applyRateLimitChange, type TenantRateLimitInput } from './rate-limit-settings.ts';
 import { CLIENT_ID, requireInteger, requireList, requireOneOf, requireString, requireUrl, TENANT_ID } from './validate.ts';
 
 /** Login settings as an operator changes them: any subset, merged over what is stored. */
@@ -21,8 +22,8 @@ export interface LoginPolicyInput {
   defaultPublicClient?: string | null;
 }
 
-/** Settings an operator may change after creation; `loginPolicy` is merged over what is stored. */
-export type TenantSettings = Pick<Tenant, 'issuer' | 'signingAlg' | 'accessTokenLifetime' | 'hosts'> & { loginPolicy: LoginPolicyInput };
+/** Settings an operator may change after creation; `loginPolicy` and `rateLimit` are merged over what is stored. */
+export type TenantSettings = Pick<Tenant, 'issuer' | 'signingAlg' | 'accessTokenLifetime' | 'hosts'> & { loginPolicy: LoginPolicyInput; rateLimit: TenantRateLimitInput };
 
 export interface CreateTenantInput extends Partial<TenantSettings> {
   id: string;
@@ -35,7 +36,7 @@ export const DEFAULT_ACCESS_TOKEN_LIFETIME = 3600;
 
 const DAY = 24 * 3600;
 
-type PlainSettings = Exclude<keyof TenantSettings, 'loginPolicy'>;
+type PlainSettings = Exclude<keyof TenantSettings, 'loginPolicy' | 'rateLimit'>;
 
 const SETTINGS: { [K in PlainSettings]: (value: unknown) => TenantSettings[K] } = {
   issuer: (v) => requireUrl(v, 'issuer'),
@@ -67,7 +68,7 @@ export class TenantService {
       accessTokenLifetime: SETTINGS.accessTokenLifetime(input.accessTokenLifetime ?? DEFAULT_ACCESS_TOKEN_LIFETIME),
       hosts: SETTINGS.hosts(input.hosts ?? []),
       loginPolicy: DEFAULT_LOGIN_POLICY,
-      rateLimit: {},
+      rateLimit: input.rateLimit === undefined ? {} : applyRateLimitChange('tenant', input.rateLimit, {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -84,6 +85,7 @@ export class TenantService {
     for (const key of Object.keys(patch) as (keyof TenantSettings)[]) {
       if (patch[key] === undefined) continue;
       if (key === 'loginPolicy') changed.loginPolicy = await this.#loginPolicy(stored, patch.loginPolicy);
+      else if (key === 'rateLimit') changed.rateLimit = applyRateLimitChange('tenant', patch.rateLimit, stored.rateLimit);
       else if (key in SETTINGS) Object.assign(changed, { [key]: SETTINGS[key](patch[key]) });
       else throw new AdminError('invalid', 'is not a tenant setting', key);
     }
@@ -145,7 +147,7 @@ export class TenantService {
 }
 
 function settingsOf(t: Tenant): Record<string, unknown> {
-  return { issuer: t.issuer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime, hosts: t.hosts, loginPolicy: t.loginPolicy };
+  return { issuer: t.issuer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime, hosts: t.hosts, loginPolicy: t.loginPolicy, rateLimit: t.rateLimit };
 }
 
 /** The tenant, or a 404 `AdminError`: every service checks the tenant a request names this way. */

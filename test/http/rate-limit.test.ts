@@ -11,7 +11,7 @@ import { RATE_LIMIT_RULES, type RateSetting, type RuleName } from '../../src/cor
 import { buildApp } from '../../src/http/app.ts';
 import { tokenRoutes } from '../../src/http/form-endpoints.ts';
 import { rateLimitHook } from '../../src/http/pipeline/hooks/rate-limit.ts';
-import { addClient, addUser, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
+import { addClient, addUser, basic, createTestTessera, TEST_CHANGE, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM } from './helpers.ts';
 
 const ALL_OFF = Object.fromEntries(Object.keys(RATE_LIMIT_RULES).map((r) => [r, 'off'])) as Record<RuleName, RateSetting>;
@@ -151,6 +151,50 @@ describe('rate limits on logins and failed credentials', () => {
     assert.equal((await app.inject(tokenRequest(basic('machine', generated)))).statusCode, 200, 'a generated secret costs no argon2 and is not gated');
     t.time.advance(30_000);
     assert.equal((await app.inject(tokenRequest(basic('person', 'a chosen secret')))).statusCode, 200, 'one failure’s worth later, the right secret gets through');
+    await app.close();
+  });
+});
+
+describe('per-tenant and per-client rates', () => {
+  it('take a client’s own rate over its tenant’s, and its tenant’s over the server’s', async () => {
+    const { t, app } = await limitedApp({ token: { limit: 5, window: 60 } });
+    await t.tenants.create({ id: 'other', issuer: 'https://other.test' }, TEST_CHANGE);
+    const secrets = {
+      plain: await addClient(t, { id: 'plain' }),
+      strict: await addClient(t, { id: 'strict', rateLimit: { token: { limit: 1, window: 60 } } }),
+      free: await addClient(t, { id: 'free', rateLimit: { token: 'off' } }),
+      elsewhere: await addClient(t, { id: 'elsewhere', tenantId: 'other' }),
+    };
+    await t.tenants.update('default', { rateLimit: { token: { limit: 2, window: 60 } } }, TEST_CHANGE);
+    const granted = async (id: keyof typeof secrets, tenant = 'default') => {
+      let ok = 0;
+      for (let i = 0; i < 8; i++) {
+        const res = await app.inject({ ...tokenRequest(basic(id, secrets[id])), payload: `grant_type=client_credentials&tenant=${tenant}` });
+        if (res.statusCode === 200) ok++;
+      }
+      return ok;
+    };
+    assert.deepEqual(
+      { plain: await granted('plain'), strict: await granted('strict'), free: await granted('free'), elsewhere: await granted('elsewhere', 'other') },
+      { plain: 2, strict: 1, free: 8, elsewhere: 5 },
+    );
+    await t.clients.update('default', 'strict', { rateLimit: { token: null } }, TEST_CHANGE);
+    t.time.advance(60_000);
+    assert.equal(await granted('strict'), 2, 'without its own override the client has its tenant’s rate again');
+    await app.close();
+  });
+
+  it('limit introspection per client, and the admin API per administrator', async () => {
+    const { t, app } = await limitedApp({ introspection: { limit: 2, window: 60 }, admin: { limit: 1, window: 60 } });
+    const secret = await addClient(t, { id: 'root', scopes: ['admin'] });
+    const token = (await app.inject(tokenRequest(basic('root', secret)))).json().access_token as string;
+    const introspect = () => app.inject({ method: 'POST', url: '/oauth/introspect', headers: { ...FORM, authorization: basic('root', secret) }, payload: `token=${token}` });
+    assert.deepEqual([(await introspect()).statusCode, (await introspect()).statusCode, (await introspect()).statusCode], [200, 200, 429]);
+    const admin = () => app.inject({ method: 'GET', url: '/admin/v1/tenants', headers: { authorization: `Bearer ${token}` } });
+    assert.equal((await admin()).statusCode, 200);
+    const refused = await admin();
+    assert.equal(refused.statusCode, 429);
+    assert.equal(refused.headers['ratelimit-policy'], '"admin";q=1;w=60');
     await app.close();
   });
 });

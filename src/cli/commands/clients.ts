@@ -3,13 +3,15 @@ import { cliContext } from '../../admin/audit.ts';
 import type { GrantType, TokenFormat } from '../../core/model.ts';
 import { integerFlag, list, printJson, runActionCommand, STORE_OPTIONS, UsageError } from '../common.ts';
 import { withTessera } from '../../server/management.ts';
+import { RATE_LIMIT_OPTIONS, RATE_LIMIT_USAGE, rateLimitFlags } from '../rate-limit-flags.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
 const USAGE = `usage:
   tessera clients create <id> [--tenant ID] [--name NAME] [--grants g1,g2] [--scopes s1,s2]
                               [--accounts 20000,20001] [--format opaque|jwt] [--lifetime SECONDS]
                               [--audience AUD] [--secret-stdin | --secret-env NAME]
-                              [--public] [--single-active-token]
+                              [--public] [--single-active-token] [--rate-limit RULE=LIMIT/WINDOW ...]
+  tessera clients update <id> [--tenant ID] [--rate-limit RULE=LIMIT/WINDOW ...]
   tessera clients list [--tenant ID]
   tessera clients show <id> [--tenant ID]
   tessera clients delete <id> [--tenant ID]
@@ -20,6 +22,7 @@ variable, never from the command line, and stored with argon2id.
 --public makes a client without a secret, identified by client_id alone (an app on a
 user's device; password and refresh_token grants only). --single-active-token makes a
 user's login revoke that user's earlier tokens for the client (seed 003).
+Rate limits: ${RATE_LIMIT_USAGE}
 common options: --db PATH, --config FILE
 `;
 
@@ -38,6 +41,7 @@ const OPTIONS = {
   'secret-env': { type: 'string' },
   public: { type: 'boolean' },
   'single-active-token': { type: 'boolean' },
+  ...RATE_LIMIT_OPTIONS,
 } as const;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -65,8 +69,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             audience: values.audience,
             clientType: values.public ? 'public' : undefined,
             singleActiveToken: values['single-active-token'],
+            rateLimit: rateLimitFlags(values),
           }, cliContext()));
           return EXIT.ok;
+        case 'update': {
+          const rateLimit = rateLimitFlags(values);
+          if (rateLimit === undefined) throw new UsageError('clients update needs a setting to change (--rate-limit)');
+          printJson(io, await clients.update(tenantId, needId(), { rateLimit }, cliContext()));
+          return EXIT.ok;
+        }
         case 'list':
           printJson(io, await clients.list(tenantId));
           return EXIT.ok;

@@ -5,6 +5,7 @@
  */
 import { GRANT_TYPES, SIGNING_ALGORITHMS } from '../../core/model.ts';
 import type { JsonSchema } from './admin-route.ts';
+import { CLIENT_RATE_LIMIT, CLIENT_RATE_LIMIT_CHANGE, TENANT_RATE_LIMIT, TENANT_RATE_LIMIT_CHANGE } from './rate-limit-schemas.ts';
 
 const string = { type: 'string' } as const;
 const strings = { type: 'array', items: { type: 'string' } } as const;
@@ -56,14 +57,14 @@ const tenantSettings = {
 
 export const TENANT: JsonSchema = {
   type: 'object',
-  properties: { id: string, ...tenantSettings, createdAt: epochMs, updatedAt: epochMs },
+  properties: { id: string, ...tenantSettings, rateLimit: TENANT_RATE_LIMIT, createdAt: epochMs, updatedAt: epochMs },
   required: ['id', 'issuer', 'signingAlg', 'accessTokenLifetime', 'hosts', 'createdAt', 'updatedAt'],
 };
 export const TENANT_CREATE: JsonSchema = {
   type: 'object', additionalProperties: false, required: ['id', 'issuer'],
-  properties: { id: { type: 'string', description: 'A host name (seed 001: example.com) or simple id' }, ...tenantSettings },
+  properties: { id: { type: 'string', description: 'A host name (seed 001: example.com) or simple id' }, ...tenantSettings, rateLimit: TENANT_RATE_LIMIT_CHANGE },
 };
-export const TENANT_UPDATE: JsonSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: tenantSettings };
+export const TENANT_UPDATE: JsonSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: { ...tenantSettings, rateLimit: TENANT_RATE_LIMIT_CHANGE } };
 
 const clientSettings = {
   name: string,
@@ -80,7 +81,7 @@ const clientSettings = {
 export const CLIENT: JsonSchema = {
   type: 'object',
   properties: {
-    tenantId: string, id: string, ...clientSettings, clientType: { type: 'string', enum: ['confidential', 'public'] },
+    tenantId: string, id: string, ...clientSettings, rateLimit: CLIENT_RATE_LIMIT, clientType: { type: 'string', enum: ['confidential', 'public'] },
     secrets: { type: 'array', description: 'Dates only: secrets are never shown again', items: { type: 'object', properties: { createdAt: epochMs, expiresAt: { type: ['integer', 'null'] } } } },
     createdAt: epochMs, updatedAt: epochMs,
   },
@@ -96,9 +97,10 @@ export const CLIENT_CREATE: JsonSchema = {
     secret: { type: 'string', description: 'An operator-chosen secret (stored with argon2id); omit to have one generated' },
     clientType: { type: 'string', enum: ['confidential', 'public'], description: 'public: no secret, identified by client_id alone, never client credentials' },
     ...clientSettings,
+    rateLimit: CLIENT_RATE_LIMIT_CHANGE,
   },
 };
-export const CLIENT_UPDATE: JsonSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: clientSettings };
+export const CLIENT_UPDATE: JsonSchema = { type: 'object', additionalProperties: false, minProperties: 1, properties: { ...clientSettings, rateLimit: CLIENT_RATE_LIMIT_CHANGE } };
 export const ROTATE_SECRET: JsonSchema = {
   type: 'object', additionalProperties: false,
   properties: {

@@ -1,4 +1,4 @@
-import type { ClientSettings, CreateClientInput } from '../../../admin/clients.ts';
+import type { ClientSettingsChange, CreateClientInput } from '../../../admin/clients.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { listReply } from '../list-reply.ts';
 import { LIST_QUERY_SCHEMA } from '../pagination.ts';
@@ -38,7 +38,7 @@ export const clientRoutes: AdminRoute[] = [
     summary: 'Change some of a client’s settings',
     params: one, body: CLIENT_UPDATE,
     responses: { 200: { description: 'The updated client', schema: CLIENT }, ...ERRORS },
-    handler: (ctx) => ctx.services.clients.update(ctx.params.tenantId!, ctx.params.clientId!, ctx.body as Partial<ClientSettings>, ctx.principal),
+    handler: (ctx) => ctx.services.clients.update(ctx.params.tenantId!, ctx.params.clientId!, ctx.body as ClientSettingsChange, ctx.principal),
   },
   {
     method: 'DELETE', path: '/tenants/:tenantId/clients/:clientId', operationId: 'deleteClient', tag: 'Clients', access: 'tenant',
