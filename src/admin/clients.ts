@@ -5,6 +5,8 @@
  * sees them.
  */
 import type { Clock } from '../core/clock.ts';
+import { lockStatus, type LockStatus } from '../core/login-policy.ts';
+import type { LockoutStore } from '../core/ports/lockouts.ts';
 import { generateClientSecret, hashChosenSecret, hashGeneratedSecret } from '../core/client-auth/client-secrets.ts';
 import { MAX_ARGON2_INPUT_BYTES, type Argon2id } from '../core/crypto/argon2id.ts';
 import { GRANT_TYPES, type Client, type ClientSecret, type ClientType } from '../core/model.ts';
@@ -90,9 +92,11 @@ export class ClientService {
   readonly #audit: AuditLog;
   readonly #clock: Clock;
   readonly #argon2: Argon2id;
+  readonly #lockouts: LockoutStore;
 
-  constructor(store: { clients: ClientStore; tenants: TenantStore; audit: AuditStore }, clock: Clock, argon2: Argon2id) {
+  constructor(store: { clients: ClientStore; tenants: TenantStore; audit: AuditStore; clientLockouts: LockoutStore }, clock: Clock, argon2: Argon2id) {
     this.#argon2 = argon2;
+    this.#lockouts = store.clientLockouts;
     this.#clients = store.clients;
     this.#tenants = store.tenants;
     this.#audit = new AuditLog(store.audit, clock);
@@ -205,6 +209,20 @@ export class ClientService {
     }
     if (Buffer.byteLength(chosen) > MAX_ARGON2_INPUT_BYTES) throw invalid('secret', `must be at most ${MAX_ARGON2_INPUT_BYTES} bytes`);
     return { secret: { hash: await hashChosenSecret(this.#argon2, chosen), createdAt: now, expiresAt: null }, generated: undefined };
+  }
+
+  /** Whether failed secrets locked the client (only a client with an operator-chosen secret can be), and its failure record. */
+  async lockState(tenantId: string, id: string): Promise<LockStatus> {
+    const client = await this.#require(tenantId, id);
+    return lockStatus(await this.#lockouts.getLockState(tenantId, client.id), this.#clock());
+  }
+
+  /** Lifts a lock and resets the failure count. */
+  async unlock(tenantId: string, id: string, context: ChangeContext): Promise<LockStatus> {
+    const client = await this.#require(tenantId, id);
+    await this.#lockouts.clearFailures(tenantId, client.id);
+    await this.#audit.record(context, tenantId, 'client.unlock', client.id);
+    return lockStatus(await this.#lockouts.getLockState(tenantId, client.id), this.#clock());
   }
 
   async #require(tenantId: string, id: string): Promise<Readonly<Client>> {

@@ -7,6 +7,7 @@ import { AdminError } from '../admin/admin-error.ts';
 import { ConfigError, type TesseraConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { StoreUnavailableError } from '../core/ports/errors.ts';
+import { RateLimitUnavailableError } from '../core/rate-limit/limiter.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 /** `--db` takes a SQLite file path or a postgres:// URL (TESSERA_DB, or `database` in the config file). */
@@ -47,6 +48,10 @@ export async function runCommand(io: CliIo, usage: string, body: () => Promise<n
     // An unreachable database is the operator's to fix, not a bug: say so, without a stack.
     if (error instanceof AdminError || error instanceof ConfigError || error instanceof StoreUnavailableError) {
       io.err(`error: ${error.message}\n`);
+      return EXIT.failure;
+    }
+    if (error instanceof RateLimitUnavailableError) {
+      io.err(`error: ${error.detail ?? error.description}\n`);
       return EXIT.failure;
     }
     throw error;

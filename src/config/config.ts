@@ -112,7 +112,7 @@ export const SETTINGS = {
     default: argon2Defaults.maxQueued,
     min: 0,
     max: 10_000,
-    doc: 'Hashes that may wait for a slot. Beyond that, a login is refused at once with 503 `temporarily_unavailable` and `Retry-After`, so a login flood cannot pile up memory or latency. Client credentials with generated secrets never wait here.',
+    doc: 'Hashes that may wait for a slot, shared out fairly: they start round robin by client address, and when the queue is full a newcomer takes the place of the newest task of the address or user name holding the most places (if it holds clearly more than the newcomer\'s). The one left out is refused at once with 429 `temporarily_unavailable` and `Retry-After`, counted in one warning line per 10 s, so a login flood from one source cannot pile up memory or latency nor starve other sources. Client credentials with generated secrets never wait here.',
   }),
   rateLimits: {
     default: {},

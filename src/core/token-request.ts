@@ -19,7 +19,9 @@ export interface TokenRequest {
   /** True once the caller has gone away (closed the connection); queued argon2 work for it is then dropped. */
   abandoned?: () => boolean;
   /** Told who is calling as the endpoint learns it (rate limits refuse by throwing); see caller.ts. */
-  report?: CallerReport;
+  report?: CallerReport | undefined;
+  /** The one description of a refused client credential, when a dialect keeps a vendor's wording (seed 002). */
+  invalidClientDescription?: string | undefined;
 }
 
 export interface TenantHint {

@@ -40,6 +40,8 @@ export interface TesseraOptions {
   keys?: SigningKeysOptions;
   /** Bounds on argon2 work (config `argon2Concurrency`, `argon2MaxQueued`); default one hash per core. */
   argon2?: WorkLimits;
+  /** Told of each sign-in refused (or displaced) for want of a place in the argon2 queue, with its source's share. */
+  onArgon2Shed?: (share: string) => void;
   /** Rate limits: where buckets live (default this process's memory), the rules set apart from their defaults, the failure mode. */
   rateLimits?: RateLimitOptions;
 }
@@ -70,7 +72,7 @@ export function createTessera(options: TesseraOptions): Tessera {
   const clock = options.clock ?? systemClock;
   const defaultTenantId = options.defaultTenantId ?? 'default';
   const { store } = options;
-  const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits()));
+  const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits(), { onShed: options.onArgon2Shed }));
   const limits = options.rateLimits ?? {};
   const rateLimitRules: RuleSettings = { ...DEFAULT_RULE_SETTINGS, ...limits.rules };
   const rateLimiter = new RateLimiter({
@@ -93,16 +95,18 @@ export function createTessera(options: TesseraOptions): Tessera {
     grants,
     strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy({ keys, tokens: store.tokens, sign: (payload, header, key) => eventLoopTurn.run('sign', () => signJws(payload, header, key)) }) },
     tokens: store.tokens,
+    clientLockouts: store.clientLockouts,
     defaultTenantId,
     clock,
   });
-  const tokenDeps = { tenants: store.tenants, clients: store.clients, secrets, clock, defaultTenantId, tokens: store.tokens, keys };
+  const tokenDeps = { tenants: store.tenants, clients: store.clients, clientLockouts: store.clientLockouts, secrets, clock, defaultTenantId, tokens: store.tokens, keys };
   const admin = createAdminServices({
     storage: store,
     clock,
     argon2,
     keyPrePublicationSeconds: options.keyPrePublicationSeconds ?? DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
     forgetKeys: (tenantId) => keys.forget(tenantId),
+    rateLimits: { limiter: rateLimiter, rules: rateLimitRules },
   });
   const services: AppServices = {
     tokenEndpoint,
@@ -113,6 +117,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     admin,
     defaultTenantId,
     health: { store: store.kind, ping: () => store.ping(), rateLimitStore: () => rateLimiter.stats().store },
+    abuseProtection: () => ({ rateLimits: rateLimiter.stats(), argon2: argon2.limiter.stats() }),
   };
   return { store, clock, defaultTenantId, keys, argon2, grants, rateLimiter, rateLimitRules, services, admin };
 }

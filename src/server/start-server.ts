@@ -38,7 +38,13 @@ export interface StartOptions {
 }
 
 /** The composition a configuration asks for, over `store` (and the rate-limit store, in this process's memory by default). */
-export function tesseraFor(config: TesseraConfig, store: Store, clock: Clock = systemClock, rateLimits: Omit<RateLimitOptions, 'rules' | 'failOpen'> = {}): Tessera {
+export function tesseraFor(
+  config: TesseraConfig,
+  store: Store,
+  clock: Clock = systemClock,
+  rateLimits: Omit<RateLimitOptions, 'rules' | 'failOpen'> = {},
+  onArgon2Shed?: (share: string) => void,
+): Tessera {
   return createTessera({
     store,
     clock,
@@ -47,6 +53,7 @@ export function tesseraFor(config: TesseraConfig, store: Store, clock: Clock = s
     keys: { refreshMs: config.keyRefreshSeconds * 1000 },
     argon2: { concurrency: config.argon2Concurrency, maxQueued: config.argon2MaxQueued },
     rateLimits: { ...rateLimits, rules: config.rateLimits, failOpen: config.rateLimitFailOpen },
+    onArgon2Shed,
   });
 }
 
@@ -82,7 +89,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
         else log?.error({ rateLimitStore: rateLimitStore!.kind, err: String(error), failOpen: config.rateLimitFailOpen },
           config.rateLimitFailOpen ? 'rate-limit store unavailable: requests pass unchecked until it is back' : 'rate-limit store unavailable: limited requests are refused (503) until it is back');
       },
-    });
+    }, () => refusals.count('argon2-queue'));
     const app = await buildApp({
       services: tessera.services,
       tokenRoutes: tokenRoutes(config.tokenEndpoints),

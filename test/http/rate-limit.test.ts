@@ -198,3 +198,34 @@ describe('per-tenant and per-client rates', () => {
     await app.close();
   });
 });
+
+describe('rate limits for operators (admin API)', () => {
+  it('shows the rules and this process’s refusals, one bucket’s state, and resets it', async () => {
+    const { t, app } = await limitedApp({ token: { limit: 2, window: 60 } });
+    const secret = await addClient(t, { id: 'root', scopes: ['admin'] });
+    const token = (await app.inject(tokenRequest(basic('root', secret)))).json().access_token as string;
+    assert.equal((await app.inject(tokenRequest(basic('root', secret)))).statusCode, 200);
+    assert.equal((await app.inject(tokenRequest(basic('root', secret)))).statusCode, 429);
+    const admin = (method: 'GET' | 'DELETE', url: string) => app.inject({ method, url: `/admin/v1${url}`, headers: { authorization: `Bearer ${token}` } });
+
+    const overview = (await admin('GET', '/rate-limits')).json();
+    assert.deepEqual(overview.rules.token, { limit: 2, window: 60 });
+    assert.equal(overview.limited.token, 1);
+    assert.deepEqual(overview.store, { kind: 'memory', available: true, failOpen: true });
+    assert.equal(t.tessera.services.abuseProtection().rateLimits.limited.token, 1, 'the counters the metrics endpoint reads');
+    assert.equal(t.tessera.services.abuseProtection().argon2.shed, 0);
+
+    const bucket = await admin('GET', '/rate-limits/token/default%2Froot');
+    assert.deepEqual(bucket.json(), { rule: 'token', subject: 'default/root', rate: { limit: 2, window: 60 }, remaining: 0, resetSeconds: 30, limited: true });
+    const reset = await admin('DELETE', '/rate-limits/token/default%2Froot');
+    assert.deepEqual(reset.json(), { rule: 'token', subject: 'default/root', rate: { limit: 2, window: 60 }, remaining: 2, resetSeconds: 0, limited: false });
+    assert.equal((await app.inject(tokenRequest(basic('root', secret)))).statusCode, 200);
+    const audited = await t.store.audit.pageAudit('default', { limit: 10, offset: 0 });
+    assert.ok(audited.items.some((e) => e.action === 'rate-limit.reset' && e.target === 'token:default/root'));
+
+    assert.equal((await admin('GET', '/rate-limits/failures/2001:db8:1:2::7')).json().subject, '2001:db8:1:2::/64', 'an IPv6 address stands for its /64');
+    assert.equal((await admin('GET', '/rate-limits/nothing/x')).statusCode, 404);
+    assert.equal((await admin('GET', '/rate-limits/login/no-tenant-slash')).statusCode, 400);
+    await app.close();
+  });
+});

@@ -16,12 +16,16 @@ const USAGE = `usage:
   tessera clients show <id> [--tenant ID]
   tessera clients delete <id> [--tenant ID]
   tessera clients rotate-secret <id> [--tenant ID] [--overlap SECONDS] [--secret-stdin | --secret-env NAME]
+  tessera clients lock-state <id> [--tenant ID]
+  tessera clients unlock <id> [--tenant ID]
 Without --secret-*, a 256-bit secret is generated and printed once.
 A chosen secret (seed 000's username:password) is read from stdin or an environment
 variable, never from the command line, and stored with argon2id.
 --public makes a client without a secret, identified by client_id alone (an app on a
 user's device; password and refresh_token grants only). --single-active-token makes a
 user's login revoke that user's earlier tokens for the client (seed 003).
+A client with a chosen secret is locked after repeated failed secrets (the tenant's
+secretLockout); 'lock-state' shows it, 'unlock' lifts it and resets the count.
 Rate limits: ${RATE_LIMIT_USAGE}
 common options: --db PATH, --config FILE
 `;
@@ -87,6 +91,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         case 'delete':
           await clients.delete(tenantId, needId(), cliContext());
           printJson(io, { deleted: id, tenant: tenantId });
+          return EXIT.ok;
+        case 'lock-state':
+          printJson(io, await clients.lockState(tenantId, needId()));
+          return EXIT.ok;
+        case 'unlock':
+          printJson(io, await clients.unlock(tenantId, needId(), cliContext()));
           return EXIT.ok;
         case 'rotate-secret':
           printJson(io, await clients.rotateSecret(tenantId, needId(), { secret, overlapSeconds: integerFlag(values.overlap, 'overlap') }, cliContext()));

@@ -12,6 +12,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.10 "Credentials-Guessing Attacks"
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-responses
  */
+import { addressKey } from '../addresses.ts';
 import { tell, type CallerReport } from '../caller.ts';
 import { OAuthError } from '../errors.ts';
 import { failureCountSince, isLocked, lockEndsAt } from '../login-policy.ts';
@@ -75,7 +76,9 @@ async function checkPassword(attempt: PasswordAttempt, deps: UserAuthenticationD
   const user = username === undefined ? undefined : await deps.users.findUserByUsername(tenant.id, username);
   const lock = user === undefined ? NO_LOCK : await deps.lockouts.getLockState(tenant.id, user.id);
   // Always one full argon2id computation, whoever asks: a dummy hash stands in for an unknown user.
-  const passwordOk = await verifyPassword(deps.argon2, attempt.password, user?.passwordHash, { abandoned: attempt.abandoned });
+  // Its turn in the argon2 queue comes round robin by address; the address and the user name each hold a bounded share.
+  const shares = [`addr:${addressKey(attempt.remoteAddress)}`, `user:${tenant.id}/${username ?? INVALID_USERNAME}`];
+  const passwordOk = await verifyPassword(deps.argon2, attempt.password, user?.passwordHash, { abandoned: attempt.abandoned, shares });
 
   if (user === undefined) throw refused(`unknown user in tenant ${tenant.id}`);
   const who = `user ${user.id} (${user.username})`;

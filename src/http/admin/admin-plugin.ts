@@ -13,6 +13,7 @@ import { accessNumberRoutes } from './routes/access-numbers.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { rateLimitRoutes } from './routes/rate-limits.ts';
 import { tenantRoutes } from './routes/tenants.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -23,7 +24,7 @@ const ADMIN_ROUTE = { name: 'admin', errorFormat: 'problem' } as const;
 
 /** Every admin route; registration and the OpenAPI document both read this list. */
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
-  ...tenantRoutes, ...clientRoutes, ...userRoutes, ...accessNumberRoutes, ...keyRoutes, ...auditRoutes,
+  ...tenantRoutes, ...clientRoutes, ...userRoutes, ...accessNumberRoutes, ...keyRoutes, ...auditRoutes, ...rateLimitRoutes,
 ];
 
 export async function adminPlugin(app: FastifyInstance, options: { services: AppServices; version: string }): Promise<void> {

@@ -52,6 +52,7 @@ export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialec
     remoteAddress: input.remoteAddress,
     abandoned: input.abandoned,
     report: input.report,
+    invalidClientDescription: dialect.invalidClientDescription ?? undefined,
   };
 }
 
