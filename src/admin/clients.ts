@@ -5,6 +5,8 @@
  * sees them.
  */
 import type { Clock } from '../core/clock.ts';
+import { lockStatus, type LockStatus } from '../core/login-policy.ts';
+import type { LockoutStore } from '../core/ports/lockouts.ts';
 import { generateClientSecret, hashChosenSecret, hashGeneratedSecret } from '../core/client-auth/client-secrets.ts';
 import { MAX_ARGON2_INPUT_BYTES, type Argon2id } from '../core/crypto/argon2id.ts';
 import type { Client, ClientSecret, ClientType } from '../core/model.ts';
@@ -15,13 +17,17 @@ import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
 import { conflictAsAdminError, requireTenant } from './tenants.ts';
+import { applyRateLimitChange, type ClientRateLimitInput } from './rate-limit-settings.ts';
 import { CLIENT_SETTINGS, type ClientSettings } from './settings/client-settings.ts';
 import { checkSettings, defaultsOf } from './settings/field.ts';
 import { CLIENT_ID, requireInteger, requireOneOf, requireString } from './validate.ts';
 
 export type { ClientSettings } from './settings/client-settings.ts';
 
-export interface CreateClientInput extends Partial<ClientSettings> {
+/** A change of settings: the plain ones replace what is stored, `rateLimit` is merged over it (null drops a member). */
+export type ClientSettingsChange = Partial<Omit<ClientSettings, 'rateLimit'>> & { rateLimit?: ClientRateLimitInput | undefined };
+
+export interface CreateClientInput extends ClientSettingsChange {
   tenantId: string;
   id: string;
   /** `public`: no secret (identified by client_id alone), never client credentials. Default `confidential`. */
@@ -56,9 +62,11 @@ export class ClientService {
   readonly #audit: AuditLog;
   readonly #clock: Clock;
   readonly #argon2: Argon2id;
+  readonly #lockouts: LockoutStore;
 
-  constructor(store: { clients: ClientStore; tenants: TenantStore; audit: AuditStore }, clock: Clock, argon2: Argon2id) {
+  constructor(store: { clients: ClientStore; tenants: TenantStore; audit: AuditStore; clientLockouts: LockoutStore }, clock: Clock, argon2: Argon2id) {
     this.#argon2 = argon2;
+    this.#lockouts = store.clientLockouts;
     this.#clients = store.clients;
     this.#tenants = store.tenants;
     this.#audit = new AuditLog(store.audit, clock);
@@ -89,9 +97,10 @@ export class ClientService {
   }
 
   /** Applies the given settings only; others keep their values. Secrets change only by {@link rotateSecret}. */
-  async update(tenantId: string, id: string, patch: Partial<ClientSettings>, context: ChangeContext): Promise<ClientView> {
+  async update(tenantId: string, id: string, patch: ClientSettingsChange, context: ChangeContext): Promise<ClientView> {
     const stored = await this.#require(tenantId, id);
     const changed = checkSettings(CLIENT_SETTINGS, patch);
+    if (patch.rateLimit !== undefined) changed.rateLimit = applyRateLimitChange('client', patch.rateLimit, stored.rateLimit);
     const client: Client = { ...stored, ...changed, updatedAt: this.#clock() };
     if (client.clientType === 'public' && client.grantTypes.includes('client_credentials')) {
       throw invalid('grantTypes', 'a public client cannot use client_credentials');
@@ -163,6 +172,20 @@ export class ClientService {
     }
     if (Buffer.byteLength(chosen) > MAX_ARGON2_INPUT_BYTES) throw invalid('secret', `must be at most ${MAX_ARGON2_INPUT_BYTES} bytes`);
     return { secret: { hash: await hashChosenSecret(this.#argon2, chosen), createdAt: now, expiresAt: null }, generated: undefined };
+  }
+
+  /** Whether failed secrets locked the client (only a client with an operator-chosen secret can be), and its failure record. */
+  async lockState(tenantId: string, id: string): Promise<LockStatus> {
+    const client = await this.#require(tenantId, id);
+    return lockStatus(await this.#lockouts.getLockState(tenantId, client.id), this.#clock());
+  }
+
+  /** Lifts a lock and resets the failure count. */
+  async unlock(tenantId: string, id: string, context: ChangeContext): Promise<LockStatus> {
+    const client = await this.#require(tenantId, id);
+    await this.#lockouts.clearFailures(tenantId, client.id);
+    await this.#audit.record(context, tenantId, 'client.unlock', client.id);
+    return lockStatus(await this.#lockouts.getLockState(tenantId, client.id), this.#clock());
   }
 
   async #require(tenantId: string, id: string): Promise<Readonly<Client>> {

@@ -16,6 +16,9 @@ import type { UserStore } from '../core/ports/users.ts';
 import { AccessNumberService } from './access-numbers.ts';
 import { ClientService } from './clients.ts';
 import { KeyService } from './keys.ts';
+import { RateLimitService } from './rate-limits.ts';
+import type { RateLimiter } from '../core/rate-limit/limiter.ts';
+import type { RuleSettings } from '../core/rate-limit/rules.ts';
 import { TenantService } from './tenants.ts';
 import { UserService } from './users.ts';
 
@@ -25,6 +28,7 @@ export interface AdminStorage {
   clients: ClientStore;
   users: UserStore;
   lockouts: LockoutStore;
+  clientLockouts: LockoutStore;
   tokens: TokenRevocation;
   keys: KeyStore;
   accessNumbers: AccessNumberStore;
@@ -39,6 +43,8 @@ export interface AdminServicesOptions {
   keyPrePublicationSeconds: number;
   /** Drops this process's cached signing keys of a tenant, after a rotation here. */
   forgetKeys(tenantId: string): void;
+  /** The process's rate limiter and the rules in force (what the rate-limit service inspects and resets). */
+  rateLimits: { limiter: RateLimiter; rules: RuleSettings };
 }
 
 /** The management services the CLI and the admin API share. */
@@ -48,6 +54,7 @@ export interface AdminServices {
   accessNumbers: AccessNumberService;
   users: UserService;
   keys: KeyService;
+  rateLimits: RateLimitService;
   audit: AuditStore;
   keyPrePublicationSeconds: number;
   forgetKeys(tenantId: string): void;
@@ -61,6 +68,7 @@ export function createAdminServices(options: AdminServicesOptions): AdminService
     accessNumbers: new AccessNumberService(storage, clock),
     users: new UserService(storage, clock, argon2),
     keys: new KeyService(storage, clock),
+    rateLimits: new RateLimitService({ ...options.rateLimits, storage, clock }),
     audit: storage.audit,
     keyPrePublicationSeconds: options.keyPrePublicationSeconds,
     forgetKeys: options.forgetKeys,

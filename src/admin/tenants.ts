@@ -11,6 +11,7 @@ import type { Page, PageQuery } from '../core/ports/paging.ts';
 import type { TenantStore } from '../core/ports/tenants.ts';
 import { AdminError, invalid } from './admin-error.ts';
 import { AuditLog, type ChangeContext } from './audit.ts';
+import { applyRateLimitChange, type TenantRateLimitInput } from './rate-limit-settings.ts';
 import { checkSettings, defaultsOf } from './settings/field.ts';
 import { TENANT_SETTINGS, type TenantSettings as DeclaredTenantSettings } from './settings/tenant-settings.ts';
 import { requireString, TENANT_ID } from './validate.ts';
@@ -27,7 +28,7 @@ export interface LoginPolicyInput {
 }
 
 /** Settings an operator may change after creation; `loginPolicy` is merged over what is stored. */
-export type TenantSettings = Omit<DeclaredTenantSettings, 'loginPolicy'> & { loginPolicy: LoginPolicyInput };
+export type TenantSettings = Omit<DeclaredTenantSettings, 'loginPolicy' | 'rateLimit'> & { loginPolicy: LoginPolicyInput; rateLimit: TenantRateLimitInput };
 
 export interface CreateTenantInput extends Partial<TenantSettings> {
   id: string;
@@ -79,6 +80,7 @@ export class TenantService {
     // An issuer given is the operator's choice: the server no longer sets it.
     if (changed.issuer !== undefined) changed.issuerFollowsServer = false;
     if (loginPolicy !== undefined) changed.loginPolicy = await this.#loginPolicy(stored, loginPolicy);
+    if (patch.rateLimit !== undefined) changed.rateLimit = applyRateLimitChange('tenant', patch.rateLimit, stored.rateLimit);
     const tenant: Tenant = { ...stored, ...changed, updatedAt: this.#clock() };
     await conflictAsAdminError(async () => {
       if (!(await this.#tenants.updateTenant(tenant))) throw notFound(id);
@@ -143,7 +145,7 @@ export class TenantService {
 function settingsOf(t: Tenant): Record<string, unknown> {
   return {
     issuer: t.issuer, issuerFollowsServer: t.issuerFollowsServer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime,
-    hosts: t.hosts, corsOrigins: t.corsOrigins, loginPolicy: t.loginPolicy,
+    hosts: t.hosts, corsOrigins: t.corsOrigins, loginPolicy: t.loginPolicy, rateLimit: t.rateLimit,
   };
 }
 

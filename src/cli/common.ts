@@ -11,6 +11,7 @@ import { StoreUnavailableError } from '../core/ports/errors.ts';
 import { DatabaseOpenError } from '../store/database-open-error.ts';
 import type { CliOptions, OptionValues } from './command-spec.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { RateLimitUnavailableError } from '../core/rate-limit/limiter.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { OUTPUT_FORMATS, printResult, type OutputFormat } from './output.ts';
 import { usageErrorFrom, UsageError } from './usage-error.ts';
@@ -77,6 +78,10 @@ export async function runCommand(io: CliIo, usage: string, body: () => Promise<n
       io.err(`error: ${error.message}\n`);
       return EXIT.failure;
     }
+    if (error instanceof RateLimitUnavailableError) {
+      io.err(`error: ${error.detail ?? error.description}\n`);
+      return EXIT.failure;
+    }
     throw error;
   }
 }
@@ -90,6 +95,8 @@ export interface ActionCommand<T extends CliOptions> {
   config: TesseraConfig;
   /** Prints a result in the `--output` format asked for. */
   print(value: unknown): void;
+  /** The positionals after the action and its target (`rate-limits show RULE SUBJECT`). */
+  positionals: string[];
 }
 
 /**
@@ -106,7 +113,7 @@ export function runActionCommand<T extends CliOptions & typeof OUTPUT_OPTIONS>(
 ): Promise<number> {
   return runCommand(io, usage, async () => {
     const { values, positionals } = parse(args, spec.options);
-    const [action, target] = positionals;
+    const [action, target, ...rest] = positionals;
     const help = (values as { help?: boolean }).help === true;
     if (help || action === undefined) {
       io.out(usage);
@@ -115,7 +122,7 @@ export function runActionCommand<T extends CliOptions & typeof OUTPUT_OPTIONS>(
     if (!spec.actions.includes(action)) throw new UsageError(`unknown action '${action}'${didYouMean(action, spec.actions)}`);
     const format = outputFormat(values as { output?: string });
     const config = configFrom(values as { config?: string; db?: string }, io);
-    return body({ values, action, target, config, print: (value) => printResult(io, value, format) });
+    return body({ values, action, target, config, print: (value) => printResult(io, value, format), positionals: [target, ...rest].filter((p) => p !== undefined) });
   });
 }
 

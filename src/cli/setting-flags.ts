@@ -13,7 +13,7 @@ export function settingOptions(fields: Fields, except: readonly string[] = []): 
   const options: Options = {};
   for (const { flag } of flagsOf(fields)) {
     if (except.includes(flag.name)) continue;
-    options[flag.name] = { type: flag.kind === 'switch' ? 'boolean' : 'string' };
+    options[flag.name] = { type: flag.kind === 'switch' ? 'boolean' : 'string', ...(flag.multiple ? { multiple: true } : {}) };
     if (flag.off !== undefined) options[flag.off] = { type: 'boolean' };
   }
   return options;
@@ -29,7 +29,7 @@ export function settingUsage(fields: Fields, except: readonly string[] = [], ind
   const parts = flagsOf(fields)
     .filter(({ flag }) => !except.includes(flag.name))
     .map(({ flag }) => {
-      const on = flag.kind === 'switch' ? `--${flag.name}` : `--${flag.name} ${flag.hint}`;
+      const on = flag.kind === 'switch' ? `--${flag.name}` : `--${flag.name} ${flag.hint}${flag.multiple ? ' ...' : ''}`;
       return flag.off === undefined ? `[${on}]` : `[${on} | --${flag.off}]`;
     });
   const lines: string[] = [];
@@ -46,13 +46,12 @@ export function settingsFromFlags(fields: Fields, values: Record<string, unknown
   for (const { flag, path, field } of flagsOf(fields)) {
     const on = values[flag.name];
     const off = flag.off === undefined ? undefined : values[flag.off];
-    if ((on !== undefined && on !== false) && off === true) throw new UsageError(`use one of --${flag.name} and --${flag.off}`);
+    if (on !== undefined && on !== false && off === true) throw new UsageError(`use one of --${flag.name} and --${flag.off}`);
+    if (off !== true && (on === undefined || on === false)) continue;
     let value: unknown;
-    if (off === true) value = flag.kind === 'switch' ? false : null;
-    else if (on !== undefined && on !== false) value = flag.read(on as string | boolean);
-    else continue;
     // A bad value is a usage mistake, named by its flag (the service would name the API field).
     try {
+      value = off === true ? (flag.kind === 'switch' ? false : null) : flag.read(on as string | boolean);
       field.check(value, path.join('.'));
     } catch (error) {
       if (error instanceof AdminError) throw new UsageError(`--${flag.name} ${error.message.slice(error.message.indexOf(': ') + 2)}`);
@@ -60,7 +59,14 @@ export function settingsFromFlags(fields: Fields, values: Record<string, unknown
     }
     let target = settings;
     for (const key of path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
-    target[path.at(-1)!] = value;
+    const last = path.at(-1)!;
+    // A flag that sets several members of an object (--rate-limit) and flags of members inside it (--secret-lockout-*) add up.
+    const existing = target[last];
+    target[last] = isObject(existing) && isObject(value) ? { ...value, ...existing } : value;
   }
   return settings;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

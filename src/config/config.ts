@@ -10,6 +10,8 @@ import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS, MAX_KEY_PRE_PUBLICATION_SECONDS } 
 import { DEFAULT_KEY_REFRESH_MS } from '../core/tokens/signing-keys.ts';
 import { parseOrigin } from '../core/web-origin.ts';
 import { parseTokenEndpoints, type TokenEndpointConfig } from './dialect.ts';
+import { parseTrustedProxies } from './trusted-proxies.ts';
+import { defaultRulesDoc, parseRateLimitStore, parseRuleOverrides, type RuleOverrides } from './rate-limit-settings.ts';
 import {
   booleanSetting, ConfigError, enumSetting, integerSetting, stringSetting, urlSetting, type Setting, type SettingValue,
 } from './setting.ts';
@@ -72,7 +74,18 @@ export const SETTINGS = {
     doc: 'Largest accepted request body; larger bodies get 413 `invalid_request`. A token request is a few hundred bytes.',
   }),
   logLevel: enumSetting<LogLevel>({ default: 'info', values: LOG_LEVELS, doc: '`fatal`, `error`, `warn`, `info` (one line per request), `debug`, `trace`, `silent`.' }),
-  trustProxy: booleanSetting({ default: false, doc: 'Trust `X-Forwarded-For` for the client address (set it only behind a proxy you run).' }),
+  trustedProxies: {
+    default: [],
+    defaultDoc: 'none',
+    schema: { type: 'array', items: { type: 'string' } },
+    doc: 'Addresses and CIDR ranges of the reverse proxies in front of Tessera (comma-separated in the environment and flag), or `loopback`, `private`, `linklocal`. A request from one of them is attributed to the address it forwarded in `forwardedHeader`, read from the right up to the first address that is not a trusted proxy; from anyone else the header is ignored. Per-address rate limits, logs and lockout records use that address ([rate-limits.md](rate-limits.md)).',
+    parse: parseTrustedProxies,
+  } satisfies Setting<string[]>,
+  forwardedHeader: enumSetting<'x-forwarded-for' | 'forwarded'>({
+    default: 'x-forwarded-for',
+    values: ['x-forwarded-for', 'forwarded'],
+    doc: 'The header the trusted proxies append the client address to: `x-forwarded-for`, or RFC 7239 `forwarded` (its `for=` parameters). Only this one is read, since a client can send the other unchallenged.',
+  }),
   tokenEndpoints: {
     default: [],
     env: false,
@@ -105,7 +118,29 @@ export const SETTINGS = {
     default: argon2Defaults.maxQueued,
     min: 0,
     max: 10_000,
-    doc: 'Hashes that may wait for a slot. Beyond that, a login is refused at once with 503 `temporarily_unavailable` and `Retry-After`, so a login flood cannot pile up memory or latency. Client credentials with generated secrets never wait here.',
+    doc: 'Hashes that may wait for a slot, shared out fairly: they start round robin by client address, and when the queue is full a newcomer takes the place of the newest task of the address or user name holding the most places (if it holds clearly more than the newcomer\'s). The one left out is refused at once with 429 `temporarily_unavailable` and `Retry-After`, counted in one warning line per 10 s, so a login flood from one source cannot pile up memory or latency nor starve other sources. Client credentials with generated secrets never wait here.',
+  }),
+  rateLimits: {
+    default: {},
+    defaultDoc: defaultRulesDoc(),
+    schema: { type: 'object', additionalProperties: { oneOf: [{ const: 'off' }, { type: 'object', properties: { limit: { type: 'integer' }, window: { type: 'integer' } } }] } },
+    doc: 'Rate-limit rules set apart from their defaults, server-wide: `{"token": {"limit": 1000, "window": 10}, "login": "off"}` in the file, `token=1000/10s,login=off` in the environment and flag. `limit` requests per `window` seconds, at most `limit` at once (a token bucket, no burst at window edges). Tenants and clients may override the per-client and per-user rules ([rate-limits.md](rate-limits.md)).',
+    parse: parseRuleOverrides,
+  } satisfies Setting<RuleOverrides>,
+  rateLimitStore: {
+    ...stringSetting({
+      default: 'memory',
+      doc: 'Where rate-limit buckets live: `memory` (this process only) or a `redis://` / `rediss://` URL that every process and instance shares, which `--workers` and several instances need for their limits to hold together. Failed client secrets and user logins are counted in the database either way.',
+    }),
+    parse: parseRateLimitStore,
+  } satisfies Setting<string>,
+  rateLimitKeyPrefix: stringSetting({
+    default: 'tessera:',
+    doc: 'Prefix of Tessera\'s keys in the Redis rate-limit store, so several installations can share one Redis.',
+  }),
+  rateLimitFailOpen: booleanSetting({
+    default: true,
+    doc: 'When the Redis rate-limit store does not answer: `true` lets requests through unchecked, `false` refuses them with 503 `temporarily_unavailable`. Either way it is logged once when the store goes away and once when it is back, and `/healthz` reports it.',
   }),
   corsOrigins: {
     default: [],
@@ -134,9 +169,15 @@ export const DEFAULT_CONFIG: TesseraConfig = Object.fromEntries(
   Object.entries(SETTINGS).map(([key, setting]) => [key, setting.default]),
 ) as unknown as TesseraConfig;
 
+/** Keys of earlier versions, and what replaced them. */
+const REPLACED: Readonly<Record<string, string>> = {
+  trustProxy: 'was replaced by trustedProxies: list the addresses or CIDR ranges of your proxies (for example "10.0.0.0/8" or "loopback")',
+};
+
 /** Validates a partial configuration (from a file, env or flags) merged over the defaults. */
 export function validateConfig(input: Record<string, unknown>): TesseraConfig {
   for (const key of Object.keys(input)) {
+    if (Object.hasOwn(REPLACED, key)) throw new ConfigError(key, REPLACED[key]!);
     if (!Object.hasOwn(SETTINGS, key)) throw new ConfigError(key, 'is not a known key');
   }
   const config: Record<string, unknown> = {};

@@ -26,6 +26,13 @@ export interface TokenDialect {
   tokenType: 'Bearer' | 'bearer';
   /** `owin` adds seed 003's `.issued`/`.expires` (RFC 1123 dates) and, for user grants, `userName`, `userId`, `role`. */
   responseFields: 'rfc6749' | 'owin';
+  /**
+   * The one `error_description` of every refused client credential (unknown
+   * id, wrong secret, locked client), when a vendor's own wording must be
+   * kept (seed 002: `Invalid client_id`); null: RFC 6749's "Client
+   * authentication failed". Either way unknown ids and wrong secrets read alike.
+   */
+  invalidClientDescription: string | null;
 }
 
 export const STRICT_DIALECT: TokenDialect = {
@@ -36,6 +43,7 @@ export const STRICT_DIALECT: TokenDialect = {
   tenantParameter: 'optional',
   tokenType: 'Bearer',
   responseFields: 'rfc6749',
+  invalidClientDescription: null,
 };
 
 /** Named presets; a path picks one and may override single options. */
@@ -73,6 +81,8 @@ const OPTION_CHECKS: Record<keyof TokenDialect, (v: unknown) => boolean> = {
   tenantParameter: (v) => v === 'optional' || v === 'required',
   tokenType: (v) => v === 'Bearer' || v === 'bearer',
   responseFields: (v) => v === 'rfc6749' || v === 'owin',
+  // RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E.
+  invalidClientDescription: (v) => v === null || (typeof v === 'string' && /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,200}$/.test(v)),
 };
 
 /**

@@ -4,6 +4,10 @@
  * per binding (src/http), never here.
  */
 import type { JWK } from 'jose';
+import type { LockoutPolicy } from './lockout-policy.ts';
+import type { ClientRateLimits, TenantRateLimits } from './rate-limit/overrides.ts';
+
+export type { LockoutPolicy } from './lockout-policy.ts';
 
 /** How an access token is represented on the wire. */
 export type TokenFormat = 'opaque' | 'jwt';
@@ -42,28 +46,10 @@ export interface Tenant {
    * issuer explicitly makes it false.
    */
   issuerFollowsServer: boolean;
+  /** Rate-limit and secret-lockout overrides for its clients and users (rate-limit/overrides.ts); `{}` keeps the server's. */
+  rateLimit: TenantRateLimits;
   createdAt: number;
   updatedAt: number;
-}
-
-/**
- * Brute-force protection for password logins, after Keycloak's model: every
- * `maxFailures` consecutive failed passwords lock the user, the k-th lockout
- * in a row for `k × waitIncrement` seconds up to `maxWait`; a success or an
- * operator's unlock resets the count, and so does a quiet spell of
- * `failureReset` seconds between two failures.
- *
- * @see https://www.keycloak.org/docs/latest/server_admin/#password-guess-brute-force-attacks
- */
-export interface LockoutPolicy {
-  /** Consecutive failed passwords that lock the user; 0 turns lockout off. */
-  maxFailures: number;
-  /** Seconds the first lockout lasts; each further lockout in a row adds as much again. */
-  waitIncrement: number;
-  /** Longest lockout in seconds. */
-  maxWait: number;
-  /** Seconds without a failure after which the count starts afresh. */
-  failureReset: number;
 }
 
 /** Per-tenant settings for user logins (the password grant and its refresh tokens). */
@@ -126,6 +112,8 @@ export interface Client {
    * refresh tokens for this client.
    */
   singleActiveToken: boolean;
+  /** Rate-limit overrides for this client (rate-limit/overrides.ts); `{}` keeps its tenant's. */
+  rateLimit: ClientRateLimits;
   enabled: boolean;
   createdAt: number;
   updatedAt: number;

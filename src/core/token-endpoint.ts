@@ -61,7 +61,9 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenEndpoint {
       throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${printable(grantType)}`);
     }
     const tenant = await resolveTenant(request.tenantHint, deps.tenants, deps.defaultTenantId);
-    const client = await authenticateClient(tenant, request.credentials, deps, { abandoned: request.abandoned });
+    const client = await authenticateClient(tenant, request.credentials, deps, {
+      abandoned: request.abandoned, report: request.report, remoteAddress: request.remoteAddress, invalidClientDescription: request.invalidClientDescription,
+    });
     if (handler.confidentialClientsOnly && client.clientType === 'public') {
       throw new OAuthError('invalid_client', 'Client authentication is required', {
         headers: basicChallenge(tenant),

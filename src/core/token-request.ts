@@ -5,6 +5,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4.2
  */
+import type { CallerReport } from './caller.ts';
 import type { ClientCredentials } from './client-auth/credentials.ts';
 
 export interface TokenRequest {
@@ -17,6 +18,10 @@ export interface TokenRequest {
   remoteAddress: string | undefined;
   /** True once the caller has gone away (closed the connection); queued argon2 work for it is then dropped. */
   abandoned?: () => boolean;
+  /** Told who is calling as the endpoint learns it (rate limits refuse by throwing); see caller.ts. */
+  report?: CallerReport | undefined;
+  /** The one description of a refused client credential, when a dialect keeps a vendor's wording (seed 002). */
+  invalidClientDescription?: string | undefined;
 }
 
 export interface TenantHint {

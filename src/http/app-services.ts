@@ -9,6 +9,8 @@ import type { IntrospectionEndpoint } from '../core/introspection.ts';
 import type { RevocationEndpoint } from '../core/revocation.ts';
 import type { TokenEndpoint } from '../core/token-endpoint.ts';
 import type { AccessTokenReader } from '../core/tokens/access-token-reader.ts';
+import type { RateLimiterStats } from '../core/rate-limit/limiter.ts';
+import type { WorkLimiter } from '../core/crypto/work-limiter.ts';
 
 /** Whether the service can answer, and what it runs on (for `/healthz`). */
 export interface HealthCheck {
@@ -16,6 +18,8 @@ export interface HealthCheck {
   store: string;
   /** Resolves when the database answers; rejects when it does not. */
   ping(): Promise<void>;
+  /** Whether the rate-limit store answers (the limiter learns it from its own checks), and what happens when it does not. */
+  rateLimitStore?(): { kind: string; available: boolean; failOpen: boolean };
 }
 
 export interface AppServices {
@@ -29,4 +33,13 @@ export interface AppServices {
   /** The tenant whose `admin` scope administers every tenant. */
   defaultTenantId: string;
   health: HealthCheck;
+  /** The abuse protections' counters, for metrics: refusals per rate-limit rule, the store's state, the argon2 queue. */
+  abuseProtection(): AbuseProtectionStats;
+}
+
+export interface AbuseProtectionStats {
+  /** This process's refusals per rule, checks passed unchecked (fail open), and whether the store answers. */
+  rateLimits: RateLimiterStats;
+  /** argon2 work: running, waiting, done, dropped (caller gone) and shed (no place in its share) since start. */
+  argon2: ReturnType<WorkLimiter['stats']>;
 }

@@ -6,6 +6,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { LogLevel } from '../config/config.ts';
 import { adminPlugin } from './admin/admin-plugin.ts';
 import type { AppServices } from './app-services.ts';
+import { ClientAddresses, type ClientAddressOptions } from './client-address.ts';
 import { DirectDispatcher, type ConnectionOptions } from './direct-dispatch.ts';
 import { EndOfTurn } from './end-of-turn.ts';
 import { formEndpoints, type TokenRoute } from './form-endpoints.ts';
@@ -31,8 +32,8 @@ export interface AppOptions {
   /** Largest accepted request body in bytes (413 beyond). */
   bodyLimitBytes: number;
   logLevel?: LogLevel;
-  /** Trust `X-Forwarded-*` from a reverse proxy for the client address. */
-  trustProxy?: boolean;
+  /** Who requests come from, behind trusted proxies (config `trustedProxies`, `forwardedHeader`); default the socket's peer. */
+  clientAddresses?: ClientAddressOptions;
   /** Hooks to run on every request after Tessera's own (request id, shutdown gate and CORS first, the log line last). */
   hooks?: readonly RequestHook[];
   /** Serve the operators' web console at `/console`; default false. */
@@ -58,7 +59,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services } = options;
-  const trustProxy = options.trustProxy ?? false;
+  const addresses = new ClientAddresses(options.clientAddresses ?? { trustedProxies: [], header: 'x-forwarded-for' });
   const connections: ConnectionOptions = { bodyLimitBytes: options.bodyLimitBytes, requestTimeoutMs: REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS };
   const log = createLogger(options.logLevel ?? 'info');
   const shutdownGate = shutdownGateHook();
@@ -68,7 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     hooks: [shutdownGate, cors, ...(options.hooks ?? []), requestLogHook()],
     log,
     requestIds: new RequestIds(),
-    trustProxy,
+    clientAddress: addresses.of,
   });
   const endpoints = formEndpoints({
     tokenRoutes: options.tokenRoutes,
@@ -85,7 +86,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     loggerInstance: log,
     // The pipeline's request-log hook writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy,
+    // Every hook and log line reads the client address from the pipeline's RequestContext
+    // (client-address.ts, which also reads RFC 7239 Forwarded); Fastify's request.ip is not used.
+    trustProxy: false,
     bodyLimit: connections.bodyLimitBytes,
     requestTimeout: connections.requestTimeoutMs,
     keepAliveTimeout: connections.keepAliveTimeoutMs,

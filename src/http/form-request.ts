@@ -43,6 +43,7 @@ export async function serveFormRequest(
       // The client closed the connection: nothing will read the answer.
       abandoned: () => request.socket?.destroyed === true,
       pathTenant,
+      report: context.report,
     });
     // Answers go out together at the end of the turn (end-of-turn.ts says why); errors, rare, at once.
     await options.endOfTurn.answersDue();

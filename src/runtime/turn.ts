@@ -17,6 +17,11 @@
 /** The phases of a turn's end, in the order they run. */
 export const TURN_PHASES = [
   /**
+   * Send the turn's rate-limit checks to a shared store (Redis) as one
+   * batch: every other phase's work waits behind a request's admission.
+   */
+  'admit',
+  /**
    * Start the turn's JWT signatures together on the thread pool: they run
    * there while the rest of the turn's end uses the event loop.
    */

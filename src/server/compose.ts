@@ -15,6 +15,9 @@ import { createRefreshTokenGrant } from '../core/grants/refresh-token.ts';
 import { GrantRegistry } from '../core/grants/registry.ts';
 import { createIntrospectionEndpoint } from '../core/introspection.ts';
 import { createRevocationEndpoint } from '../core/revocation.ts';
+import { RateLimiter, type RateLimiterOptions } from '../core/rate-limit/limiter.ts';
+import { DEFAULT_RULE_SETTINGS, type RuleName, type RateSetting, type RuleSettings } from '../core/rate-limit/rules.ts';
+import type { RateLimitStore } from '../core/ports/rate-limits.ts';
 import { createTokenEndpoint } from '../core/token-endpoint.ts';
 import { createAccessTokenReader } from '../core/tokens/access-token-reader.ts';
 import { createJwtStrategy, signJws } from '../core/tokens/jwt.ts';
@@ -23,6 +26,7 @@ import { createOpaqueStrategy } from '../core/tokens/opaque.ts';
 import { SigningKeys, type SigningKeysOptions } from '../core/tokens/signing-keys.ts';
 import type { AppServices } from '../http/app-services.ts';
 import { eventLoopTurn } from '../runtime/turn.ts';
+import { MemoryRateLimitStore } from '../store/memory/rate-limits.ts';
 import type { Store } from '../store/store.ts';
 
 export interface TesseraOptions {
@@ -36,6 +40,15 @@ export interface TesseraOptions {
   keys?: SigningKeysOptions;
   /** Bounds on argon2 work (config `argon2Concurrency`, `argon2MaxQueued`); default one hash per core. */
   argon2?: WorkLimits;
+  /** Told of each sign-in refused (or displaced) for want of a place in the argon2 queue, with its source's share. */
+  onArgon2Shed?: (share: string) => void;
+  /** Rate limits: where buckets live (default this process's memory), the rules set apart from their defaults, the failure mode. */
+  rateLimits?: RateLimitOptions;
+}
+
+export interface RateLimitOptions extends Partial<Omit<RateLimiterOptions, 'store'>> {
+  store?: RateLimitStore;
+  rules?: Partial<Record<RuleName, RateSetting>>;
 }
 
 /** A wired Tessera: what the HTTP binding serves, what the CLI manages, and what tests look into. */
@@ -47,6 +60,9 @@ export interface Tessera {
   /** The process's one bounded argon2id (logins, chosen client secrets, hashing by the admin services). */
   argon2: Argon2id;
   grants: GrantRegistry;
+  /** The rate limiter over the configured store, and every rule's server-wide setting. */
+  rateLimiter: RateLimiter;
+  rateLimitRules: RuleSettings;
   /** Everything the HTTP binding is given. */
   services: AppServices;
   admin: AdminServices;
@@ -56,7 +72,15 @@ export function createTessera(options: TesseraOptions): Tessera {
   const clock = options.clock ?? systemClock;
   const defaultTenantId = options.defaultTenantId ?? 'default';
   const { store } = options;
-  const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits()));
+  const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits(), { onShed: options.onArgon2Shed }));
+  const limits = options.rateLimits ?? {};
+  const rateLimitRules: RuleSettings = { ...DEFAULT_RULE_SETTINGS, ...limits.rules };
+  const rateLimiter = new RateLimiter({
+    store: limits.store ?? new MemoryRateLimitStore({ clock }),
+    failOpen: limits.failOpen ?? true,
+    onStoreChange: limits.onStoreChange,
+    onRefused: limits.onRefused,
+  });
   const keys = new SigningKeys(store.keys, clock, options.keys);
   const secrets = new SecretVerifier(argon2);
   const grants = new GrantRegistry([
@@ -71,16 +95,18 @@ export function createTessera(options: TesseraOptions): Tessera {
     grants,
     strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy({ keys, tokens: store.tokens, sign: (payload, header, key) => eventLoopTurn.run('sign', () => signJws(payload, header, key)) }) },
     tokens: store.tokens,
+    clientLockouts: store.clientLockouts,
     defaultTenantId,
     clock,
   });
-  const tokenDeps = { tenants: store.tenants, clients: store.clients, secrets, clock, defaultTenantId, tokens: store.tokens, keys };
+  const tokenDeps = { tenants: store.tenants, clients: store.clients, clientLockouts: store.clientLockouts, secrets, clock, defaultTenantId, tokens: store.tokens, keys };
   const admin = createAdminServices({
     storage: store,
     clock,
     argon2,
     keyPrePublicationSeconds: options.keyPrePublicationSeconds ?? DEFAULT_KEY_PRE_PUBLICATION_SECONDS,
     forgetKeys: (tenantId) => keys.forget(tenantId),
+    rateLimits: { limiter: rateLimiter, rules: rateLimitRules },
   });
   const services: AppServices = {
     tokenEndpoint,
@@ -90,7 +116,8 @@ export function createTessera(options: TesseraOptions): Tessera {
     readAccessToken: createAccessTokenReader(tokenDeps),
     admin,
     defaultTenantId,
-    health: { store: store.kind, ping: () => store.ping() },
+    health: { store: store.kind, ping: () => store.ping(), rateLimitStore: () => rateLimiter.stats().store },
+    abuseProtection: () => ({ rateLimits: rateLimiter.stats(), argon2: argon2.limiter.stats() }),
   };
-  return { store, clock, defaultTenantId, keys, argon2, grants, services, admin };
+  return { store, clock, defaultTenantId, keys, argon2, grants, rateLimiter, rateLimitRules, services, admin };
 }

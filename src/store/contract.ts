@@ -18,6 +18,7 @@ import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord,
 import { generateSigningKey } from '../core/tokens/signing-keys.ts';
 import { StoreConflictError } from '../core/ports/errors.ts';
 import type { AuditFilter } from '../core/ports/audit.ts';
+import type { LockoutStore } from '../core/ports/lockouts.ts';
 import type { Store } from './store.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -25,7 +26,7 @@ const NOW = Date.UTC(2026, 0, 1);
 export function tenant(id: string, hosts: string[] = []): Tenant {
   return {
     id, issuer: `https://${id}.test`, signingAlg: 'ES256', accessTokenLifetime: 3600, hosts, loginPolicy: DEFAULT_LOGIN_POLICY,
-    corsOrigins: [], issuerFollowsServer: false, createdAt: NOW, updatedAt: NOW,
+    corsOrigins: [], issuerFollowsServer: false, rateLimit: {}, createdAt: NOW, updatedAt: NOW,
   };
 }
 
@@ -33,7 +34,7 @@ export function client(tenantId: string, id: string, overrides: Partial<Client> 
   return {
     tenantId, id, name: id, secrets: [{ hash: 'sha256$abc', createdAt: NOW, expiresAt: null }],
     grantTypes: ['client_credentials'], scopes: ['read', 'write'], accounts: ['20000'], tokenFormat: 'opaque',
-    accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, enabled: true,
+    accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, rateLimit: {}, enabled: true,
     createdAt: NOW, updatedAt: NOW, ...overrides,
   };
 }
@@ -102,6 +103,13 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await store.tenants.createTenant(tenant('a0'));
         assert.deepEqual((await store.tenants.listTenants()).map((t) => t.id), ['a0', 't1']);
       });
+      it('stores a tenant\'s rate-limit overrides, and none', async () => {
+        const rateLimit = { login: { limit: 5, window: 60 }, token: 'off' as const, secretLockout: { maxFailures: 3, waitIncrement: 30, maxWait: 600, failureReset: 3600 } };
+        await store.tenants.createTenant({ ...tenant('rl'), rateLimit });
+        assert.deepEqual((await store.tenants.getTenant('rl'))?.rateLimit, rateLimit);
+        await store.tenants.updateTenant({ ...tenant('rl'), rateLimit: {} });
+        assert.deepEqual((await store.tenants.getTenant('rl'))?.rateLimit, {});
+      });
       it('updates settings, login policy and hosts, keeping id and creation time', async () => {
         const loginPolicy = {
           lockout: { maxFailures: 3, waitIncrement: 30, maxWait: 600, failureReset: 3600 },
@@ -121,9 +129,12 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       it('round-trips every field', async () => {
         const c = client('t1', 'c1', {
           tokenFormat: 'jwt', accessTokenLifetime: 60, audience: 'api', enabled: false, clientType: 'public', singleActiveToken: true, secrets: [],
+          rateLimit: { token: { limit: 100, window: 10 }, introspection: 'off' },
         });
         await store.clients.createClient(c);
         assert.deepEqual(await store.clients.getClient('t1', 'c1'), c);
+        await store.clients.updateClient({ ...c, rateLimit: {} });
+        assert.deepEqual((await store.clients.getClient('t1', 'c1'))?.rateLimit, {});
       });
       it('scopes clients by tenant', async () => {
         await store.tenants.createTenant(tenant('t2'));
@@ -224,55 +235,72 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
     });
 
-    group('lockouts', () => {
+    const lockoutKinds = [
+      { name: 'user', port: () => store.lockouts, add: (id: string) => store.users.createUser(user('t1', id, `name-${id}`)), remove: (id: string) => store.users.deleteUser('t1', id) },
+      { name: 'client', port: () => store.clientLockouts, add: (id: string) => store.clients.createClient(client('t1', id)), remove: (id: string) => store.clients.deleteClient('t1', id) },
+    ];
+    for (const kind of lockoutKinds) group(`${kind.name} lockouts`, () => {
       const zero = { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
+      const lockouts = (): LockoutStore => kind.port();
       beforeEach(async () => {
-        await store.users.createUser(user('t1', 'u1', 'alice'));
+        await kind.add('u1');
       });
       it('reads an all-zero state for a user who never failed', async () => {
-        assert.deepEqual(await store.lockouts.getLockState('t1', 'u1'), zero);
+        assert.deepEqual(await lockouts().getLockState('t1', 'u1'), zero);
       });
       it('counts consecutive failures, recording the last time and address', async () => {
-        await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: '10.0.0.1', countSince: 0 });
-        const second = await store.lockouts.recordFailure('t1', 'u1', { at: NOW + 5, address: null, countSince: 0 });
+        await lockouts().recordFailure('t1', 'u1', { at: NOW, address: '10.0.0.1', countSince: 0 });
+        const second = await lockouts().recordFailure('t1', 'u1', { at: NOW + 5, address: null, countSince: 0 });
         assert.deepEqual(second, { failedCount: 2, lockedUntil: null, lastFailureAt: NOW + 5, lastFailureAddress: null });
-        assert.deepEqual(await store.lockouts.getLockState('t1', 'u1'), second);
+        assert.deepEqual(await lockouts().getLockState('t1', 'u1'), second);
       });
       it('starts the count afresh when the previous failure is older than countSince', async () => {
-        await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: 'a', countSince: 0 });
-        await store.lockouts.recordFailure('t1', 'u1', { at: NOW + 1, address: 'a', countSince: 0 });
-        const fresh = await store.lockouts.recordFailure('t1', 'u1', { at: NOW + 100, address: 'b', countSince: NOW + 2 });
+        await lockouts().recordFailure('t1', 'u1', { at: NOW, address: 'a', countSince: 0 });
+        await lockouts().recordFailure('t1', 'u1', { at: NOW + 1, address: 'a', countSince: 0 });
+        const fresh = await lockouts().recordFailure('t1', 'u1', { at: NOW + 100, address: 'b', countSince: NOW + 2 });
         assert.equal(fresh.failedCount, 1);
-        const counted = await store.lockouts.recordFailure('t1', 'u1', { at: NOW + 101, address: 'b', countSince: NOW + 100 });
+        const counted = await lockouts().recordFailure('t1', 'u1', { at: NOW + 101, address: 'b', countSince: NOW + 100 });
         assert.equal(counted.failedCount, 2, 'a failure exactly at countSince still counts');
       });
       it('gives each of many concurrent failures its own count (atomic increment)', async () => {
         const states = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => store.lockouts.recordFailure('t1', 'u1', { at: NOW + i, address: null, countSince: 0 })),
+          Array.from({ length: 20 }, (_, i) => lockouts().recordFailure('t1', 'u1', { at: NOW + i, address: null, countSince: 0 })),
         );
         assert.deepEqual(states.map((s) => s.failedCount).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
-        assert.equal((await store.lockouts.getLockState('t1', 'u1')).failedCount, 20);
+        assert.equal((await lockouts().getLockState('t1', 'u1')).failedCount, 20);
       });
       it('locks until an instant and never shortens a longer lock', async () => {
-        await store.lockouts.lockUntil('t1', 'u1', NOW + 60_000);
-        await store.lockouts.lockUntil('t1', 'u1', NOW + 30_000);
-        assert.equal((await store.lockouts.getLockState('t1', 'u1')).lockedUntil, NOW + 60_000);
-        await store.lockouts.lockUntil('t1', 'u1', NOW + 90_000);
-        assert.equal((await store.lockouts.getLockState('t1', 'u1')).lockedUntil, NOW + 90_000);
+        await lockouts().lockUntil('t1', 'u1', NOW + 60_000);
+        await lockouts().lockUntil('t1', 'u1', NOW + 30_000);
+        assert.equal((await lockouts().getLockState('t1', 'u1')).lockedUntil, NOW + 60_000);
+        await lockouts().lockUntil('t1', 'u1', NOW + 90_000);
+        assert.equal((await lockouts().getLockState('t1', 'u1')).lockedUntil, NOW + 90_000);
       });
       it('clears count and lock but keeps the last failure on record', async () => {
-        await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: '10.0.0.1', countSince: 0 });
-        await store.lockouts.lockUntil('t1', 'u1', NOW + 60_000);
-        await store.lockouts.clearFailures('t1', 'u1');
-        assert.deepEqual(await store.lockouts.getLockState('t1', 'u1'), { ...zero, lastFailureAt: NOW, lastFailureAddress: '10.0.0.1' });
-        await store.lockouts.clearFailures('t1', 'nobody');
+        await lockouts().recordFailure('t1', 'u1', { at: NOW, address: '10.0.0.1', countSince: 0 });
+        await lockouts().lockUntil('t1', 'u1', NOW + 60_000);
+        await lockouts().clearFailures('t1', 'u1');
+        assert.deepEqual(await lockouts().getLockState('t1', 'u1'), { ...zero, lastFailureAt: NOW, lastFailureAddress: '10.0.0.1' });
+        await lockouts().clearFailures('t1', 'nobody');
       });
-      it('keeps users apart', async () => {
-        await store.users.createUser(user('t1', 'u2', 'bob'));
-        await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: null, countSince: 0 });
-        assert.equal((await store.lockouts.getLockState('t1', 'u2')).failedCount, 0);
+      it(`keeps ${kind.name}s apart, and forgets a deleted one's record`, async () => {
+        await kind.add('u2');
+        await lockouts().recordFailure('t1', 'u1', { at: NOW, address: null, countSince: 0 });
+        assert.equal((await lockouts().getLockState('t1', 'u2')).failedCount, 0);
+        await kind.remove('u1');
+        await kind.add('u1');
+        assert.deepEqual(await lockouts().getLockState('t1', 'u1'), zero, 'a new one of the same id starts clean');
       });
     });
+
+    it('keeps user and client lockouts apart', async () => {
+      await store.users.createUser(user('t1', 'same', 'same-name'));
+      await store.clients.createClient(client('t1', 'same'));
+      await store.clientLockouts.recordFailure('t1', 'same', { at: NOW, address: null, countSince: 0 });
+      assert.equal((await store.lockouts.getLockState('t1', 'same')).failedCount, 0);
+      assert.equal((await store.clientLockouts.getLockState('t1', 'same')).failedCount, 1);
+    });
+
 
     group('tokens', () => {
       it('round-trips a token record by hash', async () => {

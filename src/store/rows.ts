@@ -12,6 +12,7 @@ import type {
   TokenFormat, TokenKind, TokenRecord, User,
 } from '../core/model.ts';
 import type { JWK } from 'jose';
+import type { ClientRateLimits, TenantRateLimits } from '../core/rate-limit/overrides.ts';
 import { deepFreeze } from './read-only-fields.ts';
 
 export type Row = Record<string, unknown>;
@@ -57,6 +58,7 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         loginPolicy: withLoginDefaults(nullable(r.login_policy, (v) => d.json<Partial<LoginPolicy>>(v))),
         corsOrigins: d.strings(r.cors_origins),
         issuerFollowsServer: d.boolean(r.issuer_follows_server),
+        rateLimit: nullable(r.rate_limit, (v) => d.json<TenantRateLimits>(v)) ?? {},
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
       }),
@@ -74,6 +76,7 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         audience: nullable(r.audience, text),
         clientType: text(r.client_type) as ClientType,
         singleActiveToken: d.boolean(r.single_active_token),
+        rateLimit: nullable(r.rate_limit, (v) => d.json<ClientRateLimits>(v)) ?? {},
         enabled: d.boolean(r.enabled),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
@@ -139,4 +142,9 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
             lastFailureAddress: nullable(r.last_failure_address, text),
           },
   };
+}
+
+/** A `rate_limit` column's value: the overrides as JSON, or NULL when there are none. */
+export function rateLimitColumn(overrides: object): string | null {
+  return Object.keys(overrides).length === 0 ? null : JSON.stringify(overrides);
 }

@@ -18,7 +18,10 @@ export interface Store {
   readonly tenants: TenantStore;
   readonly clients: ClientStore;
   readonly users: UserStore;
+  /** Users' failed passwords and locks. */
   readonly lockouts: LockoutStore;
+  /** Failed secrets and locks of clients with operator-chosen secrets. */
+  readonly clientLockouts: LockoutStore;
   readonly tokens: TokenStore;
   readonly keys: KeyStore;
   readonly accessNumbers: AccessNumberStore;

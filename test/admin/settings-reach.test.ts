@@ -40,7 +40,8 @@ function exampleArgs(fields: Fields): string[] {
   return flagsOf(fields).flatMap(({ flag, field }) => {
     const example = field.example;
     if (flag.kind === 'switch') return [example ? `--${flag.name}` : `--${flag.off!}`];
-    return [`--${flag.name}`, Array.isArray(example) ? example.join(',') : String(example)];
+    const words = flag.format ? flag.format(example) : [Array.isArray(example) ? example.join(',') : String(example)];
+    return words.flatMap((word) => [`--${flag.name}`, word]);
   });
 }
 

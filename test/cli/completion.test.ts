@@ -42,7 +42,7 @@ describe('tessera completion', () => {
   it('completes commands, actions, flags and the values a flag takes', async () => {
     assert.deepEqual(await complete('tessera cl'), ['clients']);
     assert.deepEqual(await complete('tessera co'), ['completion']);
-    assert.deepEqual(await complete('tessera clients '), ['create', 'delete', 'list', 'rotate-secret', 'show', 'update']);
+    assert.deepEqual(await complete('tessera clients '), ['create', 'delete', 'list', 'lock-state', 'rotate-secret', 'show', 'unlock', 'update']);
     assert.deepEqual(await complete('tessera clients create svc --fo'), ['--format']);
     assert.deepEqual(await complete('tessera clients create svc --format '), ['jwt', 'opaque']);
     assert.deepEqual(await complete('tessera tenants update acme --alg '), ['ES256', 'EdDSA', 'RS256']);

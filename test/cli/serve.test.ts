@@ -18,7 +18,7 @@ describe('tessera serve', () => {
       assert.ok(existsSync(join(cwd, 'tessera.db')), 'the SQLite file is created in the working directory');
       const health = await fetch(`${server.url}/healthz`);
       assert.equal(health.status, 200);
-      assert.deepEqual(await health.json(), { status: 'ok', store: 'sqlite' });
+      assert.deepEqual(await health.json(), { status: 'ok', store: 'sqlite', rateLimitStore: { kind: 'memory', available: true } });
       assert.ok(server.logs.some((l) => l.msg === 'created the default tenant; run \'tessera init\' for an admin client'));
     } finally {
       assert.equal(await server.stop(), 0);

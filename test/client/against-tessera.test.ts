@@ -77,7 +77,8 @@ describe('tessera/client against a running Tessera', () => {
     await assert.rejects(source.getToken(), (error: unknown) => {
       assert.ok(error instanceof TokenEndpointError);
       assert.equal(error.error, 'invalid_client');
-      assert.equal(error.errorDescription, 'Invalid client_secret');
+      // The path speaks seed 002's wording (examples/seeds.config.json): one description for every refused credential.
+      assert.equal(error.errorDescription, 'Invalid client_id');
       assert.equal(error.status, 401);
       assert.ok(!String(error).includes('wrong-secret-value') && !JSON.stringify(error).includes('wrong-secret-value'));
       return true;

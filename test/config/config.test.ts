@@ -48,12 +48,21 @@ describe('configuration', () => {
     ['an unknown dialect option', { tokenEndpoints: [{ path: '/t', options: { lenient: true } }] }, /tokenEndpoints\[0\]\.options\.lenient is not a known option/],
     ['a bad dialect option value', { tokenEndpoints: [{ path: '/t', options: { methods: ['DELETE'] } }] }, /options\.methods has an invalid value/],
     ['a path without a leading slash', { tokenEndpoints: [{ path: 'token' }] }, /path must be a path starting with/],
+    ['a trusted proxy that is no address or range', { trustedProxies: ['10.0.0.0/8', 'lb.internal'] }, /trustedProxies entry 'lb\.internal' is not an IP address/],
+    ['the replaced trustProxy, saying what replaced it', { trustProxy: true }, /trustProxy was replaced by trustedProxies/],
   ];
   for (const [name, input, message] of mistakes) {
     it(`refuses ${name} at start-up, naming the key`, () => {
       assert.throws(() => validateConfig(input), message);
     });
   }
+
+  it('reads trusted proxies as a list from a file and comma-separated from the environment', () => {
+    assert.deepEqual(validateConfig({ trustedProxies: ['10.0.0.0/8', '::1'] }).trustedProxies, ['10.0.0.0/8', '::1']);
+    const config = loadConfig({ env: { TESSERA_TRUSTED_PROXIES: 'loopback, 192.168.0.0/16', TESSERA_FORWARDED_HEADER: 'forwarded' } });
+    assert.deepEqual(config.trustedProxies, ['loopback', '192.168.0.0/16']);
+    assert.equal(config.forwardedHeader, 'forwarded');
+  });
 
   it('reports an unreadable or invalid config file by path', () => {
     assert.throws(() => loadConfig({ file: join(dir, 'missing.json') }), /missing\.json cannot be read: ENOENT/);

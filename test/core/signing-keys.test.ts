@@ -14,7 +14,7 @@ import { frozenClock } from '../helpers/fixtures.ts';
 import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
-const tenant: Tenant = { id: 't1', issuer: 'https://t1.test', signingAlg: 'ES256', accessTokenLifetime: 3600, hosts: [], loginPolicy: DEFAULT_LOGIN_POLICY, corsOrigins: [], issuerFollowsServer: false, createdAt: T0, updatedAt: T0 };
+const tenant: Tenant = { id: 't1', issuer: 'https://t1.test', signingAlg: 'ES256', accessTokenLifetime: 3600, hosts: [], loginPolicy: DEFAULT_LOGIN_POLICY, corsOrigins: [], issuerFollowsServer: false, rateLimit: {}, createdAt: T0, updatedAt: T0 };
 
 function key(generation: number, activatesAt: number, retiresAt: number | null = null): SigningKey {
   return {

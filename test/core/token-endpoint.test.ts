@@ -41,8 +41,8 @@ describe('token endpoint core', () => {
     { name: 'no grant_type', req: () => request({}, {}), code: 'invalid_request', description: 'Missing required parameter: grant_type' },
     { name: 'an unsupported grant_type, before authenticating', req: () => request({ grant_type: 'implicit' }), code: 'unsupported_grant_type', description: 'Unsupported grant_type: implicit' },
     { name: 'no client credentials', req: () => request({ grant_type: 'client_credentials' }), code: 'invalid_client', description: 'Client authentication is required' },
-    { name: 'a public client (no secret)', req: () => request({ grant_type: 'client_credentials' }, { method: 'none', clientSecret: undefined }), code: 'invalid_client', description: 'Client authentication is required' },
-    { name: 'a wrong secret', req: () => request({ grant_type: 'client_credentials' }, { clientSecret: 'nope-nope' }), code: 'invalid_client', description: 'Invalid client_secret' },
+    { name: 'a confidential client presenting no secret, as an unknown one would be', req: () => request({ grant_type: 'client_credentials' }, { method: 'none', clientSecret: undefined }), code: 'invalid_client', description: 'Client authentication failed' },
+    { name: 'a wrong secret', req: () => request({ grant_type: 'client_credentials' }, { clientSecret: 'nope-nope' }), code: 'invalid_client', description: 'Client authentication failed' },
     { name: 'a scope beyond the client', req: () => request({ grant_type: 'client_credentials', scope: 'delete' }, {}), code: 'invalid_scope', description: 'The client may not request scope: delete' },
     { name: 'an unknown tenant', req: () => request({ grant_type: 'client_credentials' }, {}, 'elsewhere'), code: 'invalid_request', description: 'Unknown tenant' },
   ];

@@ -29,13 +29,13 @@ describe('work limiter (bounds concurrent argon2)', () => {
     const runs = gates.map((g) => limiter.run(g.task));
     await tick();
     assert.deepEqual(gates.map((g) => g.started), [true, true, false, false]);
-    assert.deepEqual(limiter.stats(), { active: 2, queued: 2, completed: 0, abandoned: 0 });
+    assert.deepEqual(limiter.stats(), { active: 2, queued: 2, completed: 0, abandoned: 0, shed: 0 });
     gates[1]!.open();
     await tick();
     assert.deepEqual(gates.map((g) => g.started), [true, true, true, false]);
     for (const g of gates) g.open();
     await Promise.all(runs);
-    assert.deepEqual(limiter.stats(), { active: 0, queued: 0, completed: 4, abandoned: 0 });
+    assert.deepEqual(limiter.stats(), { active: 0, queued: 0, completed: 4, abandoned: 0, shed: 0 });
   });
 
   it('refuses a task at once when every slot is busy and the queue is full', async () => {
@@ -83,7 +83,7 @@ describe('work limiter (bounds concurrent argon2)', () => {
     assert.deepEqual([leaving.started, staying.started], [false, true]);
     staying.open();
     await Promise.all([runs[0], runs[2]]);
-    assert.deepEqual(limiter.stats(), { active: 0, queued: 0, completed: 2, abandoned: 1 });
+    assert.deepEqual(limiter.stats(), { active: 0, queued: 0, completed: 2, abandoned: 1, shed: 0 });
   });
 
   it('refuses a task whose caller has already gone without taking a slot', async () => {
@@ -121,10 +121,71 @@ describe('work limiter (bounds concurrent argon2)', () => {
     assert.equal(maxQueued, 64);
   });
 
-  it('is answered as 503 temporarily_unavailable, which a client may retry', () => {
-    for (const thrown of [new WorkQueueFullError('argon2'), new WorkAbandonedError('argon2')]) {
-      const failure = classifyFailure(thrown, 0);
-      assert.deepEqual([failure.code, failure.status, failure.headers['retry-after']], ['temporarily_unavailable', 503, '5']);
+  describe('fair shares', () => {
+    /** Runs a gated task for `shares`, recording the order in which tasks start. */
+    function queued(limiter: WorkLimiter, started: string[]) {
+      return (name: string, shares: string[]) => {
+        const g = gate();
+        const run = limiter.run(async () => {
+          started.push(name);
+          await g.task();
+        }, { shares });
+        return { ...g, run };
+      };
     }
+
+    it('starts waiting tasks round robin across addresses, so a new source waits behind one task of each other', async () => {
+      const limiter = new WorkLimiter('test', { concurrency: 1, maxQueued: 100 });
+      const started: string[] = [];
+      const add = queued(limiter, started);
+      const tasks = [add('running', ['addr:a']), ...Array.from({ length: 5 }, (_, i) => add(`a${i}`, ['addr:a'])), add('b0', ['addr:b']), add('a5', ['addr:a'])];
+      for (const t of tasks) {
+        await tick();
+        t.open();
+      }
+      await Promise.all(tasks.map((t) => t.run));
+      assert.deepEqual(started, ['running', 'a0', 'b0', 'a1', 'a2', 'a3', 'a4', 'a5']);
+    });
+
+    it('gives a newcomer the place of the greediest share’s newest task when the queue is full, and refuses it when no share holds more', async () => {
+      const shed: string[] = [];
+      const limiter = new WorkLimiter('test', { concurrency: 1, maxQueued: 4 }, { onShed: (share) => shed.push(share) });
+      const started: string[] = [];
+      const add = queued(limiter, started);
+      const running = add('running', ['addr:x']);
+      const flood = Array.from({ length: 4 }, (_, i) => add(`a${i}`, ['addr:a', 'user:t/a']));
+      await tick();
+      const legit = add('b', ['addr:b', 'user:t/b']);
+      await assert.rejects(flood[3]!.run, WorkQueueFullError, 'the flood’s newest task gave up its place');
+      const second = add('b2', ['addr:b', 'user:t/b']);
+      await assert.rejects(flood[2]!.run, WorkQueueFullError, 'one more, while the flood still holds more than b');
+      await assert.rejects(add('b3', ['addr:b', 'user:t/b']).run, WorkQueueFullError, 'two each: b waits its turn instead of displacing');
+      assert.deepEqual(shed, ['addr:a', 'addr:a', 'addr:b']);
+      assert.equal(limiter.stats().shed, 3);
+      for (const t of [running, flood[0]!, flood[1]!, legit, second]) t.open();
+      await Promise.all([running, flood[0]!, flood[1]!, legit, second].map((t) => t.run));
+      assert.deepEqual(started, ['running', 'a0', 'b', 'a1', 'b2']);
+    });
+
+    it('bounds one user name across addresses as well', async () => {
+      const limiter = new WorkLimiter('test', { concurrency: 1, maxQueued: 4 });
+      const started: string[] = [];
+      const add = queued(limiter, started);
+      const running = add('running', ['addr:x']);
+      const spread = Array.from({ length: 4 }, (_, i) => add(`victim${i}`, [`addr:${i}`, 'user:t/victim']));
+      await tick();
+      const other = add('other', ['addr:9', 'user:t/other']);
+      await assert.rejects(spread[3]!.run, WorkQueueFullError, 'the user name holding every place gives one up');
+      for (const t of [running, ...spread.slice(0, 3), other]) t.open();
+      await Promise.all([running, ...spread.slice(0, 3), other].map((t) => t.run));
+      assert.ok(started.includes('other'));
+    });
+  });
+
+  it('is answered as temporarily_unavailable, which a client may retry: 429 without a log line of its own when the queue is full', () => {
+    const full = classifyFailure(new WorkQueueFullError('argon2'), 0);
+    assert.deepEqual([full.code, full.status, full.headers['retry-after'], full.log], ['temporarily_unavailable', 429, '1', 'none']);
+    const abandoned = classifyFailure(new WorkAbandonedError('argon2'), 0);
+    assert.deepEqual([abandoned.code, abandoned.status, abandoned.headers['retry-after']], ['temporarily_unavailable', 503, '5']);
   });
 });

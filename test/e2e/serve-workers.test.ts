@@ -27,7 +27,7 @@ describe('tessera serve --workers', { timeout: 4 * START_TIMEOUT_MS }, () => {
       const url = String(first!.url);
       const health = await fetch(`${url}/healthz`);
       assert.equal(health.status, 200);
-      assert.deepEqual(await health.json(), { status: 'ok', store: 'sqlite' });
+      assert.deepEqual(await health.json(), { status: 'ok', store: 'sqlite', rateLimitStore: { kind: 'memory', available: true } });
 
       const victim = Number(first!.pid);
       process.kill(victim, 'SIGKILL');

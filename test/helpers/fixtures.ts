@@ -8,7 +8,7 @@ import type { CreateUserInput, UserService, UserView } from '../../src/admin/use
 import type { Clock } from '../../src/core/clock.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { createTessera, type Tessera } from '../../src/server/compose.ts';
+import { createTessera, type RateLimitOptions, type Tessera } from '../../src/server/compose.ts';
 
 /** The actor of changes made by test set-up. */
 export const TEST_CHANGE = { actor: 'test:fixture' };
@@ -40,10 +40,10 @@ export interface TestTessera {
   users: UserService;
 }
 
-export async function createTestTessera(options: { store?: Store; defaultTenant?: CreateTenantInput | false } = {}): Promise<TestTessera> {
+export async function createTestTessera(options: { store?: Store; defaultTenant?: CreateTenantInput | false; rateLimits?: RateLimitOptions } = {}): Promise<TestTessera> {
   const time = frozenClock();
   const store = options.store ?? createMemoryStore();
-  const tessera = createTessera({ store, clock: time.clock, defaultTenantId: 'default' });
+  const tessera = createTessera({ store, clock: time.clock, defaultTenantId: 'default', rateLimits: options.rateLimits });
   const { tenants, clients, users } = tessera.admin;
   if (options.defaultTenant !== false) {
     await tenants.create(options.defaultTenant ?? { id: 'default', issuer: 'https://auth.example.test' }, TEST_CHANGE);

@@ -21,7 +21,7 @@ describe('console route', () => {
   const appWith = async (assetsDir: string) => {
     const app = Fastify({ logger: false });
     // The answers of a real app: its pipeline and its one error writer.
-    installPipeline(app, new RequestPipeline({ hooks: [], log: createLogger('silent'), requestIds: new RequestIds(), trustProxy: false }));
+    installPipeline(app, new RequestPipeline({ hooks: [], log: createLogger('silent'), requestIds: new RequestIds() }));
     await app.register(consoleRoutes, { assetsDir });
     return app;
   };

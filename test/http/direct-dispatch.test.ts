@@ -17,6 +17,7 @@ import type { HttpTokenInput } from '../../src/http/parse/token-request-from-htt
 import { requestLogHook } from '../../src/http/pipeline/hooks/request-log.ts';
 import { shutdownGateHook } from '../../src/http/pipeline/hooks/shutdown-gate.ts';
 import { RequestIds } from '../../src/http/pipeline/request-ids.ts';
+import { ClientAddresses } from '../../src/http/client-address.ts';
 import { RequestPipeline } from '../../src/http/pipeline/request-pipeline.ts';
 import { addClient, basic, createTestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp } from './helpers.ts';
@@ -72,7 +73,7 @@ describe('direct dispatch: which requests bypass Fastify', () => {
     endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
     keepAliveTimeoutMs: 1000,
-    pipeline: new RequestPipeline({ hooks: [], log: recordingLogger('info').log, requestIds: new RequestIds(), trustProxy: false }),
+    pipeline: new RequestPipeline({ hooks: [], log: recordingLogger('info').log, requestIds: new RequestIds() }),
   });
 
   it('matches the exact path, with or without a trailing slash or a query string', () => {
@@ -136,7 +137,7 @@ describe('direct dispatch: a live server', () => {
     endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
     keepAliveTimeoutMs: 1000,
-    pipeline: new RequestPipeline({ hooks: [shutdownGate, requestLogHook()], log: logger.log, requestIds: { idFor: () => 'req-x' } as unknown as RequestIds, trustProxy: true }),
+    pipeline: new RequestPipeline({ hooks: [shutdownGate, requestLogHook()], log: logger.log, requestIds: { idFor: () => 'req-x' } as unknown as RequestIds, clientAddress: new ClientAddresses({ trustedProxies: ['0.0.0.0/0', '::/0'], header: 'x-forwarded-for' }).of }),
   });
   const server = dispatcher.createServer((_req, res) => {
     fastifyCalls += 1;
@@ -158,8 +159,10 @@ describe('direct dispatch: a live server', () => {
     assert.equal(res.headers['cache-control'], 'no-store');
     assert.equal(fastifyCalls, before);
     assert.equal(lastInput?.abandoned?.(), false, 'the client is still connected');
-    assert.deepEqual({ ...lastInput, abandoned: undefined }, {
+    assert.equal(typeof lastInput?.report, 'function', 'the pipeline hears who is calling');
+    assert.deepEqual({ ...lastInput, abandoned: undefined, report: undefined }, {
       abandoned: undefined,
+      report: undefined,
       method: 'POST',
       query: 'a=b',
       contentType: FORM['content-type'],
@@ -171,7 +174,7 @@ describe('direct dispatch: a live server', () => {
     });
   });
 
-  it('takes the client-most non-empty X-Forwarded-For entry, as Fastify does', async () => {
+  it('takes the client-most X-Forwarded-For entry when every hop is trusted', async () => {
     await send(port, 'POST', '/oauth/token', { ...FORM, 'x-forwarded-for': ' , 198.51.100.7, 10.0.0.1' }, 'a=b');
     assert.equal(lastInput?.remoteAddress, '198.51.100.7');
   });

@@ -59,7 +59,7 @@ describe('serveFormRequest writes its answers at the end of the turn', () => {
   async function serve(respond: FormEndpoint['respond'], order: string[]): Promise<void> {
     const endpoint: FormEndpoint = { path: '/x', methods: ['POST'], name: 'test endpoint', route: { name: 'test', errorFormat: 'oauth' }, respond };
     const options = { bodyLimitBytes: 1000, endOfTurn: new EndOfTurn() };
-    const pipeline = new RequestPipeline({ hooks: [], log: createLogger('silent'), requestIds: new RequestIds(), trustProxy: false });
+    const pipeline = new RequestPipeline({ hooks: [], log: createLogger('silent'), requestIds: new RequestIds() });
     const server = createServer((req, res) => {
       const end = res.end.bind(res);
       res.end = ((...args: Parameters<typeof res.end>) => {

@@ -144,6 +144,6 @@ describe('introspection requests that are refused', () => {
   it('refuses a client of another tenant', async () => {
     const res = await introspect('x', rs, '/t/other/oauth/introspect');
     assert.equal(res.statusCode, 401);
-    assert.equal(res.json().error_description, 'Invalid client_id');
+    assert.equal(res.json().error_description, 'Client authentication failed');
   });
 });

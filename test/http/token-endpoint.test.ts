@@ -100,17 +100,17 @@ describe('client credentials at /oauth/token', () => {
 });
 
 describe('client authentication failures', () => {
-  it("answers an unknown client with 401 invalid_client 'Invalid client_id' and a Basic challenge", async () => {
+  it("answers an unknown client with 401 invalid_client 'Client authentication failed' and a Basic challenge", async () => {
     const res = await post('grant_type=client_credentials', { authorization: basic('nobody', 'whatever1') });
     assert.equal(res.statusCode, 401);
-    assert.deepEqual(res.json(), { error: 'invalid_client', error_description: 'Invalid client_id' });
+    assert.deepEqual(res.json(), { error: 'invalid_client', error_description: 'Client authentication failed' });
     assert.match(String(res.headers['www-authenticate']), /^Basic realm="default"/);
     assert.equal(res.headers['cache-control'], 'no-store');
   });
-  it('answers a wrong secret with 401 invalid_client', async () => {
+  it('answers a wrong secret with 401 invalid_client, worded as for an unknown client', async () => {
     const res = await post('grant_type=client_credentials', { authorization: basic('svc', `${secret}x`) });
     assert.equal(res.statusCode, 401);
-    assert.equal(res.json().error_description, 'Invalid client_secret');
+    assert.equal(res.json().error_description, 'Client authentication failed');
   });
   it('refuses a disabled client once its secret checks out', async () => {
     const s = await addClient(t, { id: 'off', enabled: false });
@@ -184,7 +184,7 @@ describe('tenants', () => {
   it('never lets a client of one tenant obtain a token in another', async () => {
     const res = await post('grant_type=client_credentials&tenant=example.com', { authorization: basic('svc', secret) });
     assert.equal(res.statusCode, 401);
-    assert.equal(res.json().error_description, 'Invalid client_id');
+    assert.equal(res.json().error_description, 'Client authentication failed');
   });
   it('refuses an unknown tenant', async () => {
     const res = await post('grant_type=client_credentials&tenant=nowhere.test', { authorization: basic('svc', secret) });

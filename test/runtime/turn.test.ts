@@ -11,7 +11,7 @@ describe('the end of the event-loop turn', () => {
     await Promise.resolve();
     assert.deepEqual(ran, [], 'nothing runs before the end of the turn');
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(ran, ['sign', 'sign again', 'commit', 'cache', 'answer']);
+    assert.deepEqual(ran, ['admit', 'sign', 'sign again', 'commit', 'cache', 'answer']);
   });
 
   it("starts the turn's jobs together at its end, and a later turn's jobs form a batch of their own", async () => {

@@ -2,6 +2,7 @@
 import { GRANT_TYPES, type GrantType } from '../../core/model.ts';
 import { ACCOUNT, SCOPE_TOKEN } from '../validate.ts';
 import { boolean, integer, list, nullable, oneOf, text, type SettingsOf } from './field.ts';
+import { rateLimitField } from './rate-limit-setting.ts';
 
 /** The longest access-token lifetime a client or tenant may set: a year and a day. */
 export const MAX_TOKEN_LIFETIME = 366 * 24 * 3600;
@@ -41,6 +42,7 @@ export const CLIENT_SETTINGS = {
   }),
   singleActiveToken: boolean({ doc: 'Seed 003: a user’s login discards their earlier tokens for this client', default: false, flag: 'single-active-token' }),
   enabled: boolean({ doc: 'A disabled client gets no tokens and its tokens stop working', default: true, flag: 'enable', off: 'disable' }),
+  rateLimit: rateLimitField('client'),
 };
 
 export type ClientSettings = SettingsOf<typeof CLIENT_SETTINGS>;

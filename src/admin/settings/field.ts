@@ -23,6 +23,10 @@ export interface CliFlag {
   off?: string;
   /** The values a `value` flag accepts, when they are a fixed few (shell completion offers them). */
   choices?: readonly string[];
+  /** The flag may be given several times; `read` receives every value. */
+  multiple?: boolean;
+  /** The command-line words that give `value` (the default: the value as text, a list comma-separated). */
+  format?(value: unknown): string[];
 }
 
 export interface Field<T> {
@@ -35,6 +39,8 @@ export interface Field<T> {
   /** Checks a value from the admin API or the CLI; throws an AdminError naming `path`. */
   check(value: unknown, path: string): T;
   readonly flag: CliFlag | undefined;
+  /** Further flags that set members inside this setting (at `path` below it), each checked by its own field. */
+  readonly memberFlags?: readonly { path: readonly string[]; field: Field<unknown> }[];
 }
 
 export type FieldValue<F> = F extends Field<infer T> ? T : never;
@@ -190,11 +196,13 @@ export function schemaProperties(fields: Fields): Record<string, JsonSchema> {
   return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.schema]));
 }
 
-/** Every CLI flag of `fields` and the member it sets, nested groups included (`path` is the member's path). */
+/** Every CLI flag of `fields` and the member it sets, nested groups and member flags included (`path` is the member's path). */
 export function flagsOf(fields: Fields, prefix: string[] = []): { flag: CliFlag; path: string[]; field: Field<unknown> }[] {
   return Object.entries(fields).flatMap(([key, field]) => {
     const members = (field as { members?: Fields }).members;
     if (members !== undefined) return flagsOf(members, [...prefix, key]);
-    return field.flag === undefined ? [] : [{ flag: field.flag, path: [...prefix, key], field }];
+    const own = field.flag === undefined ? [] : [{ flag: field.flag, path: [...prefix, key], field }];
+    const inner = (field.memberFlags ?? []).flatMap((m) => (m.field.flag === undefined ? [] : [{ flag: m.field.flag, path: [...prefix, key, ...m.path], field: m.field }]));
+    return [...own, ...inner];
   });
 }

@@ -6,6 +6,7 @@ import { invalid } from '../admin-error.ts';
 import { CLIENT_ID, TENANT_ID } from '../validate.ts';
 import { MAX_TOKEN_LIFETIME } from './client-settings.ts';
 import { group, integer, list, nullable, oneOf, text, type Field, type SettingsOf } from './field.ts';
+import { rateLimitField } from './rate-limit-setting.ts';
 
 /** Seed 000's lifetime, and a common default. */
 export const DEFAULT_ACCESS_TOKEN_LIFETIME = 3600;
@@ -80,6 +81,7 @@ export const TENANT_SETTINGS = {
       }),
     },
   }),
+  rateLimit: rateLimitField('tenant'),
 };
 
 export type TenantSettings = SettingsOf<typeof TENANT_SETTINGS>;

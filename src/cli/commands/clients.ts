@@ -16,6 +16,8 @@ const USAGE = `usage:
   tessera clients show <id> [--tenant ID]
   tessera clients delete <id> [--tenant ID]
   tessera clients rotate-secret <id> [--tenant ID] [--overlap SECONDS] [--secret-stdin | --secret-env NAME]
+  tessera clients lock-state <id> [--tenant ID]
+  tessera clients unlock <id> [--tenant ID]
 Without --secret-*, a 256-bit secret is generated and printed once.
 A chosen secret (seed 000's username:password) is read from stdin or an environment
 variable, never from the command line, and stored with argon2id.
@@ -23,6 +25,10 @@ variable, never from the command line, and stored with argon2id.
 user's device; password and refresh_token grants only). --single-active-token makes a
 user's login revoke that user's earlier tokens for the client (seed 003).
 --no-lifetime and --no-audience go back to the tenant's lifetime and issuer.
+A client with a chosen secret is locked after repeated failed secrets (the tenant's
+secretLockout); 'lock-state' shows it, 'unlock' lifts it and resets the count.
+--rate-limit RULE=LIMIT/WINDOW (e.g. token=1000/10s), RULE=off, or RULE=default (drop
+this override); repeatable. Rules: token, introspection, revocation. See docs/rate-limits.md.
 common options: --db PATH, --config FILE, --output json|table
 `;
 
@@ -37,7 +43,7 @@ const OPTIONS = {
 } as const;
 
 export const spec = {
-  actions: ['create', 'update', 'list', 'show', 'delete', 'rotate-secret'],
+  actions: ['create', 'update', 'list', 'show', 'delete', 'rotate-secret', 'lock-state', 'unlock'],
   options: OPTIONS,
   values: { ...STORE_OPTION_VALUES, ...settingValues(CLIENT_SETTINGS) },
 } satisfies CommandSpec;
@@ -70,6 +76,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         case 'delete':
           await clients.delete(tenantId, needId(), cliContext());
           print({ deleted: id, tenant: tenantId });
+          return EXIT.ok;
+        case 'lock-state':
+          print(await clients.lockState(tenantId, needId()));
+          return EXIT.ok;
+        case 'unlock':
+          print(await clients.unlock(tenantId, needId(), cliContext()));
           return EXIT.ok;
         case 'rotate-secret':
           print(await clients.rotateSecret(tenantId, needId(), { secret, overlapSeconds: integerFlag(values.overlap as string | undefined, 'overlap') }, cliContext()));

@@ -23,6 +23,10 @@ locked, the k-th lock in a row for k x --lockout-wait seconds up to --lockout-ma
 --lockout-reset seconds without a failure restart the count (0 failures: no lockout).
 --default-public-client names the public client that requests without any client
 credentials are attributed to (seed 003).
+--rate-limit RULE=LIMIT/WINDOW (e.g. token=1000/10s, login=5/1m), RULE=off, or RULE=default
+(drop this override); repeatable. Rules: token, introspection, revocation, login. See
+docs/rate-limits.md. --secret-lockout-* lock a client with an operator-chosen secret after
+that many failed secrets in a row, as the user lockout does.
 common options: --db PATH, --config FILE, --output json|table
 `;
 

@@ -1,22 +1,62 @@
 /**
- * Client authentication, for the token, introspection and revocation
- * endpoints alike.
+ * Client authentication for the token, introspection and revocation
+ * endpoints, with credential-guessing defences.
+ *
+ * - **One answer for every refused secret.** An unknown `client_id`, a wrong
+ *   secret, a confidential client presenting none and a locked client all
+ *   get the same `invalid_client` with the same description, after the same
+ *   work: every refused secret costs exactly one argon2id computation
+ *   (against a stand-in hash when none was checked), so neither the answer
+ *   nor its timing tells a guesser which client ids exist. RFC 6749 §2.2 calls
+ *   the id "not a secret", but knowing which ids exist (and which have a
+ *   secret a person chose) is what a guesser needs first. A dialect may keep
+ *   a vendor's own wording (seed 002's "Invalid client_id"), but it is still
+ *   the one wording for all of them.
+ * - **Chosen secrets lock.** A client with an operator-chosen secret (argon2id,
+ *   guessable) is locked after `secretLockout.maxFailures` failures in a row,
+ *   for longer each time, counted in the database (the users' lockout
+ *   arithmetic), so every process and instance shares the count. Attempts
+ *   during a lock are refused whatever the secret, and not counted. A secret
+ *   that no guesser can produce still works during a lock: a generated one,
+ *   or one this process verified a few minutes ago (client-secrets.ts), so a
+ *   service under attack keeps its tokens where it already had them.
+ * - Whether a known client is disabled is told only after its secret checked
+ *   out, so only its holder learns it.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.10 Credentials-Guessing Attacks
  */
-import type { RunOptions } from '../crypto/work-limiter.ts';
+import { addressKey } from '../addresses.ts';
+import { tell, type CallerReport } from '../caller.ts';
 import type { Clock } from '../clock.ts';
+import type { RunOptions } from '../crypto/work-limiter.ts';
 import { OAuthError } from '../errors.ts';
+import { failureCountSince, isLocked, lockEndsAt } from '../login-policy.ts';
 import type { Client, Tenant } from '../model.ts';
 import type { ClientReader } from '../ports/clients.ts';
+import type { LockoutStore } from '../ports/lockouts.ts';
+import { secretLockoutPolicy } from '../rate-limit/policy.ts';
 import type { ClientCredentials } from './credentials.ts';
-import type { SecretVerifier } from './client-secrets.ts';
+import { hasChosenSecret, type SecretVerifier } from './client-secrets.ts';
 
 export interface ClientAuthenticationDeps {
   clients: ClientReader;
   secrets: SecretVerifier;
+  /** Failure counts and locks of clients with chosen secrets (the store's `clientLockouts`). */
+  clientLockouts: LockoutStore;
   clock: Clock;
+}
+
+/** RFC 6749 §5.2's own wording of `invalid_client`: the one description of every refused client credential. */
+export const CLIENT_AUTHENTICATION_FAILED = 'Client authentication failed';
+
+export interface ClientAuthenticationOptions extends Pick<RunOptions, 'abandoned'> {
+  /** Told of the checks and their outcome (caller.ts): rate limits refuse by throwing. */
+  report?: CallerReport | undefined;
+  /** Where the request comes from: the failure's record, and its share of argon2 work. */
+  remoteAddress?: string | undefined;
+  /** The description of a refused credential (a dialect's); default {@link CLIENT_AUTHENTICATION_FAILED}. */
+  invalidClientDescription?: string | undefined;
 }
 
 /**
@@ -28,27 +68,29 @@ export interface ClientAuthenticationDeps {
  * `defaultPublicClient` when the operator set one (seed 003's app sends
  * none); otherwise it is refused. Which grants a public client may use is
  * the token endpoint's decision, not this function's.
- *
- * Client ids are public identifiers (RFC 6749 §2.2: "The client identifier is
- * not a secret"), so an unknown id is reported as such ("Invalid client_id",
- * as seed 002 documents). Whether a known client is disabled is told only
- * after its secret checked out, so only its holder learns it.
  */
 export async function authenticateClient(
   tenant: Tenant,
   credentials: ClientCredentials | undefined,
   deps: ClientAuthenticationDeps,
-  /** `abandoned`: the caller has gone away, so a secret still waiting for argon2 is not hashed. */
-  options: RunOptions = {},
+  options: ClientAuthenticationOptions = {},
 ): Promise<Client> {
   const challenge = basicChallenge(tenant);
-  const client =
-    credentials === undefined
-      ? await defaultPublicClient(tenant, deps, challenge)
-      : await verifyCredentials(tenant, credentials, deps, challenge, options);
+  let client: Client;
+  try {
+    client =
+      credentials === undefined
+        ? await defaultPublicClient(tenant, deps, challenge)
+        : await verifyCredentials(tenant, credentials, deps, challenge, options);
+  } catch (error) {
+    if (error instanceof OAuthError && error.code === 'invalid_client') await tell(options.report, { kind: 'credentials-refused', tenant, what: 'client' });
+    throw error;
+  }
   if (!client.enabled) {
     throw new OAuthError('invalid_client', 'Client is disabled', { headers: challenge });
   }
+  const reported = tell(options.report, { kind: 'client-authenticated', tenant, client });
+  if (reported !== undefined) await reported;
   return client;
 }
 
@@ -74,24 +116,69 @@ async function verifyCredentials(
   credentials: ClientCredentials,
   deps: ClientAuthenticationDeps,
   challenge: Record<string, string>,
-  options: RunOptions,
+  options: ClientAuthenticationOptions,
 ): Promise<Client> {
+  const now = deps.clock();
+  const refuse = (detail: string) =>
+    new OAuthError('invalid_client', options.invalidClientDescription ?? CLIENT_AUTHENTICATION_FAILED, { headers: challenge, detail });
+  const run: RunOptions = {
+    abandoned: options.abandoned,
+    shares: [`addr:${addressKey(options.remoteAddress)}`, `client:${tenant.id}/${credentials.clientId}`],
+  };
+  // A guessable secret costs one argon2id to check: the caller's address may first have to show it has not failed too often.
+  const beforeArgon2 = () => tell(options.report, { kind: 'secret-check', tenant });
   const candidates = [credentials, ...(credentials.raw ? [{ ...credentials.raw, method: credentials.method }] : [])];
-  let knownClient = false;
+  let hashed = false;
+  let failed: Client | undefined;
   for (const candidate of candidates) {
     const client = await deps.clients.getClient(tenant.id, candidate.clientId);
     if (client === undefined) continue;
-    knownClient = true;
     if (candidate.clientSecret === undefined) {
       // RFC 6749 §3.2.1: "A client MAY use the "client_id" request parameter to identify itself when sending
       // requests to the token endpoint" — a public client; a confidential one must authenticate.
       if (client.clientType === 'public') return client;
-      throw new OAuthError('invalid_client', 'Client authentication is required', { headers: challenge });
+      throw refuse(`confidential client ${client.id} presented no secret`);
     }
-    if (await deps.secrets.verify(client.secrets, candidate.clientSecret, deps.clock(), options)) return client;
+    const check = await deps.secrets.check(client.secrets, candidate.clientSecret, now, { ...run, beforeArgon2 });
+    hashed ||= check.hashed;
+    if (check.trusted) return client;
+    if (hasChosenSecret(client, now)) {
+      const lock = await deps.clientLockouts.getLockState(tenant.id, client.id);
+      if (isLocked(lock, now)) {
+        throw refuse(`client ${client.id} is locked until ${new Date(lock.lockedUntil!).toISOString()}; attempt ${check.matched ? 'with the right' : 'with a wrong'} secret`);
+      }
+      if (check.matched) {
+        if (lock.failedCount > 0) await deps.clientLockouts.clearFailures(tenant.id, client.id);
+        check.remember();
+        return client;
+      }
+    } else if (check.matched) {
+      check.remember();
+      return client;
+    }
+    failed ??= client;
   }
-  if (!knownClient) {
-    throw new OAuthError('invalid_client', 'Invalid client_id', { headers: challenge, detail: `unknown client in tenant ${tenant.id}` });
+  if (!hashed) {
+    // Nothing was hashed (an unknown id, a generated secret that did not match): the same work a chosen secret costs.
+    await beforeArgon2();
+    await deps.secrets.standIn(credentials.clientSecret ?? '', run);
   }
-  throw new OAuthError('invalid_client', 'Invalid client_secret', { headers: challenge });
+  if (failed === undefined) throw refuse(`unknown client '${printable(credentials.clientId)}' in tenant ${tenant.id}`);
+  if (!hasChosenSecret(failed, now)) throw refuse(`wrong secret for client ${failed.id}`);
+  throw await countFailure(tenant, failed, now, options.remoteAddress, deps, refuse);
+}
+
+async function countFailure(tenant: Tenant, client: Client, now: number, address: string | undefined, deps: ClientAuthenticationDeps, refuse: (detail: string) => OAuthError): Promise<OAuthError> {
+  const policy = secretLockoutPolicy(tenant);
+  const state = await deps.clientLockouts.recordFailure(tenant.id, client.id, { at: now, address: address ?? null, countSince: failureCountSince(now, policy) });
+  const until = lockEndsAt(state.failedCount, now, policy);
+  if (until === undefined) return refuse(`wrong secret for client ${client.id}: ${state.failedCount} consecutive failure(s)`);
+  await deps.clientLockouts.lockUntil(tenant.id, client.id, until);
+  return refuse(`client ${client.id} LOCKED until ${new Date(until).toISOString()} after ${state.failedCount} consecutive failed secrets, the last from ${address ?? 'unknown address'}`);
+}
+
+/** A client id from the wire, for a log line: printable ASCII, bounded. */
+function printable(value: string): string {
+  const clean = value.replace(/[^\x20-\x7E]/g, '?');
+  return clean.length > 64 ? `${clean.slice(0, 64)}...` : clean;
 }

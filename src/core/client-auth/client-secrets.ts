@@ -15,11 +15,14 @@
  * key (never the secret itself), bound to the stored hash: rotating or
  * deleting the secret changes the hash and the memory no longer matches.
  * Only successes are remembered; a wrong secret always pays full price.
+ * A remembered success also lets a client through while it is locked for
+ * failed guesses (authenticate-client.ts): no guesser can produce it.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClientSecret } from '../model.ts';
 import { isArgon2idHash, type Argon2id } from '../crypto/argon2id.ts';
 import type { RunOptions } from '../crypto/work-limiter.ts';
+import { OWASP_MINIMUM } from '../crypto/argon2id.ts';
 import { randomToken, sha256 } from '../crypto/random.ts';
 
 /** Prefix of generated client secrets, so secret scanners can spot leaked ones. */
@@ -37,6 +40,38 @@ export function hashGeneratedSecret(secret: string): string {
 /** Hashes a secret an operator chose (maybe low entropy): argon2id. */
 export function hashChosenSecret(argon2: Argon2id, secret: string): Promise<string> {
   return argon2.hash(secret);
+}
+
+/** A hash no secret matches, with the parameters real ones use: what a refused secret is checked against when nothing else was. */
+const STAND_IN_HASH = `$argon2id$v=19$m=${OWASP_MINIMUM.memory},t=${OWASP_MINIMUM.passes},p=${OWASP_MINIMUM.parallelism}$${b64(randomBytes(16))}$${b64(randomBytes(32))}`;
+
+function b64(bytes: Buffer): string {
+  return bytes.toString('base64').replace(/=+$/, '');
+}
+
+/** Whether a client has a live operator-chosen secret (argon2id): one a person could guess, which its lockout protects. */
+export function hasChosenSecret(client: { secrets: readonly ClientSecret[] }, now: number): boolean {
+  return client.secrets.some((s) => isArgon2idHash(s.hash) && (s.expiresAt === null || s.expiresAt > now));
+}
+
+/** How a presented secret fared (see {@link SecretVerifier.check}). */
+export interface SecretCheck {
+  matched: boolean;
+  /** Matched by something no guesser can produce: a generated secret, or a chosen one verified recently. */
+  trusted: boolean;
+  /** An argon2id computation ran. */
+  hashed: boolean;
+  /**
+   * Remembers an argon2id match, for the caller to call once it accepts the
+   * client: a match refused anyway (a locked client) must not be remembered,
+   * or a guess that hit during a lock would be let through afterwards.
+   */
+  remember(): void;
+}
+
+export interface SecretCheckOptions extends RunOptions {
+  /** Awaited once, before the first argon2id computation (the rate limits' failure gate); throws to refuse. */
+  beforeArgon2?: (() => void | Promise<void>) | undefined;
 }
 
 export interface SecretVerifierOptions {
@@ -60,26 +95,61 @@ export class SecretVerifier {
     this.#maxRemembered = options.maxRemembered ?? 10_000;
   }
 
-  /** True when `presented` matches any of `secrets` that has not expired at `now`. */
+  /** True when `presented` matches any of `secrets` that has not expired at `now`; a match is remembered. */
   async verify(secrets: readonly ClientSecret[], presented: string, now: number, options: RunOptions = {}): Promise<boolean> {
-    let matched = false;
+    const check = await this.check(secrets, presented, now, options);
+    if (check.matched) check.remember();
+    return check.matched;
+  }
+
+  /**
+   * Checks `presented` against every live secret of a client, in constant
+   * time, telling how it matched: `trusted` when no guesser could have
+   * produced it (a generated secret, or a chosen one this process verified
+   * recently), `matched` when an argon2id check accepted it, and `hashed`
+   * when an argon2id computation ran (`beforeArgon2` is awaited first, once).
+   */
+  async check(secrets: readonly ClientSecret[], presented: string, now: number, options: SecretCheckOptions = {}): Promise<SecretCheck> {
+    const verified: string[] = [];
+    const result: SecretCheck = { matched: false, trusted: false, hashed: false, remember: () => {
+      for (const memoKey of verified) this.#remember(memoKey, now + this.#rememberMs);
+    } };
     for (const secret of secrets) {
       if (secret.expiresAt !== null && secret.expiresAt <= now) continue;
       // No early exit: every live secret is checked so timing does not reveal which one matched.
-      if (await this.#matches(secret.hash, presented, now, options)) matched = true;
+      if (secret.hash.startsWith('sha256$')) {
+        if (constantTimeEqual(secret.hash, hashGeneratedSecret(presented))) result.matched = result.trusted = true;
+        continue;
+      }
+      if (!isArgon2idHash(secret.hash)) continue;
+      const memoKey = this.#memoKey(secret.hash, presented);
+      const until = this.#remembered.get(memoKey);
+      if (until !== undefined && until > now) {
+        result.matched = result.trusted = true;
+        continue;
+      }
+      if (!result.hashed) await options.beforeArgon2?.();
+      result.hashed = true;
+      if (await this.#argon2.verify(presented, secret.hash, options)) {
+        verified.push(memoKey);
+        result.matched = true;
+      }
     }
-    return matched;
+    return result;
   }
 
-  async #matches(hash: string, presented: string, now: number, options: RunOptions): Promise<boolean> {
-    if (hash.startsWith('sha256$')) return constantTimeEqual(hash, hashGeneratedSecret(presented));
-    if (!isArgon2idHash(hash)) return false;
-    const memoKey = `${hash}\u0000${createHmac('sha256', this.#key).update(presented).digest('base64url')}`;
-    const until = this.#remembered.get(memoKey);
-    if (until !== undefined && until > now) return true;
-    const ok = await this.#argon2.verify(presented, hash, options);
-    if (ok) this.#remember(memoKey, now + this.#rememberMs);
-    return ok;
+  /**
+   * One argon2id computation that matches nothing, with the parameters of
+   * real hashes: what a refused secret costs when nothing else was hashed
+   * (an unknown client id, a wrong generated secret), so the two cannot be
+   * told apart by time.
+   */
+  async standIn(presented: string, options: RunOptions = {}): Promise<void> {
+    await this.#argon2.verify(presented, STAND_IN_HASH, options);
+  }
+
+  #memoKey(hash: string, presented: string): string {
+    return `${hash}\u0000${createHmac('sha256', this.#key).update(presented).digest('base64url')}`;
   }
 
   #remember(memoKey: string, until: number): void {

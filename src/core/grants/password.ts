@@ -28,7 +28,7 @@ export function createPasswordGrant(deps: UserAuthenticationDeps): GrantHandler 
 
       // §4.3.2: "the authorization server MUST ... validate the resource owner password credentials using its
       // existing password validation algorithm", and §10.10 asks to protect it against guessing (lockout).
-      const user = await authenticateUser({ tenant, username, password, remoteAddress: request.remoteAddress, now, abandoned: request.abandoned }, deps);
+      const user = await authenticateUser({ tenant, username, password, remoteAddress: request.remoteAddress, now, abandoned: request.abandoned, report: request.report }, deps);
       return {
         subject: user.id,
         requestedScope,

@@ -12,6 +12,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.10 "Credentials-Guessing Attacks"
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Authentication_Cheat_Sheet.html#authentication-responses
  */
+import { addressKey } from '../addresses.ts';
+import { tell, type CallerReport } from '../caller.ts';
 import { OAuthError } from '../errors.ts';
 import { failureCountSince, isLocked, lockEndsAt } from '../login-policy.ts';
 import type { LockState, Tenant, User } from '../model.ts';
@@ -36,10 +38,15 @@ export interface PasswordAttempt {
   now: number;
   /** True once the caller has gone away: a login still waiting for argon2 is then dropped, not hashed. */
   abandoned?: () => boolean;
+  /** Told of the attempt before the password is hashed, and of a refusal (caller.ts). */
+  report?: CallerReport | undefined;
 }
 
 /** The one answer to every failed login; OWIN (seed 003's server) words it so. */
 export const INVALID_CREDENTIALS = 'The user name or password is incorrect.';
+
+/** The one subject every malformed user name is counted under (none can be a user's, and their length is the caller's). */
+const INVALID_USERNAME = '(invalid)';
 
 const NO_LOCK: LockState = { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
 
@@ -49,17 +56,29 @@ const NO_LOCK: LockState = { failedCount: 0, lockedUntil: null, lastFailureAt: n
  * long to be anyone's).
  */
 export async function authenticateUser(attempt: PasswordAttempt, deps: UserAuthenticationDeps): Promise<User> {
+  try {
+    return await checkPassword(attempt, deps);
+  } catch (error) {
+    if (error instanceof OAuthError && error.code === 'invalid_grant') await tell(attempt.report, { kind: 'credentials-refused', tenant: attempt.tenant, what: 'user' });
+    throw error;
+  }
+}
+
+async function checkPassword(attempt: PasswordAttempt, deps: UserAuthenticationDeps): Promise<User> {
   const { tenant, now } = attempt;
   // No stored password is longer (they are refused when set), so saying so reveals nothing, and it is never hashed.
   if (!passwordFitsBound(attempt.password)) {
     throw new OAuthError('invalid_request', `The password is longer than ${MAX_PASSWORD_BYTES} bytes`);
   }
-  const user = isValidUsername(attempt.username)
-    ? await deps.users.findUserByUsername(tenant.id, normalizeUsername(attempt.username))
-    : undefined;
+  const username = isValidUsername(attempt.username) ? normalizeUsername(attempt.username) : undefined;
+  // Before any lookup or hashing: a user name hammered from anywhere, or an address that failed too often, stops here.
+  await tell(attempt.report, { kind: 'login-attempt', tenant, username: username ?? INVALID_USERNAME });
+  const user = username === undefined ? undefined : await deps.users.findUserByUsername(tenant.id, username);
   const lock = user === undefined ? NO_LOCK : await deps.lockouts.getLockState(tenant.id, user.id);
   // Always one full argon2id computation, whoever asks: a dummy hash stands in for an unknown user.
-  const passwordOk = await verifyPassword(deps.argon2, attempt.password, user?.passwordHash, { abandoned: attempt.abandoned });
+  // Its turn in the argon2 queue comes round robin by address; the address and the user name each hold a bounded share.
+  const shares = [`addr:${addressKey(attempt.remoteAddress)}`, `user:${tenant.id}/${username ?? INVALID_USERNAME}`];
+  const passwordOk = await verifyPassword(deps.argon2, attempt.password, user?.passwordHash, { abandoned: attempt.abandoned, shares });
 
   if (user === undefined) throw refused(`unknown user in tenant ${tenant.id}`);
   const who = `user ${user.id} (${user.username})`;

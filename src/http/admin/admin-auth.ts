@@ -26,6 +26,8 @@ export const ADMIN_SCOPE = 'admin';
 export interface AdminPrincipal extends ChangeContext {
   /** Every tenant, or only these. */
   tenants: 'all' | ReadonlySet<string>;
+  /** The client the Bearer token was issued to. */
+  client: { tenantId: string; clientId: string };
 }
 
 export async function authenticateAdmin(request: BearerRequest, readToken: AccessTokenReader, defaultTenantId: string): Promise<AdminPrincipal> {
@@ -38,15 +40,16 @@ export async function authenticateAdmin(request: BearerRequest, readToken: Acces
   const claims = await readToken(token);
   if (claims === undefined) throw bearerFailure('invalid_token', 'The access token is unknown, expired or revoked');
   const actor = `client:${claims.tenantId}/${claims.clientId}`;
+  const client = { tenantId: claims.tenantId, clientId: claims.clientId };
   const fromDefault = claims.tenantId === defaultTenantId;
-  if (fromDefault && claims.scope.includes(ADMIN_SCOPE)) return { actor, tenants: 'all' };
+  if (fromDefault && claims.scope.includes(ADMIN_SCOPE)) return { actor, tenants: 'all', client };
   const tenants = new Set<string>();
   if (claims.scope.includes(ADMIN_SCOPE)) tenants.add(claims.tenantId);
   if (fromDefault) {
     for (const s of claims.scope) if (s.startsWith(`${ADMIN_SCOPE}:`)) tenants.add(s.slice(ADMIN_SCOPE.length + 1));
   }
   if (tenants.size === 0) throw bearerFailure('insufficient_scope', 'The access token has no admin scope', true, ADMIN_SCOPE);
-  return { actor, tenants };
+  return { actor, tenants, client };
 }
 
 /** Throws 403 unless `principal` administers `tenantId`. */

@@ -9,6 +9,7 @@
 import { AdminError } from '../../admin/admin-error.ts';
 import { WorkAbandonedError, WorkQueueFullError } from '../../core/crypto/work-limiter.ts';
 import { OAuthError, type OAuthErrorCode } from '../../core/errors.ts';
+import { RateLimitedError, RateLimitUnavailableError } from '../../core/rate-limit/limiter.ts';
 import { StoreConflictError, StoreUnavailableError } from '../../core/ports/errors.ts';
 
 export interface HttpFailure {
@@ -29,7 +30,15 @@ export interface HttpFailure {
   detail?: string | undefined;
   /** `error`: a fault of the server, logged as one; `info`: a refusal worth a line; `none`: nothing to add. */
   log: 'error' | 'info' | 'none';
+  /** An RFC 9457 problem type other than `about:blank`, and its extension members. */
+  problem?: { type: string; members: Record<string, unknown> } | undefined;
 }
+
+/**
+ * The problem type for a refused quota, with the policies it exceeded.
+ * @see https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/ §5.1 Quota Exceeded
+ */
+export const QUOTA_EXCEEDED = 'https://iana.org/assignments/http-problem-types#quota-exceeded';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
@@ -65,6 +74,12 @@ function fromOAuth(error: OAuthError, log?: HttpFailure['log']): HttpFailure {
 
 /** What `error`, thrown anywhere while serving a request, means for the answer. `bodyLimit` names the limit in a 413. */
 export function classifyFailure(error: unknown, bodyLimit: number): HttpFailure {
+  // Refusals by the rate limits and a rate-limit store that is away are reported by the limiter,
+  // once per interval and once per outage: a flood must not become a flood of log lines.
+  if (error instanceof RateLimitedError) {
+    return { ...fromOAuth(error, 'none'), problem: { type: QUOTA_EXCEEDED, members: { 'violated-policies': [error.outcome.rule] } } };
+  }
+  if (error instanceof RateLimitUnavailableError) return fromOAuth(error, 'none');
   if (error instanceof OAuthError) return fromOAuth(error);
   if (error instanceof AdminError) {
     return { status: error.status, headers: {}, code: undefined, title: statusTitle(error.status), description: error.message, field: error.field, log: 'none' };
@@ -76,7 +91,11 @@ export function classifyFailure(error: unknown, bodyLimit: number): HttpFailure 
     return { status: 409, headers: {}, code: undefined, title: 'Conflict', description: error.message, log: 'none' };
   }
   if (error instanceof WorkQueueFullError) {
-    return fromOAuth(new OAuthError('temporarily_unavailable', 'Too many sign-ins are being checked right now; retry shortly', { detail: error.message }));
+    // The caller's share of password checks is spent: 429 tells it to slow down. The limiter's
+    // periodic line counts these; one line per refusal would let a flood fill the log.
+    return fromOAuth(new OAuthError('temporarily_unavailable', 'Too many sign-ins are being checked right now; retry shortly', {
+      status: 429, detail: error.message, headers: { 'retry-after': '1' },
+    }), 'none');
   }
   if (error instanceof WorkAbandonedError) {
     // Only the caller that left could read this; it is not a server fault.

@@ -34,7 +34,10 @@ export function renderFailure(failure: HttpFailure, format: ErrorFormat): Render
     const body = JSON.stringify({ error: failure.code ?? 'invalid_request', error_description: failure.description });
     return { status: failure.status, headers: { ...NO_STORE_HEADERS, ...failure.headers }, body };
   }
-  const problem = { type: 'about:blank', title: failure.title, status: failure.status, detail: failure.description, ...(failure.field === undefined ? {} : { field: failure.field }) };
+  const problem = {
+    type: failure.problem?.type ?? 'about:blank', title: failure.title, status: failure.status, detail: failure.description,
+    ...(failure.field === undefined ? {} : { field: failure.field }), ...failure.problem?.members,
+  };
   return { status: failure.status, headers: { 'cache-control': 'no-store', 'content-type': PROBLEM_CONTENT_TYPE, ...failure.headers }, body: JSON.stringify(problem) };
 }
 

@@ -4,6 +4,7 @@
  * (Basic header, or `client_id`/`client_secret` parameters) from the rest.
  * The result is the core's plain {@link TokenRequest}.
  */
+import type { CallerReport } from '../../core/caller.ts';
 import type { ClientCredentials } from '../../core/client-auth/credentials.ts';
 import { OAuthError } from '../../core/errors.ts';
 import type { TokenRequest } from '../../core/token-request.ts';
@@ -25,6 +26,8 @@ export interface HttpTokenInput {
   abandoned?: () => boolean;
   /** The tenant a `/t/<tenant>/…` path names. */
   pathTenant?: string | undefined;
+  /** The request pipeline's ear for who is calling (rate limits). */
+  report?: CallerReport | undefined;
 }
 
 export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialect): TokenRequest {
@@ -48,6 +51,8 @@ export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialec
     tenantHint: { parameter: tenant, host: hostName(input.host), parameterRequired: dialect.tenantParameter === 'required' },
     remoteAddress: input.remoteAddress,
     abandoned: input.abandoned,
+    report: input.report,
+    invalidClientDescription: dialect.invalidClientDescription ?? undefined,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
+import type { CallerEvent, CallerReport } from '../../core/caller.ts';
 import type { ErrorFormat } from '../errors/write-failure.ts';
 
 /** What a route is, for the hooks: a stable name (logs, metrics, limits) and the format its errors are written in. */
@@ -29,7 +30,16 @@ export class RequestContext {
   readonly #log: FastifyBaseLogger;
   #requestLog: FastifyBaseLogger | undefined;
 
-  constructor(id: string, route: RouteInfo, request: IncomingMessage, remoteAddress: string | undefined, log: FastifyBaseLogger) {
+  readonly #reportCaller: ((context: RequestContext, event: CallerEvent) => void | Promise<void>) | undefined;
+
+  constructor(
+    id: string,
+    route: RouteInfo,
+    request: IncomingMessage,
+    remoteAddress: string | undefined,
+    log: FastifyBaseLogger,
+    reportCaller?: (context: RequestContext, event: CallerEvent) => void | Promise<void>,
+  ) {
     this.id = id;
     this.route = route;
     this.method = request.method ?? 'GET';
@@ -39,7 +49,15 @@ export class RequestContext {
     this.remoteAddress = remoteAddress;
     this.startedAt = performance.now();
     this.#log = log;
+    this.#reportCaller = reportCaller;
   }
+
+  /**
+   * What the endpoint learned about the caller, for the pipeline's hooks
+   * (core/caller.ts); throws or rejects when a hook refuses the request.
+   * Bound, so the endpoint can hand it to the core as it is.
+   */
+  readonly report: CallerReport = (event) => this.#reportCaller?.(this, event);
 
   /** The level the server logs at, to decide whether a line is worth making. */
   get logLevel(): string {

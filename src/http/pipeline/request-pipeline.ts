@@ -3,12 +3,13 @@
  * path: the direct dispatcher's (the form-posting OAuth endpoints) and
  * Fastify's (everything else). Hooks are defined once, as {@link RequestHook}s,
  * and run in the order given: each may refuse a request before its route runs
- * (the refusal is answered in the route's own error format) and observe it
- * once it is over.
+ * (the refusal is answered in the route's own error format), refuse it when
+ * the endpoint reports who is calling (core/caller.ts), and observe it once
+ * it is over.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { clientAddress } from '../client-address.ts';
+import type { CallerEvent } from '../../core/caller.ts';
 import { RequestContext, type RouteInfo } from './request-context.ts';
 import { REQUEST_ID_HEADER, type RequestIds } from './request-ids.ts';
 
@@ -22,6 +23,12 @@ export interface RequestHook {
    * the route's answer or a refusal.
    */
   onRequest?(context: RequestContext, request: IncomingMessage, response: ServerResponse): void | Promise<void>;
+  /**
+   * When the endpoint learns who is calling (an authenticated client, a user
+   * name about to be checked): throwing or rejecting refuses the request
+   * there, before the costly part of its work. Same rule on promises.
+   */
+  onCaller?(context: RequestContext, event: CallerEvent): void | Promise<void>;
   /** Once the exchange is over: `answered` false when the connection closed before the answer was complete. */
   onResponse?(context: RequestContext, response: ServerResponse, answered: boolean): void;
 }
@@ -30,19 +37,28 @@ export interface RequestPipelineOptions {
   hooks: readonly RequestHook[];
   log: FastifyBaseLogger;
   requestIds: RequestIds;
-  /** Take the client address from `X-Forwarded-For` (behind a proxy the operator runs). */
-  trustProxy: boolean;
+  /**
+   * The client address of a request (http/client-address.ts: the socket's
+   * peer, or what a trusted proxy forwarded); by default the socket's peer.
+   */
+  clientAddress?: (request: IncomingMessage) => string | undefined;
 }
+
+const socketPeer = (request: IncomingMessage) => request.socket?.remoteAddress;
 
 export class RequestPipeline {
   readonly #requestHooks: RequestHook[];
   readonly #responseHooks: RequestHook[];
+  readonly #callerHooks: RequestHook[];
   readonly #options: RequestPipelineOptions;
+  readonly #clientAddress: (request: IncomingMessage) => string | undefined;
 
   constructor(options: RequestPipelineOptions) {
     this.#options = options;
+    this.#clientAddress = options.clientAddress ?? socketPeer;
     this.#requestHooks = options.hooks.filter((h) => h.onRequest !== undefined);
     this.#responseHooks = options.hooks.filter((h) => h.onResponse !== undefined);
+    this.#callerHooks = options.hooks.filter((h) => h.onCaller !== undefined);
   }
 
   get log(): FastifyBaseLogger {
@@ -59,7 +75,7 @@ export class RequestPipeline {
    * hooks for when it is over. `id` is the one already given to it, if any.
    */
   begin(request: IncomingMessage, response: ServerResponse, route: RouteInfo, id = this.requestId(request)): RequestContext {
-    const context = new RequestContext(id, route, request, clientAddress(request, this.#options.trustProxy), this.#options.log);
+    const context = new RequestContext(id, route, request, this.#clientAddress(request), this.#options.log, this.#reportCaller);
     response.setHeader(REQUEST_ID_HEADER, id);
     if (this.#responseHooks.length > 0) {
       response.once('close', () => {
@@ -77,6 +93,20 @@ export class RequestPipeline {
       const pending = hooks[i]!.onRequest!(context, request, response);
       if (pending !== undefined) return this.#admitRest(pending, i + 1, context, request, response);
     }
+  }
+
+  /** Runs the caller hooks in order on `event`; throws or rejects with a refusal. */
+  readonly #reportCaller = (context: RequestContext, event: CallerEvent): void | Promise<void> => {
+    const hooks = this.#callerHooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const pending = hooks[i]!.onCaller!(context, event);
+      if (pending !== undefined) return this.#reportRest(pending, i + 1, context, event);
+    }
+  };
+
+  async #reportRest(pending: Promise<void>, from: number, context: RequestContext, event: CallerEvent): Promise<void> {
+    await pending;
+    for (let i = from; i < this.#callerHooks.length; i++) await this.#callerHooks[i]!.onCaller!(context, event);
   }
 
   async #admitRest(pending: Promise<void>, from: number, context: RequestContext, request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -9,6 +9,12 @@ const key = (tenantId: string, clientId: string) => `${tenantId}\u0000${clientId
 
 export class MemoryClientStore implements ClientStore {
   readonly #clients = new Map<string, Client>();
+  readonly #onDelete: ((tenantId: string, clientId: string) => void) | undefined;
+
+  /** @param onDelete told of a deleted client, to forget its records elsewhere (its lockout), as a foreign key would */
+  constructor(onDelete?: (tenantId: string, clientId: string) => void) {
+    this.#onDelete = onDelete;
+  }
 
   async getClient(tenantId: string, clientId: string): Promise<Client | undefined> {
     const client = this.#clients.get(key(tenantId, clientId));
@@ -29,7 +35,9 @@ export class MemoryClientStore implements ClientStore {
   }
 
   async deleteClient(tenantId: string, clientId: string): Promise<boolean> {
-    return this.#clients.delete(key(tenantId, clientId));
+    const deleted = this.#clients.delete(key(tenantId, clientId));
+    if (deleted) this.#onDelete?.(tenantId, clientId);
+    return deleted;
   }
 
   async listClients(tenantId: string): Promise<Client[]> {

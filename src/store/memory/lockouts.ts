@@ -1,7 +1,7 @@
 import type { LockState } from '../../core/model.ts';
 import type { LockoutStore } from '../../core/ports/lockouts.ts';
 
-const key = (tenantId: string, userId: string) => `${tenantId}\u0000${userId}`;
+const key = (tenantId: string, subjectId: string) => `${tenantId}\u0000${subjectId}`;
 const none = (): LockState => ({ failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null });
 
 /** Each method runs without awaiting in between, so within one process every call is atomic. */
@@ -35,7 +35,7 @@ export class MemoryLockoutStore implements LockoutStore {
     if (state !== undefined) this.#states.set(key(tenantId, userId), { ...state, failedCount: 0, lockedUntil: null });
   }
 
-  /** Forgets a deleted user's record. */
+  /** Forgets a deleted user's or client's record. */
   forget(tenantId: string, userId: string): void {
     this.#states.delete(key(tenantId, userId));
   }

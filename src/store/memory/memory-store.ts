@@ -11,12 +11,14 @@ import { MemoryUserStore } from './users.ts';
 
 export function createMemoryStore(): Store {
   const lockouts = new MemoryLockoutStore();
+  const clientLockouts = new MemoryLockoutStore();
   return {
     kind: 'memory',
     tenants: new MemoryTenantStore(),
-    clients: new MemoryClientStore(),
+    clients: new MemoryClientStore((tenantId, clientId) => clientLockouts.forget(tenantId, clientId)),
     users: new MemoryUserStore((tenantId, userId) => lockouts.forget(tenantId, userId)),
     lockouts,
+    clientLockouts,
     tokens: new MemoryTokenStore(),
     keys: new MemoryKeyStore(),
     accessNumbers: new MemoryAccessNumberStore(),

@@ -15,7 +15,7 @@ import { PostgresAuditStore } from './audit.ts';
 import { PostgresClientStore } from './clients.ts';
 import { PostgresDatabase, type PostgresDatabaseOptions } from './database.ts';
 import { PostgresKeyStore } from './keys.ts';
-import { PostgresLockoutStore } from './lockouts.ts';
+import { CLIENT_LOCKOUTS, PostgresLockoutStore } from './lockouts.ts';
 import { PostgresUserStore } from './users.ts';
 import { migratePostgres } from './migrate.ts';
 import { PostgresTenantStore } from './tenants.ts';
@@ -57,6 +57,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     audit: new PostgresAuditStore(db),
     users: new PostgresUserStore(db),
     lockouts: new PostgresLockoutStore(db),
+    clientLockouts: new PostgresLockoutStore(db, CLIENT_LOCKOUTS),
     async ping() {
       await db.query('SELECT 1');
     },

@@ -3,10 +3,16 @@ import type { LockState } from '../../core/model.ts';
 import type { LockoutStore } from '../../core/ports/lockouts.ts';
 import { mapRow, type Row } from './rows.ts';
 
+/** The two lockout tables: users' (`user_lockouts`) and clients' (`client_lockouts`), keyed by tenant and subject. */
+export type LockoutTable = { table: 'user_lockouts'; subject: 'user_id' } | { table: 'client_lockouts'; subject: 'client_id' };
+
+export const USER_LOCKOUTS: LockoutTable = { table: 'user_lockouts', subject: 'user_id' };
+export const CLIENT_LOCKOUTS: LockoutTable = { table: 'client_lockouts', subject: 'client_id' };
+
 /**
- * Lock state in `user_lockouts`. A failure is counted by one upsert
+ * Lock state in a lockout table. A failure is counted by one upsert
  * statement, so concurrent failures from several processes each get their own
- * count (SQLite serialises writers; PostgreSQL row-locks the upsert).
+ * count (SQLite serialises writers).
  */
 export class SqliteLockoutStore implements LockoutStore {
   readonly #get;
@@ -14,20 +20,20 @@ export class SqliteLockoutStore implements LockoutStore {
   readonly #lock;
   readonly #clear;
 
-  constructor(db: DatabaseSync) {
-    this.#get = db.prepare('SELECT * FROM user_lockouts WHERE tenant_id = ? AND user_id = ?');
+  constructor(db: DatabaseSync, { table, subject }: LockoutTable = USER_LOCKOUTS) {
+    this.#get = db.prepare(`SELECT * FROM ${table} WHERE tenant_id = ? AND ${subject} = ?`);
     this.#recordFailure = db.prepare(`
-      INSERT INTO user_lockouts (tenant_id, user_id, failed_count, locked_until, last_failure_at, last_failure_address)
+      INSERT INTO ${table} (tenant_id, ${subject}, failed_count, locked_until, last_failure_at, last_failure_address)
       VALUES (:tenant, :user, 1, NULL, :at, :address)
-      ON CONFLICT (tenant_id, user_id) DO UPDATE SET
+      ON CONFLICT (tenant_id, ${subject}) DO UPDATE SET
         failed_count = CASE WHEN last_failure_at IS NOT NULL AND last_failure_at >= :since THEN failed_count + 1 ELSE 1 END,
         last_failure_at = excluded.last_failure_at,
         last_failure_address = excluded.last_failure_address
       RETURNING *`);
     this.#lock = db.prepare(`
-      INSERT INTO user_lockouts (tenant_id, user_id, failed_count, locked_until) VALUES (:tenant, :user, 0, :until)
-      ON CONFLICT (tenant_id, user_id) DO UPDATE SET locked_until = MAX(COALESCE(locked_until, 0), excluded.locked_until)`);
-    this.#clear = db.prepare('UPDATE user_lockouts SET failed_count = 0, locked_until = NULL WHERE tenant_id = ? AND user_id = ?');
+      INSERT INTO ${table} (tenant_id, ${subject}, failed_count, locked_until) VALUES (:tenant, :user, 0, :until)
+      ON CONFLICT (tenant_id, ${subject}) DO UPDATE SET locked_until = MAX(COALESCE(locked_until, 0), excluded.locked_until)`);
+    this.#clear = db.prepare(`UPDATE ${table} SET failed_count = 0, locked_until = NULL WHERE tenant_id = ? AND ${subject} = ?`);
   }
 
   async getLockState(tenantId: string, userId: string): Promise<LockState> {

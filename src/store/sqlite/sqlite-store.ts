@@ -15,7 +15,7 @@ import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './chec
 import { SqliteAuditStore } from './audit.ts';
 import { SqliteClientStore } from './clients.ts';
 import { SqliteKeyStore } from './keys.ts';
-import { SqliteLockoutStore } from './lockouts.ts';
+import { CLIENT_LOCKOUTS, SqliteLockoutStore } from './lockouts.ts';
 import { migrateSqlite } from './migrate.ts';
 import { sqliteOpenFailure } from './open-failure.ts';
 import { SqliteTenantStore } from './tenants.ts';
@@ -78,6 +78,7 @@ export function openSqliteStore(
     clients: new SqliteClientStore(db, cache),
     users: new SqliteUserStore(db),
     lockouts: new SqliteLockoutStore(db),
+    clientLockouts: new SqliteLockoutStore(db, CLIENT_LOCKOUTS),
     tokens,
     keys: new SqliteKeyStore(db),
     accessNumbers: new SqliteAccessNumberStore(db),

@@ -24,8 +24,24 @@ describe('tenants', () => {
     assert.equal((await h.call('GET', '/admin/v1/tenants/example.com')).json().accessTokenLifetime, 86400);
   });
 
+  it('sets and clears rate-limit overrides of a tenant and a client, merged member by member', async () => {
+    const tenant = await h.call('PATCH', '/admin/v1/tenants/default', { body: { rateLimit: { login: { limit: 5, window: 60 }, secretLockout: { maxFailures: 4 } } } });
+    assert.equal(tenant.statusCode, 200, tenant.body);
+    assert.deepEqual(tenant.json().rateLimit, { login: { limit: 5, window: 60 }, secretLockout: { maxFailures: 4, waitIncrement: 60, maxWait: 900, failureReset: 43_200 } });
+    const cleared = await h.call('PATCH', '/admin/v1/tenants/default', { body: { rateLimit: { secretLockout: null, token: 'off' } } });
+    assert.deepEqual(cleared.json().rateLimit, { login: { limit: 5, window: 60 }, token: 'off' });
+    assert.deepEqual((await h.call('GET', '/admin/v1/tenants/default')).json().rateLimit, { login: { limit: 5, window: 60 }, token: 'off' });
+    const created = await h.call('POST', '/admin/v1/tenants/default/clients', { body: { id: 'limited', rateLimit: { token: { limit: 100, window: 10 } } } });
+    assert.deepEqual(created.json().client.rateLimit, { token: { limit: 100, window: 10 } });
+    const patched = await h.call('PATCH', '/admin/v1/tenants/default/clients/limited', { body: { rateLimit: { introspection: 'off' } } });
+    assert.deepEqual(patched.json().rateLimit, { token: { limit: 100, window: 10 }, introspection: 'off' });
+    await h.call('PATCH', '/admin/v1/tenants/default', { body: { rateLimit: { login: null, token: null } } });
+  });
+
   const invalid: [string, string, string, unknown, number, RegExp][] = [
     ['an unknown field', 'POST', '/admin/v1/tenants', { id: 'x', issuer: 'https://x', colour: 'red' }, 400, /colour: is not a known field/],
+    ['a rate a client cannot set', 'PATCH', '/admin/v1/tenants/default/clients/admin', { rateLimit: { login: 'off' } }, 400, /rateLimit\.login: is not a known field/],
+    ['a rate out of range', 'PATCH', '/admin/v1/tenants/default', { rateLimit: { token: { limit: 0, window: 10 } } }, 400, /rateLimit\.token/],
     ['a missing required field', 'POST', '/admin/v1/tenants', { id: 'x' }, 400, /issuer/],
     ['a wrong type', 'PATCH', '/admin/v1/tenants/default', { accessTokenLifetime: '60' }, 400, /accessTokenLifetime: must be an integer from 1 to /],
     ['an empty patch', 'PATCH', '/admin/v1/tenants/default', {}, 400, /must NOT have fewer than 1 properties/],
@@ -147,7 +163,7 @@ describe('pagination and account filter', () => {
       const accounts = [i % 2 === 0 ? '20000' : '20001', ...(i % 5 === 0 ? ['20002'] : [])];
       await p.t.store.clients.createClient({
         tenantId: 'paging', id: `c${String(i).padStart(2, '0')}`, name: 'n', secrets: [], grantTypes: ['client_credentials'], scopes: [], accounts,
-        tokenFormat: 'opaque', accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, enabled: true, createdAt: 0, updatedAt: 0,
+        tokenFormat: 'opaque', accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, rateLimit: {}, enabled: true, createdAt: 0, updatedAt: 0,
       });
     }
   });

@@ -1,8 +1,8 @@
-import type { ClientSettings, CreateClientInput } from '../../../admin/clients.ts';
+import type { ClientSettingsChange, CreateClientInput } from '../../../admin/clients.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { listReply } from '../list-reply.ts';
 import { LIST_QUERY_SCHEMA } from '../pagination.ts';
-import { CLIENT, CLIENT_CREATE, CLIENT_UPDATE, CLIENT_WITH_SECRET, pageOf, pathParams, ROTATE_SECRET } from '../schemas.ts';
+import { CLIENT, CLIENT_CREATE, CLIENT_UPDATE, CLIENT_WITH_SECRET, LOCK_STATE, pageOf, pathParams, ROTATE_SECRET } from '../schemas.ts';
 import { ERRORS } from './common-responses.ts';
 
 const one = pathParams('tenantId', 'clientId');
@@ -38,7 +38,7 @@ export const clientRoutes: AdminRoute[] = [
     summary: 'Change some of a client’s settings',
     params: one, body: CLIENT_UPDATE,
     responses: { 200: { description: 'The updated client', schema: CLIENT }, ...ERRORS },
-    handler: (ctx) => ctx.services.clients.update(ctx.params.tenantId!, ctx.params.clientId!, ctx.body as Partial<ClientSettings>, ctx.principal),
+    handler: (ctx) => ctx.services.clients.update(ctx.params.tenantId!, ctx.params.clientId!, ctx.body as ClientSettingsChange, ctx.principal),
   },
   {
     method: 'DELETE', path: '/tenants/:tenantId/clients/:clientId', operationId: 'deleteClient', tag: 'Clients', access: 'tenant',
@@ -59,5 +59,19 @@ export const clientRoutes: AdminRoute[] = [
       const body = (ctx.body ?? {}) as { overlapSeconds?: number; secret?: string };
       return ctx.services.clients.rotateSecret(ctx.params.tenantId!, ctx.params.clientId!, body, ctx.principal);
     },
+  },
+  {
+    method: 'GET', path: '/tenants/:tenantId/clients/:clientId/lock', operationId: 'getClientLockState', tag: 'Clients', access: 'tenant',
+    summary: 'Whether failed secrets locked the client (an operator-chosen secret only), its failure count and last failure',
+    params: one,
+    responses: { 200: { description: 'The lock state', schema: LOCK_STATE }, ...ERRORS },
+    handler: (ctx) => ctx.services.clients.lockState(ctx.params.tenantId!, ctx.params.clientId!),
+  },
+  {
+    method: 'DELETE', path: '/tenants/:tenantId/clients/:clientId/lock', operationId: 'clearClientLockState', tag: 'Clients', access: 'tenant',
+    summary: 'Lift the client’s lock and reset its failure count',
+    params: one,
+    responses: { 200: { description: 'The lock state after clearing', schema: LOCK_STATE }, ...ERRORS },
+    handler: (ctx) => ctx.services.clients.unlock(ctx.params.tenantId!, ctx.params.clientId!, ctx.principal),
   },
 ];

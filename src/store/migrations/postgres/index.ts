@@ -13,5 +13,6 @@ import { tokenSubjectIndexAppend } from './005-token-subject-index-append.ts';
 import { tokenSubjectIndexLoginsOnly } from './006-token-subject-index-logins-only.ts';
 import { cacheVersion } from './007-cache-version.ts';
 import { tenantCorsAndIssuer } from './008-tenant-cors-and-issuer.ts';
+import { rateLimits } from './009-rate-limits.ts';
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits];
