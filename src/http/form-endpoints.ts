@@ -26,6 +26,11 @@ export function tokenRoutes(configured: readonly TokenEndpointConfig[]): TokenRo
   return [...routes.values()];
 }
 
+/** Whether a dialect writes errors otherwise than RFC 6749 §5.2 does (the strict writer is then used). */
+function writesOwnErrors(dialect: TokenDialect): boolean {
+  return dialect.errorFieldOrder !== 'error-first' || Object.keys(dialect.errors).length > 0;
+}
+
 export interface FormResponse {
   headers: Readonly<Record<string, string>>;
   /** JSON text, or undefined for an empty body. */
@@ -35,6 +40,8 @@ export interface FormResponse {
 export interface FormEndpoint {
   /** Path without the `/t/<tenant>` prefix, under which each endpoint is also served. */
   path: string;
+  /** Match the path in any letter case (the `owin` dialect); default false. */
+  caseInsensitive?: boolean;
   methods: readonly string[];
   /** Names the endpoint in 405 answers. */
   name: string;
@@ -58,9 +65,10 @@ export function formEndpoints(options: FormEndpointsOptions): FormEndpoint[] {
   const tokenEndpoints = options.tokenRoutes.map(
     ({ path, dialect }): FormEndpoint => ({
       path,
+      caseInsensitive: dialect.pathCase === 'insensitive',
       methods: dialect.methods,
       name: 'token endpoint',
-      route: { name: 'token', errorFormat: 'oauth' },
+      route: { name: 'token', errorFormat: 'oauth', errorDialect: writesOwnErrors(dialect) ? dialect : undefined },
       async respond(input) {
         const result = await options.tokenEndpoint(tokenRequestFromHttp(input, dialect));
         return { headers: NO_STORE_HEADERS, body: JSON.stringify(tokenResponseBody(result, dialect)) };

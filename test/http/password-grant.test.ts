@@ -42,7 +42,7 @@ describe('password grant over HTTP', () => {
     assert.deepEqual(
       { ...body, access_token: undefined },
       {
-        access_token: undefined, token_type: 'bearer', expires_in: 1_209_600, userName: 'alice@example.com', userId: aliceId, role: 'Administrator',
+        access_token: undefined, token_type: 'bearer', expires_in: 1_209_599, userName: 'alice@example.com', userId: aliceId, role: 'Administrator',
         '.issued': 'Thu, 01 Jan 2026 12:00:00 GMT', '.expires': 'Thu, 15 Jan 2026 12:00:00 GMT',
       },
     );

@@ -77,7 +77,7 @@ describe('seed 001: POST /configapi/v2/oauth/token with tenant in the form body'
     const json = JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4));
     assert.deepEqual(Object.keys(json), ['access_token', 'token_type', 'expires_in']);
     assert.equal(json.token_type, 'Bearer');
-    assert.equal(typeof json.expires_in, 'number');
+    assert.equal(json.expires_in, '3599', 'a string, one second short of the hour, as the seed shows');
     assert.equal(decodeProtectedHeader(json.access_token).alg, 'RS256');
     const claims = decodeJwt(json.access_token);
     assert.equal(claims.iss, 'https://example.com');

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
+import type { OAuthErrorDialect } from '../../config/dialect.ts';
 import type { ErrorFormat } from '../errors/write-failure.ts';
 
 /** What a route is, for the hooks: a stable name (logs, metrics, limits) and the format its errors are written in. */
@@ -12,6 +13,8 @@ export interface RouteInfo {
   /** `token`, `introspection`, `revocation`, `jwks`, `metadata`, `admin`, `health`, `not-found`, … */
   readonly name: string;
   readonly errorFormat: ErrorFormat;
+  /** A token path's dialect, when it writes its errors a vendor's way (seed 002). */
+  readonly errorDialect?: OAuthErrorDialect | undefined;
 }
 
 export class RequestContext {
