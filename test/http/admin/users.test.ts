@@ -104,7 +104,7 @@ describe('seed 001 operations', () => {
 
 describe('signing keys through the admin API', () => {
   it('rotates a key, which this process signs with as soon as it activates', async () => {
-    const before = (await h.call('GET', '/admin/v1/tenants/default/keys')).json();
+    const before = (await h.call('GET', '/admin/v1/tenants/default/keys')).json().items;
     const rotated = await h.call('POST', '/admin/v1/tenants/default/keys/rotate', { body: { prePublicationSeconds: 0 } });
     assert.equal(rotated.statusCode, 200, rotated.body);
     assert.equal(rotated.json().keys.length, before.length + 1);
