@@ -123,7 +123,10 @@ export interface User {
   tenantId: string;
   /** A random UUID: the `sub` of the user's tokens, stable across renames. */
   id: string;
-  /** Unique per tenant, stored case-folded (see normalizeUsername). */
+  /**
+   * As the operator created it (seed 003 answers `userName` so); unique per
+   * tenant and matched case-insensitively through its normal form (see normalizeUsername).
+   */
   username: string;
   /** argon2id PHC string; never the password. */
   passwordHash: string;

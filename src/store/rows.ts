@@ -107,7 +107,8 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
       deepFreeze({
         tenantId: text(r.tenant_id),
         id: text(r.id),
-        username: text(r.username),
+        // `username` holds the normal form the unique index keeps; users created before names kept their case have only that.
+        username: nullable(r.username_given, text) ?? text(r.username),
         passwordHash: text(r.password_hash),
         role: text(r.role),
         phoneNumbers: d.strings(r.phone_numbers),

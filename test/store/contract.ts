@@ -152,6 +152,20 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.equal((await store.users.findUserByUsername('t2', 'alice'))?.id, 'u9');
         assert.equal((await store.users.findUserByUsername('t1', 'alice'))?.id, 'u1');
       });
+      it('keeps a username as created, finds it by its normal form, and refuses it again in another letter case', async () => {
+        const u = user('t1', 'u2', 'Jane.Doe@Example.com');
+        await store.users.createUser(u);
+        assert.deepEqual(await store.users.findUserByUsername('t1', 'jane.doe@example.com'), u);
+        assert.equal((await store.users.getUser('t1', 'u2'))?.username, 'Jane.Doe@Example.com');
+        await assert.rejects(store.users.createUser(user('t1', 'u3', 'JANE.DOE@EXAMPLE.COM')), StoreConflictError);
+        await assert.rejects(store.users.updateUser(user('t1', 'u1', 'jane.doe@example.COM')), StoreConflictError);
+        assert.equal(await store.users.updateUser({ ...u, username: 'JANE.DOE@example.com' }), true, 'a user may change the case of their own name');
+        assert.equal((await store.users.findUserByUsername('t1', 'jane.doe@example.com'))?.username, 'JANE.DOE@example.com');
+        const names = (await store.users.pageUsers('t1', { offset: 0, limit: 10 })).items.map((x) => x.username);
+        assert.deepEqual(names, ['alice', 'JANE.DOE@example.com']);
+        await store.users.createUser(user('t1', 'u4', 'Bob'));
+        assert.deepEqual((await store.users.pageUsers('t1', { offset: 0, limit: 10 })).items.map((x) => x.username), ['alice', 'Bob', 'JANE.DOE@example.com'], 'ordered whatever the case');
+      });
       it('updates a user, refusing a rename onto a taken username', async () => {
         await store.users.createUser(user('t1', 'u2', 'bob'));
         assert.equal(await store.users.updateUser(user('t1', 'u1', 'alice2', { role: 'Reader' })), true);

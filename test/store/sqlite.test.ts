@@ -103,4 +103,19 @@ describe('sqlite store', () => {
     assert.equal((await store.tokens.findToken('h'))?.kind, 'access');
     await store.close();
   });
+
+  it('upgrades a version 7 database: users keep their lower-cased names, log in by any case, and keep a new name as given', async () => {
+    const path = join(dir, 'v7-users.db');
+    const db = new DatabaseSync(path);
+    migrateSqlite(db, SQLITE_MIGRATIONS.slice(0, 7), 0);
+    db.exec(`INSERT INTO tenants (id, issuer, signing_alg, access_token_lifetime, created_at, updated_at) VALUES ('t1', 'https://t1.test', 'ES256', 3600, 1, 1);
+      INSERT INTO users VALUES ('t1', 'u1', 'jane.doe@example.com', 'hash', 'User', '[]', '[]', 1, 1, 1);`);
+    db.close();
+    const store = openSqliteStore({ path });
+    const old = (await store.users.findUserByUsername('t1', 'jane.doe@example.com'))!;
+    assert.equal(old.username, 'jane.doe@example.com', 'the case it was created with is gone; its normal form is shown');
+    assert.equal(await store.users.updateUser({ ...old, username: 'Jane.Doe@Example.com' }), true);
+    assert.equal((await store.users.findUserByUsername('t1', 'jane.doe@example.com'))?.username, 'Jane.Doe@Example.com');
+    await store.close();
+  });
 });

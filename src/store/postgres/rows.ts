@@ -21,4 +21,4 @@ export const CLIENT_COLUMNS =
 export const TOKEN_COLUMNS =
   'hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at, revoked_at, family_id, username';
 export const KEY_COLUMNS = 'kid, tenant_id, alg, private_jwk, public_jwk, created_at, generation, activates_at, retires_at';
-export const USER_COLUMNS = 'tenant_id, id, username, password_hash, role, phone_numbers, accounts, enabled, created_at, updated_at';
+export const USER_COLUMNS = 'tenant_id, id, username, username_given, password_hash, role, phone_numbers, accounts, enabled, created_at, updated_at';
