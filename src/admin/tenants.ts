@@ -3,7 +3,8 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { DEFAULT_LOGIN_POLICY } from '../core/login-policy.ts';
-import type { LockoutPolicy, LoginPolicy, Tenant } from '../core/model.ts';
+import type { JwtProfile, LockoutPolicy, LoginPolicy, Tenant } from '../core/model.ts';
+import { DEFAULT_JWT_PROFILE } from '../core/tokens/jwt-profile.ts';
 import type { AuditStore } from '../core/ports/audit.ts';
 import type { ClientStore } from '../core/ports/clients.ts';
 import { StoreConflictError } from '../core/ports/errors.ts';
@@ -26,8 +27,8 @@ export interface LoginPolicyInput {
   defaultPublicClient?: string | null;
 }
 
-/** Settings an operator may change after creation; `loginPolicy` is merged over what is stored. */
-export type TenantSettings = Omit<DeclaredTenantSettings, 'loginPolicy'> & { loginPolicy: LoginPolicyInput };
+/** Settings an operator may change after creation; `loginPolicy` and `jwt` are merged over what is stored. */
+export type TenantSettings = Omit<DeclaredTenantSettings, 'loginPolicy' | 'jwt'> & { loginPolicy: LoginPolicyInput; jwt: Partial<JwtProfile> };
 
 export interface CreateTenantInput extends Partial<TenantSettings> {
   id: string;
@@ -52,10 +53,17 @@ export class TenantService {
     const now = this.#clock();
     const id = requireString(input.id, 'id', TENANT_ID, 'must be a host name or id of letters, digits, dots and dashes');
     const { id: _id, loginPolicy, ...given } = input;
-    const { loginPolicy: _defaultPolicy, ...defaults } = defaultsOf(TENANT_SETTINGS);
-    const settings = { ...defaults, ...checkSettings(TENANT_SETTINGS, given) };
+    const { loginPolicy: _defaultPolicy, jwt: _noJwtDefault, ...defaults } = defaultsOf(TENANT_SETTINGS);
+    const { jwt, ...settings } = { ...defaults, ...checkSettings(TENANT_SETTINGS, given) };
     if (settings.issuer === undefined) throw invalid('issuer', 'is required');
-    const tenant: Tenant = { id, ...(settings as Omit<Tenant, 'id' | 'loginPolicy' | 'createdAt' | 'updatedAt'>), loginPolicy: DEFAULT_LOGIN_POLICY, createdAt: now, updatedAt: now };
+    const tenant: Tenant = {
+      id,
+      ...(settings as Omit<Tenant, 'id' | 'loginPolicy' | 'jwt' | 'createdAt' | 'updatedAt'>),
+      loginPolicy: DEFAULT_LOGIN_POLICY,
+      jwt: { ...DEFAULT_JWT_PROFILE, ...(jwt as Partial<JwtProfile> | undefined) },
+      createdAt: now,
+      updatedAt: now,
+    };
     tenant.loginPolicy = await this.#loginPolicy(tenant, loginPolicy);
     await conflictAsAdminError(() => this.#tenants.createTenant(tenant));
     await this.#audit.record(context, tenant.id, 'tenant.create', tenant.id, settingsOf(tenant));
@@ -68,6 +76,7 @@ export class TenantService {
     const { loginPolicy, ...given } = patch;
     const changed: Partial<Tenant> = checkSettings(TENANT_SETTINGS, given) as Partial<Tenant>;
     if (loginPolicy !== undefined) changed.loginPolicy = await this.#loginPolicy(stored, loginPolicy);
+    if (changed.jwt !== undefined) changed.jwt = { ...stored.jwt, ...changed.jwt };
     const tenant: Tenant = { ...stored, ...changed, updatedAt: this.#clock() };
     await conflictAsAdminError(async () => {
       if (!(await this.#tenants.updateTenant(tenant))) throw notFound(id);
@@ -114,7 +123,7 @@ export class TenantService {
 }
 
 function settingsOf(t: Tenant): Record<string, unknown> {
-  return { issuer: t.issuer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime, hosts: t.hosts, loginPolicy: t.loginPolicy };
+  return { issuer: t.issuer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime, hosts: t.hosts, loginPolicy: t.loginPolicy, jwt: t.jwt };
 }
 
 /** The tenant, or a 404 `AdminError`: every service checks the tenant a request names this way. */

@@ -8,9 +8,10 @@
  */
 import { withLoginDefaults } from '../core/login-policy.ts';
 import type {
-  AccessNumber, AuditEntry, Client, ClientSecret, ClientType, GrantType, LockState, LoginPolicy, SigningAlgorithm, SigningKey, Tenant,
-  TokenFormat, TokenKind, TokenRecord, User,
+  AccessNumber, Attributes, AuditEntry, ClaimMapper, Client, ClientSecret, ClientType, GrantType, JwtProfile, LockState, LoginPolicy, SigningAlgorithm,
+  SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord, User,
 } from '../core/model.ts';
+import { withJwtDefaults } from '../core/tokens/jwt-profile.ts';
 import type { JWK } from 'jose';
 import { deepFreeze } from './read-only-fields.ts';
 
@@ -55,6 +56,7 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         accessTokenLifetime: int(r.access_token_lifetime),
         hosts: d.strings(r.hosts),
         loginPolicy: withLoginDefaults(nullable(r.login_policy, (v) => d.json<Partial<LoginPolicy>>(v))),
+        jwt: withJwtDefaults(nullable(r.jwt_profile, (v) => d.json<Partial<JwtProfile>>(v))),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
       }),
@@ -72,6 +74,8 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         audience: nullable(r.audience, text),
         clientType: text(r.client_type) as ClientType,
         singleActiveToken: d.boolean(r.single_active_token),
+        attributes: d.json<Attributes>(r.attributes),
+        claims: d.json<ClaimMapper[]>(r.claims),
         enabled: d.boolean(r.enabled),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
@@ -113,6 +117,7 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         role: text(r.role),
         phoneNumbers: d.strings(r.phone_numbers),
         accounts: d.strings(r.accounts),
+        attributes: d.json<Attributes>(r.attributes),
         enabled: d.boolean(r.enabled),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),

@@ -40,7 +40,7 @@ function exampleArgs(fields: Fields): string[] {
   return flagsOf(fields).flatMap(({ flag, field }) => {
     const example = field.example;
     if (flag.kind === 'switch') return [example ? `--${flag.name}` : `--${flag.off!}`];
-    return [`--${flag.name}`, Array.isArray(example) ? example.join(',') : String(example)];
+    return [`--${flag.name}`, flag.write?.(example) ?? (Array.isArray(example) ? example.join(',') : String(example))];
   });
 }
 

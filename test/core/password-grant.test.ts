@@ -33,7 +33,7 @@ describe('password grant', () => {
   it('issues a token for the user, carrying the user id as subject and the user in the result', async () => {
     const result = await login(t, 'alice@example.com', 'correct horse', app());
     assert.equal(result.subject, alice.id);
-    assert.deepEqual(result.user, { id: alice.id, username: 'Alice@Example.com', role: 'Administrator' });
+    assert.deepEqual(result.user, { id: alice.id, username: 'Alice@Example.com', role: 'Administrator', attributes: {} });
     assert.equal(result.refreshToken, undefined, 'the client is not allowed refresh_token');
     const stored = await record(t, result.accessToken);
     assert.equal(stored.username, 'Alice@Example.com');

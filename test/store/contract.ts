@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
+import { DEFAULT_JWT_PROFILE } from '../../src/core/tokens/jwt-profile.ts';
 import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord, User } from '../../src/core/model.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
 import { StoreConflictError } from '../../src/core/ports/errors.ts';
@@ -16,7 +17,7 @@ const NOW = Date.UTC(2026, 0, 1);
 export function tenant(id: string, hosts: string[] = []): Tenant {
   return {
     id, issuer: `https://${id}.test`, signingAlg: 'ES256', accessTokenLifetime: 3600, hosts, loginPolicy: DEFAULT_LOGIN_POLICY,
-    createdAt: NOW, updatedAt: NOW,
+    jwt: DEFAULT_JWT_PROFILE, createdAt: NOW, updatedAt: NOW,
   };
 }
 
@@ -24,7 +25,7 @@ export function client(tenantId: string, id: string, overrides: Partial<Client> 
   return {
     tenantId, id, name: id, secrets: [{ hash: 'sha256$abc', createdAt: NOW, expiresAt: null }],
     grantTypes: ['client_credentials'], scopes: ['read', 'write'], accounts: ['20000'], tokenFormat: 'opaque',
-    accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, enabled: true,
+    accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, attributes: {}, claims: [], enabled: true,
     createdAt: NOW, updatedAt: NOW, ...overrides,
   };
 }
@@ -32,7 +33,7 @@ export function client(tenantId: string, id: string, overrides: Partial<Client> 
 export function user(tenantId: string, id: string, username: string, overrides: Partial<User> = {}): User {
   return {
     tenantId, id, username, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', role: 'Administrator',
-    phoneNumbers: ['+15550100'], accounts: ['20000'], enabled: true, createdAt: NOW, updatedAt: NOW, ...overrides,
+    phoneNumbers: ['+15550100'], accounts: ['20000'], attributes: {}, enabled: true, createdAt: NOW, updatedAt: NOW, ...overrides,
   };
 }
 
@@ -80,7 +81,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
           lockout: { maxFailures: 3, waitIncrement: 30, maxWait: 600, failureReset: 3600 },
           refreshTokenLifetime: 86400, refreshTokenReuseGrace: 0, defaultPublicClient: 'app',
         };
-        const changed = { ...tenant('t1'), accessTokenLifetime: 60, loginPolicy, hosts: ['moved.t1.test'], createdAt: 1, updatedAt: NOW + 1 };
+        const jwt = { issuer: 'Deyel', typ: 'none' as const, keyIds: 'generation' as const, claims: [{ claim: 'company', value: 'CST' }, { claim: 'org', clientAttribute: 'orgUnit' }] };
+        const changed = { ...tenant('t1'), accessTokenLifetime: 60, loginPolicy, jwt, hosts: ['moved.t1.test'], createdAt: 1, updatedAt: NOW + 1 };
         assert.equal(await store.tenants.updateTenant(changed), true);
         assert.deepEqual(await store.tenants.getTenant('t1'), { ...changed, createdAt: NOW });
         assert.equal(await store.tenants.updateTenant(tenant('ghost')), false);
@@ -91,6 +93,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       it('round-trips every field', async () => {
         const c = client('t1', 'c1', {
           tokenFormat: 'jwt', accessTokenLifetime: 60, audience: 'api', enabled: false, clientType: 'public', singleActiveToken: true, secrets: [],
+          attributes: { orgUnit: '0000000001', nested: { list: [1, 'two', null, false] } },
+          claims: [{ claim: 'sub', clientAttribute: 'login' }, { claim: 'perm', value: { a: [1] } }, { claim: 'email', userAttribute: 'email' }],
         });
         await store.clients.createClient(c);
         assert.deepEqual(await store.clients.getClient('t1', 'c1'), c);
@@ -137,7 +141,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await store.users.createUser(user('t1', 'u1', 'alice'));
       });
       it('round-trips every field, by id and by username', async () => {
-        const u = user('t1', 'u2', 'bob@example.com', { role: 'Reader', phoneNumbers: [], accounts: ['1', '2'], enabled: false });
+        const u = user('t1', 'u2', 'bob@example.com', { role: 'Reader', phoneNumbers: [], accounts: ['1', '2'], attributes: { email: 'bob@example.com', level: 3 }, enabled: false });
         await store.users.createUser(u);
         assert.deepEqual(await store.users.getUser('t1', 'u2'), u);
         assert.deepEqual(await store.users.findUserByUsername('t1', 'bob@example.com'), u);

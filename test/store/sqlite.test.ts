@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
+import { DEFAULT_JWT_PROFILE } from '../../src/core/tokens/jwt-profile.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite/index.ts';
 import { migrateSqlite } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -87,7 +88,7 @@ describe('sqlite store', () => {
     await store.close();
   });
 
-  it('upgrades a version 1 database: old tenants get the default login policy, old clients stay confidential', async () => {
+  it('upgrades a version 1 database: old tenants get the default login policy and JWT profile, old clients stay confidential, without attributes or claims', async () => {
     const path = join(dir, 'v1.db');
     const db = new DatabaseSync(path);
     migrateSqlite(db, SQLITE_MIGRATIONS.slice(0, 1), 0);
@@ -99,7 +100,8 @@ describe('sqlite store', () => {
     assert.equal(store.schemaVersion, SQLITE_MIGRATIONS.length);
     assert.deepEqual((await store.tenants.getTenant('old'))?.loginPolicy, DEFAULT_LOGIN_POLICY);
     const client = await store.clients.getClient('old', 'svc');
-    assert.deepEqual([client?.clientType, client?.singleActiveToken], ['confidential', false]);
+    assert.deepEqual([client?.clientType, client?.singleActiveToken, client?.attributes, client?.claims], ['confidential', false, {}, []]);
+    assert.deepEqual((await store.tenants.getTenant('old'))?.jwt, DEFAULT_JWT_PROFILE);
     assert.equal((await store.tokens.findToken('h'))?.kind, 'access');
     await store.close();
   });

@@ -2,7 +2,7 @@
 import { isValidUsername, MAX_USERNAME_LENGTH } from '../../core/users/usernames.ts';
 import { invalid } from '../admin-error.ts';
 import { ACCOUNT } from '../validate.ts';
-import { boolean, list, text, type Field, type SettingsOf } from './field.ts';
+import { attributes, boolean, list, text, type Field, type SettingsOf } from './field.ts';
 
 export const DEFAULT_ROLE = 'User';
 /** Phone numbers as people write them: digits with an optional leading +, spaces, dots, dashes, parentheses. */
@@ -38,6 +38,7 @@ export const USER_SETTINGS = {
     flag: 'accounts',
     hint: 'a1,a2',
   }),
+  attributes: attributes({ doc: 'Free-form attributes (names to JSON values) that claim mappers can copy into the user’s tokens', example: { employeeId: 'E-1001' }, flag: 'attributes' }),
   enabled: boolean({ doc: 'A disabled user cannot log in or refresh, and their tokens stop working', default: true, flag: 'enable', off: 'disable' }),
 };
 

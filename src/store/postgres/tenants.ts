@@ -12,9 +12,9 @@ const SELECT = `SELECT ${TENANT_COLUMNS},
 const GET = statement('tenants.get', `${SELECT} WHERE t.id = $1`);
 const BY_HOST = statement('tenants.by-host', `${SELECT} WHERE t.id = (SELECT tenant_id FROM tenant_hosts WHERE host = $1)`);
 const LIST = statement('tenants.list', `${SELECT} ORDER BY t.id`);
-const INSERT = statement('tenants.insert', `INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`);
+const INSERT = statement('tenants.insert', `INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`);
 const INSERT_HOST = statement('tenants.insert-host', 'INSERT INTO tenant_hosts (host, tenant_id) VALUES ($1, $2)');
-const UPDATE = statement('tenants.update', 'UPDATE tenants SET issuer = $2, signing_alg = $3, access_token_lifetime = $4, login_policy = $5, updated_at = $6 WHERE id = $1');
+const UPDATE = statement('tenants.update', 'UPDATE tenants SET issuer = $2, signing_alg = $3, access_token_lifetime = $4, login_policy = $5, jwt_profile = $6, updated_at = $7 WHERE id = $1');
 const DELETE_HOSTS = statement('tenants.delete-hosts', 'DELETE FROM tenant_hosts WHERE tenant_id = $1');
 
 export class PostgresTenantStore implements TenantStore {
@@ -58,14 +58,14 @@ export class PostgresTenantStore implements TenantStore {
 
   async #create(t: Tenant): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await insertOrConflict(tx, `tenant '${t.id}'`, INSERT, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), t.createdAt, t.updatedAt]);
+      await insertOrConflict(tx, `tenant '${t.id}'`, INSERT, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), JSON.stringify(t.jwt), t.createdAt, t.updatedAt]);
       for (const host of t.hosts) await insertOrConflict(tx, `host '${host}'`, INSERT_HOST, [host, t.id]);
     });
   }
 
   async #update(t: Tenant): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const updated = await tx.query(UPDATE, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), t.updatedAt]);
+      const updated = await tx.query(UPDATE, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), JSON.stringify(t.jwt), t.updatedAt]);
       if ((updated.rowCount ?? 0) === 0) return false;
       await tx.query(DELETE_HOSTS, [t.id]);
       for (const host of t.hosts) await insertOrConflict(tx, `host '${host}'`, INSERT_HOST, [host, t.id]);

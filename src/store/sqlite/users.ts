@@ -23,10 +23,10 @@ export class SqliteUserStore implements UserStore {
     this.#get = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND id = ?');
     this.#byUsername = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND username = ?');
     // `username` is the normal form (unique, looked up, ordered by); `username_given` the name as created.
-    this.#insert = db.prepare(`INSERT INTO users (tenant_id, id, username, username_given, password_hash, role, phone_numbers, accounts, enabled,
-      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#insert = db.prepare(`INSERT INTO users (tenant_id, id, username, username_given, password_hash, role, phone_numbers, accounts,
+      attributes, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#update = db.prepare(`UPDATE users SET username = ?, username_given = ?, password_hash = ?, role = ?, phone_numbers = ?, accounts = ?,
-      enabled = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`);
+      attributes = ?, enabled = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`);
     // The lock state row goes with it (ON DELETE CASCADE).
     this.#delete = db.prepare('DELETE FROM users WHERE tenant_id = ? AND id = ?');
     const where = `WHERE tenant_id = ? AND ${accountFilter('users.accounts')}`;
@@ -49,7 +49,7 @@ export class SqliteUserStore implements UserStore {
     insertOrConflict(`user '${u.username}'`, () =>
       this.#insert.run(
         u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers),
-        JSON.stringify(u.accounts), u.enabled ? 1 : 0, u.createdAt, u.updatedAt,
+        JSON.stringify(u.accounts), JSON.stringify(u.attributes), u.enabled ? 1 : 0, u.createdAt, u.updatedAt,
       ),
     );
   }
@@ -60,7 +60,7 @@ export class SqliteUserStore implements UserStore {
       changes = Number(
         this.#update.run(
           normalizeUsername(u.username), u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers), JSON.stringify(u.accounts),
-          u.enabled ? 1 : 0, u.updatedAt, u.tenantId, u.id,
+          JSON.stringify(u.attributes), u.enabled ? 1 : 0, u.updatedAt, u.tenantId, u.id,
         ).changes,
       );
     });

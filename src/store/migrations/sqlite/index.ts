@@ -12,5 +12,6 @@ import { tokenSubjectIndexAppend } from './005-token-subject-index-append.ts';
 import { tokenSubjectIndexLoginsOnly } from './006-token-subject-index-logins-only.ts';
 import { cacheVersion } from './007-cache-version.ts';
 import { usernamesAsGiven } from './008-usernames-as-given.ts';
+import { claimMapping } from './009-claim-mapping.ts';
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, usernamesAsGiven];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, usernamesAsGiven, claimMapping];
