@@ -101,6 +101,12 @@ export const DIALECT_PRESETS: Record<string, TokenDialect> = {
 export interface TokenEndpointConfig {
   /** URL path, e.g. `/v2/token/`. */
   path: string;
+  /**
+   * The tenant every request to this path is for, when the path stands for one
+   * vendor's API (seed 002's clients name no tenant and may call any host).
+   * Default: the `tenant` parameter, the Host header, then the default tenant.
+   */
+  tenant?: string | undefined;
   /** Preset name from DIALECT_PRESETS; default `rfc6749`. */
   dialect?: string | undefined;
   /** Single options overriding the preset. */
@@ -171,11 +177,12 @@ export function parseTokenEndpoints(value: unknown, key: string): TokenEndpointC
     const at = `${key}[${i}]`;
     if (entry === null || typeof entry !== 'object') throw new ConfigError(at, 'must be an object');
     const e = entry as Record<string, unknown>;
-    for (const k of Object.keys(e)) if (!['path', 'dialect', 'options'].includes(k)) throw new ConfigError(`${at}.${k}`, 'is not a known key');
+    for (const k of Object.keys(e)) if (!['path', 'tenant', 'dialect', 'options'].includes(k)) throw new ConfigError(`${at}.${k}`, 'is not a known key');
     if (typeof e.path !== 'string' || !e.path.startsWith('/')) throw new ConfigError(`${at}.path`, "must be a path starting with '/'");
     if (e.dialect !== undefined && typeof e.dialect !== 'string') throw new ConfigError(`${at}.dialect`, 'must be a string');
+    if (e.tenant !== undefined && (typeof e.tenant !== 'string' || e.tenant === '')) throw new ConfigError(`${at}.tenant`, 'must be a tenant id');
     if (e.options !== undefined && (e.options === null || typeof e.options !== 'object')) throw new ConfigError(`${at}.options`, 'must be an object');
-    const endpoint = { path: e.path, dialect: e.dialect as string | undefined, options: e.options as Partial<TokenDialect> | undefined };
+    const endpoint = { path: e.path, tenant: e.tenant as string | undefined, dialect: e.dialect as string | undefined, options: e.options as Partial<TokenDialect> | undefined };
     resolveDialect(endpoint, at);
     return endpoint;
   });

@@ -97,6 +97,31 @@ describe('paths in any letter case (owin)', () => {
   });
 });
 
+describe('a path bound to a tenant (seed 002’s clients name none)', () => {
+  let bound: string;
+  let boundApp: FastifyInstance;
+  before(async () => {
+    const t = await createTestTessera();
+    await t.tenants.create({ id: 'bound', issuer: 'https://bound.test' }, { actor: 'test' });
+    bound = basic('svc', (await t.clients.create({ tenantId: 'bound', id: 'svc', tokenFormat: 'jwt' }, { actor: 'test' })).clientSecret!);
+    boundApp = await injectableApp(t);
+  });
+
+  it('issues in its tenant without a tenant parameter or Host', async () => {
+    const res = await boundApp.inject({ method: 'POST', url: '/bound/token', headers: { ...FORM, authorization: bound }, payload: 'grant_type=client_credentials' });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(JSON.parse(Buffer.from(res.json().access_token.split('.')[1], 'base64url').toString()).tenant, 'bound');
+  });
+
+  it('refuses a tenant parameter or a /t/ prefix naming another tenant', async () => {
+    for (const [url, payload] of [['/bound/token', 'grant_type=client_credentials&tenant=default'], ['/t/default/bound/token', 'grant_type=client_credentials']]) {
+      const res = await boundApp.inject({ method: 'POST', url, headers: { ...FORM, authorization: bound }, payload });
+      assert.equal(res.statusCode, 400, url);
+      assert.equal(res.json().error, 'invalid_request');
+    }
+  });
+});
+
 describe('a JSON body where only forms are read', () => {
   it('is refused on the owin path with the reason, not as a missing grant_type', async () => {
     const res = await app.inject({

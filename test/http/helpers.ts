@@ -17,6 +17,7 @@ export const SEED_ENDPOINTS = [
     options: { errorFieldOrder: 'description-first', errors: { invalid_client: { error: 'Invalid_request', description: 'Invalid client_id', status: 400 } } },
   },
   { path: '/string/token', options: { expiresInType: 'string', expiresInValue: 'lifetime-minus-one' } },
+  { path: '/bound/token', tenant: 'bound' },
 ];
 
 export async function injectableApp(t: TestTessera, overrides: Record<string, unknown> = {}): Promise<FastifyInstance> {

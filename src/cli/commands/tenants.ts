@@ -18,6 +18,10 @@ locked, the k-th lock in a row for k x --lockout-wait seconds up to --lockout-ma
 --lockout-reset seconds without a failure restart the count (0 failures: no lockout).
 --default-public-client names the public client that requests without any client
 credentials are attributed to (seed 003).
+How the tenant's JWTs look: --token-issuer names their iss (any StringOrURI, e.g.
+Deyel; metadata keeps the URL), --token-typ their header typ, --key-ids generation
+names keys k1, k2…, and --claims takes claim mappers as JSON, e.g.
+'[{"claim":"company","value":"CST"}]' (docs/tokens-and-verification.md).
 common options: --db PATH, --config FILE
 `;
 
