@@ -3,7 +3,8 @@
  */
 import type { Clock } from '../core/clock.ts';
 import { DEFAULT_LOGIN_POLICY } from '../core/login-policy.ts';
-import type { LockoutPolicy, LoginPolicy, Tenant } from '../core/model.ts';
+import type { JwtProfile, LockoutPolicy, LoginPolicy, Tenant } from '../core/model.ts';
+import { DEFAULT_JWT_PROFILE } from '../core/tokens/jwt-profile.ts';
 import type { AuditStore } from '../core/ports/audit.ts';
 import type { ClientStore } from '../core/ports/clients.ts';
 import { StoreConflictError } from '../core/ports/errors.ts';
@@ -27,8 +28,8 @@ export interface LoginPolicyInput {
   defaultPublicClient?: string | null;
 }
 
-/** Settings an operator may change after creation; `loginPolicy` is merged over what is stored. */
-export type TenantSettings = Omit<DeclaredTenantSettings, 'loginPolicy' | 'rateLimit'> & { loginPolicy: LoginPolicyInput; rateLimit: TenantRateLimitInput };
+/** Settings an operator may change after creation; `loginPolicy`, `rateLimit` and `jwt` are merged over what is stored. */
+export type TenantSettings = Omit<DeclaredTenantSettings, 'loginPolicy' | 'rateLimit' | 'jwt'> & { loginPolicy: LoginPolicyInput; rateLimit: TenantRateLimitInput; jwt: Partial<JwtProfile> };
 
 export interface CreateTenantInput extends Partial<TenantSettings> {
   id: string;
@@ -55,13 +56,14 @@ export class TenantService {
     const now = this.#clock();
     const id = requireString(input.id, 'id', TENANT_ID, 'must be a host name or id of letters, digits, dots and dashes');
     const { id: _id, loginPolicy, issuerFollowsServer, ...given } = input;
-    const { loginPolicy: _defaultPolicy, ...defaults } = defaultsOf(TENANT_SETTINGS);
-    const settings = { ...defaults, ...checkSettings(TENANT_SETTINGS, given) };
+    const { loginPolicy: _defaultPolicy, jwt: _noJwtDefault, ...defaults } = defaultsOf(TENANT_SETTINGS);
+    const { jwt, ...settings } = { ...defaults, ...checkSettings(TENANT_SETTINGS, given) };
     if (settings.issuer === undefined) throw invalid('issuer', 'is required');
     const tenant: Tenant = {
       id,
-      ...(settings as Omit<Tenant, 'id' | 'loginPolicy' | 'issuerFollowsServer' | 'createdAt' | 'updatedAt'>),
+      ...(settings as Omit<Tenant, 'id' | 'loginPolicy' | 'issuerFollowsServer' | 'jwt' | 'createdAt' | 'updatedAt'>),
       loginPolicy: DEFAULT_LOGIN_POLICY,
+      jwt: { ...DEFAULT_JWT_PROFILE, ...(jwt as Partial<JwtProfile> | undefined) },
       issuerFollowsServer: issuerFollowsServer ?? false,
       createdAt: now,
       updatedAt: now,
@@ -81,6 +83,7 @@ export class TenantService {
     if (changed.issuer !== undefined) changed.issuerFollowsServer = false;
     if (loginPolicy !== undefined) changed.loginPolicy = await this.#loginPolicy(stored, loginPolicy);
     if (patch.rateLimit !== undefined) changed.rateLimit = applyRateLimitChange('tenant', patch.rateLimit, stored.rateLimit);
+    if (changed.jwt !== undefined) changed.jwt = { ...stored.jwt, ...changed.jwt };
     const tenant: Tenant = { ...stored, ...changed, updatedAt: this.#clock() };
     await conflictAsAdminError(async () => {
       if (!(await this.#tenants.updateTenant(tenant))) throw notFound(id);
@@ -145,7 +148,7 @@ export class TenantService {
 function settingsOf(t: Tenant): Record<string, unknown> {
   return {
     issuer: t.issuer, issuerFollowsServer: t.issuerFollowsServer, signingAlg: t.signingAlg, accessTokenLifetime: t.accessTokenLifetime,
-    hosts: t.hosts, corsOrigins: t.corsOrigins, loginPolicy: t.loginPolicy, rateLimit: t.rateLimit,
+    hosts: t.hosts, corsOrigins: t.corsOrigins, loginPolicy: t.loginPolicy, rateLimit: t.rateLimit, jwt: t.jwt,
   };
 }
 

@@ -90,7 +90,7 @@ export const SETTINGS = {
     default: [],
     env: false,
     flag: false,
-    schema: { type: 'array', items: { type: 'object', required: ['path'], properties: { path: { type: 'string' }, dialect: { type: 'string' }, options: { type: 'object' } } } },
+    schema: { type: 'array', items: { type: 'object', required: ['path'], properties: { path: { type: 'string' }, tenant: { type: 'string' }, dialect: { type: 'string' }, options: { type: 'object' } } } },
     doc: 'Extra token endpoint paths and their dialects (below). `/oauth/token` always exists.',
     parse: parseTokenEndpoints,
   } satisfies Setting<TokenEndpointConfig[]>,

@@ -14,7 +14,7 @@ import { resolveTenant } from './tenant-resolution.ts';
 import type { TokenRequest } from './token-request.ts';
 import type { TenantReader } from './ports/tenants.ts';
 
-export type ClientRequest = Pick<TokenRequest, 'params' | 'credentials' | 'tenantHint' | 'abandoned' | 'report' | 'remoteAddress' | 'invalidClientDescription'>;
+export type ClientRequest = Pick<TokenRequest, 'params' | 'credentials' | 'tenantHint' | 'abandoned' | 'report' | 'remoteAddress'>;
 
 export interface ClientRequestDeps extends ClientAuthenticationDeps {
   tenants: TenantReader;
@@ -32,7 +32,7 @@ export interface AuthenticatedTokenRequest {
 export async function authenticateTokenRequest(request: ClientRequest, deps: ClientRequestDeps): Promise<AuthenticatedTokenRequest> {
   const tenant = await resolveTenant(request.tenantHint, deps.tenants, deps.defaultTenantId);
   const client = await authenticateClient(tenant, request.credentials, deps, {
-    abandoned: request.abandoned, report: request.report, remoteAddress: request.remoteAddress, invalidClientDescription: request.invalidClientDescription,
+    abandoned: request.abandoned, report: request.report, remoteAddress: request.remoteAddress,
   });
   const token = request.params.token;
   if (token === undefined) throw new OAuthError('invalid_request', 'Missing required parameter: token');

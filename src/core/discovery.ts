@@ -55,7 +55,7 @@ export function createDiscovery(deps: DiscoveryDeps): Discovery {
     async publicKeys(tenant) {
       // A tenant that never signed still has a key to publish: the one it will sign with.
       await deps.keys.activeKey(tenant);
-      return (await deps.keys.publicKeys(tenant.id)).map(publicOnly);
+      return (await deps.keys.publicKeys(tenant)).map(publicOnly);
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import type { GrantDecision } from './grants/grant-handler.ts';
 import type { Client, Tenant, TokenFormat } from './model.ts';
+import { mapClaims, NO_MAPPED_CLAIMS } from './tokens/claim-mapping.ts';
 import { issueRefreshToken } from './tokens/refresh.ts';
 import type { TokenStrategy } from './tokens/token-strategy.ts';
 import type { TokenRevocation, TokenWriter } from './ports/tokens.ts';
@@ -44,6 +45,8 @@ export async function issueTokens(
     expiresAt,
     familyId,
     username,
+    // Only JWTs carry claims; an opaque token is looked up, never read.
+    mapped: client.tokenFormat === 'jwt' ? mapClaims(tenant, client, decision.user) : NO_MAPPED_CLAIMS,
   });
   const refreshToken =
     decision.refreshToken === undefined || familyId === null

@@ -20,6 +20,48 @@ export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 export const GRANT_TYPES = ['client_credentials', 'password', 'refresh_token'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
+/** A JSON value: what free-form attributes and static claims hold. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [member: string]: JsonValue };
+
+/**
+ * Free-form attributes of a client or user (as Keycloak's attributes): names
+ * to JSON values, which claim mappers copy into tokens.
+ */
+export type Attributes = Readonly<Record<string, JsonValue>>;
+
+/**
+ * One claim mapper, after Keycloak's protocol mappers: a claim that JWT access
+ * tokens carry, from exactly one source — a value set here (a hardcoded
+ * claim), a client attribute, or a user attribute (user grants). A mapper
+ * whose attribute is absent adds nothing. `sub` may be mapped (a string);
+ * the claims Tessera and verifiers rely on may not (see RESERVED_CLAIMS).
+ */
+export type ClaimMapper =
+  | { readonly claim: string; readonly value: JsonValue }
+  | { readonly claim: string; readonly clientAttribute: string }
+  | { readonly claim: string; readonly userAttribute: string };
+
+/** The JOSE header `typ` a tenant's JWT access tokens carry: RFC 9068's `at+jwt`, `JWT`, or none. */
+export const JWT_TYPES = ['at+jwt', 'JWT', 'none'] as const;
+export type JwtType = (typeof JWT_TYPES)[number];
+
+/** How the `kid` of a tenant's keys reads: the RFC 7638 thumbprint, or `k` and the key's generation (seed 002's `k1`). */
+export const KEY_ID_STYLES = ['thumbprint', 'generation'] as const;
+export type KeyIdStyle = (typeof KEY_ID_STYLES)[number];
+
+/** How a tenant's JWT access tokens look (seeds 001 and 002), beyond what RFC 9068 fixes. */
+export interface JwtProfile {
+  /**
+   * The tokens' `iss`, any StringOrURI (RFC 7519 §2; seed 002: `Deyel`); null
+   * uses the tenant's issuer URL. RFC 8414 metadata always names the URL.
+   */
+  issuer: string | null;
+  typ: JwtType;
+  keyIds: KeyIdStyle;
+  /** Claims every JWT of the tenant carries; a client's mappers win over these for the same claim. */
+  claims: readonly ClaimMapper[];
+}
+
 /** An isolated issuer with its own clients, keys and token settings. */
 export interface Tenant {
   /** Stable id; seed 001 uses a host name such as `example.com`. */
@@ -48,6 +90,8 @@ export interface Tenant {
   issuerFollowsServer: boolean;
   /** Rate-limit and secret-lockout overrides for its clients and users (rate-limit/overrides.ts); `{}` keeps the server's. */
   rateLimit: TenantRateLimits;
+  /** How its JWT access tokens look: issuer string, header `typ`, `kid` naming, claim mappers. */
+  jwt: JwtProfile;
   createdAt: number;
   updatedAt: number;
 }
@@ -114,6 +158,10 @@ export interface Client {
   singleActiveToken: boolean;
   /** Rate-limit overrides for this client (rate-limit/overrides.ts); `{}` keeps its tenant's. */
   rateLimit: ClientRateLimits;
+  /** Free-form attributes, for claim mappers. */
+  attributes: Attributes;
+  /** Claims the client's JWTs carry, over the tenant's (see ClaimMapper). */
+  claims: readonly ClaimMapper[];
   enabled: boolean;
   createdAt: number;
   updatedAt: number;
@@ -124,7 +172,10 @@ export interface User {
   tenantId: string;
   /** A random UUID: the `sub` of the user's tokens, stable across renames. */
   id: string;
-  /** Unique per tenant, stored case-folded (see normalizeUsername). */
+  /**
+   * As the operator created it (seed 003 answers `userName` so); unique per
+   * tenant and matched case-insensitively through its normal form (see normalizeUsername).
+   */
   username: string;
   /** argon2id PHC string; never the password. */
   passwordHash: string;
@@ -133,6 +184,8 @@ export interface User {
   phoneNumbers: readonly string[];
   /** Account numbers the user may act for; carried in the user's tokens. */
   accounts: readonly string[];
+  /** Free-form attributes, for claim mappers. */
+  attributes: Attributes;
   /** A disabled user cannot log in or refresh. */
   enabled: boolean;
   createdAt: number;

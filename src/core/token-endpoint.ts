@@ -62,7 +62,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenEndpoint {
     }
     const tenant = await resolveTenant(request.tenantHint, deps.tenants, deps.defaultTenantId);
     const client = await authenticateClient(tenant, request.credentials, deps, {
-      abandoned: request.abandoned, report: request.report, remoteAddress: request.remoteAddress, invalidClientDescription: request.invalidClientDescription,
+      abandoned: request.abandoned, report: request.report, remoteAddress: request.remoteAddress,
     });
     if (handler.confidentialClientsOnly && client.clientType === 'public') {
       throw new OAuthError('invalid_client', 'Client authentication is required', {

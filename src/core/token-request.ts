@@ -20,8 +20,6 @@ export interface TokenRequest {
   abandoned?: () => boolean;
   /** Told who is calling as the endpoint learns it (rate limits refuse by throwing); see caller.ts. */
   report?: CallerReport | undefined;
-  /** The one description of a refused client credential, when a dialect keeps a vendor's wording (seed 002). */
-  invalidClientDescription?: string | undefined;
 }
 
 export interface TenantHint {

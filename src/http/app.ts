@@ -2,6 +2,7 @@
  * Builds the Fastify application without listening, so tests inject requests
  * with `app.inject()` and the server module alone owns sockets.
  */
+import type { IncomingMessage } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { LogLevel } from '../config/config.ts';
 import { adminPlugin } from './admin/admin-plugin.ts';
@@ -82,6 +83,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // The token, introspection and revocation endpoints are served before Fastify's router (direct-dispatch.ts).
     serverFactory: (handler) => direct.createServer(handler),
+    // Paths matched in any letter case (the `owin` dialect) reach their routes in the configured spelling.
+    ...(direct.caseInsensitivePaths.size === 0
+      ? {}
+      : { rewriteUrl: (request: IncomingMessage) => direct.caseInsensitivePaths.rewrite(request.url ?? '/') ?? request.url ?? '/' }),
     genReqId: (request) => pipeline.requestId(request),
     loggerInstance: log,
     // The pipeline's request-log hook writes one line per request instead of Fastify's two.

@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { writeFailure } from './errors/write-failure.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
 import { serveFormRequest, type FormRequestOptions } from './form-request.ts';
+import { CaseInsensitivePaths } from './path-case.ts';
 import type { RouteInfo } from './pipeline/request-context.ts';
 import type { RequestPipeline } from './pipeline/request-pipeline.ts';
 
@@ -51,6 +52,8 @@ export class DirectDispatcher {
   readonly #byPath = new Map<string, FormEndpoint>();
   readonly #routes = new Map<FormEndpoint, RouteInfo>();
   readonly #options: DirectDispatchOptions;
+  /** The paths matched in any letter case (the `owin` dialect), for Fastify's URL rewriting too. */
+  readonly caseInsensitivePaths: CaseInsensitivePaths;
 
   constructor(options: DirectDispatchOptions) {
     this.#options = options;
@@ -59,24 +62,33 @@ export class DirectDispatcher {
       this.#byPath.set(withoutTrailingSlash(endpoint.path), endpoint);
       this.#routes.set(endpoint, endpoint.route);
     }
+    this.caseInsensitivePaths = new CaseInsensitivePaths(options.endpoints.filter((e) => e.caseInsensitive === true).map((e) => e.path));
+  }
+
+  /** The endpoint at `path` (no query, no trailing slash): its exact spelling first, then any letter case where allowed. */
+  #lookup(path: string): FormEndpoint | undefined {
+    const exact = this.#byPath.get(path);
+    if (exact !== undefined || this.caseInsensitivePaths.size === 0) return exact;
+    const canonical = this.caseInsensitivePaths.canonical(path);
+    return canonical === undefined ? undefined : this.#byPath.get(canonical);
   }
 
   /**
    * The endpoint serving `method` at `url`, matched as Fastify's router would
-   * (exact, case-sensitive, one trailing slash ignored, `/t/<tenant>` twin);
-   * undefined leaves the request to Fastify.
+   * (exact, case-sensitive unless the endpoint's dialect says otherwise, one
+   * trailing slash ignored, `/t/<tenant>` twin); undefined leaves the request to Fastify.
    */
   match(method: string | undefined, url: string | undefined): DirectMatch | undefined {
     if (method === undefined || url === undefined) return undefined;
     const queryStart = url.indexOf('?');
     const path = withoutTrailingSlash(queryStart === -1 ? url : url.slice(0, queryStart));
     let pathTenant: string | undefined;
-    let endpoint = this.#byPath.get(path);
+    let endpoint = this.#lookup(path);
     if (endpoint === undefined && path.startsWith('/t/')) {
       const end = path.indexOf('/', 3);
       // Fastify's router refuses longer parameters (414); leave those to it, so both paths answer alike.
       if (end <= 3 || end - 3 > MAX_PARAM_LENGTH) return undefined;
-      endpoint = this.#byPath.get(path.slice(end));
+      endpoint = this.#lookup(path.slice(end));
       if (endpoint === undefined) return undefined;
       try {
         pathTenant = decodeURIComponent(path.slice(3, end));
@@ -102,8 +114,9 @@ export class DirectDispatcher {
 
   #serve({ endpoint, pathTenant }: DirectMatch, request: IncomingMessage, response: ServerResponse): void {
     const { pipeline } = this.#options;
-    const context = pipeline.begin(request, response, this.#routes.get(endpoint)!);
-    const refuse = (error: unknown) => writeFailure(error, 'oauth', response, context.log, this.#options.bodyLimitBytes);
+    const route = this.#routes.get(endpoint)!;
+    const context = pipeline.begin(request, response, route);
+    const refuse = (error: unknown) => writeFailure(error, 'oauth', response, context.log, this.#options.bodyLimitBytes, route.errorDialect);
     const serve = () =>
       // serveFormRequest answers every failure itself; this catch only guards against a bug there.
       serveFormRequest(endpoint, request, response, pathTenant, context, this.#options).catch((error: unknown) => {

@@ -51,6 +51,6 @@ export async function serveFormRequest(
     response.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(text) });
     response.end(text);
   } catch (error) {
-    writeFailure(error, 'oauth', response, context.log, options.bodyLimitBytes);
+    writeFailure(error, 'oauth', response, context.log, options.bodyLimitBytes, endpoint.route.errorDialect);
   }
 }

@@ -5,6 +5,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.2
  */
 import type { IntrospectionResult } from '../core/introspection.ts';
+import { tokenIssuer } from '../core/tokens/jwt-profile.ts';
 
 export function introspectionResponseBody(result: IntrospectionResult): Record<string, unknown> {
   // §2.2: the server "SHOULD NOT include any additional information about an inactive token,
@@ -21,7 +22,8 @@ export function introspectionResponseBody(result: IntrospectionResult): Record<s
   body.iat = Math.floor(token.issuedAt / 1000);
   body.sub = token.subject;
   if (token.audience.length > 0) body.aud = token.audience.length === 1 ? token.audience[0] : token.audience;
-  body.iss = tenant.issuer;
+  // The issuer the tenant's tokens name (RFC 7662 §2.2 `iss`), its URL unless it issues a plain string.
+  body.iss = tokenIssuer(tenant);
   if (token.jwtId !== undefined) body.jti = token.jwtId;
   body.accounts = token.accounts;
   body.tenant = tenant.id;

@@ -14,11 +14,21 @@ export const NO_STORE_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
 } as const;
 
+/**
+ * `expires_in` as the dialect writes it: RFC 6749 §5.1 makes it "The lifetime
+ * in seconds of the access token", a JSON number; seeds 001 and 003 show the
+ * lifetime less one second, and seed 001 shows it as a string.
+ */
+export function expiresIn(lifetime: number, dialect: Pick<TokenDialect, 'expiresInType' | 'expiresInValue'>): number | string {
+  const seconds = dialect.expiresInValue === 'lifetime-minus-one' ? Math.max(0, lifetime - 1) : lifetime;
+  return dialect.expiresInType === 'string' ? String(seconds) : seconds;
+}
+
 export function tokenResponseBody(result: TokenResult, dialect: TokenDialect): Record<string, unknown> {
   const body: Record<string, unknown> = {
     access_token: result.accessToken,
     token_type: dialect.tokenType,
-    expires_in: result.expiresIn,
+    expires_in: expiresIn(result.expiresIn, dialect),
   };
   if (result.refreshToken !== undefined) body.refresh_token = result.refreshToken;
   if (result.scope !== undefined) body.scope = result.scope.join(' ');

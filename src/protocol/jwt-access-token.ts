@@ -16,6 +16,15 @@ export const JWT_ACCESS_TOKEN_TYPE = 'at+jwt';
  */
 export const REQUIRED_CLAIMS = ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'] as const;
 
+/**
+ * Claims no mapper may set: those RFC 9068 fixes and verifiers check (`iss`,
+ * `exp`, `nbf`, `iat`, `jti`, `aud`, `client_id`, `scope`) and those Tessera's
+ * readers rely on (`tenant`, `accounts`, `username`). `sub` is not among
+ * them: a mapper may name the subject (seed 002's `sub: "DEYELBOT"`).
+ */
+export const RESERVED_CLAIMS: readonly string[] = ['iss', 'exp', 'nbf', 'iat', 'jti', 'aud', 'client_id', 'scope', 'tenant', 'accounts', 'username'];
+const RESERVED = new Set(RESERVED_CLAIMS);
+
 /** What an access token says, in domain terms (instants in ms). */
 export interface AccessTokenClaims {
   issuer: string;
@@ -40,9 +49,10 @@ export interface AccessTokenClaims {
 /**
  * The JSON payload of a token, in RFC 9068 §2.2's order. `scope` (a
  * space-delimited string, §2.2.3), `accounts` and `username` are present only
- * when they have a value.
+ * when they have a value. `extra` claims (a tenant's and client's claim
+ * mappers) follow, never replacing one of the {@link RESERVED_CLAIMS}.
  */
-export function accessTokenPayload(claims: AccessTokenClaims): Record<string, unknown> {
+export function accessTokenPayload(claims: AccessTokenClaims, extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   const payload: Record<string, unknown> = {
     iss: claims.issuer,
     exp: Math.floor(claims.expiresAt / 1000),
@@ -56,6 +66,9 @@ export function accessTokenPayload(claims: AccessTokenClaims): Record<string, un
   if (claims.scope.length > 0) payload.scope = claims.scope.join(' ');
   if (claims.accounts.length > 0) payload.accounts = [...claims.accounts];
   if (claims.username !== undefined) payload.username = claims.username;
+  for (const [name, value] of Object.entries(extra)) {
+    if (!RESERVED.has(name) && name !== 'sub' && value !== undefined) payload[name] = value;
+  }
   return payload;
 }
 

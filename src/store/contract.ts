@@ -14,6 +14,7 @@
 import assert from 'node:assert/strict';
 import { describe, it as nodeIt, beforeEach, afterEach } from 'node:test';
 import { DEFAULT_LOGIN_POLICY } from '../core/login-policy.ts';
+import { DEFAULT_JWT_PROFILE } from '../core/tokens/jwt-profile.ts';
 import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord, User } from '../core/model.ts';
 import { generateSigningKey } from '../core/tokens/signing-keys.ts';
 import { StoreConflictError } from '../core/ports/errors.ts';
@@ -26,7 +27,7 @@ const NOW = Date.UTC(2026, 0, 1);
 export function tenant(id: string, hosts: string[] = []): Tenant {
   return {
     id, issuer: `https://${id}.test`, signingAlg: 'ES256', accessTokenLifetime: 3600, hosts, loginPolicy: DEFAULT_LOGIN_POLICY,
-    corsOrigins: [], issuerFollowsServer: false, rateLimit: {}, createdAt: NOW, updatedAt: NOW,
+    corsOrigins: [], issuerFollowsServer: false, rateLimit: {}, jwt: DEFAULT_JWT_PROFILE, createdAt: NOW, updatedAt: NOW,
   };
 }
 
@@ -34,7 +35,7 @@ export function client(tenantId: string, id: string, overrides: Partial<Client> 
   return {
     tenantId, id, name: id, secrets: [{ hash: 'sha256$abc', createdAt: NOW, expiresAt: null }],
     grantTypes: ['client_credentials'], scopes: ['read', 'write'], accounts: ['20000'], tokenFormat: 'opaque',
-    accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, rateLimit: {}, enabled: true,
+    accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, rateLimit: {}, attributes: {}, claims: [], enabled: true,
     createdAt: NOW, updatedAt: NOW, ...overrides,
   };
 }
@@ -42,7 +43,7 @@ export function client(tenantId: string, id: string, overrides: Partial<Client> 
 export function user(tenantId: string, id: string, username: string, overrides: Partial<User> = {}): User {
   return {
     tenantId, id, username, passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA', role: 'Administrator',
-    phoneNumbers: ['+15550100'], accounts: ['20000'], enabled: true, createdAt: NOW, updatedAt: NOW, ...overrides,
+    phoneNumbers: ['+15550100'], accounts: ['20000'], attributes: {}, enabled: true, createdAt: NOW, updatedAt: NOW, ...overrides,
   };
 }
 
@@ -115,8 +116,9 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
           lockout: { maxFailures: 3, waitIncrement: 30, maxWait: 600, failureReset: 3600 },
           refreshTokenLifetime: 86400, refreshTokenReuseGrace: 0, defaultPublicClient: 'app',
         };
+        const jwt = { issuer: 'Deyel', typ: 'none' as const, keyIds: 'generation' as const, claims: [{ claim: 'company', value: 'CST' }, { claim: 'org', clientAttribute: 'orgUnit' }] };
         const changed = {
-          ...tenant('t1'), accessTokenLifetime: 60, loginPolicy, hosts: ['moved.t1.test'], corsOrigins: ['https://app.t1.test', 'http://localhost:5173'],
+          ...tenant('t1'), accessTokenLifetime: 60, loginPolicy, jwt, hosts: ['moved.t1.test'], corsOrigins: ['https://app.t1.test', 'http://localhost:5173'],
           issuerFollowsServer: true, createdAt: 1, updatedAt: NOW + 1,
         };
         assert.equal(await store.tenants.updateTenant(changed), true);
@@ -130,6 +132,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         const c = client('t1', 'c1', {
           tokenFormat: 'jwt', accessTokenLifetime: 60, audience: 'api', enabled: false, clientType: 'public', singleActiveToken: true, secrets: [],
           rateLimit: { token: { limit: 100, window: 10 }, introspection: 'off' },
+          attributes: { orgUnit: '0000000001', nested: { list: [1, 'two', null, false] } },
+          claims: [{ claim: 'sub', clientAttribute: 'login' }, { claim: 'perm', value: { a: [1] } }, { claim: 'email', userAttribute: 'email' }],
         });
         await store.clients.createClient(c);
         assert.deepEqual(await store.clients.getClient('t1', 'c1'), c);
@@ -178,7 +182,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await store.users.createUser(user('t1', 'u1', 'alice'));
       });
       it('round-trips every field, by id and by username', async () => {
-        const u = user('t1', 'u2', 'bob@example.com', { role: 'Reader', phoneNumbers: [], accounts: ['1', '2'], enabled: false });
+        const u = user('t1', 'u2', 'bob@example.com', { role: 'Reader', phoneNumbers: [], accounts: ['1', '2'], attributes: { email: 'bob@example.com', level: 3 }, enabled: false });
         await store.users.createUser(u);
         assert.deepEqual(await store.users.getUser('t1', 'u2'), u);
         assert.deepEqual(await store.users.findUserByUsername('t1', 'bob@example.com'), u);
@@ -192,6 +196,20 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await store.users.createUser(user('t2', 'u9', 'alice'));
         assert.equal((await store.users.findUserByUsername('t2', 'alice'))?.id, 'u9');
         assert.equal((await store.users.findUserByUsername('t1', 'alice'))?.id, 'u1');
+      });
+      it('keeps a username as created, finds it by its normal form, and refuses it again in another letter case', async () => {
+        const u = user('t1', 'u2', 'Jane.Doe@Example.com');
+        await store.users.createUser(u);
+        assert.deepEqual(await store.users.findUserByUsername('t1', 'jane.doe@example.com'), u);
+        assert.equal((await store.users.getUser('t1', 'u2'))?.username, 'Jane.Doe@Example.com');
+        await assert.rejects(store.users.createUser(user('t1', 'u3', 'JANE.DOE@EXAMPLE.COM')), StoreConflictError);
+        await assert.rejects(store.users.updateUser(user('t1', 'u1', 'jane.doe@example.COM')), StoreConflictError);
+        assert.equal(await store.users.updateUser({ ...u, username: 'JANE.DOE@example.com' }), true, 'a user may change the case of their own name');
+        assert.equal((await store.users.findUserByUsername('t1', 'jane.doe@example.com'))?.username, 'JANE.DOE@example.com');
+        const names = (await store.users.pageUsers('t1', { offset: 0, limit: 10 })).items.map((x) => x.username);
+        assert.deepEqual(names, ['alice', 'JANE.DOE@example.com']);
+        await store.users.createUser(user('t1', 'u4', 'Bob'));
+        assert.deepEqual((await store.users.pageUsers('t1', { offset: 0, limit: 10 })).items.map((x) => x.username), ['alice', 'Bob', 'JANE.DOE@example.com'], 'ordered whatever the case');
       });
       it('updates a user, refusing a rename onto a taken username', async () => {
         await store.users.createUser(user('t1', 'u2', 'bob'));

@@ -8,9 +8,10 @@
  */
 import { withLoginDefaults } from '../core/login-policy.ts';
 import type {
-  AccessNumber, AuditEntry, Client, ClientSecret, ClientType, GrantType, LockState, LoginPolicy, SigningAlgorithm, SigningKey, Tenant,
-  TokenFormat, TokenKind, TokenRecord, User,
+  AccessNumber, Attributes, AuditEntry, ClaimMapper, Client, ClientSecret, ClientType, GrantType, JwtProfile, LockState, LoginPolicy, SigningAlgorithm,
+  SigningKey, Tenant, TokenFormat, TokenKind, TokenRecord, User,
 } from '../core/model.ts';
+import { withJwtDefaults } from '../core/tokens/jwt-profile.ts';
 import type { JWK } from 'jose';
 import type { ClientRateLimits, TenantRateLimits } from '../core/rate-limit/overrides.ts';
 import { deepFreeze } from './read-only-fields.ts';
@@ -59,6 +60,7 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         corsOrigins: d.strings(r.cors_origins),
         issuerFollowsServer: d.boolean(r.issuer_follows_server),
         rateLimit: nullable(r.rate_limit, (v) => d.json<TenantRateLimits>(v)) ?? {},
+        jwt: withJwtDefaults(nullable(r.jwt_profile, (v) => d.json<Partial<JwtProfile>>(v))),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
       }),
@@ -77,6 +79,8 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         clientType: text(r.client_type) as ClientType,
         singleActiveToken: d.boolean(r.single_active_token),
         rateLimit: nullable(r.rate_limit, (v) => d.json<ClientRateLimits>(v)) ?? {},
+        attributes: d.json<Attributes>(r.attributes),
+        claims: d.json<ClaimMapper[]>(r.claims),
         enabled: d.boolean(r.enabled),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
@@ -112,11 +116,13 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
       deepFreeze({
         tenantId: text(r.tenant_id),
         id: text(r.id),
-        username: text(r.username),
+        // `username` holds the normal form the unique index keeps; users created before names kept their case have only that.
+        username: nullable(r.username_given, text) ?? text(r.username),
         passwordHash: text(r.password_hash),
         role: text(r.role),
         phoneNumbers: d.strings(r.phone_numbers),
         accounts: d.strings(r.accounts),
+        attributes: d.json<Attributes>(r.attributes),
         enabled: d.boolean(r.enabled),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),

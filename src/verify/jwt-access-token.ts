@@ -16,7 +16,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWSHeaderParameters, type FlattenedJWSInput, type JWTPayload } from 'jose';
-import { JWT_ACCESS_TOKEN_TYPE, readAccessTokenClaims, REQUIRED_CLAIMS } from '../protocol/jwt-access-token.ts';
+import { readAccessTokenClaims, REQUIRED_CLAIMS } from '../protocol/jwt-access-token.ts';
 import { BearerError } from './bearer-error.ts';
 import type { Principal } from './principal.ts';
 import { TokenResultCache } from './token-result-cache.ts';
@@ -25,7 +25,10 @@ import { TokenResultCache } from './token-result-cache.ts';
 export const DEFAULT_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 
 export interface JwtVerificationOptions {
+  /** The `iss` tokens must carry exactly (a URL, or the tenant's own string). */
   issuer: string;
+  /** The header `typ` tokens must carry (compared as jose does), or null: tokens must carry none. */
+  typ: string | null;
   audience: string | string[];
   /** The `tenant` claim tokens must carry, when set. */
   tenant: string | undefined;
@@ -84,11 +87,13 @@ export function createJwtVerifier(options: JwtVerificationOptions): JwtVerifier 
 
   async function verifyJwt(token: string, now: number): Promise<Principal | BearerError> {
     let payload: JWTPayload;
+    let typ: unknown;
     try {
-      ({ payload } = await jwtVerify(token, keys, {
+      ({ payload, protectedHeader: { typ } } = await jwtVerify(token, keys, {
         algorithms,
-        // RFC 9068 §4: "Resource servers MUST verify that the typ header value is "at+jwt" or "application/at+jwt"".
-        typ: JWT_ACCESS_TOKEN_TYPE,
+        // RFC 9068 §4: "Resource servers MUST verify that the typ header value is "at+jwt" or "application/at+jwt"",
+        // or the type the issuing tenant is configured to write; checked below when that is none.
+        ...(options.typ === null ? {} : { typ: options.typ }),
         // §4: "The issuer identifier for the authorization server ... MUST exactly match the value of the iss claim."
         issuer: options.issuer,
         // §4: "The resource server MUST validate that the aud claim contains a resource indicator value
@@ -100,6 +105,9 @@ export function createJwtVerifier(options: JwtVerificationOptions): JwtVerifier 
       }));
     } catch (error) {
       return refusal(error);
+    }
+    if (options.typ === null && typ !== undefined) {
+      return new BearerError('invalid_token', 'The access token is invalid', { detail: `typ ${String(typ)} where none is expected` });
     }
     const claims = readAccessTokenClaims(payload);
     if (claims === undefined) return new BearerError('invalid_token', 'The access token is invalid', { detail: 'a required claim is missing or of the wrong type' });

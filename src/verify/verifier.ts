@@ -12,6 +12,7 @@
 import { BearerError } from './bearer-error.ts';
 import { extractBearerToken, type BearerRequest } from './bearer-request.ts';
 import { createIntrospectionVerifier, type OpaqueVerifier } from './introspection-client.ts';
+import { JWT_ACCESS_TOKEN_TYPE } from '../protocol/jwt-access-token.ts';
 import { createJwtVerifier, DEFAULT_ALGORITHMS } from './jwt-access-token.ts';
 import type { BearerAuth, Principal } from './principal.ts';
 import { requireScopes, selectAccounts } from './requirements.ts';
@@ -29,8 +30,20 @@ export interface IntrospectionSettings {
 }
 
 export interface BearerVerifierOptions {
-  /** The issuer identifier: the tenant's `iss`, e.g. `https://auth.example.com/t/acme`. */
+  /** The issuer identifier: the tenant's issuer URL, e.g. `https://auth.example.com/t/acme` (the base of the default endpoints). */
   issuer: string;
+  /**
+   * The `iss` tokens carry when the tenant issues a plain string rather than
+   * its URL (its `jwt.issuer`, seed 002's `Deyel`); compared exactly.
+   * Default: `issuer`.
+   */
+  tokenIssuer?: string;
+  /**
+   * The JOSE header `typ` JWT access tokens must carry: default `at+jwt`
+   * (RFC 9068 §4); the tenant's `jwt.typ` when it writes another (`JWT`), or
+   * null when it writes none, in which case a token that carries one is refused.
+   */
+  typ?: string | null;
   /** The Tessera tenant tokens must come from (their `tenant` claim); recommended when one issuer host serves several. */
   tenant?: string;
   /** Accepted `aud` values; default the issuer (Tessera's default audience). */
@@ -105,9 +118,14 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
   const clock = options.clock ?? Date.now;
   const timeoutMs = seconds(options.timeoutSeconds, 5, 'timeoutSeconds', 0.001, 60);
   const clockToleranceSeconds = seconds(options.clockToleranceSeconds, 5, 'clockToleranceSeconds', 0, 300) / 1000;
+  const tokenIssuer = options.tokenIssuer ?? issuer;
+  if (typeof tokenIssuer !== 'string' || tokenIssuer === '') throw new TypeError('tessera/verify: tokenIssuer must be a non-empty string');
+  const typ = options.typ === undefined ? JWT_ACCESS_TOKEN_TYPE : options.typ;
+  if (typ !== null && (typeof typ !== 'string' || typ === '')) throw new TypeError('tessera/verify: typ must be a non-empty string or null');
 
   const verifyJwt = createJwtVerifier({
-    issuer,
+    issuer: tokenIssuer,
+    typ,
     audience: options.audience ?? issuer,
     tenant: options.tenant,
     jwksUri: requireUrl(options.jwksUri ?? `${base}/.well-known/jwks.json`, 'jwksUri'),
@@ -129,7 +147,7 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
       endpoint: requireUrl(introspection.endpoint ?? `${base}/oauth/introspect`, 'introspection.endpoint'),
       clientId: introspection.clientId,
       clientSecret: introspection.clientSecret,
-      issuer,
+      issuer: tokenIssuer,
       tenant: options.tenant,
       cacheTtlMs: seconds(introspection.cacheTtlSeconds, 30, 'introspection.cacheTtlSeconds', 0, 300),
       maxCacheEntries: entries(introspection.maxCacheEntries, 'introspection.maxCacheEntries'),

@@ -25,7 +25,7 @@ describe('tessera users', () => {
     assert.match(String(alice.id), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.deepEqual(
       { username: alice.username, role: alice.role, phoneNumbers: alice.phoneNumbers, accounts: alice.accounts, enabled: alice.enabled },
-      { username: 'alice@example.com', role: 'Administrator', phoneNumbers: ['+1 555 0100'], accounts: ['20000'], enabled: true },
+      { username: 'Alice@Example.com', role: 'Administrator', phoneNumbers: ['+1 555 0100'], accounts: ['20000'], enabled: true },
     );
     assert.ok(!created.stdout.includes('correct horse') && !created.stdout.includes('argon2'));
 
@@ -35,9 +35,9 @@ describe('tessera users', () => {
     const shown = json(await runCli(['users', 'show', 'ALICE@example.com', '--db', db]));
     assert.equal(shown.id, alice.id);
     assert.deepEqual(shown.lock, { locked: false, failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null });
-    assert.equal(json(await runCli(['users', 'show', String(alice.id), '--db', db])).username, 'alice@example.com', 'found by id too');
+    assert.equal(json(await runCli(['users', 'show', String(alice.id), '--db', db])).username, 'Alice@Example.com', 'found by id too');
 
-    assert.deepEqual(json<{ username: string }[]>(await runCli(['users', 'list', '--db', db])).map((u) => u.username), ['alice@example.com', 'bob']);
+    assert.deepEqual(json<{ username: string }[]>(await runCli(['users', 'list', '--db', db])).map((u) => u.username), ['Alice@Example.com', 'bob']);
     assert.deepEqual(json<{ username: string }[]>(await runCli(['users', 'list', '--offset', '1', '--limit', '1', '--db', db])).map((u) => u.username), ['bob']);
 
     const updated = json(await runCli(['users', 'update', 'bob', '--username', 'robert', '--role', 'Reader', '--disable', '--db', db]));

@@ -77,8 +77,8 @@ describe('tessera/client against a running Tessera', () => {
     await assert.rejects(source.getToken(), (error: unknown) => {
       assert.ok(error instanceof TokenEndpointError);
       assert.equal(error.error, 'invalid_client');
-      // The path speaks seed 002's wording (examples/seeds.config.json): one description for every refused credential.
-      assert.equal(error.errorDescription, 'Invalid client_id');
+      // Strict RFC 6749 at /oauth/token: one description for every refused credential (seed 002's wording lives on its own path).
+      assert.equal(error.errorDescription, 'Client authentication failed');
       assert.equal(error.status, 401);
       assert.ok(!String(error).includes('wrong-secret-value') && !JSON.stringify(error).includes('wrong-secret-value'));
       return true;

@@ -33,10 +33,10 @@ describe('password grant', () => {
   it('issues a token for the user, carrying the user id as subject and the user in the result', async () => {
     const result = await login(t, 'alice@example.com', 'correct horse', app());
     assert.equal(result.subject, alice.id);
-    assert.deepEqual(result.user, { id: alice.id, username: 'alice@example.com', role: 'Administrator' });
+    assert.deepEqual(result.user, { id: alice.id, username: 'Alice@Example.com', role: 'Administrator', attributes: {} });
     assert.equal(result.refreshToken, undefined, 'the client is not allowed refresh_token');
     const stored = await record(t, result.accessToken);
-    assert.equal(stored.username, 'alice@example.com');
+    assert.equal(stored.username, 'Alice@Example.com');
     assert.deepEqual(stored.accounts, ['20000']);
     assert.match(String(stored.familyId), /^[0-9a-f-]{36}$/, 'a login starts a token family');
   });

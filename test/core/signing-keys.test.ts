@@ -12,9 +12,10 @@ import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import type { KeyStore } from '../../src/core/ports/keys.ts';
 import { frozenClock } from '../helpers/fixtures.ts';
 import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
+import { DEFAULT_JWT_PROFILE } from '../../src/core/tokens/jwt-profile.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
-const tenant: Tenant = { id: 't1', issuer: 'https://t1.test', signingAlg: 'ES256', accessTokenLifetime: 3600, hosts: [], loginPolicy: DEFAULT_LOGIN_POLICY, corsOrigins: [], issuerFollowsServer: false, rateLimit: {}, createdAt: T0, updatedAt: T0 };
+const tenant: Tenant = { id: 't1', issuer: 'https://t1.test', signingAlg: 'ES256', accessTokenLifetime: 3600, hosts: [], loginPolicy: DEFAULT_LOGIN_POLICY, corsOrigins: [], issuerFollowsServer: false, rateLimit: {}, jwt: DEFAULT_JWT_PROFILE, createdAt: T0, updatedAt: T0 };
 
 function key(generation: number, activatesAt: number, retiresAt: number | null = null): SigningKey {
   return {
@@ -63,10 +64,10 @@ describe('SigningKeys', () => {
     await store.keys.insertKeyGeneration(await generateSigningKey('t1', 'ES256', time.now, { generation: 2 }));
     time.advance(29_999);
     assert.equal((await keys.activeKey(tenant)).kid, first.kid, 'still within the refresh interval');
-    assert.equal((await keys.publicKeys('t1')).length, 1);
+    assert.equal((await keys.publicKeys(tenant)).length, 1);
     time.advance(1);
     assert.notEqual((await keys.activeKey(tenant)).kid, first.kid);
-    assert.equal((await keys.publicKeys('t1')).length, 2);
+    assert.equal((await keys.publicKeys(tenant)).length, 2);
   });
 
   it('switches to a pre-published key at its activation instant, without re-reading the store', async () => {
@@ -115,7 +116,7 @@ describe('SigningKeys', () => {
     await store.keys.insertKeyGeneration(pending);
     time.advance(10);
     const keys = new SigningKeys(store.keys, time.clock);
-    assert.deepEqual((await keys.publicKeys('t1')).map((k) => k.kid), [current.kid, pending.kid]);
+    assert.deepEqual((await keys.publicKeys(tenant)).map((k) => k.kid), [current.kid, pending.kid]);
     assert.equal((await keys.activeKey(tenant)).kid, current.kid);
   });
 });

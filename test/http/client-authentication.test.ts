@@ -43,7 +43,7 @@ describe('refused client credentials', () => {
     await addClient(t, { id: 'person', secret: 'a chosen secret' });
     app = await buildApp({
       services: t.tessera.services,
-      tokenRoutes: tokenRoutes([{ path: '/seed-002/token', options: { invalidClientDescription: 'Invalid client_id' } }]),
+      tokenRoutes: tokenRoutes([{ path: '/seed-002/token', options: { errors: { invalid_client: { description: 'Invalid client_id' } } } }]),
       bodyLimitBytes: 16_384,
       logLevel: 'silent',
     });

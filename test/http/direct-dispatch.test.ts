@@ -94,6 +94,28 @@ describe('direct dispatch: which requests bypass Fastify', () => {
     assert.deepEqual(dispatcher.match('POST', '/t/%61cme%20x/oauth/token/'), { endpoint: token, pathTenant: 'acme x' });
   });
 
+  it('matches a case-insensitive path (the owin dialect) in any letter case, an exact spelling first', () => {
+    const insensitive = { ...endpoint('/Token', ['GET', 'POST']), caseInsensitive: true };
+    const exact = endpoint('/token', ['POST']);
+    const d = new DirectDispatcher({
+      endpoints: [insensitive, exact],
+      bodyLimitBytes: 1024,
+      endOfTurn: new EndOfTurn(),
+      requestTimeoutMs: 1000,
+      keepAliveTimeoutMs: 1000,
+      pipeline: new RequestPipeline({ hooks: [], log: recordingLogger('info').log, requestIds: new RequestIds() }),
+    });
+    assert.equal(d.match('GET', '/TOKEN')?.endpoint, insensitive);
+    assert.equal(d.match('GET', '/tOkEn/?x=1')?.endpoint, insensitive);
+    assert.deepEqual(d.match('GET', '/t/Acme/TOKEN'), { endpoint: insensitive, pathTenant: 'Acme' });
+    assert.equal(d.match('POST', '/token')?.endpoint, exact, 'the exact spelling of another path wins');
+    assert.equal(d.match('GET', '/token'), undefined, 'and its methods decide (Fastify answers 405)');
+    assert.equal(d.caseInsensitivePaths.rewrite('/TOKEN/?a=b'), '/Token/?a=b');
+    assert.equal(d.caseInsensitivePaths.rewrite('/t/Acme/token'), '/t/Acme/Token');
+    assert.equal(d.caseInsensitivePaths.rewrite('/Token'), undefined, 'nothing to rewrite');
+    assert.equal(d.caseInsensitivePaths.rewrite('/oauth/TOKEN'), undefined);
+  });
+
   it('leaves everything else to Fastify: other methods, other paths, other case, empty or malformed tenants', () => {
     for (const [method, url] of [
       ['GET', '/oauth/token'],
@@ -279,6 +301,12 @@ describe('direct dispatch: the same answers as the Fastify routes', () => {
     { name: 'a wrong secret', method: 'POST', url: '/oauth/token', headers: { authorization: basic('svc', 'wrong') }, body: 'grant_type=client_credentials' },
     { name: 'GET at a POST-only path', method: 'GET', url: '/oauth/token' },
     { name: "seed 003's GET with a form body labelled JSON", method: 'GET', url: '/Token', headers: { 'content-type': 'application/json' }, body: 'grant_type=client_credentials' },
+    { name: "seed 003's path in lower case", method: 'GET', url: '/token', headers: { 'content-type': 'application/json' }, body: 'grant_type=client_credentials' },
+    { name: "seed 003's path in upper case under a tenant prefix", method: 'POST', url: '/t/default/TOKEN', body: 'grant_type=client_credentials' },
+    { name: 'a method the case-insensitive path does not serve', method: 'PUT', url: '/TOKEN' },
+    { name: 'a JSON body at the owin path', method: 'GET', url: '/Token', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"client_credentials"}' },
+    { name: "a wrong secret at a path with seed 002's error style", method: 'POST', url: '/vendor/token', headers: { authorization: basic('svc', 'wrong') }, body: 'grant_type=client_credentials' },
+    { name: "a method refused at a path with seed 002's error style", method: 'DELETE', url: '/vendor/token' },
     { name: 'an introspection of garbage', method: 'POST', url: '/oauth/introspect', body: 'token=nope' },
     { name: 'a revocation of garbage', method: 'POST', url: '/oauth/revoke', body: 'token=nope' },
     { name: 'an oversized body', method: 'POST', url: '/oauth/token', body: `grant_type=client_credentials&pad=${'x'.repeat(20_000)}` },
@@ -293,6 +321,7 @@ describe('direct dispatch: the same answers as the Fastify routes', () => {
       assert.equal(live.headers['content-type'], injected.headers['content-type']);
       assert.equal(live.headers['cache-control'], injected.headers['cache-control']);
       assert.equal(live.headers.allow, injected.headers.allow);
+      assert.equal(live.headers['www-authenticate'], injected.headers['www-authenticate']);
       const strip = (body: string) => body.replace(/"access_token":"[^"]+"/, '"access_token":"…"');
       assert.equal(strip(live.body), strip(injected.body));
     });

@@ -11,6 +11,13 @@ export const SEED_ENDPOINTS = [
   { path: '/json/token', dialect: 'json' },
   { path: '/Token', dialect: 'owin' },
   { path: '/query/token', options: { queryParameters: true } },
+  // Seed 002's error style, with a status of its own to show the challenge goes with the 401.
+  {
+    path: '/vendor/token',
+    options: { errorFieldOrder: 'description-first', errors: { invalid_client: { error: 'Invalid_request', description: 'Invalid client_id', status: 400 } } },
+  },
+  { path: '/string/token', options: { expiresInType: 'string', expiresInValue: 'lifetime-minus-one' } },
+  { path: '/bound/token', tenant: 'bound' },
 ];
 
 export async function injectableApp(t: TestTessera, overrides: Record<string, unknown> = {}): Promise<FastifyInstance> {

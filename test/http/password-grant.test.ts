@@ -31,6 +31,16 @@ const post = (payload: string | Buffer, headers: Record<string, string> = {}, ur
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
 describe('password grant over HTTP', () => {
+  it("answers seed 003's userName as the user was created, whatever case the login used", async () => {
+    const jane = await addUser(t, { username: 'Jane.Doe@Example.com', password: 'jane password', role: 'User' });
+    const res = await app.inject({
+      method: 'POST', url: '/Token', headers: { ...FORM, authorization: basic('web', confidentialSecret) },
+      payload: form({ grant_type: 'password', username: 'jane.doe@example.COM', password: 'jane password' }),
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual([res.json().userName, res.json().userId], ['Jane.Doe@Example.com', jane.id]);
+  });
+
   it("answers seed 003's GET /Token with the user fields and RFC 1123 dates, in the seed's order", async () => {
     const res = await app.inject({
       method: 'GET', url: '/Token', headers: { 'content-type': 'application/json', authorization: basic('web', confidentialSecret) },
@@ -42,7 +52,7 @@ describe('password grant over HTTP', () => {
     assert.deepEqual(
       { ...body, access_token: undefined },
       {
-        access_token: undefined, token_type: 'bearer', expires_in: 1_209_600, userName: 'alice@example.com', userId: aliceId, role: 'Administrator',
+        access_token: undefined, token_type: 'bearer', expires_in: 1_209_599, userName: 'alice@example.com', userId: aliceId, role: 'Administrator',
         '.issued': 'Thu, 01 Jan 2026 12:00:00 GMT', '.expires': 'Thu, 15 Jan 2026 12:00:00 GMT',
       },
     );

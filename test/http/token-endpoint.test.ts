@@ -134,7 +134,7 @@ describe('JWT access tokens (RFC 9068)', () => {
     const header = decodeProtectedHeader(body.access_token);
     assert.equal(header.typ, 'at+jwt');
     assert.equal(header.alg, 'ES256');
-    const jwks = createLocalJWKSet({ keys: await t.tessera.keys.publicKeys('default') });
+    const jwks = createLocalJWKSet({ keys: await t.tessera.keys.publicKeys((await t.store.tenants.getTenant('default'))!) });
     const { payload } = await jwtVerify(body.access_token, jwks, {
       issuer: 'https://auth.example.test',
       audience: 'https://auth.example.test',
@@ -160,7 +160,7 @@ describe('JWT access tokens (RFC 9068)', () => {
     assert.equal(body.expires_in, 86400);
     const header = decodeProtectedHeader(body.access_token);
     assert.equal(header.alg, 'RS256');
-    const [key] = await t.tessera.keys.publicKeys('rs.example');
+    const [key] = await t.tessera.keys.publicKeys((await t.store.tenants.getTenant('rs.example'))!);
     assert.equal(header.kid, key!.kid);
     assert.equal(key!.d, undefined, 'public keys carry no private part');
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_LOGIN_POLICY } from '../../src/core/login-policy.ts';
+import { DEFAULT_JWT_PROFILE } from '../../src/core/tokens/jwt-profile.ts';
 import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite/index.ts';
 import { migrateSqlite } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
@@ -87,7 +88,7 @@ describe('sqlite store', () => {
     await store.close();
   });
 
-  it('upgrades a version 1 database: old tenants get the default login policy, old clients stay confidential', async () => {
+  it('upgrades a version 1 database: old tenants get the default login policy and JWT profile, old clients stay confidential, without attributes or claims', async () => {
     const path = join(dir, 'v1.db');
     const db = new DatabaseSync(path);
     migrateSqlite(db, SQLITE_MIGRATIONS.slice(0, 1), 0);
@@ -99,8 +100,24 @@ describe('sqlite store', () => {
     assert.equal(store.schemaVersion, SQLITE_MIGRATIONS.length);
     assert.deepEqual((await store.tenants.getTenant('old'))?.loginPolicy, DEFAULT_LOGIN_POLICY);
     const client = await store.clients.getClient('old', 'svc');
-    assert.deepEqual([client?.clientType, client?.singleActiveToken], ['confidential', false]);
+    assert.deepEqual([client?.clientType, client?.singleActiveToken, client?.attributes, client?.claims], ['confidential', false, {}, []]);
+    assert.deepEqual((await store.tenants.getTenant('old'))?.jwt, DEFAULT_JWT_PROFILE);
     assert.equal((await store.tokens.findToken('h'))?.kind, 'access');
+    await store.close();
+  });
+
+  it('upgrades a version 7 database: users keep their lower-cased names, log in by any case, and keep a new name as given', async () => {
+    const path = join(dir, 'v7-users.db');
+    const db = new DatabaseSync(path);
+    migrateSqlite(db, SQLITE_MIGRATIONS.slice(0, 7), 0);
+    db.exec(`INSERT INTO tenants (id, issuer, signing_alg, access_token_lifetime, created_at, updated_at) VALUES ('t1', 'https://t1.test', 'ES256', 3600, 1, 1);
+      INSERT INTO users VALUES ('t1', 'u1', 'jane.doe@example.com', 'hash', 'User', '[]', '[]', 1, 1, 1);`);
+    db.close();
+    const store = openSqliteStore({ path });
+    const old = (await store.users.findUserByUsername('t1', 'jane.doe@example.com'))!;
+    assert.equal(old.username, 'jane.doe@example.com', 'the case it was created with is gone; its normal form is shown');
+    assert.equal(await store.users.updateUser({ ...old, username: 'Jane.Doe@Example.com' }), true);
+    assert.equal((await store.users.findUserByUsername('t1', 'jane.doe@example.com'))?.username, 'Jane.Doe@Example.com');
     await store.close();
   });
 });

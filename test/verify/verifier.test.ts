@@ -82,7 +82,7 @@ describe('JWT access tokens, verified locally', () => {
       return forgeJwt(t.store, 'default', validClaims(), {}, { key: privateKey, kid: 'unknown-kid', alg: 'ES256' });
     } },
     { name: 'HS256 keyed with the public JWK (algorithm confusion)', description: /ALG_NOT_ALLOWED/, token: async () => {
-      const [jwk] = await t.tessera.keys.publicKeys('default');
+      const [jwk] = await t.tessera.keys.publicKeys((await t.store.tenants.getTenant('default'))!);
       return forgeJwt(t.store, 'default', validClaims(), {}, { key: new TextEncoder().encode(JSON.stringify(jwk)), kid: jwk!.kid!, alg: 'HS256' });
     } },
     { name: 'a wrong typ (JWT)', description: /"typ"/, token: () => forgeJwt(t.store, 'default', validClaims(), { typ: 'JWT' }) },

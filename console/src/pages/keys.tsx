@@ -1,6 +1,6 @@
 /** A tenant's signing keys: states, rotation, revocation, and the published JWKS. */
 import { useState } from 'preact/hooks';
-import { admin, ApiError, readError, tenantPrefix } from '../api.ts';
+import { admin, ApiError, readError, tenantPrefix, type PageBody } from '../api.ts';
 import { Page } from '../shell.tsx';
 import { ConfirmButton, ErrorBox, formatTime, Notice } from '../components/messages.tsx';
 import { SchemaForm } from '../components/schema-form.tsx';
@@ -24,7 +24,8 @@ export function KeysPage(props: { tenant: string }) {
     const response = await fetch(`${tenantPrefix(props.tenant)}/.well-known/jwks.json`, { cache: 'no-store', credentials: 'omit' });
     if (!response.ok) throw await readError(response);
     const jwks = (await response.json()) as { keys: Record<string, unknown>[] };
-    return { jwks, keys: (await admin<Key[]>('GET', base)).data };
+    // A tenant has a handful of keys: one page of the most a page may hold shows them all.
+    return { jwks, keys: (await admin<PageBody<Key>>('GET', `${base}?perPage=2000`)).data.items };
   }, [props.tenant]);
   const [message, setMessage] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();

@@ -1,7 +1,7 @@
 /** The settings of a client, declared once (see field.ts). */
 import { GRANT_TYPES, type GrantType } from '../../core/model.ts';
 import { ACCOUNT, SCOPE_TOKEN } from '../validate.ts';
-import { boolean, integer, list, nullable, oneOf, text, type SettingsOf } from './field.ts';
+import { attributes, boolean, claimMappers, integer, list, nullable, oneOf, text, type SettingsOf } from './field.ts';
 import { rateLimitField } from './rate-limit-setting.ts';
 
 /** The longest access-token lifetime a client or tenant may set: a year and a day. */
@@ -41,6 +41,12 @@ export const CLIENT_SETTINGS = {
     doc: 'JWT `aud`; null uses the tenant issuer',
   }),
   singleActiveToken: boolean({ doc: 'Seed 003: a user’s login discards their earlier tokens for this client', default: false, flag: 'single-active-token' }),
+  attributes: attributes({ doc: 'Free-form attributes (names to JSON values) that claim mappers can copy into tokens', example: { orgUnit: '0000000001' }, flag: 'attributes' }),
+  claims: claimMappers({
+    doc: 'Claims the client’s JWTs carry, over the tenant’s: [{"claim": "company", "value": "CST"}, {"claim": "cdOrgUnit", "clientAttribute": "orgUnit"}, {"claim": "sub", "value": "DEYELBOT"}]',
+    example: [{ claim: 'cdOrgUnit', clientAttribute: 'orgUnit' }],
+    flag: 'claims',
+  }),
   enabled: boolean({ doc: 'A disabled client gets no tokens and its tokens stop working', default: true, flag: 'enable', off: 'disable' }),
   rateLimit: rateLimitField('client'),
 };

@@ -6,6 +6,8 @@
  * whoever calls them), its default, its `tessera` command-line flag and its
  * documentation. A setting added to a declaration reaches all of these.
  */
+import type { ClaimMapper, JsonValue } from '../../core/model.ts';
+import { unmappableClaim } from '../../core/tokens/claim-mapping.ts';
 import { invalid } from '../admin-error.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -133,6 +135,112 @@ export function list<T>(o: Common & { item: Field<T>; default?: T[]; min?: numbe
       hint: o.hint ?? 'a,b',
       read: (given) => String(given).split(',').map((s) => s.trim()).filter((s) => s !== ''),
     },
+  };
+}
+
+/** A flag whose value is JSON text; text that does not parse is handed on as is, for the check to refuse. */
+function jsonFlag(name: string, hint: string): CliFlag {
+  return {
+    name,
+    kind: 'value',
+    hint,
+    read(given) {
+      try {
+        return JSON.parse(String(given));
+      } catch {
+        return given;
+      }
+    },
+    format: (value) => [JSON.stringify(value)],
+  };
+}
+
+/** Whether `value` is plain JSON (what a JSON body or JSON.parse gives): no undefined, functions, non-finite numbers or class instances. */
+function isJson(value: unknown, depth = 0): value is JsonValue {
+  if (depth > 20) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((v) => isJson(v, depth + 1));
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((v) => isJson(v, depth + 1));
+}
+
+/** Names of attributes, claims and mapped attributes: 1-128 printable characters. */
+const NAME = /^[^\u0000-\u001f\u007f]{1,128}$/;
+/** Bound on a setting held as JSON, so a record stays a small row. */
+const MAX_JSON_BYTES = 16_384;
+
+/**
+ * Free-form attributes: an object of names to JSON values (Keycloak's client
+ * and user attributes), read by claim mappers. The CLI takes JSON text.
+ */
+export function attributes(o: Common & { example: Record<string, JsonValue> }): Field<Record<string, JsonValue>> {
+  const explain = `must be an object of at most 100 attributes, names of 1-128 printable characters, JSON values, ${MAX_JSON_BYTES} bytes in all`;
+  return {
+    doc: o.doc,
+    default: {},
+    example: o.example,
+    schema: {
+      type: 'object', maxProperties: 100, propertyNames: { pattern: NAME.source }, additionalProperties: true,
+      'x-error': explain, description: o.doc, examples: [o.example],
+    },
+    check(value, path) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value) || !isJson(value)) throw invalid(path, explain);
+      const names = Object.keys(value);
+      if (names.length > 100 || !names.every((n) => NAME.test(n)) || Buffer.byteLength(JSON.stringify(value)) > MAX_JSON_BYTES) throw invalid(path, explain);
+      return value as Record<string, JsonValue>;
+    },
+    flag: o.flag === undefined ? undefined : jsonFlag(o.flag, 'JSON'),
+  };
+}
+
+const SOURCES = ['value', 'clientAttribute', 'userAttribute'] as const;
+
+/**
+ * Claim mappers (after Keycloak's protocol mappers): a list of
+ * `{"claim": name, <source>}` where the source is exactly one of `value` (any
+ * JSON), `clientAttribute` or `userAttribute` (an attribute name). Reserved
+ * claims are refused; `sub` takes a string. The CLI takes JSON text.
+ */
+export function claimMappers(o: Common & { example: ClaimMapper[] }): Field<ClaimMapper[]> {
+  const explain = 'must be a list of at most 50 mappers, each {"claim": name} with one of value, clientAttribute or userAttribute';
+  const name = { type: 'string', pattern: NAME.source };
+  return {
+    doc: o.doc,
+    default: [],
+    example: o.example,
+    schema: {
+      type: 'array', maxItems: 50, 'x-error': explain, description: o.doc, examples: [o.example],
+      items: {
+        type: 'object', required: ['claim'], minProperties: 2, maxProperties: 2, additionalProperties: false, 'x-error': explain,
+        properties: { claim: name, value: { description: 'A JSON value the claim always has' }, clientAttribute: name, userAttribute: name },
+      },
+    },
+    check(value, path) {
+      if (!Array.isArray(value) || value.length > 50) throw invalid(path, explain);
+      const mappers = value.map((mapper: unknown, i): ClaimMapper => {
+        const at = `${path}[${i}]`;
+        if (mapper === null || typeof mapper !== 'object' || Array.isArray(mapper)) throw invalid(at, explain);
+        const { claim, ...rest } = mapper as Record<string, unknown>;
+        if (typeof claim !== 'string' || !NAME.test(claim)) throw invalid(`${at}.claim`, 'must be a claim name of 1-128 printable characters');
+        const reserved = unmappableClaim(claim);
+        if (reserved !== undefined) throw invalid(`${at}.claim`, reserved);
+        const sources = Object.keys(rest);
+        if (sources.length !== 1 || !(SOURCES as readonly string[]).includes(sources[0]!)) throw invalid(at, `must have exactly one of ${SOURCES.join(', ')}`);
+        const source = sources[0] as (typeof SOURCES)[number];
+        const given = rest[source];
+        if (source === 'value') {
+          if (!isJson(given)) throw invalid(`${at}.value`, 'must be a JSON value');
+          if (claim === 'sub' && (typeof given !== 'string' || given === '')) throw invalid(`${at}.value`, 'must be a non-empty string for sub');
+          return { claim, value: given };
+        }
+        if (typeof given !== 'string' || !NAME.test(given)) throw invalid(`${at}.${source}`, 'must be an attribute name of 1-128 printable characters');
+        return source === 'clientAttribute' ? { claim, clientAttribute: given } : { claim, userAttribute: given };
+      });
+      if (Buffer.byteLength(JSON.stringify(mappers)) > MAX_JSON_BYTES) throw invalid(path, explain);
+      return mappers;
+    },
+    flag: o.flag === undefined ? undefined : jsonFlag(o.flag, 'JSON'),
   };
 }
 

@@ -1,11 +1,12 @@
 /** The settings of a tenant, declared once (see field.ts). */
 import { DEFAULT_LOCKOUT_POLICY, DEFAULT_LOGIN_POLICY } from '../../core/login-policy.ts';
-import { SIGNING_ALGORITHMS } from '../../core/model.ts';
+import { JWT_TYPES, KEY_ID_STYLES, SIGNING_ALGORITHMS } from '../../core/model.ts';
+import { DEFAULT_JWT_PROFILE } from '../../core/tokens/jwt-profile.ts';
 import { parseOrigin } from '../../core/web-origin.ts';
 import { invalid } from '../admin-error.ts';
 import { CLIENT_ID, TENANT_ID } from '../validate.ts';
 import { MAX_TOKEN_LIFETIME } from './client-settings.ts';
-import { group, integer, list, nullable, oneOf, text, type Field, type SettingsOf } from './field.ts';
+import { claimMappers, group, integer, list, nullable, oneOf, text, type Field, type SettingsOf } from './field.ts';
 import { rateLimitField } from './rate-limit-setting.ts';
 
 /** Seed 000's lifetime, and a common default. */
@@ -40,6 +41,22 @@ function webOrigin(): Field<string> {
       return origin;
     },
     flag: undefined,
+  };
+}
+
+const STRING_OR_URI = 'must be 1-255 visible characters, and a URI if it holds a colon (RFC 7519 StringOrURI)';
+
+/** RFC 7519 §2 StringOrURI: "while arbitrary string values MAY be used, any value containing a ":" character MUST be a URI". */
+function stringOrUri(o: { doc: string; flag: string; example: string }): Field<string> {
+  return {
+    doc: o.doc,
+    example: o.example,
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$', 'x-error': STRING_OR_URI, description: o.doc, examples: [o.example] },
+    check(value, path) {
+      if (typeof value !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(value) || (value.includes(':') && !URL.canParse(value))) throw invalid(path, STRING_OR_URI);
+      return value;
+    },
+    flag: { name: o.flag, kind: 'value', hint: 'ISSUER', read: (given) => given },
   };
 }
 
@@ -82,6 +99,22 @@ export const TENANT_SETTINGS = {
     },
   }),
   rateLimit: rateLimitField('tenant'),
+  jwt: group({
+    doc: 'How the tenant’s JWT access tokens look (seeds 001 and 002); a change merges the given members over the stored ones',
+    members: {
+      issuer: nullable(stringOrUri({ doc: '', example: 'Deyel', flag: 'token-issuer' }), {
+        default: null,
+        doc: 'The tokens’ iss, any StringOrURI (seed 002: Deyel); null uses the issuer URL, which metadata always names',
+      }),
+      typ: oneOf({ doc: 'The JOSE header typ: at+jwt (RFC 9068), JWT (seed 001), or none (seed 002)', values: JWT_TYPES, default: DEFAULT_JWT_PROFILE.typ, flag: 'token-typ' }),
+      keyIds: oneOf({ doc: 'The kid of the tenant’s keys: the RFC 7638 thumbprint, or k1, k2… by generation (seed 002)', values: KEY_ID_STYLES, default: DEFAULT_JWT_PROFILE.keyIds, flag: 'key-ids' }),
+      claims: claimMappers({
+        doc: 'Claims every JWT of the tenant carries (a client’s mappers win for the same claim): [{"claim": "company", "value": "CST"}]',
+        example: [{ claim: 'company', value: 'CST' }],
+        flag: 'claims',
+      }),
+    },
+  }),
 };
 
 export type TenantSettings = SettingsOf<typeof TENANT_SETTINGS>;

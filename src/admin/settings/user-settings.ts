@@ -1,8 +1,8 @@
 /** The settings of a user, declared once (see field.ts). The password is not a setting: it is given, hashed, never shown. */
-import { isValidUsername, MAX_USERNAME_LENGTH, normalizeUsername } from '../../core/users/usernames.ts';
+import { isValidUsername, MAX_USERNAME_LENGTH } from '../../core/users/usernames.ts';
 import { invalid } from '../admin-error.ts';
 import { ACCOUNT } from '../validate.ts';
-import { boolean, list, text, type Field, type SettingsOf } from './field.ts';
+import { attributes, boolean, list, text, type Field, type SettingsOf } from './field.ts';
 
 export const DEFAULT_ROLE = 'User';
 /** Phone numbers as people write them: digits with an optional leading +, spaces, dots, dashes, parentheses. */
@@ -11,12 +11,12 @@ export const PHONE_NUMBER = /^\+?[0-9](?:[0-9 ().-]{0,30}[0-9])?$/;
 const USERNAME_RULE = `must be 1-${MAX_USERNAME_LENGTH} characters, without control characters or white space at either end`;
 
 const username: Field<string> = {
-  doc: 'Unique per tenant, matched case-insensitively',
-  example: 'jane.doe@example.com',
-  schema: { type: 'string', minLength: 1, 'x-error': USERNAME_RULE, description: 'Unique per tenant, matched case-insensitively' },
+  doc: 'Unique per tenant and matched case-insensitively; kept and shown as given',
+  example: 'Jane.Doe@Example.com',
+  schema: { type: 'string', minLength: 1, 'x-error': USERNAME_RULE, description: 'Unique per tenant and matched case-insensitively; kept and shown as given' },
   check(value, path) {
     if (typeof value !== 'string' || !isValidUsername(value)) throw invalid(path, USERNAME_RULE);
-    return normalizeUsername(value);
+    return value;
   },
   flag: { name: 'username', kind: 'value', hint: 'NAME', read: (given) => given },
 };
@@ -38,6 +38,7 @@ export const USER_SETTINGS = {
     flag: 'accounts',
     hint: 'a1,a2',
   }),
+  attributes: attributes({ doc: 'Free-form attributes (names to JSON values) that claim mappers can copy into the user’s tokens', example: { employeeId: 'E-1001' }, flag: 'attributes' }),
   enabled: boolean({ doc: 'A disabled user cannot log in or refresh, and their tokens stop working', default: true, flag: 'enable', off: 'disable' }),
 };
 

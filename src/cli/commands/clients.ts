@@ -19,6 +19,8 @@ const USAGE = `usage:
   tessera clients lock-state <id> [--tenant ID]
   tessera clients unlock <id> [--tenant ID]
 Without --secret-*, a 256-bit secret is generated and printed once.
+--attributes takes JSON ('{"orgUnit":"0000000001"}'), --claims claim mappers as JSON
+('[{"claim":"cdOrgUnit","clientAttribute":"orgUnit"}]'): claims the client's JWTs carry.
 A chosen secret (seed 000's username:password) is read from stdin or an environment
 variable, never from the command line, and stored with argon2id.
 --public makes a client without a secret, identified by client_id alone (an app on a

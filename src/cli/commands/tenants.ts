@@ -27,6 +27,10 @@ credentials are attributed to (seed 003).
 (drop this override); repeatable. Rules: token, introspection, revocation, login. See
 docs/rate-limits.md. --secret-lockout-* lock a client with an operator-chosen secret after
 that many failed secrets in a row, as the user lockout does.
+How the tenant's JWTs look: --token-issuer names their iss (any StringOrURI, e.g.
+Deyel; metadata keeps the URL), --token-typ their header typ, --key-ids generation
+names keys k1, k2…, and --claims takes claim mappers as JSON, e.g.
+'[{"claim":"company","value":"CST"}]' (docs/tokens-and-verification.md).
 common options: --db PATH, --config FILE, --output json|table
 `;
 

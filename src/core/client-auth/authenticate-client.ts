@@ -55,8 +55,6 @@ export interface ClientAuthenticationOptions extends Pick<RunOptions, 'abandoned
   report?: CallerReport | undefined;
   /** Where the request comes from: the failure's record, and its share of argon2 work. */
   remoteAddress?: string | undefined;
-  /** The description of a refused credential (a dialect's); default {@link CLIENT_AUTHENTICATION_FAILED}. */
-  invalidClientDescription?: string | undefined;
 }
 
 /**
@@ -120,7 +118,7 @@ async function verifyCredentials(
 ): Promise<Client> {
   const now = deps.clock();
   const refuse = (detail: string) =>
-    new OAuthError('invalid_client', options.invalidClientDescription ?? CLIENT_AUTHENTICATION_FAILED, { headers: challenge, detail });
+    new OAuthError('invalid_client', CLIENT_AUTHENTICATION_FAILED, { headers: challenge, detail });
   const run: RunOptions = {
     abandoned: options.abandoned,
     shares: [`addr:${addressKey(options.remoteAddress)}`, `client:${tenant.id}/${credentials.clientId}`],

@@ -3,7 +3,7 @@
  * and what the token will grant. It never mints tokens (strategies do) and
  * receives only the store interfaces it needs.
  */
-import type { Client, GrantType, Tenant } from '../model.ts';
+import type { Attributes, Client, GrantType, Tenant } from '../model.ts';
 import type { TokenRequest } from '../token-request.ts';
 
 export interface GrantContext {
@@ -20,6 +20,8 @@ export interface ResourceOwner {
   id: string;
   username: string;
   role: string;
+  /** The user's attributes, for claim mappers. */
+  attributes: Attributes;
 }
 
 /** What the grant decided: who the token is for and what it may do. */

@@ -34,7 +34,7 @@ export function createPasswordGrant(deps: UserAuthenticationDeps): GrantHandler 
         requestedScope,
         scope,
         accounts: user.accounts,
-        user: { id: user.id, username: user.username, role: user.role },
+        user: { id: user.id, username: user.username, role: user.role, attributes: user.attributes },
         familyId: randomUUID(),
         // §4.3.3: "If the access token request is valid and authorized, the authorization server issues an
         // access token and optional refresh token" — optional, so only to clients allowed to refresh.

@@ -82,7 +82,7 @@ async function decision(
     requestedScope,
     scope: requestedScope ?? original,
     accounts: user.accounts,
-    user: { id: user.id, username: user.username, role: user.role },
+    user: { id: user.id, username: user.username, role: user.role, attributes: user.attributes },
     familyId: record.familyId ?? undefined,
     // The new refresh token keeps the original grant (a narrowed request narrows only this access token)
     // and the original expiry: rotation never extends a login.

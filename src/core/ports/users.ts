@@ -5,12 +5,12 @@ import type { Page, PageQuery } from './paging.ts';
 /** What logins and refreshes read. */
 export interface UserReader {
   getUser(tenantId: string, userId: string): Promise<Readonly<User> | undefined>;
-  /** Looks a user up by username, already normalised (see normalizeUsername). */
+  /** Looks a user up by the normal form of a username (see normalizeUsername); the user's own `username` is as created. */
   findUserByUsername(tenantId: string, username: string): Promise<Readonly<User> | undefined>;
 }
 
 export interface UserStore extends UserReader {
-  /** @throws StoreConflictError when the id or the username exists in the tenant. */
+  /** @throws StoreConflictError when the id, or the username in any letter case, exists in the tenant. */
   createUser(user: User): Promise<void>;
   /**
    * Replaces the stored user; returns false when it does not exist.
@@ -19,8 +19,8 @@ export interface UserStore extends UserReader {
   updateUser(user: User): Promise<boolean>;
   /** Deletes the user and its lock state; returns false when it did not exist. */
   deleteUser(tenantId: string, userId: string): Promise<boolean>;
-  /** A page of a tenant's users, ordered by username, optionally only those carrying one of `query.accounts`. */
+  /** A page of a tenant's users, ordered by the normal form of their usernames, optionally only those carrying one of `query.accounts`. */
   pageUsers(tenantId: string, query: PageQuery): Promise<Page<Readonly<User>>>;
-  /** Every user of a tenant, ordered by username, read lazily in batches so exports run in constant memory. */
+  /** Every user of a tenant, in the same order, read lazily in batches so exports run in constant memory. */
   iterateUsers(tenantId: string): AsyncIterable<Readonly<User>>;
 }

@@ -20,9 +20,10 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2
  */
 import { CompactSign, type CompactJWSHeaderParameters, type CryptoKey } from 'jose';
-import { accessTokenPayload, JWT_ACCESS_TOKEN_TYPE } from '../../protocol/jwt-access-token.ts';
+import { accessTokenPayload } from '../../protocol/jwt-access-token.ts';
 import { randomBase64url } from '../crypto/random.ts';
 import type { TokenWriter } from '../ports/tokens.ts';
+import { tokenIssuer, tokenTyp } from './jwt-profile.ts';
 import { accessTokenRecord, type AccessTokenGrant, type TokenStrategy } from './token-strategy.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
@@ -44,12 +45,14 @@ export function createJwtStrategy({ keys, tokens, sign = signJws }: JwtStrategyD
   return {
     format: 'jwt',
     async issue(grant: AccessTokenGrant): Promise<string> {
-      const active = await keys.activeKey(grant.tenant);
+      const { tenant } = grant;
+      const active = await keys.activeKey(tenant);
       const payload = accessTokenPayload({
-        issuer: grant.tenant.issuer,
+        issuer: tokenIssuer(tenant),
         expiresAt: grant.expiresAt,
         audience: [grant.audience],
-        subject: grant.subject,
+        // A mapped subject is what the token says; the stored record keeps the user's id for revocation.
+        subject: grant.mapped.subject ?? grant.subject,
         clientId: grant.clientId,
         issuedAt: grant.issuedAt,
         jwtId: randomBase64url(16),
@@ -57,8 +60,10 @@ export function createJwtStrategy({ keys, tokens, sign = signJws }: JwtStrategyD
         scope: grant.scope,
         accounts: grant.accounts,
         username: grant.username ?? undefined,
-      });
-      const jwt = await sign(encoder.encode(JSON.stringify(payload)), { alg: active.alg, typ: JWT_ACCESS_TOKEN_TYPE, kid: active.kid }, active.key);
+      }, grant.mapped.claims);
+      const typ = tokenTyp(tenant);
+      const header: CompactJWSHeaderParameters = typ === undefined ? { alg: active.alg, kid: active.kid } : { alg: active.alg, typ, kid: active.kid };
+      const jwt = await sign(encoder.encode(JSON.stringify(payload)), header, active.key);
       if (grant.familyId !== null) {
         await tokens.saveToken(accessTokenRecord(jwt, grant));
       }

@@ -16,9 +16,11 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type Cry
 import type { Clock } from '../clock.ts';
 import type { SigningAlgorithm, SigningKey, Tenant } from '../model.ts';
 import type { KeyStore } from '../ports/keys.ts';
+import { publishedKeyId } from './key-ids.ts';
 import { activeSigningKey, isPublished, nextGeneration } from './key-schedule.ts';
 
 export interface ActiveKey {
+  /** The `kid` it signs under (the tenant's naming, key-ids.ts). */
   kid: string;
   alg: SigningAlgorithm;
   key: CryptoKey;
@@ -95,13 +97,18 @@ export class SigningKeys {
       stored = activeSigningKey(entry.keys, tenant.signingAlg, this.#clock());
       if (stored === undefined) throw new Error(`tenant ${tenant.id} has no usable ${tenant.signingAlg} signing key`);
     }
-    return { kid: stored.kid, alg: stored.alg, key: await this.#import(entry, stored) };
+    return { kid: publishedKeyId(stored, tenant.jwt.keyIds), alg: stored.alg, key: await this.#import(entry, stored) };
   }
 
-  /** Public keys for the tenant's JWKS: every key created and not yet retired, pending ones included. */
-  async publicKeys(tenantId: string): Promise<JWK[]> {
+  /**
+   * Public keys for the tenant's JWKS: every key created and not yet retired,
+   * pending ones included, each under the `kid` the tenant's tokens name it by.
+   */
+  async publicKeys(tenant: Readonly<Tenant>): Promise<JWK[]> {
     const now = this.#clock();
-    return (await this.#current(tenantId)).keys.filter((k) => isPublished(k, now)).map((k) => k.publicJwk);
+    return (await this.#current(tenant.id)).keys
+      .filter((k) => isPublished(k, now))
+      .map((k) => (tenant.jwt.keyIds === 'thumbprint' ? k.publicJwk : { ...k.publicJwk, kid: publishedKeyId(k, tenant.jwt.keyIds) }));
   }
 
   /** Drops what this process remembers of a tenant's keys, so the next use re-reads them (after a local rotation). */

@@ -11,9 +11,10 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { JWT_ACCESS_TOKEN_TYPE, readAccessTokenClaims, REQUIRED_CLAIMS, type AccessTokenClaims } from '../../protocol/jwt-access-token.ts';
+import { readAccessTokenClaims, REQUIRED_CLAIMS, type AccessTokenClaims } from '../../protocol/jwt-access-token.ts';
 import { SIGNING_ALGORITHMS, type Tenant, type TokenFormat, type TokenRecord } from '../model.ts';
 import type { TokenReader } from '../ports/tokens.ts';
+import { acceptsTyp, tokenIssuer } from './jwt-profile.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { tokenStorageKey } from './storage-key.ts';
 
@@ -70,17 +71,19 @@ export async function inspectToken(presented: string, tenant: Readonly<Tenant>, 
 }
 
 async function verifiedClaims(jwt: string, tenant: Readonly<Tenant>, keys: SigningKeys, now: number): Promise<AccessTokenClaims | undefined> {
-  const jwks = createLocalJWKSet({ keys: await keys.publicKeys(tenant.id) });
+  const jwks = createLocalJWKSet({ keys: await keys.publicKeys(tenant) });
   try {
-    const { payload } = await jwtVerify(jwt, jwks, {
+    const { payload, protectedHeader } = await jwtVerify(jwt, jwks, {
       // RFC 9068 §4: "The resource server MUST validate the signature of all incoming JWT access tokens"
       // with the algorithms Tessera signs with; never `none`, never HMAC.
       algorithms: [...SIGNING_ALGORITHMS],
-      typ: JWT_ACCESS_TOKEN_TYPE,
-      issuer: tenant.issuer,
+      // The issuer the tenant writes into its tokens (its URL, or the string it is configured with).
+      issuer: tokenIssuer(tenant),
       requiredClaims: [...REQUIRED_CLAIMS],
       currentDate: new Date(now),
     });
+    // §2.1's `typ` check, against the type the tenant issues (jwt-profile.ts).
+    if (!acceptsTyp(tenant, protectedHeader.typ)) return undefined;
     const claims = readAccessTokenClaims(payload);
     return claims?.tenant === tenant.id ? claims : undefined;
   } catch {

@@ -4,6 +4,7 @@
  * (fosite's handler/oauth2/strategy.go separates the two the same way).
  */
 import type { Tenant, TokenFormat, TokenRecord } from '../model.ts';
+import type { MappedClaims } from './claim-mapping.ts';
 import { tokenStorageKey } from './storage-key.ts';
 
 /** What an access token grants, independent of its format. */
@@ -23,6 +24,8 @@ export interface AccessTokenGrant {
   familyId: string | null;
   /** The user's name for user grants, or null. */
   username: string | null;
+  /** What the tenant's and client's claim mappers add (JWTs carry it; opaque tokens carry nothing). */
+  mapped: MappedClaims;
 }
 
 export interface TokenStrategy {

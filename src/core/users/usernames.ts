@@ -1,7 +1,8 @@
 /**
- * Usernames compare case-insensitively: they are stored and looked up in one
- * normal form (Unicode NFC, then lower case), so `User@Example.com` and
+ * Usernames compare case-insensitively: they are looked up, and kept unique,
+ * in one normal form (Unicode NFC, then lower case), so `User@Example.com` and
  * `user@example.com` are one account, as people expect of e-mail addresses.
+ * The name itself is kept as it was created and shown so (seed 003's `userName`).
  * This is RFC 8265's UsernameCaseMapped profile in spirit (case mapping and
  * NFC), without its full PRECIS character-class rules.
  *
@@ -14,7 +15,7 @@ export const MAX_USERNAME_LENGTH = 256;
 // Control characters, and white space at either end, never belong in a username.
 const DISALLOWED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|^\s|\s$/u;
 
-/** The stored form of a username. */
+/** The form a username is looked up and kept unique by. */
 export function normalizeUsername(username: string): string {
   return username.normalize('NFC').toLowerCase();
 }

@@ -3,7 +3,9 @@
  * and logs it, onto a `node:http` response or through Fastify: the one writer
  * of error answers.
  *
- * - `oauth`: RFC 6749 §5.2 JSON, `Cache-Control: no-store`.
+ * - `oauth`: RFC 6749 §5.2 JSON, `Cache-Control: no-store`; on a token path
+ *   whose dialect writes errors its own way (seed 002), with the code, status,
+ *   description and member order that dialect gives.
  * - `problem`: RFC 9457 problem details, except for Bearer authentication
  *   failures, which keep RFC 6750's shape and challenge.
  *
@@ -12,6 +14,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { OAuthErrorDialect } from '../../config/dialect.ts';
 import { NO_STORE_HEADERS } from '../token-response.ts';
 import { classifyFailure, type HttpFailure } from './http-failure.ts';
 
@@ -28,8 +31,9 @@ export interface RenderedFailure {
   body: string;
 }
 
-export function renderFailure(failure: HttpFailure, format: ErrorFormat): RenderedFailure {
+export function renderFailure(failure: HttpFailure, format: ErrorFormat, dialect?: OAuthErrorDialect): RenderedFailure {
   const bearer = failure.code !== undefined && (BEARER_CODES.has(failure.code) || 'WWW-Authenticate' in failure.headers);
+  if (format === 'oauth' && dialect !== undefined) return renderDialectError(failure, dialect);
   if (format === 'oauth' || bearer) {
     const body = JSON.stringify({ error: failure.code ?? 'invalid_request', error_description: failure.description });
     return { status: failure.status, headers: { ...NO_STORE_HEADERS, ...failure.headers }, body };
@@ -41,13 +45,39 @@ export function renderFailure(failure: HttpFailure, format: ErrorFormat): Render
   return { status: failure.status, headers: { 'cache-control': 'no-store', 'content-type': PROBLEM_CONTENT_TYPE, ...failure.headers }, body: JSON.stringify(problem) };
 }
 
+/** An RFC 6749 §5.2 answer as a vendor's dialect writes it: its code, status, wording and member order. */
+function renderDialectError(failure: HttpFailure, dialect: OAuthErrorDialect): RenderedFailure {
+  const code = failure.code ?? 'invalid_request';
+  const rewrite = dialect.errors[code];
+  const status = rewrite?.status ?? failure.status;
+  const headers: Record<string, string> = { ...NO_STORE_HEADERS };
+  for (const [name, value] of Object.entries(failure.headers)) {
+    // A challenge belongs to a 401 (RFC 9110 §15.5.2); a vendor that answers otherwise sends none.
+    if (status !== 401 && name.toLowerCase() === 'www-authenticate') continue;
+    headers[name] = value;
+  }
+  const error = rewrite?.error ?? code;
+  const description = rewrite?.description ?? failure.description;
+  const body = dialect.errorFieldOrder === 'description-first'
+    ? JSON.stringify({ error_description: description, error })
+    : JSON.stringify({ error, error_description: description });
+  return { status, headers, body };
+}
+
 export function logFailure(failure: HttpFailure, log: () => FastifyBaseLogger): void {
   if (failure.log === 'error') log().error({ err: failure.detail ?? failure.description, code: failure.code, status: failure.status }, 'request failed');
   else if (failure.log === 'info') log().info({ code: failure.code, status: failure.status, detail: failure.detail }, 'request refused');
 }
 
-/** Answers `error` on a response Tessera writes itself (the direct path). */
-export function writeFailure(error: unknown, format: ErrorFormat, response: ServerResponse, log: () => FastifyBaseLogger, bodyLimit: number): void {
+/** Answers `error` on a response Tessera writes itself (the direct path); `dialect`: a token path's own error style. */
+export function writeFailure(
+  error: unknown,
+  format: ErrorFormat,
+  response: ServerResponse,
+  log: () => FastifyBaseLogger,
+  bodyLimit: number,
+  dialect?: OAuthErrorDialect,
+): void {
   const failure = classifyFailure(error, bodyLimit);
   logFailure(failure, log);
   if (response.headersSent) {
@@ -55,15 +85,15 @@ export function writeFailure(error: unknown, format: ErrorFormat, response: Serv
     response.destroy();
     return;
   }
-  const { status, headers, body } = renderFailure(failure, format);
+  const { status, headers, body } = renderFailure(failure, format, dialect);
   response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
   response.end(body);
 }
 
 /** Answers `error` through Fastify (a route's error handler). */
-export function sendFailure(error: unknown, format: ErrorFormat, reply: FastifyReply): FastifyReply {
+export function sendFailure(error: unknown, format: ErrorFormat, reply: FastifyReply, dialect?: OAuthErrorDialect): FastifyReply {
   const failure = classifyFailure(error, reply.request.routeOptions.bodyLimit ?? 0);
   logFailure(failure, () => reply.request.log);
-  const { status, headers, body } = renderFailure(failure, format);
+  const { status, headers, body } = renderFailure(failure, format, dialect);
   return reply.code(status).headers(headers).send(body);
 }

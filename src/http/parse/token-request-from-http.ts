@@ -52,7 +52,6 @@ export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialec
     remoteAddress: input.remoteAddress,
     abandoned: input.abandoned,
     report: input.report,
-    invalidClientDescription: dialect.invalidClientDescription ?? undefined,
   };
 }
 
@@ -67,7 +66,10 @@ function bodyFormat(contentType: string | undefined, text: string, dialect: Toke
   const allowsJson = dialect.bodyFormats.includes('json');
   if (dialect.ignoreContentType) {
     // Seed 003 labels a form body `application/json`: trust the bytes, not the label.
-    return allowsJson && text.trimStart().startsWith('{') ? 'json' : 'form';
+    if (!text.trimStart().startsWith('{')) return 'form';
+    // No form parameter name starts with `{`: this is JSON, which read as a form would be one unnamed parameter.
+    if (allowsJson) return 'json';
+    throw new OAuthError('invalid_request', 'The request body is JSON; this endpoint takes form-encoded parameters (grant_type=...&username=...)');
   }
   if (contentType === undefined) {
     throw new OAuthError('invalid_request', 'Missing Content-Type; send application/x-www-form-urlencoded');

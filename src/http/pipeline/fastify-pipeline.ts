@@ -43,5 +43,8 @@ export function installPipeline(app: FastifyInstance, pipeline: RequestPipeline)
     if (admitted === undefined) done();
     else admitted.then(() => done(), done);
   });
-  app.setErrorHandler((error, request, reply) => sendFailure(error, routeOf(request).errorFormat, reply));
+  app.setErrorHandler((error, request, reply) => {
+    const route = routeOf(request);
+    return sendFailure(error, route.errorFormat, reply, route.errorDialect);
+  });
 }

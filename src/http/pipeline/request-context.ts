@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CallerEvent, CallerReport } from '../../core/caller.ts';
+import type { OAuthErrorDialect } from '../../config/dialect.ts';
 import type { ErrorFormat } from '../errors/write-failure.ts';
 
 /** What a route is, for the hooks: a stable name (logs, metrics, limits) and the format its errors are written in. */
@@ -15,6 +16,8 @@ export interface RouteInfo {
   readonly errorFormat: ErrorFormat;
   /** The methods the route serves, where a hook needs them (a CORS preflight names them). */
   readonly methods?: readonly string[];
+  /** A token path's dialect, when it writes its errors a vendor's way (seed 002). */
+  readonly errorDialect?: OAuthErrorDialect | undefined;
 }
 
 export class RequestContext {

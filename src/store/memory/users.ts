@@ -2,6 +2,7 @@ import type { User } from '../../core/model.ts';
 import { StoreConflictError } from '../../core/ports/errors.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import type { UserStore } from '../../core/ports/users.ts';
+import { normalizeUsername } from '../../core/users/usernames.ts';
 import { pageOf } from './paging.ts';
 import { copy, frozenCopy } from './copy.ts';
 
@@ -28,14 +29,14 @@ export class MemoryUserStore implements UserStore {
 
   async createUser(user: User): Promise<void> {
     if (this.#users.has(key(user.tenantId, user.id))) throw new StoreConflictError(`user '${user.id}'`);
-    if (this.#byUsername(user.tenantId, user.username)) throw new StoreConflictError(`username '${user.username}'`);
+    if (this.#byUsername(user.tenantId, normalizeUsername(user.username))) throw new StoreConflictError(`username '${user.username}'`);
     this.#users.set(key(user.tenantId, user.id), copy(user));
   }
 
   async updateUser(user: User): Promise<boolean> {
     const k = key(user.tenantId, user.id);
     if (!this.#users.has(k)) return false;
-    const holder = this.#byUsername(user.tenantId, user.username);
+    const holder = this.#byUsername(user.tenantId, normalizeUsername(user.username));
     if (holder !== undefined && holder.id !== user.id) throw new StoreConflictError(`username '${user.username}'`);
     this.#users.set(k, copy(user));
     return true;
@@ -58,11 +59,14 @@ export class MemoryUserStore implements UserStore {
   #ordered(tenantId: string): User[] {
     return [...this.#users.values()]
       .filter((u) => u.tenantId === tenantId)
-      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+      .map((u) => [normalizeUsername(u.username), u] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, u]) => u);
   }
 
-  #byUsername(tenantId: string, username: string): User | undefined {
-    for (const user of this.#users.values()) if (user.tenantId === tenantId && user.username === username) return user;
+  /** The user whose name has the normal form `key`. */
+  #byUsername(tenantId: string, key: string): User | undefined {
+    for (const user of this.#users.values()) if (user.tenantId === tenantId && normalizeUsername(user.username) === key) return user;
     return undefined;
   }
 }

@@ -9,10 +9,10 @@ import type { PostgresReadCache } from './read-cache.ts';
 
 const GET = statement('clients.get', `SELECT ${CLIENT_COLUMNS} FROM clients WHERE tenant_id = $1 AND id = $2`);
 const INSERT = statement('clients.insert', `INSERT INTO clients (${CLIENT_COLUMNS})
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`);
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`);
 const UPDATE = statement('clients.update', `UPDATE clients SET name = $3, secrets = $4, grant_types = $5, scopes = $6, accounts = $7,
-  token_format = $8, access_token_lifetime = $9, audience = $10, client_type = $11, single_active_token = $12, enabled = $13, updated_at = $14, rate_limit = $15
-  WHERE tenant_id = $1 AND id = $2`);
+  token_format = $8, access_token_lifetime = $9, audience = $10, client_type = $11, single_active_token = $12, attributes = $13, claims = $14,
+  enabled = $15, updated_at = $16, rate_limit = $17 WHERE tenant_id = $1 AND id = $2`);
 const DELETE = statement('clients.delete', 'DELETE FROM clients WHERE tenant_id = $1 AND id = $2');
 const LIST = statement('clients.list', `SELECT ${CLIENT_COLUMNS} FROM clients WHERE tenant_id = $1 ORDER BY id`);
 // $2 is the account filter: NULL, or an array of which a client must carry at least one (&& is array overlap).
@@ -58,14 +58,16 @@ export class PostgresClientStore implements ClientStore {
   async #create(c: Client): Promise<void> {
     await insertOrConflict(this.#db, `client '${c.id}'`, INSERT, [
       c.tenantId, c.id, c.name, JSON.stringify(c.secrets), c.grantTypes, c.scopes, c.accounts, c.tokenFormat,
-      c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken, c.enabled, c.createdAt, c.updatedAt, rateLimitColumn(c.rateLimit),
+      c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken, JSON.stringify(c.attributes), JSON.stringify(c.claims), c.enabled,
+      c.createdAt, c.updatedAt, rateLimitColumn(c.rateLimit),
     ]);
   }
 
   async #update(c: Client): Promise<boolean> {
     const result = await this.#db.query(UPDATE, [
       c.tenantId, c.id, c.name, JSON.stringify(c.secrets), c.grantTypes, c.scopes, c.accounts, c.tokenFormat,
-      c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken, c.enabled, c.updatedAt, rateLimitColumn(c.rateLimit),
+      c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken, JSON.stringify(c.attributes), JSON.stringify(c.claims), c.enabled,
+      c.updatedAt, rateLimitColumn(c.rateLimit),
     ]);
     return (result.rowCount ?? 0) > 0;
   }

@@ -13,11 +13,11 @@ const SELECT = `SELECT ${TENANT_COLUMNS},
 const GET = statement('tenants.get', `${SELECT} WHERE t.id = $1`);
 const BY_HOST = statement('tenants.by-host', `${SELECT} WHERE t.id = (SELECT tenant_id FROM tenant_hosts WHERE host = $1)`);
 const LIST = statement('tenants.list', `${SELECT} ORDER BY t.id`);
-const INSERT = statement('tenants.insert', `INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`);
+const INSERT = statement('tenants.insert', `INSERT INTO tenants (${TENANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`);
 const INSERT_HOST = statement('tenants.insert-host', 'INSERT INTO tenant_hosts (host, tenant_id) VALUES ($1, $2)');
 const UPDATE = statement(
   'tenants.update',
-  'UPDATE tenants SET issuer = $2, signing_alg = $3, access_token_lifetime = $4, login_policy = $5, cors_origins = $6, issuer_follows_server = $7, updated_at = $8, rate_limit = $9 WHERE id = $1',
+  'UPDATE tenants SET issuer = $2, signing_alg = $3, access_token_lifetime = $4, login_policy = $5, cors_origins = $6, issuer_follows_server = $7, updated_at = $8, rate_limit = $9, jwt_profile = $10 WHERE id = $1',
 );
 const DELETE_HOSTS = statement('tenants.delete-hosts', 'DELETE FROM tenant_hosts WHERE tenant_id = $1');
 
@@ -62,14 +62,14 @@ export class PostgresTenantStore implements TenantStore {
 
   async #create(t: Tenant): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await insertOrConflict(tx, `tenant '${t.id}'`, INSERT, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), [...t.corsOrigins], t.issuerFollowsServer, rateLimitColumn(t.rateLimit), t.createdAt, t.updatedAt]);
+      await insertOrConflict(tx, `tenant '${t.id}'`, INSERT, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), [...t.corsOrigins], t.issuerFollowsServer, rateLimitColumn(t.rateLimit), JSON.stringify(t.jwt), t.createdAt, t.updatedAt]);
       for (const host of t.hosts) await insertOrConflict(tx, `host '${host}'`, INSERT_HOST, [host, t.id]);
     });
   }
 
   async #update(t: Tenant): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
-      const updated = await tx.query(UPDATE, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), [...t.corsOrigins], t.issuerFollowsServer, t.updatedAt, rateLimitColumn(t.rateLimit)]);
+      const updated = await tx.query(UPDATE, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), [...t.corsOrigins], t.issuerFollowsServer, t.updatedAt, rateLimitColumn(t.rateLimit), JSON.stringify(t.jwt)]);
       if ((updated.rowCount ?? 0) === 0) return false;
       await tx.query(DELETE_HOSTS, [t.id]);
       for (const host of t.hosts) await insertOrConflict(tx, `host '${host}'`, INSERT_HOST, [host, t.id]);

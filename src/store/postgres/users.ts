@@ -1,14 +1,16 @@
 import type { User } from '../../core/model.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import type { UserStore } from '../../core/ports/users.ts';
+import { normalizeUsername } from '../../core/users/usernames.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
 import { mapRow, USER_COLUMNS, type Row } from './rows.ts';
 
 const GET = statement('users.get', `SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2`);
 const BY_USERNAME = statement('users.by-username', `SELECT ${USER_COLUMNS} FROM users WHERE tenant_id = $1 AND username = $2`);
-const INSERT = statement('users.insert', `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`);
-const UPDATE = statement('users.update', `UPDATE users SET username = $3, password_hash = $4, role = $5, phone_numbers = $6, accounts = $7,
-  enabled = $8, updated_at = $9 WHERE tenant_id = $1 AND id = $2`);
+// `username` is the normal form (unique, looked up, ordered by); `username_given` the name as created.
+const INSERT = statement('users.insert', `INSERT INTO users (${USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`);
+const UPDATE = statement('users.update', `UPDATE users SET username = $3, username_given = $4, password_hash = $5, role = $6, phone_numbers = $7,
+  accounts = $8, attributes = $9, enabled = $10, updated_at = $11 WHERE tenant_id = $1 AND id = $2`);
 // The lock state row goes with it (ON DELETE CASCADE).
 const DELETE = statement('users.delete', 'DELETE FROM users WHERE tenant_id = $1 AND id = $2');
 // $2: NULL, or account numbers of which a user must carry at least one (&& is array overlap).
@@ -38,13 +40,13 @@ export class PostgresUserStore implements UserStore {
 
   async createUser(u: User): Promise<void> {
     await insertOrConflict(this.#db, `user '${u.username}'`, INSERT, [
-      u.tenantId, u.id, u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, u.enabled, u.createdAt, u.updatedAt,
+      u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, JSON.stringify(u.attributes), u.enabled, u.createdAt, u.updatedAt,
     ]);
   }
 
   async updateUser(u: User): Promise<boolean> {
     const result = await insertOrConflict(this.#db, `username '${u.username}'`, UPDATE, [
-      u.tenantId, u.id, u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, u.enabled, u.updatedAt,
+      u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, JSON.stringify(u.attributes), u.enabled, u.updatedAt,
     ]);
     return (result.rowCount ?? 0) > 0;
   }

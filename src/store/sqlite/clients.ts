@@ -22,10 +22,10 @@ export class SqliteClientStore implements ClientStore {
     this.#cache = cache;
     this.#get = db.prepare('SELECT * FROM clients WHERE tenant_id = ? AND id = ?');
     this.#insert = db.prepare(`INSERT INTO clients (tenant_id, id, name, secrets, grant_types, scopes, accounts, token_format,
-      access_token_lifetime, audience, client_type, single_active_token, enabled, created_at, updated_at, rate_limit)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      access_token_lifetime, audience, client_type, single_active_token, attributes, claims, enabled, created_at, updated_at, rate_limit)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#update = db.prepare(`UPDATE clients SET name = ?, secrets = ?, grant_types = ?, scopes = ?, accounts = ?, token_format = ?,
-      access_token_lifetime = ?, audience = ?, client_type = ?, single_active_token = ?, enabled = ?, updated_at = ?, rate_limit = ?
+      access_token_lifetime = ?, audience = ?, client_type = ?, single_active_token = ?, attributes = ?, claims = ?, enabled = ?, updated_at = ?, rate_limit = ?
       WHERE tenant_id = ? AND id = ?`);
     this.#delete = db.prepare('DELETE FROM clients WHERE tenant_id = ? AND id = ?');
     this.#list = db.prepare('SELECT * FROM clients WHERE tenant_id = ? ORDER BY id');
@@ -48,7 +48,7 @@ export class SqliteClientStore implements ClientStore {
       this.#insert.run(
         c.tenantId, c.id, c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes),
         JSON.stringify(c.accounts), c.tokenFormat, c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken ? 1 : 0,
-        c.enabled ? 1 : 0, c.createdAt, c.updatedAt, rateLimitColumn(c.rateLimit),
+        JSON.stringify(c.attributes), JSON.stringify(c.claims), c.enabled ? 1 : 0, c.createdAt, c.updatedAt, rateLimitColumn(c.rateLimit),
       ),
     );
   }
@@ -57,8 +57,8 @@ export class SqliteClientStore implements ClientStore {
     this.#cache?.invalidate();
     const result = this.#update.run(
       c.name, JSON.stringify(c.secrets), JSON.stringify(c.grantTypes), JSON.stringify(c.scopes), JSON.stringify(c.accounts),
-      c.tokenFormat, c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken ? 1 : 0, c.enabled ? 1 : 0, c.updatedAt, rateLimitColumn(c.rateLimit),
-      c.tenantId, c.id,
+      c.tokenFormat, c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken ? 1 : 0, JSON.stringify(c.attributes),
+      JSON.stringify(c.claims), c.enabled ? 1 : 0, c.updatedAt, rateLimitColumn(c.rateLimit), c.tenantId, c.id,
     );
     return result.changes > 0;
   }

@@ -26,11 +26,11 @@ export class SqliteTenantStore implements TenantStore {
     this.#get = db.prepare(`${SELECT} WHERE t.id = ?`);
     this.#byHost = db.prepare('SELECT tenant_id FROM tenant_hosts WHERE host = ?');
     this.#insert = db.prepare(
-      `INSERT INTO tenants (id, issuer, signing_alg, access_token_lifetime, login_policy, cors_origins, issuer_follows_server, rate_limit, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO tenants (id, issuer, signing_alg, access_token_lifetime, login_policy, cors_origins, issuer_follows_server, rate_limit, jwt_profile, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#update = db.prepare(
-      'UPDATE tenants SET issuer = ?, signing_alg = ?, access_token_lifetime = ?, login_policy = ?, cors_origins = ?, issuer_follows_server = ?, rate_limit = ?, updated_at = ? WHERE id = ?',
+      'UPDATE tenants SET issuer = ?, signing_alg = ?, access_token_lifetime = ?, login_policy = ?, cors_origins = ?, issuer_follows_server = ?, rate_limit = ?, jwt_profile = ?, updated_at = ? WHERE id = ?',
     );
     this.#insertHost = db.prepare('INSERT INTO tenant_hosts (host, tenant_id) VALUES (?, ?)');
     this.#list = db.prepare(`${SELECT} ORDER BY t.id`);
@@ -54,7 +54,7 @@ export class SqliteTenantStore implements TenantStore {
   async createTenant(t: Tenant): Promise<void> {
     this.#cache?.invalidate();
     inTransaction(this.#db, () => {
-      insertOrConflict(`tenant '${t.id}'`, () => this.#insert.run(t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), JSON.stringify(t.corsOrigins), t.issuerFollowsServer ? 1 : 0, rateLimitColumn(t.rateLimit), t.createdAt, t.updatedAt));
+      insertOrConflict(`tenant '${t.id}'`, () => this.#insert.run(t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), JSON.stringify(t.corsOrigins), t.issuerFollowsServer ? 1 : 0, rateLimitColumn(t.rateLimit), JSON.stringify(t.jwt), t.createdAt, t.updatedAt));
       for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
     });
   }
@@ -62,7 +62,7 @@ export class SqliteTenantStore implements TenantStore {
   async updateTenant(t: Tenant): Promise<boolean> {
     this.#cache?.invalidate();
     return inTransaction(this.#db, () => {
-      const row = [t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), JSON.stringify(t.corsOrigins), t.issuerFollowsServer ? 1 : 0, rateLimitColumn(t.rateLimit), t.updatedAt, t.id] as const;
+      const row = [t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), JSON.stringify(t.corsOrigins), t.issuerFollowsServer ? 1 : 0, rateLimitColumn(t.rateLimit), JSON.stringify(t.jwt), t.updatedAt, t.id] as const;
       if (this.#update.run(...row).changes === 0) return false;
       this.#deleteHosts.run(t.id);
       for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));

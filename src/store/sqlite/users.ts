@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import type { User } from '../../core/model.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import type { UserStore } from '../../core/ports/users.ts';
+import { normalizeUsername } from '../../core/users/usernames.ts';
 import { accountFilter, insertOrConflict } from './database.ts';
 
 /** Rows read per query while iterating. */
@@ -21,10 +22,11 @@ export class SqliteUserStore implements UserStore {
   constructor(db: DatabaseSync) {
     this.#get = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND id = ?');
     this.#byUsername = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND username = ?');
-    this.#insert = db.prepare(`INSERT INTO users (tenant_id, id, username, password_hash, role, phone_numbers, accounts, enabled,
-      created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.#update = db.prepare(`UPDATE users SET username = ?, password_hash = ?, role = ?, phone_numbers = ?, accounts = ?, enabled = ?,
-      updated_at = ? WHERE tenant_id = ? AND id = ?`);
+    // `username` is the normal form (unique, looked up, ordered by); `username_given` the name as created.
+    this.#insert = db.prepare(`INSERT INTO users (tenant_id, id, username, username_given, password_hash, role, phone_numbers, accounts,
+      attributes, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#update = db.prepare(`UPDATE users SET username = ?, username_given = ?, password_hash = ?, role = ?, phone_numbers = ?, accounts = ?,
+      attributes = ?, enabled = ?, updated_at = ? WHERE tenant_id = ? AND id = ?`);
     // The lock state row goes with it (ON DELETE CASCADE).
     this.#delete = db.prepare('DELETE FROM users WHERE tenant_id = ? AND id = ?');
     const where = `WHERE tenant_id = ? AND ${accountFilter('users.accounts')}`;
@@ -46,8 +48,8 @@ export class SqliteUserStore implements UserStore {
   async createUser(u: User): Promise<void> {
     insertOrConflict(`user '${u.username}'`, () =>
       this.#insert.run(
-        u.tenantId, u.id, u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers), JSON.stringify(u.accounts),
-        u.enabled ? 1 : 0, u.createdAt, u.updatedAt,
+        u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers),
+        JSON.stringify(u.accounts), JSON.stringify(u.attributes), u.enabled ? 1 : 0, u.createdAt, u.updatedAt,
       ),
     );
   }
@@ -57,8 +59,8 @@ export class SqliteUserStore implements UserStore {
     insertOrConflict(`username '${u.username}'`, () => {
       changes = Number(
         this.#update.run(
-          u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers), JSON.stringify(u.accounts), u.enabled ? 1 : 0, u.updatedAt,
-          u.tenantId, u.id,
+          normalizeUsername(u.username), u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers), JSON.stringify(u.accounts),
+          JSON.stringify(u.attributes), u.enabled ? 1 : 0, u.updatedAt, u.tenantId, u.id,
         ).changes,
       );
     });

@@ -163,7 +163,7 @@ describe('pagination and account filter', () => {
       const accounts = [i % 2 === 0 ? '20000' : '20001', ...(i % 5 === 0 ? ['20002'] : [])];
       await p.t.store.clients.createClient({
         tenantId: 'paging', id: `c${String(i).padStart(2, '0')}`, name: 'n', secrets: [], grantTypes: ['client_credentials'], scopes: [], accounts,
-        tokenFormat: 'opaque', accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, rateLimit: {}, enabled: true, createdAt: 0, updatedAt: 0,
+        tokenFormat: 'opaque', accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, rateLimit: {}, attributes: {}, claims: [], enabled: true, createdAt: 0, updatedAt: 0,
       });
     }
   });

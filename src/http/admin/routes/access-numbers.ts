@@ -19,7 +19,7 @@ export const accessNumberRoutes: AdminRoute[] = [
     summary: 'List a tenant’s phone access numbers',
     params: pathParams('tenantId'), query: LIST_QUERY_SCHEMA,
     responses: { 200: { description: 'A page of access numbers', schema: pageOf(ACCESS_NUMBER) }, ...ERRORS },
-    handler: (ctx) => listReply(ctx, (query) => ctx.services.accessNumbers.page(ctx.params.tenantId!, query)),
+    handler: (ctx) => listReply(ctx, (query) => ctx.services.accessNumbers.page(ctx.params.tenantId!, query), { withoutAccounts: 'access numbers' }),
   },
   {
     method: 'POST', path: '/tenants/:tenantId/access-numbers', operationId: 'createAccessNumber', tag: 'Access numbers', access: 'tenant',

@@ -54,11 +54,10 @@ export const auditRoutes: AdminRoute[] = [
     responses: { 200: { description: 'A page of audit entries', schema: pageOf(AUDIT_ENTRY) }, ...ERRORS },
     handler: (ctx) =>
       listReply(ctx, async (query) => {
-        if (query.accounts) throw invalid('account', 'audit entries carry no accounts');
         const filter = auditFilter(ctx.query);
         await ctx.services.tenants.get(ctx.params.tenantId!);
         return ctx.services.audit.pageAudit(ctx.params.tenantId!, query, filter);
-      }),
+      }, { withoutAccounts: 'audit entries' }),
   },
   {
     method: 'GET', path: '/audit', operationId: 'listAudit', tag: 'Audit', access: 'global',
@@ -66,9 +65,6 @@ export const auditRoutes: AdminRoute[] = [
     query: AUDIT_QUERY_SCHEMA,
     responses: { 200: { description: 'A page of audit entries', schema: pageOf(AUDIT_ENTRY) }, ...ERRORS },
     handler: (ctx) =>
-      listReply(ctx, async (query) => {
-        if (query.accounts) throw invalid('account', 'audit entries carry no accounts');
-        return ctx.services.audit.pageAudit(undefined, query, auditFilter(ctx.query));
-      }),
+      listReply(ctx, (query) => ctx.services.audit.pageAudit(undefined, query, auditFilter(ctx.query)), { withoutAccounts: 'audit entries' }),
   },
 ];

@@ -1,14 +1,16 @@
 import type { AdminRoute } from '../admin-route.ts';
-import { KEY, KEY_ROTATE, pathParams } from '../schemas.ts';
+import { listReply, pageOfAll } from '../list-reply.ts';
+import { LIST_QUERY_SCHEMA } from '../pagination.ts';
+import { KEY, KEY_ROTATE, pageOf, pathParams } from '../schemas.ts';
 import { ERRORS } from './common-responses.ts';
 
 export const keyRoutes: AdminRoute[] = [
   {
     method: 'GET', path: '/tenants/:tenantId/keys', operationId: 'listKeys', tag: 'Signing keys', access: 'tenant',
     summary: 'The tenant’s signing keys and their states (public information only)',
-    params: pathParams('tenantId'),
-    responses: { 200: { description: 'Keys, oldest first', schema: { type: 'array', items: KEY } }, ...ERRORS },
-    handler: (ctx) => ctx.services.keys.list(ctx.params.tenantId!),
+    params: pathParams('tenantId'), query: LIST_QUERY_SCHEMA,
+    responses: { 200: { description: 'A page of keys, oldest first', schema: pageOf(KEY) }, ...ERRORS },
+    handler: (ctx) => listReply(ctx, async (query) => pageOfAll(await ctx.services.keys.list(ctx.params.tenantId!), query), { withoutAccounts: 'signing keys' }),
   },
   {
     method: 'POST', path: '/tenants/:tenantId/keys/rotate', operationId: 'rotateKey', tag: 'Signing keys', access: 'tenant',

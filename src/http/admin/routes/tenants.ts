@@ -1,8 +1,7 @@
-import { invalid } from '../../../admin/admin-error.ts';
 import type { CreateTenantInput, TenantSettings } from '../../../admin/tenants.ts';
 import { canAccess } from '../admin-auth.ts';
 import type { AdminRoute } from '../admin-route.ts';
-import { listReply } from '../list-reply.ts';
+import { listReply, pageOfAll } from '../list-reply.ts';
 import { LIST_QUERY_SCHEMA } from '../pagination.ts';
 import { pageOf, pathParams, TENANT, TENANT_CREATE, TENANT_UPDATE } from '../schemas.ts';
 import { ERRORS } from './common-responses.ts';
@@ -16,10 +15,8 @@ export const tenantRoutes: AdminRoute[] = [
     query: LIST_QUERY_SCHEMA,
     responses: { 200: { description: 'A page of tenants', schema: pageOf(TENANT) }, ...ERRORS },
     handler: (ctx) =>
-      listReply(ctx, async (query) => {
-        if (query.accounts) throw invalid('account', 'tenants carry no accounts');
-        const visible = (await ctx.services.tenants.list()).filter((t) => canAccess(ctx.principal, t.id));
-        return { items: visible.slice(query.offset, query.offset + query.limit), total: visible.length };
+      listReply(ctx, async (query) => pageOfAll((await ctx.services.tenants.list()).filter((t) => canAccess(ctx.principal, t.id)), query), {
+        withoutAccounts: 'tenants',
       }),
   },
   {

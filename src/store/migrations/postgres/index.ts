@@ -14,5 +14,7 @@ import { tokenSubjectIndexLoginsOnly } from './006-token-subject-index-logins-on
 import { cacheVersion } from './007-cache-version.ts';
 import { tenantCorsAndIssuer } from './008-tenant-cors-and-issuer.ts';
 import { rateLimits } from './009-rate-limits.ts';
+import { usernamesAsGiven } from './010-usernames-as-given.ts';
+import { claimMapping } from './011-claim-mapping.ts';
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits, usernamesAsGiven, claimMapping];
