@@ -6,6 +6,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4.2
  */
 import type { ClientCredentials } from './client-auth/credentials.ts';
+import type { RequestFacts } from './request-facts.ts';
 
 export interface TokenRequest {
   /** Every parameter except client credentials, each present at most once. */
@@ -17,6 +18,8 @@ export interface TokenRequest {
   remoteAddress: string | undefined;
   /** True once the caller has gone away (closed the connection); queued argon2 work for it is then dropped. */
   abandoned?: () => boolean;
+  /** Filled in as the request is served: tenant, client, grant, what was issued (for metrics and activity). */
+  facts?: RequestFacts;
 }
 
 export interface TenantHint {

@@ -10,12 +10,21 @@ import type { RevocationEndpoint } from '../core/revocation.ts';
 import type { TokenEndpoint } from '../core/token-endpoint.ts';
 import type { AccessTokenReader } from '../core/tokens/access-token-reader.ts';
 
-/** Whether the service can answer, and what it runs on (for `/healthz`). */
+/** The parts readiness checks, each `ok` or why not. */
+export interface Readiness {
+  ready: boolean;
+  /** By part (`store`, `migrations`, `keys`): `ok`, or a short reason it is not. */
+  checks: Readonly<Record<string, string>>;
+}
+
+/** Whether the service can answer, and what it runs on (for `/healthz` and `/health/ready`). */
 export interface HealthCheck {
   /** A short name of the store for the answer (`sqlite`, `postgres`). */
   store: string;
   /** Resolves when the database answers; rejects when it does not. */
   ping(): Promise<void>;
+  /** Whether this process can serve: its store reachable, its schema current, its signing keys loaded. */
+  ready(): Promise<Readiness>;
 }
 
 export interface AppServices {

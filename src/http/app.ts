@@ -11,7 +11,7 @@ import { EndOfTurn } from './end-of-turn.ts';
 import { formEndpoints, type TokenRoute } from './form-endpoints.ts';
 import { createLogger } from './logging.ts';
 import { installPipeline } from './pipeline/fastify-pipeline.ts';
-import { requestLogHook } from './pipeline/hooks/request-log.ts';
+import { requestLogHook, type RequestLogOptions } from './pipeline/hooks/request-log.ts';
 import { shutdownGateHook } from './pipeline/hooks/shutdown-gate.ts';
 import { RequestIds } from './pipeline/request-ids.ts';
 import { RequestPipeline, type RequestHook } from './pipeline/request-pipeline.ts';
@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.ts';
 import { jwksRoutes } from './routes/jwks.ts';
 import { metadataRoutes } from './routes/metadata.ts';
 import { consoleRoutes } from './routes/console.ts';
+import type { TlsMaterial } from './tls.ts';
 import { AdminError } from '../admin/admin-error.ts';
 
 /** The package version, reported by the OpenAPI document. */
@@ -37,6 +38,10 @@ export interface AppOptions {
   hooks?: readonly RequestHook[];
   /** Serve the operators' web console at `/console`; default false. */
   console?: boolean;
+  /** The request log line's level and sampling; default every request at `info`. */
+  requestLog?: RequestLogOptions;
+  /** Serve HTTPS with this certificate and key (both request paths, one server). */
+  tls?: TlsMaterial;
 }
 
 /** A slow client must not hold a connection forever. */
@@ -51,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const log = createLogger(options.logLevel ?? 'info');
   const shutdownGate = shutdownGateHook();
   const pipeline = new RequestPipeline({
-    hooks: [shutdownGate, ...(options.hooks ?? []), requestLogHook()],
+    hooks: [shutdownGate, ...(options.hooks ?? []), requestLogHook(options.requestLog)],
     log,
     requestIds: new RequestIds(),
     trustProxy,
@@ -66,7 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const direct = new DirectDispatcher({ ...connections, ...formOptions, endpoints, pipeline });
   const app = Fastify({
     // The token, introspection and revocation endpoints are served before Fastify's router (direct-dispatch.ts).
-    serverFactory: (handler) => direct.createServer(handler),
+    serverFactory: (handler) => direct.createServer(handler, options.tls),
     genReqId: (request) => pipeline.requestId(request),
     loggerInstance: log,
     // The pipeline's request-log hook writes one line per request instead of Fastify's two.

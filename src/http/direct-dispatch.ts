@@ -14,11 +14,13 @@
  * timeouts and the error writer.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { writeFailure } from './errors/write-failure.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
 import { serveFormRequest, type FormRequestOptions } from './form-request.ts';
 import type { RouteInfo } from './pipeline/request-context.ts';
 import type { RequestPipeline } from './pipeline/request-pipeline.ts';
+import { tlsServerOptions, type TlsMaterial } from './tls.ts';
 
 /** find-my-way's default `maxParamLength`, which Tessera's Fastify app keeps. */
 export const MAX_PARAM_LENGTH = 100;
@@ -88,13 +90,18 @@ export class DirectDispatcher {
     return { endpoint, pathTenant };
   }
 
-  /** The `node:http` server Fastify is given (its `serverFactory`). */
-  createServer(fastifyHandler: RequestListener): Server {
-    const server = createServer((request, response) => {
+  /**
+   * The server Fastify is given (its `serverFactory`): `node:http`, or
+   * `node:https` with `tls` (an `https.Server` is an `http.Server` to every
+   * request handler, so both paths serve HTTPS alike).
+   */
+  createServer(fastifyHandler: RequestListener, tls?: TlsMaterial): Server {
+    const listener: RequestListener = (request, response) => {
       const matched = this.match(request.method, request.url);
       if (matched === undefined) fastifyHandler(request, response);
       else this.#serve(matched, request, response);
-    });
+    };
+    const server = tls === undefined ? createServer(listener) : (createHttpsServer(tlsServerOptions(tls), listener) as unknown as Server);
     server.keepAliveTimeout = this.#options.keepAliveTimeoutMs;
     server.requestTimeout = this.#options.requestTimeoutMs;
     return server;
@@ -103,10 +110,10 @@ export class DirectDispatcher {
   #serve({ endpoint, pathTenant }: DirectMatch, request: IncomingMessage, response: ServerResponse): void {
     const { pipeline } = this.#options;
     const context = pipeline.begin(request, response, this.#routes.get(endpoint)!);
-    const refuse = (error: unknown) => writeFailure(error, 'oauth', response, context.log, this.#options.bodyLimitBytes);
+    const refuse = (error: unknown) => writeFailure(error, 'oauth', response, context, this.#options.bodyLimitBytes);
     const serve = () =>
       // serveFormRequest answers every failure itself; this catch only guards against a bug there.
-      serveFormRequest(endpoint, request, response, pathTenant, context, this.#options).catch((error: unknown) => {
+      void serveFormRequest(endpoint, request, response, pathTenant, context, this.#options).catch((error: unknown) => {
         context.log().error({ err: String(error) }, 'request failed');
         response.destroy();
       });
@@ -117,7 +124,7 @@ export class DirectDispatcher {
       refuse(error);
       return;
     }
-    if (admitted === undefined) void serve();
-    else admitted.then(serve, refuse);
+    if (admitted === undefined) pipeline.enter(context, serve);
+    else admitted.then(() => pipeline.enter(context, serve), refuse);
   }
 }

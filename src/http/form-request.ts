@@ -43,6 +43,7 @@ export async function serveFormRequest(
       // The client closed the connection: nothing will read the answer.
       abandoned: () => request.socket?.destroyed === true,
       pathTenant,
+      facts: context,
     });
     // Answers go out together at the end of the turn (end-of-turn.ts says why); errors, rare, at once.
     await options.endOfTurn.answersDue();
@@ -50,6 +51,6 @@ export async function serveFormRequest(
     response.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(text) });
     response.end(text);
   } catch (error) {
-    writeFailure(error, 'oauth', response, context.log, options.bodyLimitBytes);
+    writeFailure(error, 'oauth', response, context, options.bodyLimitBytes);
   }
 }

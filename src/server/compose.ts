@@ -22,8 +22,13 @@ import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule
 import { createOpaqueStrategy } from '../core/tokens/opaque.ts';
 import { SigningKeys, type SigningKeysOptions } from '../core/tokens/signing-keys.ts';
 import type { AppServices } from '../http/app-services.ts';
+import { NO_METRICS, type MetricsRegistry } from '../runtime/metrics.ts';
+import { inSpan, tracingEnabled } from '../runtime/tracing.ts';
 import { eventLoopTurn } from '../runtime/turn.ts';
 import type { Store } from '../store/store.ts';
+import { instrumentStore } from './observability/instrument-store.ts';
+import { argon2WaitObserver, registerServerGauges } from './observability/server-gauges.ts';
+import { createReadiness, type ReadinessProbe } from './readiness.ts';
 
 export interface TesseraOptions {
   store: Store;
@@ -36,6 +41,12 @@ export interface TesseraOptions {
   keys?: SigningKeysOptions;
   /** Bounds on argon2 work (config `argon2Concurrency`, `argon2MaxQueued`); default one hash per core. */
   argon2?: WorkLimits;
+  /**
+   * Where the services record metrics (the server's Prometheus registry when
+   * metrics are served); default none. With a registry, or with an
+   * OpenTelemetry SDK registered at start, store calls are measured too.
+   */
+  metrics?: MetricsRegistry;
 }
 
 /** A wired Tessera: what the HTTP binding serves, what the CLI manages, and what tests look into. */
@@ -50,13 +61,17 @@ export interface Tessera {
   /** Everything the HTTP binding is given. */
   services: AppServices;
   admin: AdminServices;
+  metrics: MetricsRegistry;
+  /** Readiness (`/health/ready`); the server marks the keys loaded once start-up has loaded them. */
+  readiness: ReadinessProbe;
 }
 
 export function createTessera(options: TesseraOptions): Tessera {
   const clock = options.clock ?? systemClock;
   const defaultTenantId = options.defaultTenantId ?? 'default';
-  const { store } = options;
-  const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits()));
+  const metrics = options.metrics ?? NO_METRICS;
+  const store = metrics.enabled || tracingEnabled() ? instrumentStore(options.store, metrics) : options.store;
+  const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits(), argon2WaitObserver(metrics)));
   const keys = new SigningKeys(store.keys, clock, options.keys);
   const secrets = new SecretVerifier(argon2);
   const grants = new GrantRegistry([
@@ -69,7 +84,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     clients: store.clients,
     secrets,
     grants,
-    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy({ keys, tokens: store.tokens, sign: (payload, header, key) => eventLoopTurn.run('sign', () => signJws(payload, header, key)) }) },
+    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy({ keys, tokens: store.tokens, sign: (payload, header, key) => inSpan('sign JWT', { 'tessera.jwt.alg': header.alg, 'tessera.jwt.kid': header.kid ?? '' }, () => eventLoopTurn.run('sign', () => signJws(payload, header, key))) }) },
     tokens: store.tokens,
     defaultTenantId,
     clock,
@@ -90,7 +105,9 @@ export function createTessera(options: TesseraOptions): Tessera {
     readAccessToken: createAccessTokenReader(tokenDeps),
     admin,
     defaultTenantId,
-    health: { store: store.kind, ping: () => store.ping() },
+    health: { store: store.kind, ping: () => store.ping(), ready: () => readiness.check() },
   };
-  return { store, clock, defaultTenantId, keys, argon2, grants, services, admin };
+  const readiness = createReadiness(store);
+  if (metrics.enabled) registerServerGauges(metrics, { argon2: argon2.limiter, keys, store, clock });
+  return { store, clock, defaultTenantId, keys, argon2, grants, services, admin, metrics, readiness };
 }

@@ -1,25 +1,40 @@
 /**
  * Runs Tessera as a server: opens the store, composes the services, makes
- * sure the default tenant exists, builds the app, listens, purges expired
+ * sure the default tenant exists, builds the app, listens (HTTP or HTTPS),
+ * opens the management listener when metrics are asked for, purges expired
  * tokens periodically, and shuts down gracefully (stop accepting, let
  * in-flight requests finish, stop the purger, close the database).
  */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { TesseraConfig } from '../config/config.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { buildApp } from '../http/app.ts';
 import { tokenRoutes } from '../http/form-endpoints.ts';
+import { metricsHook } from '../http/pipeline/hooks/metrics.ts';
+import { tracingHook } from '../http/pipeline/hooks/tracing.ts';
+import type { RequestHook } from '../http/pipeline/request-pipeline.ts';
+import type { MetricsRegistry } from '../runtime/metrics.ts';
 import { displayDatabase, openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { ensureDefaultTenant } from './bootstrap.ts';
 import { createTessera, type Tessera } from './compose.ts';
+import { startManagementListener, type ManagementListener } from './observability/management-listener.ts';
+import { PrometheusMetrics } from './observability/prometheus.ts';
+import { readTlsMaterial, startTlsReloader, type TlsReloader } from './tls-reloader.ts';
 import { startTokenPurger } from './token-purger.ts';
 
 export interface RunningServer {
-  /** Base URL it listens on, e.g. `http://127.0.0.1:8080`. */
+  /** Base URL it listens on, e.g. `http://127.0.0.1:8080` (`https://` with a certificate). */
   url: string;
+  /** Base URL of the management listener (metrics, health), when one runs. */
+  managementUrl: string | undefined;
   app: FastifyInstance;
   tessera: Tessera;
+  /** Reads the certificate and key again and serves them to new connections (HTTPS only; also on SIGHUP and file change). */
+  reloadTls(): Promise<boolean>;
   /** Graceful stop; idempotent. */
   close(): Promise<void>;
 }
@@ -28,10 +43,18 @@ export interface StartOptions {
   clock?: Clock;
   /** An already-open store (tests, embedding); otherwise `config.database` is opened. */
   store?: Store;
+  /** Further request hooks (a rate limiter), run after Tessera's tracing and metrics hooks. */
+  hooks?: readonly RequestHook[];
+  /**
+   * Serve metrics from this process (the default when `metricsPort` is set),
+   * or only record them for a cluster primary that serves every worker's
+   * (`cluster-worker`).
+   */
+  metrics?: 'serve' | 'cluster-worker';
 }
 
 /** The composition a configuration asks for, over `store`. */
-export function tesseraFor(config: TesseraConfig, store: Store, clock: Clock = systemClock): Tessera {
+export function tesseraFor(config: TesseraConfig, store: Store, clock: Clock = systemClock, metrics?: MetricsRegistry): Tessera {
   return createTessera({
     store,
     clock,
@@ -39,6 +62,17 @@ export function tesseraFor(config: TesseraConfig, store: Store, clock: Clock = s
     keyPrePublicationSeconds: config.keyPrePublicationSeconds,
     keys: { refreshMs: config.keyRefreshSeconds * 1000 },
     argon2: { concurrency: config.argon2Concurrency, maxQueued: config.argon2MaxQueued },
+    metrics,
+  });
+}
+
+function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
   });
 }
 
@@ -46,15 +80,21 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
   const clock = options.clock ?? systemClock;
   // The pool reports dropped idle connections before the app (and its logger) exists.
   let logBackgroundError = (_error: Error) => {};
+  const migrations: { version: number; name: string }[] = [];
   const store =
     options.store ??
     (await openStore(config.database, {
       poolSize: config.databasePoolSize,
       checkpointIntervalMs: config.sqliteCheckpointIntervalMs,
       onBackgroundError: (error) => logBackgroundError(error),
+      onMigration: (migration) => migrations.push(migration),
     }));
+  const cleanups: (() => Promise<void> | void)[] = [];
   try {
-    const tessera = tesseraFor(config, store, clock);
+    const prometheus = config.metricsPort !== undefined || options.metrics === 'cluster-worker' ? new PrometheusMetrics() : undefined;
+    if (options.metrics === 'cluster-worker') prometheus?.shareWithClusterPrimary();
+    const tessera = tesseraFor(config, store, clock, prometheus);
+    const tls = config.tlsCert === undefined || config.tlsKey === undefined ? undefined : { cert: config.tlsCert, key: config.tlsKey };
     const app = await buildApp({
       services: tessera.services,
       tokenRoutes: tokenRoutes(config.tokenEndpoints),
@@ -62,19 +102,63 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
       console: config.console,
+      requestLog: { level: config.requestLogLevel, sampleEvery: config.requestLogSampleEvery },
+      tls: tls === undefined ? undefined : await readTlsMaterial(tls),
+      hooks: [tracingHook(), ...(prometheus === undefined ? [] : [metricsHook(prometheus)]), ...(options.hooks ?? [])],
     });
+    // The migrations ran before the logger existed; each gets its line now, in order.
+    for (const migration of migrations) app.log.info({ version: migration.version, name: migration.name }, 'migration applied');
     // PostgreSQL: an idle pooled connection dropped (the pool reconnects on demand); SQLite: a background checkpoint failed (the next pass retries).
     logBackgroundError = (error) => app.log.warn({ err: error.message, store: store.kind }, 'background database work failed; it recovers by itself');
-    const address = await app.listen({ host: config.host, port: config.port });
-    const url = address.replace('[::1]', 'localhost');
+    // Listening here rather than through app.listen, which logs a line of its own per address.
+    await app.ready();
+    const server = app.server;
+    const serverClosed = () => new Promise<void>((resolve) => server.close(() => resolve()));
+    const bound = await listen(server, config.host, config.port);
+    cleanups.push(serverClosed);
+    const scheme = tls === undefined ? 'http' : 'https';
+    const host = bound.address.includes(':') ? `[${bound.address}]` : bound.address;
+    // An address that listens everywhere is named by the loopback one, which reaches it from this machine.
+    const url = `${scheme}://${host === '[::1]' || host === '[::]' ? 'localhost' : host === '0.0.0.0' ? '127.0.0.1' : host}:${bound.port}`;
+    const reloader: TlsReloader | undefined =
+      tls === undefined
+        ? undefined
+        : startTlsReloader({
+            files: tls,
+            server: server as unknown as TlsServer,
+            onReload: () => app.log.info({ cert: tls.cert }, 'TLS certificate reloaded'),
+            onError: (error) => app.log.error({ err: String(error), cert: tls.cert }, 'TLS certificate not reloaded; serving the previous one'),
+          });
+    if (reloader !== undefined) cleanups.push(() => reloader.stop());
+    let management: ManagementListener | undefined;
+    if (config.metricsPort !== undefined && options.metrics !== 'cluster-worker') {
+      management = await startManagementListener({
+        host: config.metricsHost,
+        port: config.metricsPort,
+        metrics: () => prometheus!.exposition(),
+        ready: () => tessera.readiness.check(),
+        token: config.metricsToken,
+        onError: (error) => app.log.error({ err: String(error) }, 'metrics scrape failed'),
+      });
+      cleanups.push(() => management!.close());
+    }
     // Set up after binding, so a default tenant created on `--port 0` gets the port actually bound in its issuer.
     // Only a brand-new database lacks it, and that has no clients a request could use meanwhile.
-    const bound = { ...config, port: Number(new URL(url).port) || config.port };
-    const { created } = await ensureDefaultTenant(bound, tessera.admin, { actor: 'system:serve' });
+    const boundConfig = { ...config, port: bound.port, publicUrl: config.publicUrl ?? (tls === undefined ? undefined : `https://localhost:${bound.port}`) };
+    const { created } = await ensureDefaultTenant(boundConfig, tessera.admin, { actor: 'system:serve' });
     if (created) app.log.warn({ tenant: config.defaultTenant }, "created the default tenant; run 'tessera init' for an admin client");
     // Generate or load signing keys before announcing readiness, not during the first request.
     for (const tenant of await store.tenants.listTenants()) await tessera.keys.activeKey(tenant);
-    app.log.info({ url, store: store.kind, database: options.store === undefined ? displayDatabase(config.database) : undefined }, 'listening');
+    tessera.readiness.keysLoaded();
+    app.log.info(
+      {
+        url,
+        managementUrl: management?.url,
+        store: store.kind,
+        database: options.store === undefined ? displayDatabase(config.database) : undefined,
+      },
+      'listening',
+    );
     const purger = startTokenPurger({
       tokens: store.tokens,
       clock,
@@ -88,17 +172,24 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
-        const timer = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
+        const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
         try {
+          reloader?.stop();
+          // Stop accepting first; the shutdown gate (closed by app.close) answers 503 to requests on open connections.
+          const stopped = serverClosed();
+          server.closeIdleConnections();
           await app.close();
+          await stopped;
         } finally {
           clearTimeout(timer);
+          await management?.close();
           await purger.stop();
           await store.close();
         }
       })());
-    return { url, app, tessera, close };
+    return { url, managementUrl: management?.url, app, tessera, reloadTls: () => reloader?.reload() ?? Promise.resolve(false), close };
   } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup();
     if (options.store === undefined) await store.close();
     throw error;
   }

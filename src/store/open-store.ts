@@ -1,4 +1,4 @@
-import type { MigrationResult } from './migrations/migration.ts';
+import type { Migration, MigrationResult } from './migrations/migration.ts';
 import { isPostgresUrl, redactConnectionString } from './postgres/connection-string.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
@@ -11,6 +11,8 @@ export interface OpenStoreOptions {
   onBackgroundError?: (error: Error) => void;
   /** SQLite: checkpoint the WAL from a worker thread at this interval (the server does; 0 or absent: SQLite's own). */
   checkpointIntervalMs?: number;
+  /** Told of each migration as it is applied, in order. */
+  onMigration?: (migration: Migration) => void;
 }
 
 /** An opened database: its store, migrated, and what migrating did. */
@@ -23,9 +25,9 @@ export type OpenedStore = Store & { migration: MigrationResult };
  */
 export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (isPostgresUrl(database)) {
-    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError });
+    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration });
   }
-  return openSqliteStore({ path: database, checkpointIntervalMs: options.checkpointIntervalMs, onBackgroundError: options.onBackgroundError });
+  return openSqliteStore({ path: database, checkpointIntervalMs: options.checkpointIntervalMs, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration });
 }
 
 /** The `database` setting as it may be shown in logs and messages: PostgreSQL passwords masked. */

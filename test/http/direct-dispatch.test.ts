@@ -158,8 +158,10 @@ describe('direct dispatch: a live server', () => {
     assert.equal(res.headers['cache-control'], 'no-store');
     assert.equal(fastifyCalls, before);
     assert.equal(lastInput?.abandoned?.(), false, 'the client is still connected');
-    assert.deepEqual({ ...lastInput, abandoned: undefined }, {
+    assert.equal(lastInput?.facts?.tenantId, undefined, 'the request context, where the endpoint reports what it learned');
+    assert.deepEqual({ ...lastInput, abandoned: undefined, facts: undefined }, {
       abandoned: undefined,
+      facts: undefined,
       method: 'POST',
       query: 'a=b',
       contentType: FORM['content-type'],
@@ -231,7 +233,7 @@ describe('direct dispatch: a live server', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const lines = logger.lines.filter((l) => l.msg === 'request');
     assert.equal(lines.length, 1);
-    assert.deepEqual({ ...lines[0]!.fields, ms: undefined }, { reqId: 'req-x', method: 'POST', path: '/oauth/token', status: 200, ms: undefined, ip: '127.0.0.1' });
+    assert.deepEqual({ ...lines[0]!.fields, ms: undefined }, { reqId: 'req-x', method: 'POST', path: '/oauth/token', route: 'token', status: 200, ms: undefined, ip: '127.0.0.1' });
     assert.doesNotMatch(JSON.stringify(logger.lines), /hunter2/);
     logger.log.level = 'warn';
     await send(port, 'POST', '/oauth/token', FORM, 'a=b');

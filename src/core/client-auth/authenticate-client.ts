@@ -5,6 +5,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2.1
  */
+import { inSpan, tracingEnabled } from '../../runtime/tracing.ts';
 import type { RunOptions } from '../crypto/work-limiter.ts';
 import type { Clock } from '../clock.ts';
 import { OAuthError } from '../errors.ts';
@@ -34,13 +35,23 @@ export interface ClientAuthenticationDeps {
  * as seed 002 documents). Whether a known client is disabled is told only
  * after its secret checked out, so only its holder learns it.
  */
-export async function authenticateClient(
+export function authenticateClient(
   tenant: Tenant,
   credentials: ClientCredentials | undefined,
   deps: ClientAuthenticationDeps,
   /** `abandoned`: the caller has gone away, so a secret still waiting for argon2 is not hashed. */
   options: RunOptions = {},
 ): Promise<Client> {
+  if (!tracingEnabled()) return authenticate(tenant, credentials, deps, options);
+  const attributes = { 'tessera.tenant': tenant.id, 'tessera.client_auth.method': credentials?.method ?? 'none' };
+  return inSpan('client authentication', attributes, async (span) => {
+    const client = await authenticate(tenant, credentials, deps, options);
+    span?.setAttribute('tessera.client_id', client.id);
+    return client;
+  });
+}
+
+async function authenticate(tenant: Tenant, credentials: ClientCredentials | undefined, deps: ClientAuthenticationDeps, options: RunOptions): Promise<Client> {
   const challenge = basicChallenge(tenant);
   const client =
     credentials === undefined

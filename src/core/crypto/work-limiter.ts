@@ -57,9 +57,13 @@ export class WorkLimiter {
   #abandoned = 0;
   #waiting: Waiting[] = [];
 
-  constructor(what: string, limits: WorkLimits) {
+  readonly #onStart: ((waitedMs: number) => void) | undefined;
+
+  /** `onStart` is told how long each task waited for its slot (0 when one was free), for metrics. */
+  constructor(what: string, limits: WorkLimits, onStart?: (waitedMs: number) => void) {
     this.#what = what;
     this.#limits = checked(limits);
+    this.#onStart = onStart;
   }
 
   /** Changes the limits; waiting tasks start at once if the new concurrency allows. */
@@ -95,12 +99,15 @@ export class WorkLimiter {
     }
     if (this.#active < this.#limits.concurrency) {
       this.#active++;
+      this.#onStart?.(0);
     } else {
       // Callers that left still hold queue places until their turn; when the queue looks full, clear them out first.
       if (this.#waiting.length >= this.#limits.maxQueued) this.#dropAbandoned();
       if (this.#waiting.length >= this.#limits.maxQueued) throw new WorkQueueFullError(this.#what);
       // The finishing task hands its slot over directly, so #active already counts this one.
+      const queuedAt = this.#onStart === undefined ? 0 : performance.now();
       await new Promise<void>((start, drop) => this.#waiting.push({ start, drop, abandoned }));
+      this.#onStart?.(performance.now() - queuedAt);
     }
     try {
       return await task();

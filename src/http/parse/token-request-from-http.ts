@@ -6,6 +6,7 @@
  */
 import type { ClientCredentials } from '../../core/client-auth/credentials.ts';
 import { OAuthError } from '../../core/errors.ts';
+import type { RequestFacts } from '../../core/request-facts.ts';
 import type { TokenRequest } from '../../core/token-request.ts';
 import type { TokenDialect } from '../../config/dialect.ts';
 import { parseBasicAuthorization } from './basic-credentials.ts';
@@ -25,6 +26,8 @@ export interface HttpTokenInput {
   abandoned?: () => boolean;
   /** The tenant a `/t/<tenant>/…` path names. */
   pathTenant?: string | undefined;
+  /** Where the core reports what it learns (the request's pipeline context). */
+  facts?: RequestFacts;
 }
 
 export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialect): TokenRequest {
@@ -48,6 +51,7 @@ export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialec
     tenantHint: { parameter: tenant, host: hostName(input.host), parameterRequired: dialect.tenantParameter === 'required' },
     remoteAddress: input.remoteAddress,
     abandoned: input.abandoned,
+    facts: input.facts,
   };
 }
 

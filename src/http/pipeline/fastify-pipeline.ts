@@ -43,5 +43,11 @@ export function installPipeline(app: FastifyInstance, pipeline: RequestPipeline)
     if (admitted === undefined) done();
     else admitted.then(() => done(), done);
   });
-  app.setErrorHandler((error, request, reply) => sendFailure(error, routeOf(request).errorFormat, reply));
+  // The route runs inside the hooks' `around` (a trace context); after onRequest, since Fastify reads the body in between.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const context = contexts.get(request.raw);
+    if (context === undefined) done();
+    else pipeline.enter(context, done);
+  });
+  app.setErrorHandler((error, request, reply) => sendFailure(error, routeOf(request).errorFormat, reply, contexts.get(request.raw)));
 }

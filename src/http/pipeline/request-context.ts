@@ -5,6 +5,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
+import type { TokenFormat } from '../../core/model.ts';
+import type { RequestFacts } from '../../core/request-facts.ts';
 import type { ErrorFormat } from '../errors/write-failure.ts';
 
 /** What a route is, for the hooks: a stable name (logs, metrics, limits) and the format its errors are written in. */
@@ -14,7 +16,13 @@ export interface RouteInfo {
   readonly errorFormat: ErrorFormat;
 }
 
-export class RequestContext {
+/**
+ * A request's context. It is also where the endpoint reports what it learned
+ * ({@link RequestFacts}: tenant, client, grant, token format, introspection
+ * result, filled in by the core) and the error code its answer carried, for
+ * the hooks that count requests once they are over.
+ */
+export class RequestContext implements RequestFacts {
   readonly id: string;
   readonly route: RouteInfo;
   readonly method: string;
@@ -24,6 +32,13 @@ export class RequestContext {
   readonly remoteAddress: string | undefined;
   /** `performance.now()` when the request arrived. */
   readonly startedAt: number;
+  tenantId: string | undefined = undefined;
+  clientId: string | undefined = undefined;
+  grantType: string | undefined = undefined;
+  tokenFormat: TokenFormat | undefined = undefined;
+  active: boolean | undefined = undefined;
+  /** The OAuth `error` code of an error answer (`problem` for an admin API problem without one); unset on success. */
+  errorCode: string | undefined = undefined;
   readonly #log: FastifyBaseLogger;
   #requestLog: FastifyBaseLogger | undefined;
 

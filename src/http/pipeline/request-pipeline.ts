@@ -20,6 +20,11 @@ export interface RequestHook {
    * promise) when there is nothing to wait for: the fast path stays synchronous.
    */
   onRequest?(context: RequestContext, request: IncomingMessage): void | Promise<void>;
+  /**
+   * Once admitted, runs the route inside whatever this hook needs around it
+   * (the request's trace context): it must call `route` exactly once, synchronously.
+   */
+  around?(context: RequestContext, route: () => void): void;
   /** Once the exchange is over: `answered` false when the connection closed before the answer was complete. */
   onResponse?(context: RequestContext, response: ServerResponse, answered: boolean): void;
 }
@@ -35,12 +40,14 @@ export interface RequestPipelineOptions {
 export class RequestPipeline {
   readonly #requestHooks: RequestHook[];
   readonly #responseHooks: RequestHook[];
+  readonly #aroundHooks: RequestHook[];
   readonly #options: RequestPipelineOptions;
 
   constructor(options: RequestPipelineOptions) {
     this.#options = options;
     this.#requestHooks = options.hooks.filter((h) => h.onRequest !== undefined);
     this.#responseHooks = options.hooks.filter((h) => h.onResponse !== undefined);
+    this.#aroundHooks = options.hooks.filter((h) => h.around !== undefined);
   }
 
   get log(): FastifyBaseLogger {
@@ -75,6 +82,19 @@ export class RequestPipeline {
       const pending = hooks[i]!.onRequest!(context, request);
       if (pending !== undefined) return this.#admitRest(pending, i + 1, context, request);
     }
+  }
+
+  /** Runs an admitted request's route inside every `around` hook (the first outermost). */
+  enter(context: RequestContext, route: () => void): void {
+    const hooks = this.#aroundHooks;
+    if (hooks.length === 0) return route();
+    let next = route;
+    for (let i = hooks.length - 1; i >= 0; i--) {
+      const inner = next;
+      const hook = hooks[i]!;
+      next = () => hook.around!(context, inner);
+    }
+    next();
   }
 
   async #admitRest(pending: Promise<void>, from: number, context: RequestContext, request: IncomingMessage): Promise<void> {

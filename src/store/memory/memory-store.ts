@@ -22,6 +22,9 @@ export function createMemoryStore(): Store {
     accessNumbers: new MemoryAccessNumberStore(),
     audit: new MemoryAuditStore(),
     async ping() {},
+    async schemaStatus() {
+      return { version: 0, latest: 0 };
+    },
     async close() {},
   };
 }

@@ -1,0 +1,91 @@
+/**
+ * Measures every call a store's ports answer, whatever the adapter: its
+ * latency and failures as Prometheus series by operation (`tokens.saveToken`),
+ * and, when an OpenTelemetry SDK is registered, a span per call. Each port
+ * becomes an object whose own methods time the call and delegate to the
+ * adapter's (everything else reads through to the adapter), so the core
+ * and the HTTP binding see the ports they always did.
+ *
+ * A lock started by the password grant (`lockouts.lockUntil`) is also
+ * counted here, the one place every lock passes.
+ */
+import type { MetricsRegistry } from '../../runtime/metrics.ts';
+import { LATENCY_BUCKETS } from '../../runtime/metrics.ts';
+import { inSpan, tracingEnabled } from '../../runtime/tracing.ts';
+import type { Store } from '../../store/store.ts';
+
+const PORTS = ['tenants', 'clients', 'users', 'lockouts', 'tokens', 'keys', 'accessNumbers', 'audit', 'activity'] as const;
+
+/** Method names of an object and its prototypes (not Object's). */
+function methodNames(object: object): string[] {
+  const names = new Set<string>();
+  for (let proto: object | null = object; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name === 'constructor') continue;
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      if (descriptor !== undefined && typeof descriptor.value === 'function') names.add(name);
+    }
+  }
+  return [...names];
+}
+
+export function instrumentStore(store: Store, metrics: MetricsRegistry): Store {
+  const duration = metrics.histogram({
+    name: 'tessera_store_operation_duration_seconds',
+    help: 'Time the store took to answer a call, by operation (port.method); cached reads included.',
+    labelNames: ['operation'],
+    buckets: LATENCY_BUCKETS,
+  });
+  const errors = metrics.counter({
+    name: 'tessera_store_errors_total',
+    help: 'Store calls that failed, by operation; `unavailable` when the database could not be reached.',
+    labelNames: ['operation', 'kind'],
+  });
+  const lockouts = metrics.counter({ name: 'tessera_lockouts_total', help: 'User locks started by failed password logins, by tenant.', labelNames: ['tenant'] });
+
+  const instrument = <T extends object>(port: T, portName: string): T => {
+    const wrapped = Object.create(port) as Record<string, unknown>;
+    for (const name of methodNames(port)) {
+      const original = (port as Record<string, (...args: unknown[]) => unknown>)[name]!;
+      const operation = `${portName}.${name}`;
+      const timer = duration.child({ operation });
+      const failed = (error: unknown) => errors.inc({ operation, kind: (error as Error)?.name === 'StoreUnavailableError' ? 'unavailable' : 'error' });
+      const afterwards = operation === 'lockouts.lockUntil' ? (args: unknown[]) => lockouts.inc({ tenant: String(args[0]) }) : undefined;
+      const timed = (args: unknown[]): unknown => {
+        const start = performance.now();
+        let result: unknown;
+        try {
+          result = original.apply(port, args);
+        } catch (error) {
+          failed(error);
+          throw error;
+        }
+        if (!(result instanceof Promise)) {
+          timer.observe((performance.now() - start) / 1000);
+          return result;
+        }
+        return result.then(
+          (value: unknown) => {
+            timer.observe((performance.now() - start) / 1000);
+            afterwards?.(args);
+            return value;
+          },
+          (error: unknown) => {
+            timer.observe((performance.now() - start) / 1000);
+            failed(error);
+            throw error;
+          },
+        );
+      };
+      wrapped[name] = (...args: unknown[]) =>
+        tracingEnabled() ? inSpan(`store ${operation}`, { 'db.system': store.kind, 'db.operation': operation }, async () => timed(args)) : timed(args);
+    }
+    return wrapped as T;
+  };
+
+  const ports = Object.fromEntries(
+    PORTS.filter((name) => name in store).map((name) => [name, instrument((store as unknown as Record<string, object>)[name]!, name)]),
+  );
+  // Object.create keeps the store's own members (kind, ping, close, stats, a SQLite store's checkpointer) reachable.
+  return Object.assign(Object.create(store) as Store, ports);
+}
