@@ -10,15 +10,18 @@ import type { AddressInfo } from 'node:net';
 import type { Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { TesseraConfig } from '../config/config.ts';
+import { ActivityCounter } from '../core/activity-counter.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { buildApp } from '../http/app.ts';
 import { tokenRoutes } from '../http/form-endpoints.ts';
+import { activityHook } from '../http/pipeline/hooks/activity.ts';
 import { metricsHook } from '../http/pipeline/hooks/metrics.ts';
 import { tracingHook } from '../http/pipeline/hooks/tracing.ts';
 import type { RequestHook } from '../http/pipeline/request-pipeline.ts';
 import type { MetricsRegistry } from '../runtime/metrics.ts';
 import { displayDatabase, openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
+import { startActivityFlusher } from './activity-flusher.ts';
 import { ensureDefaultTenant } from './bootstrap.ts';
 import { createTessera, type Tessera } from './compose.ts';
 import { startManagementListener, type ManagementListener } from './observability/management-listener.ts';
@@ -35,6 +38,8 @@ export interface RunningServer {
   tessera: Tessera;
   /** Reads the certificate and key again and serves them to new connections (HTTPS only; also on SIGHUP and file change). */
   reloadTls(): Promise<boolean>;
+  /** Adds the activity counted so far to the store now (otherwise every `activityFlushMs`). */
+  flushActivity(): Promise<void>;
   /** Graceful stop; idempotent. */
   close(): Promise<void>;
 }
@@ -94,6 +99,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     const prometheus = config.metricsPort !== undefined || options.metrics === 'cluster-worker' ? new PrometheusMetrics() : undefined;
     if (options.metrics === 'cluster-worker') prometheus?.shareWithClusterPrimary();
     const tessera = tesseraFor(config, store, clock, prometheus);
+    const activity = new ActivityCounter();
     const tls = config.tlsCert === undefined || config.tlsKey === undefined ? undefined : { cert: config.tlsCert, key: config.tlsKey };
     const app = await buildApp({
       services: tessera.services,
@@ -104,7 +110,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       console: config.console,
       requestLog: { level: config.requestLogLevel, sampleEvery: config.requestLogSampleEvery },
       tls: tls === undefined ? undefined : await readTlsMaterial(tls),
-      hooks: [tracingHook(), ...(prometheus === undefined ? [] : [metricsHook(prometheus)]), ...(options.hooks ?? [])],
+      hooks: [tracingHook(), ...(prometheus === undefined ? [] : [metricsHook(prometheus)]), activityHook(activity, clock), ...(options.hooks ?? [])],
     });
     // The migrations ran before the logger existed; each gets its line now, in order.
     for (const migration of migrations) app.log.info({ version: migration.version, name: migration.name }, 'migration applied');
@@ -169,6 +175,13 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       },
       onError: (error) => app.log.warn({ err: String(error) }, 'token purge failed; retrying at the next interval'),
     });
+    const activityFlusher = startActivityFlusher({
+      counter: activity,
+      store: tessera.store.activity,
+      clock,
+      intervalMs: config.activityFlushMs,
+      onError: (error) => app.log.warn({ err: String(error) }, 'activity counts not stored; retrying with the next batch'),
+    });
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
@@ -184,10 +197,11 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
           clearTimeout(timer);
           await management?.close();
           await purger.stop();
+          await activityFlusher.stop();
           await store.close();
         }
       })());
-    return { url, managementUrl: management?.url, app, tessera, reloadTls: () => reloader?.reload() ?? Promise.resolve(false), close };
+    return { url, managementUrl: management?.url, app, tessera, flushActivity: () => activityFlusher.flush(), reloadTls: () => reloader?.reload() ?? Promise.resolve(false), close };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();
     if (options.store === undefined) await store.close();

@@ -4,6 +4,7 @@
  * passes the one contract suite in test/store/contract.ts.
  */
 import type { AccessNumberStore } from '../core/ports/access-numbers.ts';
+import type { ActivityStore } from '../core/ports/activity.ts';
 import type { AuditStore } from '../core/ports/audit.ts';
 import type { ClientStore } from '../core/ports/clients.ts';
 import type { KeyStore } from '../core/ports/keys.ts';
@@ -33,6 +34,7 @@ export interface Store {
   readonly keys: KeyStore;
   readonly accessNumbers: AccessNumberStore;
   readonly audit: AuditStore;
+  readonly activity: ActivityStore;
   /** Answers when the database is reachable (for readiness checks). */
   ping(): Promise<void>;
   /**

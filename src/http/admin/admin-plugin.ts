@@ -10,6 +10,7 @@ import type { AdminRoute } from './admin-route.ts';
 import { openApiDocument } from './openapi.ts';
 import { routeConfig } from '../pipeline/fastify-pipeline.ts';
 import { accessNumberRoutes } from './routes/access-numbers.ts';
+import { activityRoutes } from './routes/activity.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -23,7 +24,7 @@ const ADMIN_ROUTE = { name: 'admin', errorFormat: 'problem' } as const;
 
 /** Every admin route; registration and the OpenAPI document both read this list. */
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
-  ...tenantRoutes, ...clientRoutes, ...userRoutes, ...accessNumberRoutes, ...keyRoutes, ...auditRoutes,
+  ...tenantRoutes, ...clientRoutes, ...userRoutes, ...accessNumberRoutes, ...keyRoutes, ...auditRoutes, ...activityRoutes,
 ];
 
 export async function adminPlugin(app: FastifyInstance, options: { services: AppServices; version: string }): Promise<void> {

@@ -11,6 +11,7 @@ import { POSTGRES_MIGRATIONS } from '../migrations/postgres/index.ts';
 import type { Migration, MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../store.ts';
 import { PostgresAccessNumberStore } from './access-numbers.ts';
+import { PostgresActivityStore } from './activity.ts';
 import { PostgresAuditStore } from './audit.ts';
 import { PostgresClientStore } from './clients.ts';
 import { PostgresDatabase, statement, type PostgresDatabaseOptions } from './database.ts';
@@ -59,6 +60,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keys: new PostgresKeyStore(db),
     accessNumbers: new PostgresAccessNumberStore(db),
     audit: new PostgresAuditStore(db),
+    activity: new PostgresActivityStore(db),
     users: new PostgresUserStore(db),
     lockouts: new PostgresLockoutStore(db),
     async ping() {

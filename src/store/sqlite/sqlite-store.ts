@@ -12,6 +12,7 @@ import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
 import type { Migration, MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../store.ts';
 import { SqliteAccessNumberStore } from './access-numbers.ts';
+import { SqliteActivityStore } from './activity.ts';
 import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './checkpointer.ts';
 import { SqliteAuditStore } from './audit.ts';
 import { SqliteClientStore } from './clients.ts';
@@ -72,6 +73,7 @@ export function openSqliteStore(
     keys: new SqliteKeyStore(db),
     accessNumbers: new SqliteAccessNumberStore(db),
     audit: new SqliteAuditStore(db),
+    activity: new SqliteActivityStore(db),
     async ping() {
       ping.get();
     },

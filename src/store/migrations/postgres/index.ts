@@ -12,5 +12,6 @@ import { users } from './004-users.ts';
 import { tokenSubjectIndexAppend } from './005-token-subject-index-append.ts';
 import { tokenSubjectIndexLoginsOnly } from './006-token-subject-index-logins-only.ts';
 import { cacheVersion } from './007-cache-version.ts';
+import { activity } from './008-activity.ts';
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, activity];
