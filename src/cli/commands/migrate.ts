@@ -1,12 +1,17 @@
 /** `tessera migrate`: bring the database schema to this build's version. */
 import { StoreUnavailableError } from '../../core/ports/errors.ts';
+import { readMigrationStatus } from '../../store/migration-status.ts';
 import { displayDatabase, openStore } from '../../store/open-store.ts';
 import { configFrom, parse, printJson, runCommand, STORE_OPTIONS } from '../common.ts';
 import { EXIT, type CliIo } from '../io.ts';
 
-const USAGE = `usage: tessera migrate [--db PATH|URL] [--config FILE]
+const USAGE = `usage: tessera migrate [status] [--db PATH|URL] [--config FILE]
 Applies the schema migrations this build has and the database lacks, records
-each in schema_migrations, and prints what it did. 'tessera serve' does the
+each in schema_migrations, writes a line for each to standard error as it is
+applied, and prints what it did as JSON.
+'tessera migrate status' changes nothing: it lists the applied migrations
+(with when) and the pending ones, and exits 0 when none is pending, 3 when
+some are, 1 when the database is newer than this build. 'tessera serve' does the
 same at start-up; run this as a release step to migrate before rolling out.
 Safe while other Tessera processes start or serve: on PostgreSQL an advisory
 lock lets one process migrate and the others wait; on SQLite the write lock does.
@@ -20,14 +25,19 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.out(USAGE);
       return EXIT.ok;
     }
-    if (positionals.length > 0) {
-      io.err(`tessera migrate: unexpected argument '${positionals[0]}'\n\n${USAGE}`);
+    const [action, extra] = positionals;
+    if ((action !== undefined && action !== 'status') || extra !== undefined) {
+      io.err(`tessera migrate: unexpected argument '${action === 'status' ? extra : action}'\n\n${USAGE}`);
       return EXIT.usage;
     }
     const config = configFrom(values, io);
+    if (action === 'status') return printStatus(config.database, io);
     let store;
     try {
-      store = await openStore(config.database, { poolSize: 1 });
+      store = await openStore(config.database, {
+        poolSize: 1,
+        onMigration: (m) => io.err(`applied migration ${m.version}: ${m.name}\n`),
+      });
     } catch (error) {
       // An outage's message names the database already; anything else (a schema newer than this build) gets it added.
       const where = error instanceof StoreUnavailableError ? '' : `cannot migrate ${displayDatabase(config.database)}: `;
@@ -45,4 +55,30 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     });
     return EXIT.ok;
   });
+}
+
+/** Exit code of `migrate status` when migrations are pending: scripts can tell it from success and failure. */
+export const PENDING_EXIT = 3;
+
+async function printStatus(database: string, io: CliIo): Promise<number> {
+  let status;
+  try {
+    status = await readMigrationStatus(database);
+  } catch (error) {
+    const where = error instanceof StoreUnavailableError ? '' : `cannot read the migrations of ${displayDatabase(database)}: `;
+    io.err(`tessera migrate status: ${where}${(error as Error).message}\n`);
+    return EXIT.failure;
+  }
+  printJson(io, {
+    database: displayDatabase(database),
+    version: status.applied.at(-1)?.version ?? 0,
+    latest: status.latest,
+    applied: status.applied.map((m) => ({ version: m.version, name: m.name, appliedAt: new Date(m.appliedAt).toISOString() })),
+    pending: status.pending,
+  });
+  if (status.unknown.length > 0) {
+    io.err(`tessera migrate status: the database has migrations this build does not know (${status.unknown.join(', ')}); upgrade Tessera\n`);
+    return EXIT.failure;
+  }
+  return status.pending.length === 0 ? EXIT.ok : PENDING_EXIT;
 }
