@@ -93,6 +93,7 @@ async function serveCluster(config: TesseraConfig, args: string[], io: CliIo): P
     stopSignal: io.stopSignal,
     stopTimeoutMs: config.shutdownTimeoutMs + 5000,
     write: io.out,
+    forwardHangup: config.tlsCert !== undefined,
     management: config.metricsPort === undefined ? undefined : { host: config.metricsHost, port: config.metricsPort, token: config.metricsToken },
   });
 }

@@ -32,6 +32,8 @@ export interface PrimaryOptions {
    * is ready while every worker is listening.
    */
   management?: { host: string; port: number; token: string | undefined };
+  /** Forward SIGHUP to the workers (they reload their TLS certificate); otherwise SIGHUP keeps its default meaning. */
+  forwardHangup?: boolean;
 }
 
 const LEVELS = { info: 30, warn: 40, error: 50 } as const;
@@ -61,7 +63,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
   const forwardHangup = () => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
   };
-  process.on('SIGHUP', forwardHangup);
+  if (options.forwardHangup === true) process.on('SIGHUP', forwardHangup);
   supervisor.start();
   let management: ManagementListener | undefined;
   if (options.management !== undefined) {
