@@ -20,7 +20,7 @@ import type { FormEndpoint } from './form-endpoints.ts';
 import { serveFormRequest, type FormRequestOptions } from './form-request.ts';
 import type { RouteInfo } from './pipeline/request-context.ts';
 import type { RequestPipeline } from './pipeline/request-pipeline.ts';
-import { tlsServerOptions, type TlsMaterial } from './tls.ts';
+import { secureContextOptions, type TlsMaterial } from './tls.ts';
 
 /** find-my-way's default `maxParamLength`, which Tessera's Fastify app keeps. */
 export const MAX_PARAM_LENGTH = 100;
@@ -101,7 +101,7 @@ export class DirectDispatcher {
       if (matched === undefined) fastifyHandler(request, response);
       else this.#serve(matched, request, response);
     };
-    const server = tls === undefined ? createServer(listener) : (createHttpsServer(tlsServerOptions(tls), listener) as unknown as Server);
+    const server = tls === undefined ? createServer(listener) : (createHttpsServer(secureContextOptions(tls), listener) as unknown as Server);
     server.keepAliveTimeout = this.#options.keepAliveTimeoutMs;
     server.requestTimeout = this.#options.requestTimeoutMs;
     return server;

@@ -7,7 +7,7 @@
  * @see https://wiki.mozilla.org/Security/Server_Side_TLS
  * @see https://www.rfc-editor.org/rfc/rfc9325 (BCP 195: recommendations for secure use of TLS)
  */
-import type { SecureContextOptions, TlsOptions } from 'node:tls';
+import type { SecureContextOptions } from 'node:tls';
 
 /** A certificate chain and its private key, PEM. */
 export interface TlsMaterial {
@@ -26,7 +26,7 @@ const TLS12_CIPHERS = [
 
 const TLS13_CIPHERS = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 
-/** The secure-context options of `material` (for creating the server and for each reload). */
+/** The secure-context options of `material`: the HTTPS server's, and each reload's. */
 export function secureContextOptions(material: TlsMaterial): SecureContextOptions {
   return {
     cert: material.cert,
@@ -35,9 +35,4 @@ export function secureContextOptions(material: TlsMaterial): SecureContextOption
     ciphers: [...TLS13_CIPHERS, ...TLS12_CIPHERS].join(':'),
     honorCipherOrder: true,
   };
-}
-
-/** The options of an HTTPS server serving `material`. */
-export function tlsServerOptions(material: TlsMaterial): TlsOptions {
-  return secureContextOptions(material);
 }

@@ -19,6 +19,7 @@ import { metricsHook } from '../http/pipeline/hooks/metrics.ts';
 import { tracingHook } from '../http/pipeline/hooks/tracing.ts';
 import type { RequestHook } from '../http/pipeline/request-pipeline.ts';
 import type { MetricsRegistry } from '../runtime/metrics.ts';
+import { tracingEnabled } from '../runtime/tracing.ts';
 import { displayDatabase, openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
 import { startActivityFlusher } from './activity-flusher.ts';
@@ -48,8 +49,12 @@ export interface StartOptions {
   clock?: Clock;
   /** An already-open store (tests, embedding); otherwise `config.database` is opened. */
   store?: Store;
-  /** Further request hooks (a rate limiter), run after Tessera's tracing and metrics hooks. */
-  hooks?: readonly RequestHook[];
+  /**
+   * Further request hooks (a rate limiter), run after Tessera's tracing,
+   * metrics and activity hooks; as a function, given the registry they may
+   * record metrics in (a no-op one when metrics are off).
+   */
+  hooks?: readonly RequestHook[] | ((metrics: MetricsRegistry) => readonly RequestHook[]);
   /**
    * Serve metrics from this process (the default when `metricsPort` is set),
    * or only record them for a cluster primary that serves every worker's
@@ -69,6 +74,10 @@ export function tesseraFor(config: TesseraConfig, store: Store, clock: Clock = s
     argon2: { concurrency: config.argon2Concurrency, maxQueued: config.argon2MaxQueued },
     metrics,
   });
+}
+
+function extraHooks(hooks: StartOptions['hooks'], metrics: MetricsRegistry): readonly RequestHook[] {
+  return typeof hooks === 'function' ? hooks(metrics) : (hooks ?? []);
 }
 
 function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
@@ -110,7 +119,8 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       console: config.console,
       requestLog: { level: config.requestLogLevel, sampleEvery: config.requestLogSampleEvery },
       tls: tls === undefined ? undefined : await readTlsMaterial(tls),
-      hooks: [tracingHook(), ...(prometheus === undefined ? [] : [metricsHook(prometheus)]), activityHook(activity, clock), ...(options.hooks ?? [])],
+      // An SDK is registered before start (an --import file); without one, requests pay for no tracing hook.
+      hooks: [...(tracingEnabled() ? [tracingHook()] : []), ...(prometheus === undefined ? [] : [metricsHook(prometheus)]), activityHook(activity, clock), ...extraHooks(options.hooks, tessera.metrics)],
     });
     // The migrations ran before the logger existed; each gets its line now, in order.
     for (const migration of migrations) app.log.info({ version: migration.version, name: migration.name }, 'migration applied');

@@ -29,7 +29,9 @@ function methodNames(object: object): string[] {
   return [...names];
 }
 
-export function instrumentStore(store: Store, metrics: MetricsRegistry): Store {
+/** `traced`: make a span per call (an OpenTelemetry SDK was registered at start). */
+export function instrumentStore(store: Store, metrics: MetricsRegistry, options: { traced?: boolean } = {}): Store {
+  const traced = options.traced ?? tracingEnabled();
   const duration = metrics.histogram({
     name: 'tessera_store_operation_duration_seconds',
     help: 'Time the store took to answer a call, by operation (port.method); cached reads included.',
@@ -64,21 +66,21 @@ export function instrumentStore(store: Store, metrics: MetricsRegistry): Store {
           timer.observe((performance.now() - start) / 1000);
           return result;
         }
-        return result.then(
-          (value: unknown) => {
+        // Observed on a side chain: the caller awaits the store's own promise, not one more link.
+        result.then(
+          () => {
             timer.observe((performance.now() - start) / 1000);
             afterwards?.(args);
-            return value;
           },
           (error: unknown) => {
             timer.observe((performance.now() - start) / 1000);
             failed(error);
-            throw error;
           },
         );
+        return result;
       };
-      wrapped[name] = (...args: unknown[]) =>
-        tracingEnabled() ? inSpan(`store ${operation}`, { 'db.system': store.kind, 'db.operation': operation }, async () => timed(args)) : timed(args);
+      const attributes = { 'db.system': store.kind, 'db.operation': operation };
+      wrapped[name] = traced ? (...args: unknown[]) => inSpan(`store ${operation}`, attributes, async () => timed(args)) : (...args: unknown[]) => timed(args);
     }
     return wrapped as T;
   };

@@ -23,29 +23,74 @@ export class PrometheusMetrics implements MetricsRegistry {
     if (options.processMetrics !== false) client.collectDefaultMetrics({ register: this.registry });
   }
 
+  /**
+   * Counters and histograms count in plain objects of their own, one per
+   * label set, found once and kept by the caller (`child`): a request's
+   * increments are then a few additions, where prom-client's own `inc` and
+   * `observe` check and hash the labels at every call. Their totals are
+   * handed to prom-client when it collects (a scrape, or the cluster
+   * primary's request), so the exposition and the cluster aggregation stay
+   * prom-client's.
+   */
   counter<L extends string = never>(definition: MetricDefinition<L>): Counter<L> {
     return this.#once(definition.name, () => {
-      const metric = new client.Counter<string>({ name: definition.name, help: definition.help, labelNames: [...definition.labelNames], registers: [this.registry] });
-      return {
-        inc: (labels: Labels<L>, value = 1) => metric.inc(labels as AnyLabels, value),
-        child: (labels: Labels<L>) => metric.labels(labels as AnyLabels),
+      const children = new Map<string, { labels: AnyLabels; value: number }>();
+      new client.Counter<string>({
+        name: definition.name,
+        help: definition.help,
+        labelNames: [...definition.labelNames],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const child of children.values()) this.inc(child.labels, child.value);
+        },
+      });
+      const child = (labels: Labels<L>) => {
+        const key = seriesKey(definition.labelNames, labels);
+        let entry = children.get(key);
+        if (entry === undefined) children.set(key, (entry = { labels: { ...(labels as AnyLabels) }, value: 0 }));
+        const found = entry;
+        return { inc: (value = 1) => void (found.value += value) };
       };
+      return { inc: (labels: Labels<L>, value = 1) => child(labels).inc(value), child };
     });
   }
 
   histogram<L extends string = never>(definition: HistogramDefinition<L>): Histogram<L> {
     return this.#once(definition.name, () => {
-      const metric = new client.Histogram<string>({
+      const bounds = [...(definition.buckets ?? LATENCY_BUCKETS)];
+      const children = new Map<string, { labels: AnyLabels; buckets: Float64Array; sum: number; count: number }>();
+      new client.Histogram<string>({
         name: definition.name,
         help: definition.help,
         labelNames: [...definition.labelNames],
-        buckets: [...(definition.buckets ?? LATENCY_BUCKETS)],
+        buckets: bounds,
         registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const child of children.values()) setHistogram(this, child, bounds);
+        },
       });
-      return {
-        observe: (labels: Labels<L>, value: number) => metric.observe(labels as AnyLabels, value),
-        child: (labels: Labels<L>) => metric.labels(labels as AnyLabels),
+      const child = (labels: Labels<L>) => {
+        const key = seriesKey(definition.labelNames, labels);
+        let entry = children.get(key);
+        if (entry === undefined) children.set(key, (entry = { labels: { ...(labels as AnyLabels) }, buckets: new Float64Array(bounds.length), sum: 0, count: 0 }));
+        const found = entry;
+        return {
+          observe(value: number) {
+            found.sum += value;
+            found.count += 1;
+            // Per-bucket counts, as prom-client keeps them (it makes them cumulative when it writes them out).
+            for (let i = 0; i < bounds.length; i++) {
+              if (value <= bounds[i]!) {
+                found.buckets[i]! += 1;
+                break;
+              }
+            }
+          },
+        };
       };
+      return { observe: (labels: Labels<L>, value: number) => child(labels).observe(value), child };
     });
   }
 
@@ -82,6 +127,29 @@ export class PrometheusMetrics implements MetricsRegistry {
     if (instrument === undefined) this.#declared.set(name, (instrument = make()));
     return instrument;
   }
+}
+
+function seriesKey(labelNames: readonly string[], labels: object): string {
+  return labelNames.map((name) => (labels as AnyLabels)[name]).join('\u0000');
+}
+
+/**
+ * Writes a histogram series' totals into prom-client's histogram: `zero`
+ * makes the series, then its bucket counts, sum and count are set in the
+ * entry prom-client keeps for it (`hashMap`, whose shape prom-client's own
+ * `observe` and `get` share). Checked, so a prom-client that keeps them
+ * otherwise fails the scrape loudly instead of reporting zeros.
+ */
+function setHistogram(metric: client.Histogram<string>, child: { labels: AnyLabels; buckets: Float64Array; sum: number; count: number }, bounds: readonly number[]): void {
+  metric.zero(child.labels);
+  const entries = Object.values((metric as unknown as { hashMap: Record<string, { labels: unknown; bucketValues: Record<string, number>; sum: number; count: number }> }).hashMap ?? {});
+  const entry = entries.find((e) => e.labels === child.labels);
+  if (entry === undefined || typeof entry.bucketValues !== 'object' || typeof entry.count !== 'number') {
+    throw new Error('prom-client keeps histogram values in an unknown shape; Tessera cannot write its series');
+  }
+  bounds.forEach((bound, i) => (entry.bucketValues[bound] = child.buckets[i]!));
+  entry.sum = child.sum;
+  entry.count = child.count;
 }
 
 /** The cluster primary's view: every worker's series, summed (prom-client's cluster aggregation). */
