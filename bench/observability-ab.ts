@@ -45,6 +45,8 @@ if (values.load !== undefined) {
   const target = new URL('/oauth/token', url);
   const body = 'grant_type=client_credentials';
   const headers = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length), authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}` };
+  // Reported to the harness over IPC, or printed when run by hand.
+  const report = (message: object) => (process.send ? process.send(message) : console.log(JSON.stringify(message)));
   let counting = false;
   let tokens = 0;
   let failures = 0;
@@ -69,11 +71,11 @@ if (values.load !== undefined) {
   });
   setTimeout(() => {
     counting = true;
-    process.send!({ phase: 'measuring' });
+    report({ phase: 'measuring' });
     setTimeout(() => {
       counting = false;
       running = false;
-      process.send!({ phase: 'done', tokens, failures });
+      report({ phase: 'done', tokens, failures });
     }, Number(measureMs));
   }, Number(warmupMs));
   await Promise.all(loops);

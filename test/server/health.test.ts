@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { createReadiness } from '../../src/server/readiness.ts';
+import { scrape, typeOf, value } from '../helpers/prometheus.ts';
 import { createTestSchema, POSTGRES_URL, postgresSkip, schemaUrl, type TestSchema } from '../helpers/postgres.ts';
 import { startServe, type TesseraProcess } from '../helpers/spawn-tessera.ts';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
@@ -71,6 +72,23 @@ describe('readiness through a PostgreSQL outage', { skip: postgresSkip('the read
     }
     await proxy.restore();
     for (const base of places) assert.equal((await until(`${base}/health/ready`, 200)).status, 200);
+  });
+
+  it('shows the PostgreSQL pool, and counts store calls that found the database unavailable', async () => {
+    const management = managementOf(server);
+    const before = await scrape(`${management}/metrics`);
+    assert.ok(value(before, 'tessera_postgres_pool_connections', { state: 'total' }) >= 1);
+    assert.equal(typeOf(before, 'tessera_postgres_pool_connections'), 'gauge');
+    await proxy.cut();
+    try {
+      // The metadata route reads the tenant from the store (the cached read re-checks the database).
+      await fetch(`${server.url}/.well-known/oauth-authorization-server`);
+      await fetch(`${server.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Basic eDp5' }, body: 'grant_type=client_credentials' });
+    } finally {
+      await proxy.restore();
+    }
+    const after = await scrape(`${management}/metrics`);
+    assert.ok(value(after, 'tessera_store_errors_total', { kind: 'unavailable' }) > value(before, 'tessera_store_errors_total', { kind: 'unavailable' }));
   });
 });
 
