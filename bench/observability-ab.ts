@@ -170,12 +170,17 @@ try {
   }
   const runs: { round: number; variant: Variant; rps: number; cpuPerTokenUs: number }[] = [];
   console.log(`# ${rounds} rounds, ${warmup} s warm-up + ${seconds} s measured, ${connections} connections, pinned: ${pin}`);
-  for (let round = 1; round <= rounds; round++) {
+  // Round 0 warms the machine and the databases up and is not counted (a first run was often far off).
+  for (let round = 0; round <= rounds; round++) {
     // Each round starts with a different variant, so no variant always runs first.
-    const order = variants.map((_, i) => variants[(i + round - 1) % variants.length]!);
+    const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
     for (const variant of order) {
       const { db, secret } = setups.get(variant)!;
       const r = await measure(db, secret, variant);
+      if (round === 0) {
+        console.log(`round 0 ${variant.padEnd(4)} (not counted) ${r.rps.toFixed(0)} tokens/s`);
+        continue;
+      }
       runs.push({ round, variant, ...r });
       console.log(`round ${round} ${variant.padEnd(4)} ${r.rps.toFixed(0).padStart(6)} tokens/s  ${r.cpuPerTokenUs.toFixed(1).padStart(6)} µs CPU/token  load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`);
     }

@@ -100,6 +100,7 @@ try {
     load.send({ read: true });
   });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const tokens = [0, 0];
   /** One slice on `target`: a settling tenth (discarded), then CPU and tokens over the rest. */
   const slice = async (target: number) => {
     load.send({ target });
@@ -110,6 +111,7 @@ try {
     const { answered, failed } = await read();
     const used = process.cpuUsage(cpu);
     if (failed > 0) throw new Error(`${failed} requests failed`);
+    tokens[target] = (tokens[target] ?? 0) + answered;
     return (used.user + used.system) / answered;
   };
   // Warm both up (JIT, caches) before measuring.
@@ -138,6 +140,7 @@ try {
   };
   const [q1 = NaN, q3 = NaN] = quartiles(ratios);
   console.log(`# ${pairs} pairs of ${sliceMs} ms slices, ${values.connections} connections`);
+  console.log(`tokens measured: off ${tokens[0]}, on ${tokens[1]}`);
   console.log(`CPU per token: off median ${median(off).toFixed(2)} µs, on median ${median(on).toFixed(2)} µs`);
   console.log(`on/off per pair: median ${median(ratios).toFixed(3)}, quartiles ${q1.toFixed(3)}–${q3.toFixed(3)}, range ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}`);
 } finally {
