@@ -25,6 +25,7 @@ import type { Store } from '../store/store.ts';
 import { startActivityFlusher } from './activity-flusher.ts';
 import { ensureDefaultTenant } from './bootstrap.ts';
 import { createTessera, type Tessera } from './compose.ts';
+import { postgresQueryObserver } from './observability/instrument-store.ts';
 import { startManagementListener, type ManagementListener } from './observability/management-listener.ts';
 import { PrometheusMetrics } from './observability/prometheus.ts';
 import { readTlsMaterial, startTlsReloader, type TlsReloader } from './tls-reloader.ts';
@@ -95,6 +96,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
   // The pool reports dropped idle connections before the app (and its logger) exists.
   let logBackgroundError = (_error: Error) => {};
   const migrations: { version: number; name: string }[] = [];
+  const prometheus = config.metricsPort !== undefined || options.metrics === 'cluster-worker' ? new PrometheusMetrics() : undefined;
   const store =
     options.store ??
     (await openStore(config.database, {
@@ -102,10 +104,10 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       checkpointIntervalMs: config.sqliteCheckpointIntervalMs,
       onBackgroundError: (error) => logBackgroundError(error),
       onMigration: (migration) => migrations.push(migration),
+      onQuery: prometheus === undefined ? undefined : postgresQueryObserver(prometheus),
     }));
   const cleanups: (() => Promise<void> | void)[] = [];
   try {
-    const prometheus = config.metricsPort !== undefined || options.metrics === 'cluster-worker' ? new PrometheusMetrics() : undefined;
     if (options.metrics === 'cluster-worker') prometheus?.shareWithClusterPrimary();
     const tessera = tesseraFor(config, store, clock, prometheus);
     const activity = new ActivityCounter();

@@ -13,6 +13,8 @@ export interface OpenStoreOptions {
   checkpointIntervalMs?: number;
   /** Told of each migration as it is applied, in order. */
   onMigration?: (migration: Migration) => void;
+  /** PostgreSQL: told of each query (statement name, seconds, error if it failed), for metrics. */
+  onQuery?: (statement: string, seconds: number, error: unknown) => void;
 }
 
 /** An opened database: its store, migrated, and what migrating did. */
@@ -25,7 +27,7 @@ export type OpenedStore = Store & { migration: MigrationResult };
  */
 export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (isPostgresUrl(database)) {
-    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration });
+    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration, onQuery: options.onQuery });
   }
   return openSqliteStore({ path: database, checkpointIntervalMs: options.checkpointIntervalMs, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration });
 }

@@ -89,6 +89,8 @@ describe('readiness through a PostgreSQL outage', { skip: postgresSkip('the read
     }
     const after = await scrape(`${management}/metrics`);
     assert.ok(value(after, 'tessera_store_errors_total', { kind: 'unavailable' }) > value(before, 'tessera_store_errors_total', { kind: 'unavailable' }));
+    // Every query is timed by statement.
+    assert.ok(value(after, 'tessera_postgres_query_duration_seconds') > 0);
   });
 });
 

