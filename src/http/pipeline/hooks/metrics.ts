@@ -32,6 +32,22 @@ function cached<T>(map: Bound<T>, key: string, make: () => T): T {
   return value;
 }
 
+/** Series by two keys, looked up without building a key string per request. */
+class Bound2<K1, K2, T> {
+  readonly #outer = new Map<K1, Map<K2, T>>();
+  readonly #make: (a: K1, b: K2) => T;
+  constructor(make: (a: K1, b: K2) => T) {
+    this.#make = make;
+  }
+  get(a: K1, b: K2): T {
+    let inner = this.#outer.get(a);
+    if (inner === undefined) this.#outer.set(a, (inner = new Map()));
+    let value = inner.get(b);
+    if (value === undefined) inner.set(b, (value = this.#make(a, b)));
+    return value;
+  }
+}
+
 export function metricsHook(registry: MetricsRegistry): RequestHook {
   const duration = registry.histogram({
     name: 'tessera_http_request_duration_seconds',
@@ -61,8 +77,13 @@ export function metricsHook(registry: MetricsRegistry): RequestHook {
   });
   registry.counter(RATE_LIMITED_REQUESTS);
 
-  const durations: Bound<{ observe(v: number): void }> = new Map();
-  const issuedBy: Bound<{ inc(v?: number): void }> = new Map();
+  const durations = new Bound2((route: string, status: number) => duration.child({ route, status: String(status) }));
+  // By tenant, then grant and format together (a client's grant and format rarely vary).
+  const issuedBy = new Bound2((tenant: string, grantAndFormat: string) => {
+    const [grant = '', format = ''] = grantAndFormat.split('\u0000');
+    return issued.child({ tenant, grant, format });
+  });
+  const grantFormats = new Bound2((grant: string, format: string) => `${grant}\u0000${format}`);
   const tokenErrorsBy: Bound<{ inc(v?: number): void }> = new Map();
   const introspectionsBy: Bound<{ inc(v?: number): void }> = new Map();
   const revocationsBy: Bound<{ inc(v?: number): void }> = new Map();
@@ -74,10 +95,7 @@ export function metricsHook(registry: MetricsRegistry): RequestHook {
           const error = context.errorCode;
           cached(tokenErrorsBy, error, () => tokenErrors.child({ error })).inc();
         } else if (status === 200 && context.tokenFormat !== undefined) {
-          const tenant = context.tenantId ?? '';
-          const grant = context.grantType ?? '';
-          const format = context.tokenFormat;
-          cached(issuedBy, `${tenant}\u0000${grant}\u0000${format}`, () => issued.child({ tenant, grant, format })).inc();
+          issuedBy.get(context.tenantId ?? '', grantFormats.get(context.grantType ?? '', context.tokenFormat)).inc();
         }
         return;
       }
@@ -99,7 +117,7 @@ export function metricsHook(registry: MetricsRegistry): RequestHook {
       const status = answered ? response.statusCode : 0;
       const route = context.route.name;
       // Status 0: the client went away before the answer was complete.
-      cached(durations, `${route}\u0000${status}`, () => duration.child({ route, status: String(status) })).observe((performance.now() - context.startedAt) / 1000);
+      durations.get(route, status).observe((performance.now() - context.startedAt) / 1000);
       if (answered) countOutcome(context, status);
     },
   };
