@@ -31,12 +31,15 @@ describe('Prometheus metrics on the management listener', () => {
   let management: string;
   let opaqueSecret: string;
   let jwtSecret: string;
+  let appSecret: string;
 
   before(async () => {
     const db = join(dir, 'metrics.db');
     assert.equal((await runCli(['init', '--db', db])).code, 0);
     opaqueSecret = await createClient(db, 'svc', 'opaque');
     jwtSecret = await createClient(db, 'signer', 'jwt');
+    appSecret = (JSON.parse((await runCli(['clients', 'create', 'app', '--db', db, '--grants', 'password'])).stdout) as { clientSecret: string }).clientSecret;
+    assert.equal((await runCli(['users', 'create', 'alice', '--db', db, '--password-env', 'PASSWORD'], { env: { PASSWORD: 'correct horse battery staple' } })).code, 0);
     server = await startServe(['--db', db, '--metrics-port', '0'], { TESSERA_METRICS_TOKEN: 'scrape-secret' });
     management = String(server.lines.find((l) => l.msg === 'listening')!.managementUrl);
   });
@@ -100,6 +103,17 @@ describe('Prometheus metrics on the management listener', () => {
     const ready = await fetch(`${management}/health/ready`);
     assert.equal(ready.status, 200);
     assert.deepEqual(await ready.json(), { status: 'ready', checks: { store: 'ok', migrations: 'ok', keys: 'ok' } });
+  });
+
+  it('counts a lock started by wrong passwords, and argon2\'s waits', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await form(server.url, '/oauth/token', basic('app', appSecret), 'grant_type=password&username=alice&password=wrong');
+      assert.equal(res.status, 400);
+    }
+    const m = await scrape(`${management}/metrics`, { authorization: 'Bearer scrape-secret' });
+    assert.equal(value(m, 'tessera_lockouts_total', { tenant: 'default' }), 1, 'the fifth failure locks (default policy)');
+    assert.equal(value(m, 'tessera_token_errors_total', { error: 'invalid_grant' }), 5);
+    assert.ok(value(m, 'tessera_argon2_wait_seconds') >= 5, 'every password check passed the argon2 limiter');
   });
 
   it('serves no metrics on the public port', async () => {
