@@ -67,7 +67,8 @@ describe('activity counted by every instance on one database', () => {
       assert.equal(res.status, 200);
       activity = (await res.json()) as TenantActivity;
       // The admin tokens this test asked for count too: one per call so far, all from the first instance.
-      if (totals(activity).issued['client_credentials/svc'] === 5 && totals(activity).errors.invalid_client === 2) break;
+      const { issued, errors } = totals(activity);
+      if (issued['client_credentials/svc'] === 5 && issued['client_credentials/admin'] !== undefined && errors.invalid_client === 2 && errors.unauthorized_client === 1) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const { issued, errors } = totals(activity!);
