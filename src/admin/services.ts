@@ -6,6 +6,7 @@
 import type { Clock } from '../core/clock.ts';
 import type { Argon2id } from '../core/crypto/argon2id.ts';
 import type { AccessNumberStore } from '../core/ports/access-numbers.ts';
+import type { ActivityStore } from '../core/ports/activity.ts';
 import type { AuditStore } from '../core/ports/audit.ts';
 import type { ClientStore } from '../core/ports/clients.ts';
 import type { KeyStore } from '../core/ports/keys.ts';
@@ -14,6 +15,7 @@ import type { TenantStore } from '../core/ports/tenants.ts';
 import type { TokenRevocation } from '../core/ports/tokens.ts';
 import type { UserStore } from '../core/ports/users.ts';
 import { AccessNumberService } from './access-numbers.ts';
+import { ActivityService } from './activity.ts';
 import { ClientService } from './clients.ts';
 import { KeyService } from './keys.ts';
 import { RateLimitService } from './rate-limits.ts';
@@ -33,6 +35,7 @@ export interface AdminStorage {
   keys: KeyStore;
   accessNumbers: AccessNumberStore;
   audit: AuditStore;
+  activity: ActivityStore;
 }
 
 export interface AdminServicesOptions {
@@ -56,6 +59,7 @@ export interface AdminServices {
   keys: KeyService;
   rateLimits: RateLimitService;
   audit: AuditStore;
+  activity: ActivityService;
   keyPrePublicationSeconds: number;
   forgetKeys(tenantId: string): void;
 }
@@ -70,6 +74,7 @@ export function createAdminServices(options: AdminServicesOptions): AdminService
     keys: new KeyService(storage, clock),
     rateLimits: new RateLimitService({ ...options.rateLimits, storage, clock }),
     audit: storage.audit,
+    activity: new ActivityService(storage, clock),
     keyPrePublicationSeconds: options.keyPrePublicationSeconds,
     forgetKeys: options.forgetKeys,
   };

@@ -12,7 +12,9 @@ import { restartServeWithMemorySettings } from './memory-restart.ts';
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   serve: { summary: 'start the HTTP server', load: () => import('./commands/serve.ts') },
-  migrate: { summary: 'bring the database schema to this version (SQLite or PostgreSQL)', load: () => import('./commands/migrate.ts') },
+  migrate: { summary: "bring the database schema to this version; 'migrate status' lists applied and pending steps", load: () => import('./commands/migrate.ts') },
+  backup: { summary: 'copy the live SQLite database to a file, and verify the copy', load: () => import('./commands/backup.ts') },
+  restore: { summary: 'replace the SQLite database with a verified backup', load: () => import('./commands/restore.ts') },
   init: { summary: 'create the database, a default tenant and an admin client', load: () => import('./commands/init.ts') },
   tenants: { summary: 'create, list, show and update tenants', load: () => import('./commands/tenants.ts') },
   clients: { summary: 'create, list, show, update, delete clients, rotate their secrets, read and clear their lock state', load: () => import('./commands/clients.ts') },

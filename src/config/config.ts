@@ -13,7 +13,7 @@ import { parseTokenEndpoints, type TokenEndpointConfig } from './dialect.ts';
 import { parseTrustedProxies } from './trusted-proxies.ts';
 import { defaultRulesDoc, parseRateLimitStore, parseRuleOverrides, type RuleOverrides } from './rate-limit-settings.ts';
 import {
-  booleanSetting, ConfigError, enumSetting, integerSetting, stringSetting, urlSetting, type Setting, type SettingValue,
+  booleanSetting, ConfigError, enumSetting, integerSetting, optional, stringSetting, urlSetting, type Setting, type SettingValue,
 } from './setting.ts';
 
 export { ConfigError } from './setting.ts';
@@ -73,7 +73,40 @@ export const SETTINGS = {
     max: 10_485_760,
     doc: 'Largest accepted request body; larger bodies get 413 `invalid_request`. A token request is a few hundred bytes.',
   }),
-  logLevel: enumSetting<LogLevel>({ default: 'info', values: LOG_LEVELS, doc: '`fatal`, `error`, `warn`, `info` (one line per request), `debug`, `trace`, `silent`.' }),
+  logLevel: enumSetting<LogLevel>({ default: 'info', values: LOG_LEVELS, doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`: the least severe line written.' }),
+  requestLogLevel: enumSetting<LogLevel>({
+    default: 'info',
+    values: LOG_LEVELS,
+    doc: 'The level of the one line each request gets (`silent`: none). With `logLevel` `warn` and this `info`, requests are not logged; with this `debug`, they are logged only when `logLevel` is `debug` or lower.',
+  }),
+  requestLogSampleEvery: integerSetting({
+    default: 1,
+    min: 1,
+    max: 1_000_000,
+    doc: 'Log one successful request in N to the token, introspection and revocation endpoints (the high-rate ones); their error answers and every other request are always logged. Metrics count every request whatever this is.',
+  }),
+  tlsCert: optional(stringSetting({
+    default: '',
+    doc: 'PEM certificate chain file: serve HTTPS (TLS 1.2 and 1.3, modern ciphers only) instead of HTTP. Needs `tlsKey`. Both files are read again on SIGHUP and when they change, without dropping connections ([deployment.md](deployment.md#https)).',
+  })),
+  tlsKey: optional(stringSetting({ default: '', doc: 'PEM private key file of `tlsCert`. Keep it readable by Tessera\'s user only.' })),
+  metricsPort: optional(integerSetting({
+    default: 0,
+    min: 0,
+    max: 65_535,
+    doc: 'Port of the management listener: Prometheus metrics at `/metrics` and `/health/live`, `/health/ready`, apart from the public port. Absent: no management listener and no metrics collected. `0` picks a free port (the `listening` line names it). Under `--workers` the primary listens and one scrape gives every worker\'s series summed.',
+  })),
+  metricsHost: stringSetting({ default: '127.0.0.1', doc: 'Address of the management listener. Loopback by default; set the address your Prometheus reaches.' }),
+  metricsToken: optional(stringSetting({
+    default: '',
+    doc: 'When set, `/metrics` requires `Authorization: Bearer <this>` (Prometheus: `authorization: { credentials: … }`); the health paths stay open. Prefer the environment variable to a flag, which `ps` shows.',
+  })),
+  activityFlushMs: integerSetting({
+    default: 5000,
+    min: 50,
+    max: 60_000,
+    doc: 'How often each process adds its per-minute counts of tokens issued and error answers to the database, where the admin API\'s activity route (the console\'s Activity page) reads every instance\'s together.',
+  }),
   trustedProxies: {
     default: [],
     defaultDoc: 'none',
@@ -184,6 +217,9 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
   for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting<unknown>][]) {
     const value = input[key];
     config[key] = value === undefined ? setting.default : setting.parse(value, key);
+  }
+  if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
+    throw new ConfigError(config.tlsCert === undefined ? 'tlsCert' : 'tlsKey', `is required with ${config.tlsCert === undefined ? 'tlsKey' : 'tlsCert'}`);
   }
   return config as TesseraConfig;
 }

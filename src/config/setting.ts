@@ -89,6 +89,15 @@ export function enumSetting<T extends string>(o: Common & { default: T; values: 
   };
 }
 
+/** A setting that may be absent (default: absent), otherwise checked as `setting` checks it. */
+export function optional<T>(setting: Setting<T>): Setting<T | undefined> {
+  return {
+    ...setting,
+    default: undefined,
+    parse: (value, key) => (value === undefined ? undefined : setting.parse(value, key)),
+  };
+}
+
 /** An optional http(s) URL, stored without trailing slashes. */
 export function urlSetting(o: Common): Setting<string | undefined> {
   return {

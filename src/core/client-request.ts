@@ -14,7 +14,7 @@ import { resolveTenant } from './tenant-resolution.ts';
 import type { TokenRequest } from './token-request.ts';
 import type { TenantReader } from './ports/tenants.ts';
 
-export type ClientRequest = Pick<TokenRequest, 'params' | 'credentials' | 'tenantHint' | 'abandoned' | 'report' | 'remoteAddress'>;
+export type ClientRequest = Pick<TokenRequest, 'params' | 'credentials' | 'tenantHint' | 'abandoned' | 'report' | 'remoteAddress' | 'facts'>;
 
 export interface ClientRequestDeps extends ClientAuthenticationDeps {
   tenants: TenantReader;
@@ -31,9 +31,12 @@ export interface AuthenticatedTokenRequest {
 /** Resolves the tenant, authenticates the client, and reads the required `token` parameter. */
 export async function authenticateTokenRequest(request: ClientRequest, deps: ClientRequestDeps): Promise<AuthenticatedTokenRequest> {
   const tenant = await resolveTenant(request.tenantHint, deps.tenants, deps.defaultTenantId);
+  const { facts } = request;
+  if (facts !== undefined) facts.tenantId = tenant.id;
   const client = await authenticateClient(tenant, request.credentials, deps, {
     abandoned: request.abandoned, report: request.report, remoteAddress: request.remoteAddress,
   });
+  if (facts !== undefined) facts.clientId = client.id;
   const token = request.params.token;
   if (token === undefined) throw new OAuthError('invalid_request', 'Missing required parameter: token');
   return { tenant, client, token };

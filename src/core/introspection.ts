@@ -29,10 +29,10 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps): Introspect
     // §2.2: "If the introspection call is properly authorized but the token is not active, does not exist on
     // this server, or the protected resource is not allowed to introspect this particular token, then the
     // authorization server MUST return an introspection response with the "active" field set to "false"."
-    if (inspected === undefined || inspected.revokedAt !== null || inspected.expiresAt <= now) return INACTIVE;
-    // A token outlives neither its client's deletion nor its disabling.
-    const owner = await deps.clients.getClient(tenant.id, inspected.clientId);
-    if (owner === undefined || !owner.enabled) return INACTIVE;
-    return { active: true, token: inspected, tenant };
+    const active = inspected !== undefined && inspected.revokedAt === null && inspected.expiresAt > now
+      // A token outlives neither its client's deletion nor its disabling.
+      && (await deps.clients.getClient(tenant.id, inspected.clientId))?.enabled === true;
+    if (request.facts !== undefined) request.facts.active = active;
+    return active ? { active: true, token: inspected, tenant } : INACTIVE;
   };
 }

@@ -60,10 +60,16 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenEndpoint {
     if (handler === undefined) {
       throw new OAuthError('unsupported_grant_type', `Unsupported grant_type: ${printable(grantType)}`);
     }
+    const { facts } = request;
     const tenant = await resolveTenant(request.tenantHint, deps.tenants, deps.defaultTenantId);
+    if (facts !== undefined) {
+      facts.tenantId = tenant.id;
+      facts.grantType = handler.grantType;
+    }
     const client = await authenticateClient(tenant, request.credentials, deps, {
       abandoned: request.abandoned, report: request.report, remoteAddress: request.remoteAddress,
     });
+    if (facts !== undefined) facts.clientId = client.id;
     if (handler.confidentialClientsOnly && client.clientType === 'public') {
       throw new OAuthError('invalid_client', 'Client authentication is required', {
         headers: basicChallenge(tenant),
@@ -76,6 +82,7 @@ export function createTokenEndpoint(deps: TokenEndpointDeps): TokenEndpoint {
     const now = deps.clock();
     const decision = await handler.handle({ request, tenant, client, now });
     const issued = await issueTokens(deps, { tenant, client, decision, now });
+    if (facts !== undefined) facts.tokenFormat = client.tokenFormat;
     return {
       accessToken: issued.accessToken,
       expiresIn: issued.expiresIn,

@@ -7,6 +7,7 @@
  */
 import type { CallerReport } from './caller.ts';
 import type { ClientCredentials } from './client-auth/credentials.ts';
+import type { RequestFacts } from './request-facts.ts';
 
 export interface TokenRequest {
   /** Every parameter except client credentials, each present at most once. */
@@ -20,6 +21,8 @@ export interface TokenRequest {
   abandoned?: () => boolean;
   /** Told who is calling as the endpoint learns it (rate limits refuse by throwing); see caller.ts. */
   report?: CallerReport | undefined;
+  /** Filled in as the request is served: tenant, client, grant, what was issued (for metrics and activity). */
+  facts?: RequestFacts;
 }
 
 export interface TenantHint {

@@ -12,7 +12,14 @@ import type { AccessTokenReader } from '../core/tokens/access-token-reader.ts';
 import type { RateLimiterStats } from '../core/rate-limit/limiter.ts';
 import type { WorkLimiter } from '../core/crypto/work-limiter.ts';
 
-/** Whether the service can answer, and what it runs on (for `/healthz`). */
+/** The parts readiness checks, each `ok` or why not. */
+export interface Readiness {
+  ready: boolean;
+  /** By part (`store`, `migrations`, `keys`): `ok`, or a short reason it is not. */
+  checks: Readonly<Record<string, string>>;
+}
+
+/** Whether the service can answer, and what it runs on (for `/healthz` and `/health/ready`). */
 export interface HealthCheck {
   /** A short name of the store for the answer (`sqlite`, `postgres`). */
   store: string;
@@ -20,6 +27,8 @@ export interface HealthCheck {
   ping(): Promise<void>;
   /** Whether the rate-limit store answers (the limiter learns it from its own checks), and what happens when it does not. */
   rateLimitStore?(): { kind: string; available: boolean; failOpen: boolean };
+  /** Whether this process can serve: its store reachable, its schema current, its signing keys loaded. */
+  ready(): Promise<Readiness>;
 }
 
 export interface AppServices {

@@ -13,7 +13,7 @@ import { EndOfTurn } from './end-of-turn.ts';
 import { formEndpoints, type TokenRoute } from './form-endpoints.ts';
 import { createLogger } from './logging.ts';
 import { installPipeline } from './pipeline/fastify-pipeline.ts';
-import { requestLogHook } from './pipeline/hooks/request-log.ts';
+import { requestLogHook, type RequestLogOptions } from './pipeline/hooks/request-log.ts';
 import { shutdownGateHook } from './pipeline/hooks/shutdown-gate.ts';
 import { RequestIds } from './pipeline/request-ids.ts';
 import { RequestPipeline, type RequestHook } from './pipeline/request-pipeline.ts';
@@ -25,6 +25,7 @@ import { consoleRoutes } from './routes/console.ts';
 import { preflightRoutes } from './routes/preflight.ts';
 import { CorsPolicy } from './cors/cors-policy.ts';
 import { corsHook } from './pipeline/hooks/cors.ts';
+import type { TlsMaterial } from './tls.ts';
 import { AdminError } from '../admin/admin-error.ts';
 
 export interface AppOptions {
@@ -43,6 +44,10 @@ export interface AppOptions {
   version?: string;
   /** Web origins allowed to call every tenant's OAuth endpoints from a browser, besides each tenant's own (cors/cors-policy.ts); default none. */
   corsOrigins?: readonly string[];
+  /** The request log line's level and sampling; default every request at `info`. */
+  requestLog?: RequestLogOptions;
+  /** Serve HTTPS with this certificate and key (both request paths, one server). */
+  tls?: TlsMaterial;
 }
 
 /**
@@ -67,7 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const cors = corsHook(new CorsPolicy({ discovery: services.discovery, origins: options.corsOrigins ?? [] }));
   const pipeline = new RequestPipeline({
     // CORS before any later hook, so a browser can read that hook's refusal too.
-    hooks: [shutdownGate, cors, ...(options.hooks ?? []), requestLogHook()],
+    hooks: [shutdownGate, cors, ...(options.hooks ?? []), requestLogHook(options.requestLog)],
     log,
     requestIds: new RequestIds(),
     clientAddress: addresses.of,
@@ -82,7 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const direct = new DirectDispatcher({ ...connections, ...formOptions, endpoints, pipeline });
   const app = Fastify({
     // The token, introspection and revocation endpoints are served before Fastify's router (direct-dispatch.ts).
-    serverFactory: (handler) => direct.createServer(handler),
+    serverFactory: (handler) => direct.createServer(handler, options.tls),
     // Paths matched in any letter case (the `owin` dialect) reach their routes in the configured spelling.
     ...(direct.caseInsensitivePaths.size === 0
       ? {}

@@ -14,12 +14,14 @@
  * timeouts and the error writer.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { writeFailure } from './errors/write-failure.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
 import { serveFormRequest, type FormRequestOptions } from './form-request.ts';
 import { CaseInsensitivePaths } from './path-case.ts';
 import type { RouteInfo } from './pipeline/request-context.ts';
 import type { RequestPipeline } from './pipeline/request-pipeline.ts';
+import { secureContextOptions, type TlsMaterial } from './tls.ts';
 
 /** find-my-way's default `maxParamLength`, which Tessera's Fastify app keeps. */
 export const MAX_PARAM_LENGTH = 100;
@@ -100,13 +102,18 @@ export class DirectDispatcher {
     return { endpoint, pathTenant };
   }
 
-  /** The `node:http` server Fastify is given (its `serverFactory`). */
-  createServer(fastifyHandler: RequestListener): Server {
-    const server = createServer((request, response) => {
+  /**
+   * The server Fastify is given (its `serverFactory`): `node:http`, or
+   * `node:https` with `tls` (an `https.Server` is an `http.Server` to every
+   * request handler, so both paths serve HTTPS alike).
+   */
+  createServer(fastifyHandler: RequestListener, tls?: TlsMaterial): Server {
+    const listener: RequestListener = (request, response) => {
       const matched = this.match(request.method, request.url);
       if (matched === undefined) fastifyHandler(request, response);
       else this.#serve(matched, request, response);
-    });
+    };
+    const server = tls === undefined ? createServer(listener) : (createHttpsServer(secureContextOptions(tls), listener) as unknown as Server);
     server.keepAliveTimeout = this.#options.keepAliveTimeoutMs;
     server.requestTimeout = this.#options.requestTimeoutMs;
     return server;
@@ -116,10 +123,10 @@ export class DirectDispatcher {
     const { pipeline } = this.#options;
     const route = this.#routes.get(endpoint)!;
     const context = pipeline.begin(request, response, route);
-    const refuse = (error: unknown) => writeFailure(error, 'oauth', response, context.log, this.#options.bodyLimitBytes, route.errorDialect);
+    const refuse = (error: unknown) => writeFailure(error, 'oauth', response, context, this.#options.bodyLimitBytes, route.errorDialect);
     const serve = () =>
       // serveFormRequest answers every failure itself; this catch only guards against a bug there.
-      serveFormRequest(endpoint, request, response, pathTenant, context, this.#options).catch((error: unknown) => {
+      void serveFormRequest(endpoint, request, response, pathTenant, context, this.#options).catch((error: unknown) => {
         context.log().error({ err: String(error) }, 'request failed');
         response.destroy();
       });
@@ -130,7 +137,7 @@ export class DirectDispatcher {
       refuse(error);
       return;
     }
-    if (admitted === undefined) void serve();
-    else admitted.then(serve, refuse);
+    if (admitted === undefined) pipeline.enter(context, serve);
+    else admitted.then(() => pipeline.enter(context, serve), refuse);
   }
 }

@@ -44,6 +44,7 @@ export async function serveFormRequest(
       abandoned: () => request.socket?.destroyed === true,
       pathTenant,
       report: context.report,
+      facts: context,
     });
     // Answers go out together at the end of the turn (end-of-turn.ts says why); errors, rare, at once.
     await options.endOfTurn.answersDue();
@@ -51,6 +52,6 @@ export async function serveFormRequest(
     response.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(text) });
     response.end(text);
   } catch (error) {
-    writeFailure(error, 'oauth', response, context.log, options.bodyLimitBytes, endpoint.route.errorDialect);
+    writeFailure(error, 'oauth', response, context, options.bodyLimitBytes, endpoint.route.errorDialect);
   }
 }

@@ -25,9 +25,14 @@ import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule
 import { createOpaqueStrategy } from '../core/tokens/opaque.ts';
 import { SigningKeys, type SigningKeysOptions } from '../core/tokens/signing-keys.ts';
 import type { AppServices } from '../http/app-services.ts';
+import { NO_METRICS, type MetricsRegistry } from '../runtime/metrics.ts';
+import { inSpan, tracingEnabled } from '../runtime/tracing.ts';
 import { eventLoopTurn } from '../runtime/turn.ts';
 import { MemoryRateLimitStore } from '../store/memory/rate-limits.ts';
 import type { Store } from '../store/store.ts';
+import { instrumentStore } from './observability/instrument-store.ts';
+import { argon2WaitObserver, registerServerGauges } from './observability/server-gauges.ts';
+import { createReadiness, type ReadinessProbe } from './readiness.ts';
 
 export interface TesseraOptions {
   store: Store;
@@ -40,6 +45,12 @@ export interface TesseraOptions {
   keys?: SigningKeysOptions;
   /** Bounds on argon2 work (config `argon2Concurrency`, `argon2MaxQueued`); default one hash per core. */
   argon2?: WorkLimits;
+  /**
+   * Where the services record metrics (the server's Prometheus registry when
+   * metrics are served); default none. With a registry, or with an
+   * OpenTelemetry SDK registered at start, store calls are measured too.
+   */
+  metrics?: MetricsRegistry;
   /** Told of each sign-in refused (or displaced) for want of a place in the argon2 queue, with its source's share. */
   onArgon2Shed?: (share: string) => void;
   /** Rate limits: where buckets live (default this process's memory), the rules set apart from their defaults, the failure mode. */
@@ -66,13 +77,17 @@ export interface Tessera {
   /** Everything the HTTP binding is given. */
   services: AppServices;
   admin: AdminServices;
+  metrics: MetricsRegistry;
+  /** Readiness (`/health/ready`); the server marks the keys loaded once start-up has loaded them. */
+  readiness: ReadinessProbe;
 }
 
 export function createTessera(options: TesseraOptions): Tessera {
   const clock = options.clock ?? systemClock;
   const defaultTenantId = options.defaultTenantId ?? 'default';
-  const { store } = options;
-  const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits(), { onShed: options.onArgon2Shed }));
+  const metrics = options.metrics ?? NO_METRICS;
+  const store = metrics.enabled || tracingEnabled() ? instrumentStore(options.store, metrics) : options.store;
+  const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits(), { onShed: options.onArgon2Shed, onStart: argon2WaitObserver(metrics) }));
   const limits = options.rateLimits ?? {};
   const rateLimitRules: RuleSettings = { ...DEFAULT_RULE_SETTINGS, ...limits.rules };
   const rateLimiter = new RateLimiter({
@@ -93,7 +108,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     clients: store.clients,
     secrets,
     grants,
-    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy({ keys, tokens: store.tokens, sign: (payload, header, key) => eventLoopTurn.run('sign', () => signJws(payload, header, key)) }) },
+    strategies: { opaque: createOpaqueStrategy(store.tokens), jwt: createJwtStrategy({ keys, tokens: store.tokens, sign: (payload, header, key) => inSpan('sign JWT', { 'tessera.jwt.alg': header.alg, 'tessera.jwt.kid': header.kid ?? '' }, () => eventLoopTurn.run('sign', () => signJws(payload, header, key))) }) },
     tokens: store.tokens,
     clientLockouts: store.clientLockouts,
     defaultTenantId,
@@ -116,8 +131,10 @@ export function createTessera(options: TesseraOptions): Tessera {
     readAccessToken: createAccessTokenReader(tokenDeps),
     admin,
     defaultTenantId,
-    health: { store: store.kind, ping: () => store.ping(), rateLimitStore: () => rateLimiter.stats().store },
+    health: { store: store.kind, ping: () => store.ping(), ready: () => readiness.check(), rateLimitStore: () => rateLimiter.stats().store },
     abuseProtection: () => ({ rateLimits: rateLimiter.stats(), argon2: argon2.limiter.stats() }),
   };
-  return { store, clock, defaultTenantId, keys, argon2, grants, rateLimiter, rateLimitRules, services, admin };
+  const readiness = createReadiness(store);
+  if (metrics.enabled) registerServerGauges(metrics, { argon2: argon2.limiter, keys, store, clock });
+  return { store, clock, defaultTenantId, keys, argon2, grants, rateLimiter, rateLimitRules, services, admin, metrics, readiness };
 }

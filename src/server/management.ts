@@ -22,7 +22,7 @@ export async function withTessera<T>(config: TesseraConfig, work: (tessera: Tess
   let limits: RateLimitStore | undefined;
   try {
     if (options.rateLimitStore) limits = await openRateLimitStore(config);
-    return await work(tesseraFor(config, store, undefined, limits === undefined ? {} : { store: limits }));
+    return await work(tesseraFor(config, store, limits === undefined ? {} : { rateLimits: { store: limits } }));
   } finally {
     await limits?.close();
     await store.close();

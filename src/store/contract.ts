@@ -18,6 +18,7 @@ import { DEFAULT_JWT_PROFILE } from '../core/tokens/jwt-profile.ts';
 import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord, User } from '../core/model.ts';
 import { generateSigningKey } from '../core/tokens/signing-keys.ts';
 import { StoreConflictError } from '../core/ports/errors.ts';
+import type { ActivityCount } from '../core/ports/activity.ts';
 import type { AuditFilter } from '../core/ports/audit.ts';
 import type { LockoutStore } from '../core/ports/lockouts.ts';
 import type { Store } from './store.ts';
@@ -566,6 +567,43 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         const second = await store.audit.pageAudit('t1', { offset: 1, limit: 1 }, { actionPrefix: 'user' });
         assert.deepEqual({ targets: second.items.map((e) => e.target), total: second.total }, { targets: ['u1'], total: 3 });
       });
+    });
+
+    group('activity counts', () => {
+      const MINUTE = 60_000;
+      const count = (minute: number, kind: 'issued' | 'error', name: string, clientId: string, n: number, tenantId = 't1'): ActivityCount => ({ tenantId, minute, kind, name, clientId, count: n });
+
+      it('adds counts to their rows and reads a tenant\'s window oldest first', async () => {
+        await store.activity.addActivity([count(NOW, 'issued', 'client_credentials', 'svc', 2), count(NOW, 'error', 'invalid_client', '', 1)]);
+        await store.activity.addActivity([count(NOW, 'issued', 'client_credentials', 'svc', 3), count(NOW + MINUTE, 'issued', 'password', 'app', 1), count(NOW, 'issued', 'client_credentials', 'svc', 7, 't2')]);
+        await store.activity.addActivity([]);
+        const read = await store.activity.readActivity('t1', NOW, NOW + 2 * MINUTE);
+        const sorted = [...read].sort((a, b) => a.minute - b.minute || a.kind.localeCompare(b.kind));
+        assert.deepEqual(sorted, [count(NOW, 'error', 'invalid_client', '', 1), count(NOW, 'issued', 'client_credentials', 'svc', 5), count(NOW + MINUTE, 'issued', 'password', 'app', 1)]);
+        assert.deepEqual(read.map((c) => c.minute), [NOW, NOW, NOW + MINUTE], 'oldest minute first');
+        // from inclusive, to exclusive.
+        assert.deepEqual(await store.activity.readActivity('t1', NOW + MINUTE, NOW + 2 * MINUTE), [count(NOW + MINUTE, 'issued', 'password', 'app', 1)]);
+        assert.deepEqual(await store.activity.readActivity('t1', NOW - MINUTE, NOW), []);
+        assert.ok(Object.isFrozen(read[0]), 'reads are frozen');
+      });
+
+      it('loses no count when batches add to the same rows at once', async () => {
+        const batch = () => store.activity.addActivity([count(NOW, 'issued', 'client_credentials', 'svc', 1), count(NOW, 'error', 'invalid_grant', '', 2)]);
+        await Promise.all(Array.from({ length: 20 }, batch));
+        const read = await store.activity.readActivity('t1', NOW, NOW + MINUTE);
+        assert.deepEqual(read.map((c) => `${c.kind}:${c.name}:${c.count}`).sort(), ['error:invalid_grant:40', 'issued:client_credentials:20']);
+      });
+
+      it('purges minutes before a time, counting the rows deleted', async () => {
+        await store.activity.addActivity([count(NOW, 'issued', 'client_credentials', 'svc', 1), count(NOW + MINUTE, 'issued', 'client_credentials', 'svc', 1), count(NOW, 'error', 'invalid_client', '', 1, 't2')]);
+        assert.equal(await store.activity.purgeActivity(NOW + MINUTE), 2);
+        assert.deepEqual((await store.activity.readActivity('t1', 0, NOW + 2 * MINUTE)).map((c) => c.minute), [NOW + MINUTE]);
+      });
+    });
+
+    it('reports its schema version and the one this build migrates to, equal after opening', async () => {
+      const { version, latest } = await store.schemaStatus();
+      assert.equal(version, latest);
     });
 
     it('answers ping while open', async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DatabaseOpenError } from './database-open-error.ts';
-import type { MigrationResult } from './migrations/migration.ts';
+import type { Migration, MigrationResult } from './migrations/migration.ts';
 import { isPostgresUrl, redactConnectionString } from './postgres/connection-string.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
 import { openSqliteStore } from './sqlite/sqlite-store.ts';
@@ -20,6 +20,10 @@ export interface OpenStoreOptions {
    * mistyped path is an error instead of a new, empty database.
    */
   create?: boolean;
+  /** Told of each migration as it is applied, in order. */
+  onMigration?: (migration: Migration) => void;
+  /** PostgreSQL: told of each query (statement name, seconds, error if it failed), for metrics. */
+  onQuery?: (statement: string, seconds: number, error: unknown) => void;
 }
 
 /** An opened database: its store, migrated, and what migrating did. */
@@ -33,12 +37,12 @@ export type OpenedStore = Store & { migration: MigrationResult };
  */
 export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (isPostgresUrl(database)) {
-    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError });
+    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration, onQuery: options.onQuery });
   }
   if (options.create === false && database !== ':memory:' && !existsSync(database)) {
     throw new DatabaseOpenError(`no database at ${resolve(database)}; only 'tessera init', 'serve' and 'migrate' create one (check --db, TESSERA_DB or the config file's "database")`);
   }
-  return openSqliteStore({ path: database, checkpointIntervalMs: options.checkpointIntervalMs, onBackgroundError: options.onBackgroundError });
+  return openSqliteStore({ path: database, checkpointIntervalMs: options.checkpointIntervalMs, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration });
 }
 
 /** The `database` setting as it may be shown in logs and messages: PostgreSQL passwords masked, SQLite files as absolute paths. */

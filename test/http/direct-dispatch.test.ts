@@ -182,9 +182,11 @@ describe('direct dispatch: a live server', () => {
     assert.equal(fastifyCalls, before);
     assert.equal(lastInput?.abandoned?.(), false, 'the client is still connected');
     assert.equal(typeof lastInput?.report, 'function', 'the pipeline hears who is calling');
-    assert.deepEqual({ ...lastInput, abandoned: undefined, report: undefined }, {
+    assert.equal(lastInput?.facts?.tenantId, undefined, 'the request context, where the endpoint reports what it learned');
+    assert.deepEqual({ ...lastInput, abandoned: undefined, report: undefined, facts: undefined }, {
       abandoned: undefined,
       report: undefined,
+      facts: undefined,
       method: 'POST',
       query: 'a=b',
       contentType: FORM['content-type'],
@@ -256,7 +258,7 @@ describe('direct dispatch: a live server', () => {
     await new Promise((resolve) => setImmediate(resolve));
     const lines = logger.lines.filter((l) => l.msg === 'request');
     assert.equal(lines.length, 1);
-    assert.deepEqual({ ...lines[0]!.fields, ms: undefined }, { reqId: 'req-x', method: 'POST', path: '/oauth/token', status: 200, ms: undefined, ip: '127.0.0.1' });
+    assert.deepEqual({ ...lines[0]!.fields, ms: undefined }, { reqId: 'req-x', method: 'POST', path: '/oauth/token', route: 'token', status: 200, ms: undefined, ip: '127.0.0.1' });
     assert.doesNotMatch(JSON.stringify(logger.lines), /hunter2/);
     logger.log.level = 'warn';
     await send(port, 'POST', '/oauth/token', FORM, 'a=b');

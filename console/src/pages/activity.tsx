@@ -55,7 +55,7 @@ export function ActivityPage(props: { tenant: string }) {
       {missing ? (
         <div role="status" class="notice">
           <p><strong>This server does not report activity yet.</strong> Its admin API answered {(activity.error as ApiError).status} to <code>GET /admin/v1/tenants/{props.tenant}/activity</code>: {(activity.error as ApiError).message}.</p>
-          <p>Tokens issued and error answers are not recorded by the store today; the page shows them once the server publishes these counts.</p>
+          <p>Tessera releases before the activity route do not count tokens and errors per minute; upgrade the server to see them here.</p>
         </div>
       ) : activity.error !== undefined ? (
         <ErrorBox error={activity.error} />

@@ -78,7 +78,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (config.workers > 1 && cluster.isPrimary) return serveCluster(config, args, io);
     let server;
     try {
-      server = await startServer(config);
+      // A cluster worker records metrics for the primary, which serves the whole group's on the management port.
+      server = await startServer(config, { metrics: cluster.isWorker && config.metricsPort !== undefined ? 'cluster-worker' : undefined });
     } catch (error) {
       io.err(`tessera serve: cannot start: ${(error as Error).message}\n`);
       return EXIT.failure;
@@ -116,5 +117,7 @@ async function serveCluster(config: TesseraConfig, args: string[], io: CliIo): P
     stopSignal: io.stopSignal,
     stopTimeoutMs: config.shutdownTimeoutMs + 5000,
     write: io.out,
+    forwardHangup: config.tlsCert !== undefined,
+    management: config.metricsPort === undefined ? undefined : { host: config.metricsHost, port: config.metricsPort, token: config.metricsToken },
   });
 }

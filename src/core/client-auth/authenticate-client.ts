@@ -28,6 +28,7 @@
  */
 import { addressKey } from '../addresses.ts';
 import { tell, type CallerReport } from '../caller.ts';
+import { inSpan, tracingEnabled } from '../../runtime/tracing.ts';
 import type { Clock } from '../clock.ts';
 import type { RunOptions } from '../crypto/work-limiter.ts';
 import { OAuthError } from '../errors.ts';
@@ -67,12 +68,22 @@ export interface ClientAuthenticationOptions extends Pick<RunOptions, 'abandoned
  * none); otherwise it is refused. Which grants a public client may use is
  * the token endpoint's decision, not this function's.
  */
-export async function authenticateClient(
+export function authenticateClient(
   tenant: Tenant,
   credentials: ClientCredentials | undefined,
   deps: ClientAuthenticationDeps,
   options: ClientAuthenticationOptions = {},
 ): Promise<Client> {
+  if (!tracingEnabled()) return authenticate(tenant, credentials, deps, options);
+  const attributes = { 'tessera.tenant': tenant.id, 'tessera.client_auth.method': credentials?.method ?? 'none' };
+  return inSpan('client authentication', attributes, async (span) => {
+    const client = await authenticate(tenant, credentials, deps, options);
+    span?.setAttribute('tessera.client_id', client.id);
+    return client;
+  });
+}
+
+async function authenticate(tenant: Tenant, credentials: ClientCredentials | undefined, deps: ClientAuthenticationDeps, options: ClientAuthenticationOptions): Promise<Client> {
   const challenge = basicChallenge(tenant);
   let client: Client;
   try {

@@ -12,6 +12,7 @@
  */
 import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { inSpan } from '../../runtime/tracing.ts';
 import { WorkLimiter, type RunOptions, type WorkLimits, type WorkAbandonedError } from './work-limiter.ts';
 
 export interface Argon2idParameters {
@@ -83,6 +84,11 @@ export class Argon2id {
   }
 
   #derive(message: Buffer, salt: Buffer, p: Argon2idParameters, tagLength: number, options?: RunOptions): Promise<Buffer> {
+    // The span covers the wait for a slot and the hash itself.
+    return inSpan('argon2id', { 'tessera.argon2.memory_kib': p.memory, 'tessera.argon2.passes': p.passes }, () => this.#limited(message, salt, p, tagLength, options));
+  }
+
+  #limited(message: Buffer, salt: Buffer, p: Argon2idParameters, tagLength: number, options?: RunOptions): Promise<Buffer> {
     return this.limiter.run(
       () =>
         new Promise((resolve, reject) => {

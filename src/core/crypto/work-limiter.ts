@@ -72,6 +72,8 @@ const NO_SHARES: readonly string[] = [''];
 export interface WorkLimiterOptions {
   /** Told of each task refused (or displaced) for want of a place, with its first share. */
   onShed?: (share: string) => void;
+  /** Told how long each task waited for its slot (0 when one was free), for metrics. */
+  onStart?: (waitedMs: number) => void;
 }
 
 export class WorkLimiter {
@@ -88,10 +90,13 @@ export class WorkLimiter {
   /** How many waiting tasks hold each share. */
   readonly #held = new Map<string, number>();
 
+  readonly #onStart: ((waitedMs: number) => void) | undefined;
+
   constructor(what: string, limits: WorkLimits, options: WorkLimiterOptions = {}) {
     this.#what = what;
     this.#limits = checked(limits);
     this.#onShed = options.onShed;
+    this.#onStart = options.onStart;
   }
 
   /** Changes the limits; waiting tasks start at once if the new concurrency allows. */
@@ -127,12 +132,15 @@ export class WorkLimiter {
     }
     if (this.#active < this.#limits.concurrency) {
       this.#active++;
+      this.#onStart?.(0);
     } else {
       const shares = options.shares === undefined || options.shares.length === 0 ? NO_SHARES : options.shares;
       if (this.#queued >= this.#limits.maxQueued) this.#dropAbandoned();
       if (this.#queued >= this.#limits.maxQueued) this.#makeRoomFor(shares);
       // The finishing task hands its slot over directly, so #active already counts this one.
+      const queuedAt = this.#onStart === undefined ? 0 : performance.now();
       await new Promise<void>((start, drop) => this.#enqueue({ start, drop, abandoned, shares }));
+      this.#onStart?.(performance.now() - queuedAt);
     }
     try {
       return await task();

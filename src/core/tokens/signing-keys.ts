@@ -111,6 +111,23 @@ export class SigningKeys {
       .map((k) => (tenant.jwt.keyIds === 'thumbprint' ? k.publicJwk : { ...k.publicJwk, kid: publishedKeyId(k, tenant.jwt.keyIds) }));
   }
 
+  /**
+   * When the newest key that signs now started signing, per tenant whose keys
+   * this process holds (for the signing-key age metric; reads no store).
+   */
+  signingSince(): { tenantId: string; activatedAt: number }[] {
+    const now = this.#clock();
+    const out: { tenantId: string; activatedAt: number }[] = [];
+    for (const [tenantId, entry] of this.#tenants) {
+      let latest: number | undefined;
+      for (const key of entry.keys) {
+        if (key.activatesAt <= now && isPublished(key, now) && (latest === undefined || key.activatesAt > latest)) latest = key.activatesAt;
+      }
+      if (latest !== undefined) out.push({ tenantId, activatedAt: latest });
+    }
+    return out;
+  }
+
   /** Drops what this process remembers of a tenant's keys, so the next use re-reads them (after a local rotation). */
   forget(tenantId: string): void {
     const entry = this.#tenants.get(tenantId);

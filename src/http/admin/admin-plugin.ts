@@ -10,6 +10,7 @@ import type { AdminRoute } from './admin-route.ts';
 import { openApiDocument } from './openapi.ts';
 import { contextOf, routeConfig } from '../pipeline/fastify-pipeline.ts';
 import { accessNumberRoutes } from './routes/access-numbers.ts';
+import { activityRoutes } from './routes/activity.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { clientRoutes } from './routes/clients.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -24,7 +25,7 @@ const ADMIN_ROUTE = { name: 'admin', errorFormat: 'problem' } as const;
 
 /** Every admin route; registration and the OpenAPI document both read this list. */
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
-  ...tenantRoutes, ...clientRoutes, ...userRoutes, ...accessNumberRoutes, ...keyRoutes, ...auditRoutes, ...rateLimitRoutes,
+  ...tenantRoutes, ...clientRoutes, ...userRoutes, ...accessNumberRoutes, ...keyRoutes, ...auditRoutes, ...rateLimitRoutes, ...activityRoutes,
 ];
 
 export async function adminPlugin(app: FastifyInstance, options: { services: AppServices; version: string }): Promise<void> {

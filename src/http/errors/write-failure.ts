@@ -64,6 +64,13 @@ function renderDialectError(failure: HttpFailure, dialect: OAuthErrorDialect): R
   return { status, headers, body };
 }
 
+/** Where a failure is told: the request's logger, and the code the metrics and activity counts read (the request context). */
+export interface FailureSink {
+  log(): FastifyBaseLogger;
+  /** Set to the answer's OAuth `error` code (or `problem` for a problem without one). */
+  errorCode: string | undefined;
+}
+
 export function logFailure(failure: HttpFailure, log: () => FastifyBaseLogger): void {
   if (failure.log === 'error') log().error({ err: failure.detail ?? failure.description, code: failure.code, status: failure.status }, 'request failed');
   else if (failure.log === 'info') log().info({ code: failure.code, status: failure.status, detail: failure.detail }, 'request refused');
@@ -74,12 +81,13 @@ export function writeFailure(
   error: unknown,
   format: ErrorFormat,
   response: ServerResponse,
-  log: () => FastifyBaseLogger,
+  sink: FailureSink,
   bodyLimit: number,
   dialect?: OAuthErrorDialect,
 ): void {
   const failure = classifyFailure(error, bodyLimit);
-  logFailure(failure, log);
+  sink.errorCode = failure.code ?? 'problem';
+  logFailure(failure, sink.log);
   if (response.headersSent) {
     // Nothing sensible can follow a started response: end the exchange instead of corrupting it.
     response.destroy();
@@ -91,8 +99,9 @@ export function writeFailure(
 }
 
 /** Answers `error` through Fastify (a route's error handler). */
-export function sendFailure(error: unknown, format: ErrorFormat, reply: FastifyReply, dialect?: OAuthErrorDialect): FastifyReply {
+export function sendFailure(error: unknown, format: ErrorFormat, reply: FastifyReply, sink?: FailureSink, dialect?: OAuthErrorDialect): FastifyReply {
   const failure = classifyFailure(error, reply.request.routeOptions.bodyLimit ?? 0);
+  if (sink !== undefined) sink.errorCode = failure.code ?? 'problem';
   logFailure(failure, () => reply.request.log);
   const { status, headers, body } = renderFailure(failure, format, dialect);
   return reply.code(status).headers(headers).send(body);

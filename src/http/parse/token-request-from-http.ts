@@ -7,6 +7,7 @@
 import type { CallerReport } from '../../core/caller.ts';
 import type { ClientCredentials } from '../../core/client-auth/credentials.ts';
 import { OAuthError } from '../../core/errors.ts';
+import type { RequestFacts } from '../../core/request-facts.ts';
 import type { TokenRequest } from '../../core/token-request.ts';
 import type { TokenDialect } from '../../config/dialect.ts';
 import { parseBasicAuthorization } from './basic-credentials.ts';
@@ -28,6 +29,8 @@ export interface HttpTokenInput {
   pathTenant?: string | undefined;
   /** The request pipeline's ear for who is calling (rate limits). */
   report?: CallerReport | undefined;
+  /** Where the core reports what it learns (the request's pipeline context). */
+  facts?: RequestFacts;
 }
 
 export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialect): TokenRequest {
@@ -52,6 +55,7 @@ export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialec
     remoteAddress: input.remoteAddress,
     abandoned: input.abandoned,
     report: input.report,
+    facts: input.facts,
   };
 }
 

@@ -43,8 +43,14 @@ export function installPipeline(app: FastifyInstance, pipeline: RequestPipeline)
     if (admitted === undefined) done();
     else admitted.then(() => done(), done);
   });
+  // The route runs inside the hooks' `around` (a trace context); after onRequest, since Fastify reads the body in between.
+  app.addHook('preHandler', (request, _reply, done) => {
+    const context = contexts.get(request.raw);
+    if (context === undefined) done();
+    else pipeline.enter(context, done);
+  });
   app.setErrorHandler((error, request, reply) => {
     const route = routeOf(request);
-    return sendFailure(error, route.errorFormat, reply, route.errorDialect);
+    return sendFailure(error, route.errorFormat, reply, contexts.get(request.raw), route.errorDialect);
   });
 }

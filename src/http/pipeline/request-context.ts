@@ -7,6 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CallerEvent, CallerReport } from '../../core/caller.ts';
 import type { OAuthErrorDialect } from '../../config/dialect.ts';
+import type { TokenFormat } from '../../core/model.ts';
+import type { RequestFacts } from '../../core/request-facts.ts';
 import type { ErrorFormat } from '../errors/write-failure.ts';
 
 /** What a route is, for the hooks: a stable name (logs, metrics, limits) and the format its errors are written in. */
@@ -20,7 +22,16 @@ export interface RouteInfo {
   readonly errorDialect?: OAuthErrorDialect | undefined;
 }
 
-export class RequestContext {
+/**
+ * A request's context. The core sees it two ways, handed down with the
+ * request: as the {@link RequestFacts} it fills in as it learns them (tenant,
+ * client, grant, token format, introspection result: a few stores, read by
+ * the hooks that count requests once they are over), and as the
+ * {@link CallerReport} it tells of who is calling before the costly part of
+ * its work (which a hook may refuse there). The error writer adds the error
+ * code its answer carried.
+ */
+export class RequestContext implements RequestFacts {
   readonly id: string;
   readonly route: RouteInfo;
   readonly method: string;
@@ -30,6 +41,13 @@ export class RequestContext {
   readonly remoteAddress: string | undefined;
   /** `performance.now()` when the request arrived. */
   readonly startedAt: number;
+  tenantId: string | undefined = undefined;
+  clientId: string | undefined = undefined;
+  grantType: string | undefined = undefined;
+  tokenFormat: TokenFormat | undefined = undefined;
+  active: boolean | undefined = undefined;
+  /** The OAuth `error` code of an error answer (`problem` for an admin API problem without one); unset on success. */
+  errorCode: string | undefined = undefined;
   readonly #log: FastifyBaseLogger;
   #requestLog: FastifyBaseLogger | undefined;
 

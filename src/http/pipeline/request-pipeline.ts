@@ -29,6 +29,11 @@ export interface RequestHook {
    * there, before the costly part of its work. Same rule on promises.
    */
   onCaller?(context: RequestContext, event: CallerEvent): void | Promise<void>;
+  /**
+   * Once admitted, runs the route inside whatever this hook needs around it
+   * (the request's trace context): it must call `route` exactly once, synchronously.
+   */
+  around?(context: RequestContext, route: () => void): void;
   /** Once the exchange is over: `answered` false when the connection closed before the answer was complete. */
   onResponse?(context: RequestContext, response: ServerResponse, answered: boolean): void;
 }
@@ -50,6 +55,7 @@ export class RequestPipeline {
   readonly #requestHooks: RequestHook[];
   readonly #responseHooks: RequestHook[];
   readonly #callerHooks: RequestHook[];
+  readonly #aroundHooks: RequestHook[];
   readonly #options: RequestPipelineOptions;
   readonly #clientAddress: (request: IncomingMessage) => string | undefined;
 
@@ -59,6 +65,7 @@ export class RequestPipeline {
     this.#requestHooks = options.hooks.filter((h) => h.onRequest !== undefined);
     this.#responseHooks = options.hooks.filter((h) => h.onResponse !== undefined);
     this.#callerHooks = options.hooks.filter((h) => h.onCaller !== undefined);
+    this.#aroundHooks = options.hooks.filter((h) => h.around !== undefined);
   }
 
   get log(): FastifyBaseLogger {
@@ -93,6 +100,19 @@ export class RequestPipeline {
       const pending = hooks[i]!.onRequest!(context, request, response);
       if (pending !== undefined) return this.#admitRest(pending, i + 1, context, request, response);
     }
+  }
+
+  /** Runs an admitted request's route inside every `around` hook (the first outermost). */
+  enter(context: RequestContext, route: () => void): void {
+    const hooks = this.#aroundHooks;
+    if (hooks.length === 0) return route();
+    let next = route;
+    for (let i = hooks.length - 1; i >= 0; i--) {
+      const inner = next;
+      const hook = hooks[i]!;
+      next = () => hook.around!(context, inner);
+    }
+    next();
   }
 
   /** Runs the caller hooks in order on `event`; throws or rejects with a refusal. */

@@ -8,6 +8,8 @@
  * @see https://nodejs.org/api/cluster.html
  */
 import cluster from 'node:cluster';
+import { startManagementListener, type ManagementListener } from '../observability/management-listener.ts';
+import { clusterExposition } from '../observability/prometheus.ts';
 import { Supervisor, type SupervisorLog } from './supervisor.ts';
 import type { RestartBackoff } from './restart-backoff.ts';
 
@@ -24,6 +26,14 @@ export interface PrimaryOptions {
   /** Writes one log line (JSON, like the workers' own). */
   write(line: string): void;
   backoff?: RestartBackoff;
+  /**
+   * The management listener, served by the primary: `/metrics` sums every
+   * worker's series (asked of each worker at the scrape), and `/health/ready`
+   * is ready while every worker is listening.
+   */
+  management?: { host: string; port: number; token: string | undefined };
+  /** Forward SIGHUP to the workers (they reload their TLS certificate); otherwise SIGHUP keeps its default meaning. */
+  forwardHangup?: boolean;
 }
 
 const LEVELS = { info: 30, warn: 40, error: 50 } as const;
@@ -45,9 +55,33 @@ export async function runPrimary(options: PrimaryOptions): Promise<number> {
     stopTimeoutMs: options.stopTimeoutMs,
     backoff: options.backoff,
   });
+  // Each worker reports listening on its own; the group is ready while all of them are.
+  const listening = new Set<number>();
+  cluster.on('listening', (worker) => listening.add(worker.id));
+  cluster.on('exit', (worker) => listening.delete(worker.id));
+  // A reload of the certificate (SIGHUP) is each worker's to do.
+  const forwardHangup = () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGHUP');
+  };
+  if (options.forwardHangup === true) process.on('SIGHUP', forwardHangup);
   supervisor.start();
-  log('info', 'cluster primary started', { workers: options.workers });
+  let management: ManagementListener | undefined;
+  if (options.management !== undefined) {
+    const ready = async () => {
+      const workers = `${listening.size} of ${options.workers} listening`;
+      return { ready: listening.size === options.workers, checks: { workers: listening.size === options.workers ? 'ok' : workers } };
+    };
+    management = await startManagementListener({
+      ...options.management,
+      metrics: clusterExposition(),
+      ready,
+      onError: (error) => log('error', 'metrics scrape failed', { err: String(error) }),
+    });
+  }
+  log('info', 'cluster primary started', { workers: options.workers, managementUrl: management?.url });
   const signal = await options.stopSignal;
+  process.off('SIGHUP', forwardHangup);
+  await management?.close();
   const { forced } = await supervisor.stop('SIGTERM');
   log('info', 'cluster stopped', { signal, forced });
   return forced === 0 ? 0 : 1;

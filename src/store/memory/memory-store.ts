@@ -1,6 +1,7 @@
 /** In-process store for tests and throwaway runs; nothing survives the process. */
 import type { Store } from '../store.ts';
 import { MemoryAccessNumberStore } from './access-numbers.ts';
+import { MemoryActivityStore } from './activity.ts';
 import { MemoryAuditStore } from './audit.ts';
 import { MemoryClientStore } from './clients.ts';
 import { MemoryKeyStore } from './keys.ts';
@@ -23,7 +24,11 @@ export function createMemoryStore(): Store {
     keys: new MemoryKeyStore(),
     accessNumbers: new MemoryAccessNumberStore(),
     audit: new MemoryAuditStore(),
+    activity: new MemoryActivityStore(),
     async ping() {},
+    async schemaStatus() {
+      return { version: 0, latest: 0 };
+    },
     async close() {},
   };
 }

@@ -40,6 +40,8 @@ export interface PostgresDatabaseOptions {
   connectionTimeoutMs?: number;
   /** Told about errors on idle connections (the server restarted, a backend was terminated). */
   onBackgroundError?: (error: Error) => void;
+  /** Told of each query and transaction: its statement name (`query` when unnamed, `transaction` for work on one checked-out connection), seconds taken, and its error if it failed (metrics). */
+  onQuery?: (statement: string, seconds: number, error: unknown) => void;
 }
 
 export class PostgresDatabase implements Queryable {
@@ -47,8 +49,10 @@ export class PostgresDatabase implements Queryable {
   /** The connection URL without its password, for messages. */
   readonly target: string;
   readonly #onBackgroundError: (error: Error) => void;
+  readonly #onQuery: PostgresDatabaseOptions['onQuery'];
 
   constructor(options: PostgresDatabaseOptions) {
+    this.#onQuery = options.onQuery;
     this.target = redactConnectionString(options.connectionString);
     this.#onBackgroundError = options.onBackgroundError ?? (() => {});
     this.pool = new pg.Pool({
@@ -67,20 +71,28 @@ export class PostgresDatabase implements Queryable {
   }
 
   async query<R extends QueryResultRow = Record<string, unknown>>(sql: Statement | string, values: unknown[] = []): Promise<QueryResult<R>> {
+    const start = this.#onQuery === undefined ? 0 : performance.now();
+    let failure: unknown;
     try {
       return await this.pool.query<R>(typeof sql === 'string' ? { text: sql, values } : { ...sql, values });
     } catch (error) {
-      throw toStoreError(error, this.target);
+      failure = toStoreError(error, this.target);
+      throw failure;
+    } finally {
+      this.#onQuery?.(typeof sql === 'string' ? 'query' : sql.name, (performance.now() - start) / 1000, failure);
     }
   }
 
   /** Runs `work` on one checked-out client; it is released (or destroyed, if its connection failed) afterwards. */
   async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const start = this.#onQuery === undefined ? 0 : performance.now();
     let client: PoolClient;
     try {
       client = await this.pool.connect();
     } catch (error) {
-      throw toStoreError(error, this.target);
+      const failure = toStoreError(error, this.target);
+      this.#onQuery?.('transaction', (performance.now() - start) / 1000, failure);
+      throw failure;
     }
     // pg-pool removes its own listener while a client is checked out; a
     // connection lost now would otherwise be an uncaught 'error' event. The
@@ -94,6 +106,7 @@ export class PostgresDatabase implements Queryable {
       failure = error;
       throw toStoreError(error, this.target);
     } finally {
+      this.#onQuery?.('transaction', (performance.now() - start) / 1000, failure === undefined ? undefined : toStoreError(failure, this.target));
       client.off('error', onError);
       client.release(failure !== undefined && isUnavailable(failure) ? (failure as Error) : undefined);
     }

@@ -19,7 +19,7 @@ const LOCK_KEY = `hashtext('tessera.schema_migrations:' || coalesce(current_sche
  * @see ../sqlite/migrate.ts for the same mechanism on SQLite.
  * @see https://www.postgresql.org/docs/15/explicit-locking.html#ADVISORY-LOCKS
  */
-export async function migratePostgres(client: ClientBase, migrations: readonly Migration[], now: number): Promise<MigrationResult> {
+export async function migratePostgres(client: ClientBase, migrations: readonly Migration[], now: number, onApplied?: (migration: Migration) => void): Promise<MigrationResult> {
   const { rows: [where] } = await client.query<{ schema: string | null }>('SELECT current_schema() AS schema');
   if (where?.schema == null) {
     throw new Error("no schema to create tables in: the connection's search_path names no existing schema; create it first");
@@ -39,6 +39,7 @@ export async function migratePostgres(client: ClientBase, migrations: readonly M
           migration.version, migration.name, now,
         ]);
         await client.query('COMMIT');
+        onApplied?.(migration);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
         throw error;

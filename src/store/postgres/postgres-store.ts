@@ -8,12 +8,13 @@
  * dedicated one, add `?options=-c%20search_path%3Dtessera` to the URL.
  */
 import { POSTGRES_MIGRATIONS } from '../migrations/postgres/index.ts';
-import type { MigrationResult } from '../migrations/migration.ts';
+import type { Migration, MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../store.ts';
 import { PostgresAccessNumberStore } from './access-numbers.ts';
+import { PostgresActivityStore } from './activity.ts';
 import { PostgresAuditStore } from './audit.ts';
 import { PostgresClientStore } from './clients.ts';
-import { PostgresDatabase, type PostgresDatabaseOptions } from './database.ts';
+import { PostgresDatabase, statement, type PostgresDatabaseOptions } from './database.ts';
 import { PostgresKeyStore } from './keys.ts';
 import { CLIENT_LOCKOUTS, PostgresLockoutStore } from './lockouts.ts';
 import { PostgresUserStore } from './users.ts';
@@ -25,7 +26,11 @@ import { PostgresReadCache } from './read-cache.ts';
 export interface PostgresStoreOptions extends Omit<PostgresDatabaseOptions, 'poolSize'> {
   /** Most connections this process holds; default 10. */
   poolSize?: number;
+  /** Told of each migration as it is applied. */
+  onMigration?: (migration: Migration) => void;
 }
+
+const SCHEMA_VERSION = statement('schema_version', 'SELECT coalesce(max(version), 0)::integer AS v FROM schema_migrations');
 
 export type PostgresStore = Store & { schemaVersion: number; migration: MigrationResult };
 
@@ -37,7 +42,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const db = new PostgresDatabase({ ...options, poolSize: options.poolSize ?? 10 });
   let migration: MigrationResult;
   try {
-    migration = await db.withClient((client) => migratePostgres(client, POSTGRES_MIGRATIONS, Date.now()));
+    migration = await db.withClient((client) => migratePostgres(client, POSTGRES_MIGRATIONS, Date.now(), options.onMigration));
   } catch (error) {
     await db.end();
     throw error;
@@ -55,11 +60,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     keys: new PostgresKeyStore(db),
     accessNumbers: new PostgresAccessNumberStore(db),
     audit: new PostgresAuditStore(db),
+    activity: new PostgresActivityStore(db),
     users: new PostgresUserStore(db),
     lockouts: new PostgresLockoutStore(db),
     clientLockouts: new PostgresLockoutStore(db, CLIENT_LOCKOUTS),
     async ping() {
       await db.query('SELECT 1');
+    },
+    async schemaStatus() {
+      const { rows } = await db.query<{ v: number }>(SCHEMA_VERSION);
+      return { version: rows[0]?.v ?? 0, latest: POSTGRES_MIGRATIONS.length };
+    },
+    stats() {
+      return { poolTotal: db.pool.totalCount, poolIdle: db.pool.idleCount, poolWaiting: db.pool.waitingCount };
     },
     async close() {
       // Queued token inserts are written (or fail) before the pool goes.

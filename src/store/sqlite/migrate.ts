@@ -7,7 +7,7 @@ import { pendingMigrations, type Migration, type MigrationResult } from '../migr
  * the same file at once cannot both apply a step.
  * @see ../postgres/migrate.ts for the same mechanism under an advisory lock.
  */
-export function migrateSqlite(db: DatabaseSync, migrations: readonly Migration[], now: number): MigrationResult {
+export function migrateSqlite(db: DatabaseSync, migrations: readonly Migration[], now: number, onApplied?: (migration: Migration) => void): MigrationResult {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`);
   db.exec('BEGIN IMMEDIATE');
@@ -21,6 +21,8 @@ export function migrateSqlite(db: DatabaseSync, migrations: readonly Migration[]
       record.run(migration.version, migration.name, now);
     }
     db.exec('COMMIT');
+    // All steps commit together on SQLite: they are reported once they have.
+    for (const migration of applied) onApplied?.(migration);
     return { from, to: from + applied.length, applied };
   } catch (error) {
     db.exec('ROLLBACK');

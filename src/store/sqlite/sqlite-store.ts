@@ -6,11 +6,13 @@
  * (milliseconds of copying and an fsync), which the server runs in a worker
  * thread (checkpointer.ts).
  */
+import { statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
-import type { MigrationResult } from '../migrations/migration.ts';
+import type { Migration, MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../store.ts';
 import { SqliteAccessNumberStore } from './access-numbers.ts';
+import { SqliteActivityStore } from './activity.ts';
 import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './checkpointer.ts';
 import { SqliteAuditStore } from './audit.ts';
 import { SqliteClientStore } from './clients.ts';
@@ -37,6 +39,8 @@ export interface SqliteStoreOptions {
   cacheCheckMaxAgeMs?: number;
   /** Told when a background checkpoint fails (the next pass retries; SQLite's own checkpoints remain as a fallback). */
   onBackgroundError?: (error: Error) => void;
+  /** Told of each migration as it is applied. */
+  onMigration?: (migration: Migration) => void;
 }
 
 /** The file opened and set up, or a DatabaseOpenError naming the path and what is wrong with it. */
@@ -62,12 +66,13 @@ export function openSqliteStore(
   options: SqliteStoreOptions,
 ): Store & { schemaVersion: number; migration: MigrationResult; checkpointer: BackgroundCheckpointer | undefined } {
   const db = openDatabase(options.path, options.busyTimeoutMs ?? 5000);
-  const migration = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now());
+  const migration = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now(), options.onMigration);
   const checkpointer =
     options.checkpointIntervalMs && options.path !== ':memory:'
       ? startBackgroundCheckpointer(db, { path: options.path, intervalMs: options.checkpointIntervalMs, onError: options.onBackgroundError })
       : undefined;
   const ping = db.prepare('SELECT 1');
+  const version = db.prepare('SELECT MAX(version) AS v FROM schema_migrations');
   const cache = new ReadCache(db, { maxCheckAgeMs: options.cacheCheckMaxAgeMs });
   const tokens = new SqliteTokenStore(db, cache.region(TOKEN_CACHE_ENTRIES));
   return {
@@ -83,8 +88,17 @@ export function openSqliteStore(
     keys: new SqliteKeyStore(db),
     accessNumbers: new SqliteAccessNumberStore(db),
     audit: new SqliteAuditStore(db),
+    activity: new SqliteActivityStore(db),
     async ping() {
       ping.get();
+    },
+    async schemaStatus() {
+      return { version: Number((version.get() as { v: number | null }).v ?? 0), latest: SQLITE_MIGRATIONS.length };
+    },
+    stats() {
+      if (options.path === ':memory:') return {};
+      // The WAL keeps its size after a checkpoint (SQLite reuses it from the start); what it holds unwritten is small then.
+      return { walBytes: statSync(`${options.path}-wal`, { throwIfNoEntry: false })?.size ?? 0 };
     },
     checkpointer,
     async close() {

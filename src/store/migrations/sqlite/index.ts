@@ -15,5 +15,6 @@ import { tenantCorsAndIssuer } from './008-tenant-cors-and-issuer.ts';
 import { rateLimits } from './009-rate-limits.ts';
 import { usernamesAsGiven } from './010-usernames-as-given.ts';
 import { claimMapping } from './011-claim-mapping.ts';
+import { activity } from './012-activity.ts';
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits, usernamesAsGiven, claimMapping];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits, usernamesAsGiven, claimMapping, activity];
