@@ -160,8 +160,9 @@ describe('the packages as a consumer installs them', { timeout: 900_000 }, () =>
     for (const name of ['server', 'client', 'verify']) {
       const installed = join(consumer(), 'node_modules/@tessera-oauth', name);
       const files = listFiles(installed).map((f) => relative(installed, f));
-      const unexpected = files.filter((f) => !/^(package\.json|README\.md|bin\/tessera\.js|dist\/.+\.(js|d\.ts|js\.map)|console\/dist\/.+)$/.test(f));
+      const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|bin\/tessera\.js|dist\/.+\.(js|d\.ts|js\.map)|console\/dist\/.+)$/.test(f));
       assert.deepEqual(unexpected, [], `${name}: files that do not run`);
+      assert.ok(files.includes('LICENSE'), `${name} carries its licence text`);
       assert.ok(files.some((f) => f.endsWith('.d.ts')), `${name} has declarations`);
       assert.ok(!files.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')), `${name} ships TypeScript sources`);
     }
