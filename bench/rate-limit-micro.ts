@@ -11,7 +11,7 @@
  *   node bench/rate-limit-micro.ts [--redis redis://127.0.0.1:6379] [--batches 10] [--requests 200000]
  */
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import type { CallerEvent } from '../src/core/caller.ts';
 import type { Client, Tenant } from '../src/core/model.ts';
@@ -35,6 +35,7 @@ const everyRequest: RuleSettings = { ...DEFAULT_RULE_SETTINGS, token: { limit: 1
 const tenant = { id: 'default', rateLimit: {} } as unknown as Tenant;
 const client = { id: 'bench', rateLimit: {} } as unknown as Client;
 const request = { method: 'POST', url: '/oauth/token', socket: { remoteAddress: '127.0.0.1' }, headers: {} } as unknown as IncomingMessage;
+const response = {} as ServerResponse;
 const log = createLogger('silent');
 const authenticated: CallerEvent = { kind: 'client-authenticated', tenant, client };
 
@@ -45,7 +46,7 @@ function hookFor(store: RateLimitStore, rules: RuleSettings) {
 /** One token request's rate-limit work: arrival, then the authenticated client. */
 async function one(hook: ReturnType<typeof rateLimitHook>): Promise<void> {
   const context = new RequestContext('id', { name: 'token', errorFormat: 'oauth' }, request, '127.0.0.1', log);
-  const arrived = hook.onRequest!(context, request);
+  const arrived = hook.onRequest!(context, request, response);
   if (arrived !== undefined) await arrived;
   const reported = hook.onCaller!(context, authenticated);
   if (reported !== undefined) await reported;

@@ -29,12 +29,15 @@
  *   --log-level L     Tessera's log level during load (default warn; `info` logs every request)
  *   --condition TEXT  load condition to record with the results (e.g. "quiet machine")
  *   --keep-work       keep each case's database in results/work/<timestamp>/ (deleted by default; logs are kept)
+  --base DIR        another checkout of Tessera (with its node_modules): each Tessera case also runs
+                    from it, right after this build's in every round, so the ratio between the two
+                    builds is taken within pairs (what a change costs: e.g. a worktree of main before it)
  *   --list            print the scenario table and exit
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuUsPerRequest } from './lib/cpu.ts';
 import { BENCH_DIR, databaseBackends, NotBuilt, postgresQuery, prepareCase, ROOT_DIR, tesseraHas, type DriverContext } from './lib/drivers.ts';
@@ -44,7 +47,7 @@ import { cpuTimeMs, cpuTimeOfPids, runWorker, sampleRss } from './lib/proc.ts';
 import { PUBLISHED, renderGroups, renderTargets } from './lib/report.ts';
 import { emptyRun, summariseGroup, type GroupResult, type RunResult } from './lib/results.ts';
 import { alternate } from './lib/schedule.ts';
-import { findCase, groupMembers, SCENARIOS, selectScenarios, validateScenarios, type BenchCase } from './lib/scenarios.ts';
+import { findCase, groupMembers, SCENARIOS, selectScenarios, useBaseBuild, validateScenarios, type BenchCase } from './lib/scenarios.ts';
 import { evaluateTargets } from './lib/targets.ts';
 
 const { values } = parseArgs({
@@ -64,6 +67,7 @@ const { values } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     condition: { type: 'string', default: 'unspecified' },
     'keep-work': { type: 'boolean', default: false },
+    base: { type: 'string' },
     list: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -73,6 +77,13 @@ if (values.help) {
   const source = readFileSync(new URL(import.meta.url), 'utf8');
   process.stdout.write(`${/\/\*\*([\s\S]*?)\*\//.exec(source)![1]!.replace(/^ \* ?/gm, '')}\n`);
   process.exit(0);
+}
+
+// The other build's twins join every group before anything reads the table.
+const baseRoot = values.base === undefined ? undefined : resolve(values.base);
+if (baseRoot !== undefined) {
+  if (!existsSync(join(baseRoot, 'src/cli/main.ts')) || !existsSync(join(baseRoot, 'node_modules'))) throw new Error(`--base ${values.base}: not a Tessera checkout with its dependencies installed (src/cli/main.ts, node_modules/)`);
+  useBaseBuild(baseRoot, quietly('git', ['rev-parse', '--short', 'HEAD'], baseRoot));
 }
 
 const problems = validateScenarios();
@@ -265,6 +276,7 @@ const meta = {
   },
   node: process.version,
   tessera: { commit: quietly('git', ['rev-parse', '--short', 'HEAD']), dirty: quietly('git', ['status', '--porcelain', '--', 'src']) !== '' },
+  ...(baseRoot !== undefined ? { base: { root: baseRoot, commit: quietly('git', ['rev-parse', '--short', 'HEAD'], baseRoot) } } : {}),
   versions: {
     wrk: quietly('wrk', ['-v']).split('\n')[0] ?? 'unknown',
     autocannon: version('autocannon'),
@@ -308,7 +320,7 @@ for (const s of scenarios) {
   log(`\n== ${s.id}: ${members.join(' · ')}`);
   const runs: RunResult[] = [];
   // A group whose own cases all wait for a feature has nothing to compare: its baselines are not run.
-  const missing = s.cases.map((c) => c.needs?.find((f) => !tesseraHas(f)));
+  const missing = s.cases.map((c) => c.needs?.find((f) => !tesseraHas(f, c.tessera?.root)));
   if (missing.every((f) => f !== undefined)) {
     for (const [i, c] of s.cases.entries()) runs.push(emptyRun(c.id, 1, 'n/a', `not built yet: Tessera has no ${missing[i]!.replace('serve-flag:', 'serve ')} yet`));
     log(`  n/a: ${runs[0]!.note}`);

@@ -20,7 +20,6 @@ import type { BenchCase, SigningAlg, TesseraFeature } from './scenarios.ts';
 
 export const BENCH_DIR = resolve(import.meta.dirname, '..');
 export const ROOT_DIR = resolve(BENCH_DIR, '..');
-const CLI = join(ROOT_DIR, 'src/cli/main.ts');
 
 export interface DriverContext {
   /** Scratch directory for databases and logs. */
@@ -167,7 +166,15 @@ async function prepareOauth2Server(c: BenchCase, ctx: DriverContext): Promise<Pr
 
 // ---------------------------------------------------------------- Tessera
 
-let serveHelp: string | undefined;
+/** Each checkout's `serve --help`, read once. */
+const serveHelp = new Map<string, string>();
+
+/** The checkout that serves a Tessera case: this one, or the `--base` build's. */
+function rootOf(c: BenchCase): string {
+  return c.tessera?.root ?? ROOT_DIR;
+}
+
+const cliIn = (root: string) => join(root, 'src/cli/main.ts');
 
 /** Whether a usage text lists `flag` itself, not only a longer flag that starts with it (`--metrics` is not `--metrics-port`). */
 export function mentionsFlag(usage: string, flag: string): boolean {
@@ -175,24 +182,25 @@ export function mentionsFlag(usage: string, flag: string): boolean {
 }
 
 /** Whether the Tessera source in this checkout has a feature; the case is "n/a (not built yet)" otherwise. */
-export function tesseraHas(feature: TesseraFeature): boolean {
+export function tesseraHas(feature: TesseraFeature, root = ROOT_DIR): boolean {
   if (feature.startsWith('serve-flag:')) {
-    serveHelp ??= execFileSync(process.execPath, [CLI, 'serve', '--help'], { cwd: ROOT_DIR, encoding: 'utf8' });
-    return mentionsFlag(serveHelp, feature.slice('serve-flag:'.length));
+    let help = serveHelp.get(root);
+    if (help === undefined) serveHelp.set(root, (help = execFileSync(process.execPath, [cliIn(root), 'serve', '--help'], { cwd: root, encoding: 'utf8' })));
+    return mentionsFlag(help, feature.slice('serve-flag:'.length));
   }
   switch (feature) {
     case 'password':
-      return existsSync(join(ROOT_DIR, 'src/core/grants/password.ts'));
+      return existsSync(join(root, 'src/core/grants/password.ts'));
     case 'verify':
-      return existsSync(join(ROOT_DIR, 'src/verify/index.ts'));
+      return existsSync(join(root, 'src/verify/index.ts'));
     default:
       // introspection: known for sure only once the server answers; see discoverIntrospection.
       return true;
   }
 }
 
-async function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<Record<string, unknown>> {
-  const out = await runCommand([CLI, ...args], { cwd: ROOT_DIR, env, ...(input !== undefined ? { input } : {}) });
+async function cli(root: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<Record<string, unknown>> {
+  const out = await runCommand([cliIn(root), ...args], { cwd: root, env, ...(input !== undefined ? { input } : {}) });
   return JSON.parse(out) as Record<string, unknown>;
 }
 
@@ -215,18 +223,19 @@ const TENANT_FOR: Record<SigningAlg, string> = { ES256: 'default', RS256: 'bench
 async function setUpTessera(c: BenchCase, database: string, ctx: DriverContext): Promise<Omit<TesseraSetup, 'database' | 'remove'>> {
   const variant = c.tessera!;
   const facts: Record<string, unknown> = {};
-  await cli(['init', '--db', database]);
+  const root = rootOf(c);
+  await cli(root, ['init', '--db', database]);
   const tenant = TENANT_FOR[variant.alg ?? 'ES256'];
-  if (tenant !== 'default') await cli(['tenants', 'create', tenant, '--alg', variant.alg!, '--db', database]);
+  if (tenant !== 'default') await cli(root, ['tenants', 'create', tenant, '--alg', variant.alg!, '--db', database]);
   const grants = variant.operation === 'password' ? 'client_credentials,password' : 'client_credentials';
-  const created = await cli(['clients', 'create', 'bench', '--db', database, '--tenant', tenant, '--format', variant.format, '--grants', grants]);
+  const created = await cli(root, ['clients', 'create', 'bench', '--db', database, '--tenant', tenant, '--format', variant.format, '--grants', grants]);
   const seed = variant.seedTokens === undefined ? 0 : (ctx.seedTokens ?? variant.seedTokens);
   if (seed > 0) {
     const seeded = JSON.parse(await runCommand([join(BENCH_DIR, 'workers/seed-tokens.ts'), database, String(seed), tenant, 'bench'])) as { ms: number };
     facts.seededTokens = seed;
     facts.seedSeconds = Math.round(seeded.ms / 100) / 10;
   }
-  const password = variant.operation === 'password' ? await createTesseraUser(database, tenant) : undefined;
+  const password = variant.operation === 'password' ? await createTesseraUser(root, database, tenant) : undefined;
   return { tenant, clientSecret: String(created.clientSecret), ...(password !== undefined ? { password } : {}), facts };
 }
 
@@ -290,7 +299,7 @@ async function postgresSetup(c: BenchCase, ctx: DriverContext): Promise<TesseraS
 async function prepareTessera(c: BenchCase, ctx: DriverContext): Promise<PreparedCase> {
   const variant = c.tessera!;
   for (const feature of c.needs ?? []) {
-    if (!tesseraHas(feature)) throw new NotBuilt(`Tessera has no ${feature.replace('serve-flag:', 'serve ')} yet`);
+    if (!tesseraHas(feature, rootOf(c))) throw new NotBuilt(`Tessera has no ${feature.replace('serve-flag:', 'serve ')} yet`);
   }
   const setup = variant.store === 'postgres' ? await postgresSetup(c, ctx) : await sqliteSetup(c, ctx);
   const { database, tenant } = setup;
@@ -309,7 +318,7 @@ async function prepareTessera(c: BenchCase, ctx: DriverContext): Promise<Prepare
     for (let i = 0; i < (variant.instances ?? 1); i++) {
       const port = await freePort();
       servers.push(
-        await startServer(CLI, {
+        await startServer(cliIn(rootOf(c)), {
           args: [
             'serve',
             '--db',
@@ -321,7 +330,7 @@ async function prepareTessera(c: BenchCase, ctx: DriverContext): Promise<Prepare
             ...(variant.serveArgs ?? []),
             ...ctx.extraServeArgs,
           ],
-          cwd: ROOT_DIR,
+          cwd: rootOf(c),
           // `serve` restarts itself once to set its memory settings (src/cli/memory-restart.ts);
           // under --cpu-prof both incarnations would write a profile under the same name.
           // Giving them here gives the same process without the restart.
@@ -419,10 +428,10 @@ async function prepareTessera(c: BenchCase, ctx: DriverContext): Promise<Prepare
 }
 
 /** Creates the password grant's user with `tessera users create`. */
-async function createTesseraUser(database: string, tenant: string): Promise<string> {
+async function createTesseraUser(root: string, database: string, tenant: string): Promise<string> {
   const password = `bench-${newSecret()}`;
   try {
-    await runCommand([CLI, 'users', 'create', 'bench-user', '--db', database, '--tenant', tenant, '--password-stdin'], { cwd: ROOT_DIR, input: password });
+    await runCommand([cliIn(root), 'users', 'create', 'bench-user', '--db', database, '--tenant', tenant, '--password-stdin'], { cwd: root, input: password });
   } catch (error) {
     throw new Error(`could not create the bench user with 'tessera users create' (update createTesseraUser in bench/lib/drivers.ts): ${(error as Error).message}`);
   }

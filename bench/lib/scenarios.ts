@@ -50,6 +50,8 @@ export interface TesseraVariant {
   serveArgs?: string[];
   /** Keys written to a JSON config file given to `serve --config` (a feature's settings). */
   config?: Record<string, unknown>;
+  /** Another checkout of Tessera that serves this case (`--base`: the build before a change); this one by default. */
+  root?: string;
 }
 
 /** How a peer case is configured. */
@@ -124,7 +126,8 @@ function jwtScenario(alg: SigningAlg): Scenario {
   );
 }
 
-export const SCENARIOS: readonly Scenario[] = [
+/** The table; `useBaseBuild` adds the other build's twins to it for a run. */
+export let SCENARIOS: readonly Scenario[] = [
   scenario('ceiling', 'a fixed 150-byte JSON body: bare node:http (the ceiling), and Fastify set up as Tessera is', [
     { server: 'ceiling', label: 'node:http ceiling' },
     { server: 'fastify-ceiling', label: 'Fastify, no token logic' },
@@ -193,25 +196,37 @@ export const SCENARIOS: readonly Scenario[] = [
   // Hot paths of features as they land: each against the same server without the feature.
   scenario(
     'cc-opaque-metrics',
-    'client credentials, opaque, with `serve --metrics` on, against the same without',
-    [{ server: 'tessera', label: 'Tessera (SQLite, metrics on)', tessera: { format: 'opaque', serveArgs: ['--metrics'] }, needs: ['serve-flag:--metrics'] }],
+    'client credentials, opaque, with Prometheus metrics collected (`serve --metrics-port 0`), against the same without',
+    [{ server: 'tessera', label: 'Tessera (SQLite, metrics on)', tessera: { format: 'opaque', serveArgs: ['--metrics-port', '0'] }, needs: ['serve-flag:--metrics-port'] }],
     { baselines: ['cc-opaque/tessera'], ceiling: false },
   ),
   scenario(
     'cc-opaque-rate-limit',
-    'client credentials, opaque, with a rate limit far above the load (the cost of checking it), against none',
+    'client credentials, opaque, with the per-client and per-address token rules on every request at limits far above the load (the cost of checking them), against the defaults',
     [
       {
         server: 'tessera',
-        label: 'Tessera (SQLite, rate limit checked)',
-        // The limit's syntax is the flag's when it lands; it must stay far above what two cores can serve.
-        tessera: { format: 'opaque', serveArgs: ['--rate-limit', '1000000/s'] },
-        needs: ['serve-flag:--rate-limit'],
+        label: 'Tessera (SQLite, rate limits checked)',
+        // Limits far above what two cores can serve: every request pays for its buckets, none is refused.
+        tessera: { format: 'opaque', serveArgs: ['--rate-limits', 'token=1000000/1s,oauth-address=1000000/1s'] },
+        needs: ['serve-flag:--rate-limits'],
       },
     ],
     { baselines: ['cc-opaque/tessera'], ceiling: false },
   ),
 ];
+
+/**
+ * Adds to every scenario a twin of each of its Tessera cases served by the
+ * checkout at `root` (id `<case>@base`), run in the same group right after
+ * it, so each round compares this build with that one.
+ */
+export function useBaseBuild(root: string, name: string): void {
+  SCENARIOS = SCENARIOS.map((s) => ({
+    ...s,
+    cases: s.cases.flatMap((c) => (c.server === 'tessera' ? [c, { ...c, id: `${c.id}@base`, label: `${c.label} @ ${name}`, tessera: { ...c.tessera!, root } }] : [c])),
+  }));
+}
 
 /** Every case, in table order. */
 export function allCases(scenarios: readonly Scenario[] = SCENARIOS): BenchCase[] {

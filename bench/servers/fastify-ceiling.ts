@@ -8,7 +8,7 @@
  */
 import { LogController } from 'fastify';
 import Fastify from 'fastify';
-import { logCompletedRequests, loggerOptions } from '../../src/http/logging.ts';
+import { createLogger } from '../../src/http/logging.ts';
 
 const prefix = '{"access_token":"';
 const suffix = '","token_type":"Bearer","expires_in":3600}';
@@ -16,15 +16,14 @@ const body = `${prefix}${'x'.repeat(150 - prefix.length - suffix.length)}${suffi
 const headers = { 'cache-control': 'no-store', pragma: 'no-cache', 'content-type': 'application/json; charset=utf-8' };
 
 const app = Fastify({
-  logger: loggerOptions('warn'),
+  loggerInstance: createLogger('warn'),
   logController: new LogController({ disableRequestLogging: true }),
   trustProxy: false,
   bodyLimit: 16_384,
   routerOptions: { ignoreTrailingSlash: true },
   requestTimeout: 30_000,
-  return503OnClosing: true,
+  return503OnClosing: false,
 });
-logCompletedRequests(app);
 app.removeAllContentTypeParsers();
 app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 16_384 }, (_request, raw, done) => done(null, raw));
 app.post('/oauth/token', async (_request, reply) => reply.code(200).headers(headers).send(body));

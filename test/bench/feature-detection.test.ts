@@ -1,7 +1,8 @@
 /** A bench case waiting for a `serve` flag starts running when `tessera serve --help` lists exactly that flag. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mentionsFlag } from '../../bench/lib/drivers.ts';
+import { mentionsFlag, tesseraHas } from '../../bench/lib/drivers.ts';
+import { allCases } from '../../bench/lib/scenarios.ts';
 
 const usage = `usage: tessera serve [--port N] [--metrics-port N] [--workers N]
 --rate-limit RATE caps each client's token requests.`;
@@ -17,5 +18,10 @@ describe('bench feature detection', () => {
     assert.equal(mentionsFlag(usage, '--metrics'), false);
     assert.equal(mentionsFlag(usage, '--rate'), false);
     assert.equal(mentionsFlag(usage, '--limit'), false);
+  });
+
+  it("runs every case of this build: each flag a case waits for is one this build's serve has", () => {
+    const waiting = allCases().flatMap((c) => (c.needs ?? []).filter((need) => !tesseraHas(need)).map((need) => `${c.id} needs ${need}`));
+    assert.deepEqual(waiting, []);
   });
 });

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allCases, CEILING_CASE_ID, findCase, groupMembers, SCENARIOS, selectScenarios, validateScenarios } from '../../bench/lib/scenarios.ts';
+import { allCases, CEILING_CASE_ID, findCase, groupMembers, SCENARIOS, selectScenarios, useBaseBuild, validateScenarios } from '../../bench/lib/scenarios.ts';
 import { TARGETS } from '../../bench/lib/targets.ts';
 
 describe('bench scenario table', () => {
@@ -76,5 +76,22 @@ describe('bench scenario table', () => {
       assert.ok(c.needs?.some((n) => n.startsWith('serve-flag:--')), id);
     }
     assert.ok(allCases().filter((c) => c.server === 'sign-raw').length === 3);
+  });
+
+  it('with a base build, runs a twin of each Tessera case from that checkout right after it, in the same group', () => {
+    const before = SCENARIOS;
+    useBaseBuild('/elsewhere/tessera', 'abc1234');
+    try {
+      assert.deepEqual(validateScenarios(), []);
+      // A group's baselines from other groups run from this build only; its own cases run from both.
+      assert.deepEqual(groupMembers(SCENARIOS.find((s) => s.id === 'cc-opaque-pg')!), ['cc-opaque/tessera', 'cc-opaque-pg/tessera', 'cc-opaque-pg/tessera@base']);
+      const twin = findCase('cc-opaque/tessera@base')!;
+      assert.equal(twin.tessera?.root, '/elsewhere/tessera');
+      assert.equal(twin.label, 'Tessera (SQLite) @ abc1234');
+      assert.equal(findCase('cc-opaque/tessera')!.tessera?.root, undefined, 'this build serves the original');
+      assert.equal(findCase('ceiling/node-http@base'), undefined, 'only Tessera has a base build');
+    } finally {
+      assert.equal(before.length, SCENARIOS.length);
+    }
   });
 });
