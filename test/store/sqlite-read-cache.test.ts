@@ -72,6 +72,42 @@ describe('sqlite tenant and client lookups stay coherent with the database', () 
   });
 });
 
+describe('sqlite read cache under several processes', () => {
+  it("keeps serving tenant, client and token rows from memory when another process only issues tokens", async () => {
+    const path = join(dir, `rc-${n++}.db`);
+    const server = openSqliteStore({ path, ...ONE_CHECK_PER_TURN });
+    await server.tenants.createTenant(tenant('t1', ['api.example.com']));
+    await server.clients.createClient(client('t1', 'c1'));
+    await server.tokens.saveToken(token('h1'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const tenantRow = await server.tenants.findTenantByHost('api.example.com');
+    const clientRow = await server.clients.getClient('t1', 'c1');
+    const tokenRow = await server.tokens.findToken('h1');
+    assert.ok(tenantRow && clientRow && tokenRow);
+
+    // Another worker on the same file issues tokens: inserts only, committed between our turns.
+    const worker = new DatabaseSync(path);
+    for (let i = 0; i < 3; i++) {
+      worker.exec(`INSERT INTO tokens (hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at)
+        VALUES ('w${i}', 'access', 't1', 'c1', 'c1', 'read', '[]', 1, 2)`);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(await server.tenants.findTenantByHost('api.example.com'), tenantRow, 'the tenant row is still the cached value');
+      assert.equal(await server.clients.getClient('t1', 'c1'), clientRow, 'the client row is still the cached value');
+      assert.equal(await server.tokens.findToken('h1'), tokenRow, 'the token record is still the cached value');
+      assert.equal((await server.tokens.findToken(`w${i}`))?.hash, `w${i}`, "the other worker's new token is found");
+    }
+
+    // A revocation or a client change by that worker is seen from the next turn.
+    worker.exec("UPDATE tokens SET revoked_at = 42 WHERE hash = 'h1'");
+    worker.exec("UPDATE clients SET enabled = 0 WHERE id = 'c1'");
+    worker.close();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal((await server.tokens.findToken('h1'))?.revokedAt, 42);
+    assert.equal((await server.clients.getClient('t1', 'c1'))?.enabled, false);
+    await server.close();
+  });
+});
+
 describe('sqlite token lookups stay coherent with the database', () => {
   async function nextTurn(): Promise<void> {
     await new Promise((resolve) => setImmediate(resolve));
@@ -129,7 +165,7 @@ describe('sqlite token lookups stay coherent with the database', () => {
     const path = join(dir, `rc-${n++}.db`);
     await openSqliteStore({ path }).close(); // the schema
     const db = new DatabaseSync(path);
-    const tokens = new SqliteTokenStore(db, new ReadCache(db, { maxCheckAgeMs: 60_000 }).region(100));
+    const tokens = new SqliteTokenStore(db, new ReadCache(db, { maxCheckAgeMs: 60_000 }).region(100, 'tokens'));
     // Someone else's transaction is open on the connection: the save waits for it, and a lookup meanwhile finds nothing.
     db.exec('BEGIN');
     const saved = tokens.saveToken(token('h1'));

@@ -1,13 +1,16 @@
 /**
  * One namespace of a coherent read cache (read-cache.ts): values, or known
  * absences, by key, deep-frozen, at most `maxEntries` of them. The cache
- * decides when everything is stale (the `checkFreshness` callback); the
- * region's owner forgets what its own writes change.
+ * decides when values or absences are stale (the `checkFreshness` callback);
+ * the region's owner forgets what its own writes change. Absences are kept
+ * apart so that they can be forgotten alone (an insert elsewhere can end an
+ * absence without changing any value held).
  */
 import { deepFreeze } from '../read-only-fields.ts';
 
 export class CacheRegion {
-  readonly #entries = new Map<string, object | null>();
+  readonly #values = new Map<string, object>();
+  readonly #absences = new Set<string>();
   readonly #maxEntries: number;
   readonly #checkFreshness: () => void;
 
@@ -19,28 +22,40 @@ export class CacheRegion {
   /** The cached value for `key`, or what `load` reads now (undefined when there is none), deep-frozen. */
   get<T extends object>(key: string, load: () => T | undefined): Readonly<T> | undefined {
     this.#checkFreshness();
-    const cached = this.#entries.get(key);
-    if (cached !== undefined) return (cached ?? undefined) as T | undefined;
+    const cached = this.#values.get(key);
+    if (cached !== undefined) return cached as T;
+    if (this.#absences.has(key)) return undefined;
     const value = load();
-    if (value !== undefined) deepFreeze(value);
     // Bounded the simple way: a full region starts again (the working set refills it in a few requests).
-    if (this.#entries.size >= this.#maxEntries) this.#entries.clear();
-    this.#entries.set(key, value ?? null);
+    if (this.size >= this.#maxEntries) this.clear();
+    if (value === undefined) {
+      this.#absences.add(key);
+    } else {
+      deepFreeze(value);
+      this.#values.set(key, value);
+    }
     return value;
   }
 
 
   /** Forgets `key`: the next read of it queries the database. */
   delete(key: string): void {
-    this.#entries.delete(key);
+    this.#values.delete(key);
+    this.#absences.delete(key);
   }
 
   /** Forgets everything. */
   clear(): void {
-    this.#entries.clear();
+    this.#values.clear();
+    this.#absences.clear();
+  }
+
+  /** Forgets the known absences only. */
+  clearAbsences(): void {
+    this.#absences.clear();
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#values.size + this.#absences.size;
   }
 }

@@ -11,11 +11,13 @@
  * than a millisecond old, in one statement, and dropped whole when anything
  * changed:
  *
- * - `PRAGMA data_version` changes whenever another connection commits to the
- *   file (it does not count this connection's own commits);
- * - TEMP triggers on `tenants`, `tenant_hosts` and `clients`, private to this
- *   connection, count this connection's own writes to those tables, whatever
- *   code makes them;
+ * - the `cache_version` counters (migration 13) move with every write to
+ *   `tenants`, `tenant_hosts` and `clients` (the directory), and with every
+ *   update or delete of a token, by any connection, this one included;
+ * - `PRAGMA data_version` changes whenever another connection commits
+ *   anything; with several processes on one file that is nearly every turn
+ *   (each issues tokens), so it ends only what an insert can end: a
+ *   remembered token absence;
  * - the tenant and client stores also call {@link ReadCache.invalidate} on
  *   each of their writes, so a write is seen by the very next read, even
  *   within the same turn.
@@ -35,13 +37,13 @@
  *
  * The token store keeps its records in a {@link CacheRegion} of its own (its
  * own bound, so a burst of distinct tokens cannot push out the tenants and
- * clients), checked by the same statement and dropped with the rest.
+ * clients), checked by the same statement: its values are dropped when a
+ * token changes, its absences also when another connection commits.
  */
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { eventLoopTurn, type Turn } from '../../runtime/turn.ts';
 import { CacheRegion } from './cache-region.ts';
 
-const WATCHED_TABLES = ['tenants', 'tenant_hosts', 'clients'];
 const MAX_ENTRIES = 10_000;
 /** How long one check speaks for, at most (ms), by default. */
 export const DEFAULT_MAX_CHECK_AGE_MS = 1;
@@ -53,12 +55,16 @@ export interface ReadCacheOptions {
   turn?: Turn;
 }
 
+/** What a region's values are read from: the directory tables, or tokens (whose inserts are not counted). */
+export type CachedRows = 'directory' | 'tokens';
+
 export class ReadCache {
   readonly #check: StatementSync;
-  readonly #regions: CacheRegion[] = [];
+  readonly #regions: { rows: CachedRows; region: CacheRegion }[] = [];
   readonly #rows: CacheRegion;
   #dataVersion = -1;
-  #ownWrites = -1;
+  #directoryVersion = -1;
+  #tokensVersion = -1;
   #checkedThisTurn = false;
   #checkedAt = -Infinity;
   readonly #maxCheckAgeMs: number;
@@ -72,29 +78,24 @@ export class ReadCache {
   constructor(db: DatabaseSync, options: ReadCacheOptions = {}) {
     this.#maxCheckAgeMs = options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS;
     this.#turn = options.turn ?? eventLoopTurn;
-    db.exec('CREATE TEMP TABLE IF NOT EXISTS tessera_own_writes (n INTEGER NOT NULL)');
-    db.exec('INSERT INTO temp.tessera_own_writes (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM temp.tessera_own_writes)');
-    for (const table of WATCHED_TABLES) {
-      for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
-        db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS tessera_cache_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table}
-          BEGIN UPDATE temp.tessera_own_writes SET n = n + 1; END`);
-      }
-    }
-    this.#check = db.prepare('SELECT (SELECT data_version FROM pragma_data_version()) AS dv, (SELECT n FROM temp.tessera_own_writes) AS own');
-    this.#rows = this.region(MAX_ENTRIES);
+    this.#check = db.prepare(
+      'SELECT (SELECT data_version FROM pragma_data_version()) AS dv, (SELECT n FROM main.cache_version WHERE id = 1) AS directory, (SELECT n FROM main.cache_version WHERE id = 2) AS tokens',
+    );
+    this.#rows = this.region(MAX_ENTRIES, 'directory');
   }
 
   /**
-   * A namespace of at most `maxEntries` values, checked with the rest and
-   * dropped whole when another connection commits or this one writes a
-   * watched table. Writes to anything else that the region holds are the
-   * region owner's to report ({@link CacheRegion.delete}, {@link CacheRegion.clear}).
+   * A namespace of at most `maxEntries` values read from `rows`, checked with
+   * the rest and dropped whole when any connection changes those rows (token
+   * absences also when another connection commits anything). This
+   * connection's own writes are the region owner's to report at once
+   * ({@link CacheRegion.delete}, {@link CacheRegion.clear}); the check sees them from the next turn.
    */
-  region(maxEntries: number): CacheRegion {
+  region(maxEntries: number, rows: CachedRows): CacheRegion {
     const region = new CacheRegion(maxEntries, () => {
       if (!this.#checkedThisTurn || performance.now() - this.#checkedAt > this.#maxCheckAgeMs) this.#validate();
     });
-    this.#regions.push(region);
+    this.#regions.push({ rows, region });
     return region;
   }
 
@@ -109,16 +110,23 @@ export class ReadCache {
 
   /** Drops everything; the next read queries the database. */
   invalidate(): void {
-    for (const region of this.#regions) region.clear();
+    for (const { region } of this.#regions) region.clear();
     this.#checkedThisTurn = false;
   }
 
   #validate(): void {
-    const { dv, own } = this.#check.get() as { dv: number; own: number };
-    if (dv !== this.#dataVersion || own !== this.#ownWrites) {
-      for (const region of this.#regions) region.clear();
+    const { dv, directory, tokens } = this.#check.get() as { dv: number; directory: number; tokens: number };
+    const directoryChanged = directory !== this.#directoryVersion;
+    const tokensChanged = tokens !== this.#tokensVersion;
+    const anyCommit = dv !== this.#dataVersion;
+    if (directoryChanged || tokensChanged || anyCommit) {
+      for (const { rows, region } of this.#regions) {
+        if (rows === 'directory' ? directoryChanged : tokensChanged) region.clear();
+        else if (rows === 'tokens' && anyCommit) region.clearAbsences();
+      }
       this.#dataVersion = dv;
-      this.#ownWrites = own;
+      this.#directoryVersion = directory;
+      this.#tokensVersion = tokens;
     }
     this.#checkedThisTurn = true;
     this.#checkedAt = performance.now();

@@ -74,7 +74,7 @@ export function openSqliteStore(
   const ping = db.prepare('SELECT 1');
   const version = db.prepare('SELECT MAX(version) AS v FROM schema_migrations');
   const cache = new ReadCache(db, { maxCheckAgeMs: options.cacheCheckMaxAgeMs });
-  const tokens = new SqliteTokenStore(db, cache.region(TOKEN_CACHE_ENTRIES));
+  const tokens = new SqliteTokenStore(db, cache.region(TOKEN_CACHE_ENTRIES, 'tokens'));
   return {
     kind: 'sqlite',
     schemaVersion: migration.to,
