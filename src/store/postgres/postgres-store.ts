@@ -1,8 +1,8 @@
 /**
  * The store for several Tessera processes on one PostgreSQL: every concern
  * over one `pg` pool, the schema migrated on open under an advisory lock.
- * Nothing is cached in the process, so each instance sees what any other
- * wrote as soon as it commits.
+ * Tenants and clients are cached in the process, coherent across instances
+ * (read-cache.ts); everything else is read from the database.
  *
  * The schema is the first one on the connection's search_path; to use a
  * dedicated one, add `?options=-c%20search_path%3Dtessera` to the URL.
@@ -22,12 +22,15 @@ import { migratePostgres } from './migrate.ts';
 import { PostgresTenantStore } from './tenants.ts';
 import { PostgresTokenStore } from './tokens.ts';
 import { PostgresReadCache } from './read-cache.ts';
+import { CacheListener } from './cache-listener.ts';
 
 export interface PostgresStoreOptions extends Omit<PostgresDatabaseOptions, 'poolSize'> {
   /** Most connections this process holds; default 10. */
   poolSize?: number;
   /** Told of each migration as it is applied. */
   onMigration?: (migration: Migration) => void;
+  /** Whether the read cache listens for change notifications (default) or checks the database every event-loop turn. */
+  cacheNotifications?: boolean;
 }
 
 const SCHEMA_VERSION = statement('schema_version', 'SELECT coalesce(max(version), 0)::integer AS v FROM schema_migrations');
@@ -49,6 +52,17 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   // Tenants and clients are read on every token request: cached, coherent across instances (read-cache.ts).
   const cache = new PostgresReadCache(db);
+  const listener =
+    options.cacheNotifications === false
+      ? undefined
+      : new CacheListener({
+          connectionString: options.connectionString,
+          connectionTimeoutMs: options.connectionTimeoutMs,
+          onChange: () => cache.changed(),
+          onListening: (listening) => cache.listening(listening),
+          onError: options.onBackgroundError,
+        });
+  listener?.start();
   const tokens = new PostgresTokenStore(db);
   return {
     kind: 'postgres',
@@ -77,6 +91,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async close() {
       // Queued token inserts are written (or fail) before the pool goes.
       await tokens.settle();
+      await listener?.close();
       await db.end();
     },
   };
