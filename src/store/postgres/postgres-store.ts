@@ -10,6 +10,7 @@
 import { POSTGRES_MIGRATIONS } from '../migrations/postgres/index.ts';
 import type { Migration, MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../store.ts';
+import { refuseUnstorableText } from '../storable-text.ts';
 import { PostgresAccessNumberStore } from './access-numbers.ts';
 import { PostgresActivityStore } from './activity.ts';
 import { PostgresAuditStore } from './audit.ts';
@@ -50,7 +51,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   // Tenants and clients are read on every token request: cached, coherent across instances (read-cache.ts).
   const cache = new PostgresReadCache(db);
   const tokens = new PostgresTokenStore(db);
-  return {
+  return refuseUnstorableText({
     kind: 'postgres',
     schemaVersion: migration.to,
     migration,
@@ -79,5 +80,5 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await tokens.settle();
       await db.end();
     },
-  };
+  });
 }
