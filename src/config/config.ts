@@ -73,6 +73,24 @@ export const SETTINGS = {
     max: 10_485_760,
     doc: 'Largest accepted request body; larger bodies get 413 `invalid_request`. A token request is a few hundred bytes.',
   }),
+  requestTimeoutMs: integerSetting({
+    default: 30_000,
+    min: 1000,
+    max: 600_000,
+    doc: 'Longest a client may take to send one whole request (headers and body); then it gets 408 and the connection closes. Checked every second, so a connection may last up to a second longer. See [deployment.md](deployment.md#connections-and-timeouts).',
+  }),
+  headersTimeoutMs: integerSetting({
+    default: 20_000,
+    min: 1000,
+    max: 600_000,
+    doc: 'Longest a client may take to send a request\'s headers; then the connection closes (408). At most `requestTimeoutMs`. Checked every second.',
+  }),
+  keepAliveTimeoutMs: integerSetting({
+    default: 72_000,
+    min: 1000,
+    max: 3_600_000,
+    doc: 'How long an idle keep-alive connection stays open between requests. Longer than the 60 s idle timeout of common load balancers, so they, not Tessera, close idle connections.',
+  }),
   logLevel: enumSetting<LogLevel>({ default: 'info', values: LOG_LEVELS, doc: '`fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`: the least severe line written.' }),
   requestLogLevel: enumSetting<LogLevel>({
     default: 'info',
@@ -217,6 +235,9 @@ export function validateConfig(input: Record<string, unknown>): TesseraConfig {
   for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting<unknown>][]) {
     const value = input[key];
     config[key] = value === undefined ? setting.default : setting.parse(value, key);
+  }
+  if ((config.headersTimeoutMs as number) > (config.requestTimeoutMs as number)) {
+    throw new ConfigError('headersTimeoutMs', `must not exceed requestTimeoutMs (${config.requestTimeoutMs as number})`);
   }
   if ((config.tlsCert === undefined) !== (config.tlsKey === undefined)) {
     throw new ConfigError(config.tlsCert === undefined ? 'tlsCert' : 'tlsKey', `is required with ${config.tlsCert === undefined ? 'tlsKey' : 'tlsCert'}`);

@@ -8,7 +8,8 @@ import type { LogLevel } from '../config/config.ts';
 import { adminPlugin } from './admin/admin-plugin.ts';
 import type { AppServices } from './app-services.ts';
 import { ClientAddresses, type ClientAddressOptions } from './client-address.ts';
-import { DirectDispatcher, type ConnectionOptions } from './direct-dispatch.ts';
+import { answerClientError } from './connections.ts';
+import { DirectDispatcher, type ConnectionOptions, type ConnectionTimeouts } from './direct-dispatch.ts';
 import { EndOfTurn } from './end-of-turn.ts';
 import { formEndpoints, type TokenRoute } from './form-endpoints.ts';
 import { createLogger } from './logging.ts';
@@ -33,6 +34,8 @@ export interface AppOptions {
   tokenRoutes: readonly TokenRoute[];
   /** Largest accepted request body in bytes (413 beyond). */
   bodyLimitBytes: number;
+  /** Connection timeouts (config `requestTimeoutMs`, `headersTimeoutMs`, `keepAliveTimeoutMs`); defaults as the settings'. */
+  timeouts?: Partial<ConnectionTimeouts>;
   logLevel?: LogLevel;
   /** Who requests come from, behind trusted proxies (config `trustedProxies`, `forwardedHeader`); default the socket's peer. */
   clientAddresses?: ClientAddressOptions;
@@ -58,15 +61,13 @@ export interface AppOptions {
  */
 export const ADMIN_VALIDATION = { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false, verbose: true, keywords: ['x-error'] };
 
-/** A slow client must not hold a connection forever. */
-const REQUEST_TIMEOUT_MS = 30_000;
-/** Fastify's default: longer than the 60 s idle timeout of common load balancers. */
-const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+/** The settings' defaults (config.ts), for embedders and tests that build an app without a config. */
+const DEFAULT_TIMEOUTS: ConnectionTimeouts = { requestTimeoutMs: 30_000, headersTimeoutMs: 20_000, keepAliveTimeoutMs: 72_000 };
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services } = options;
   const addresses = new ClientAddresses(options.clientAddresses ?? { trustedProxies: [], header: 'x-forwarded-for' });
-  const connections: ConnectionOptions = { bodyLimitBytes: options.bodyLimitBytes, requestTimeoutMs: REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS };
+  const connections: ConnectionOptions = { bodyLimitBytes: options.bodyLimitBytes, ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const log = createLogger(options.logLevel ?? 'info');
   const shutdownGate = shutdownGateHook();
   const cors = corsHook(new CorsPolicy({ discovery: services.discovery, origins: options.corsOrigins ?? [] }));
@@ -102,6 +103,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: connections.bodyLimitBytes,
     requestTimeout: connections.requestTimeoutMs,
     keepAliveTimeout: connections.keepAliveTimeoutMs,
+    // Parse errors, oversized headers and timeouts are answered, then the connection closed gently (connections.ts).
+    clientErrorHandler: answerClientError,
     // Seed 000's endpoint is `/v2/token/`: answer with and without the slash.
     routerOptions: { ignoreTrailingSlash: true },
     // The shutdown gate answers requests during shutdown, on both paths alike.

@@ -15,6 +15,7 @@
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { manageConnections, serverOptions } from './connections.ts';
 import { writeFailure } from './errors/write-failure.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
 import { serveFormRequest, type FormRequestOptions } from './form-request.ts';
@@ -30,14 +31,20 @@ function withoutTrailingSlash(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-/** How both request paths treat connections; Fastify is configured from the same values (app.ts). */
-export interface ConnectionOptions {
-  /** Largest accepted request body in bytes (413 beyond). */
-  bodyLimitBytes: number;
-  /** A slow client must not hold a connection forever. */
+/** How long a client may take, in milliseconds (the settings of the same names). */
+export interface ConnectionTimeouts {
+  /** To send one whole request: a slow client must not hold a connection forever. */
   requestTimeoutMs: number;
+  /** To send a request's headers; at most requestTimeoutMs. */
+  headersTimeoutMs: number;
   /** How long an idle keep-alive connection stays open. */
   keepAliveTimeoutMs: number;
+}
+
+/** How both request paths treat connections; Fastify is configured from the same values (app.ts). */
+export interface ConnectionOptions extends ConnectionTimeouts {
+  /** Largest accepted request body in bytes (413 beyond). */
+  bodyLimitBytes: number;
 }
 
 export interface DirectDispatchOptions extends ConnectionOptions, FormRequestOptions {
@@ -113,9 +120,9 @@ export class DirectDispatcher {
       if (matched === undefined) fastifyHandler(request, response);
       else this.#serve(matched, request, response);
     };
-    const server = tls === undefined ? createServer(listener) : (createHttpsServer(secureContextOptions(tls), listener) as unknown as Server);
-    server.keepAliveTimeout = this.#options.keepAliveTimeoutMs;
-    server.requestTimeout = this.#options.requestTimeoutMs;
+    const options = serverOptions(this.#options);
+    const server = tls === undefined ? createServer(options, listener) : (createHttpsServer({ ...secureContextOptions(tls), ...options }, listener) as unknown as Server);
+    manageConnections(server, tls !== undefined);
     return server;
   }
 

@@ -40,7 +40,8 @@ export async function serveFormRequest(
       host: request.headers.host,
       body,
       remoteAddress: context.remoteAddress,
-      // The client closed the connection: nothing will read the answer.
+      // The connection is gone (reset, or destroyed): nothing will read the answer. A FIN alone is a
+      // half-close, whose sender still reads: that request is answered (connections.ts).
       abandoned: () => request.socket?.destroyed === true,
       pathTenant,
       report: context.report,

@@ -27,8 +27,9 @@ export function readRequestBody(request: IncomingMessage, limit: number): Promis
       size += chunk.length;
       if (size > limit) {
         settle();
-        // Stop reading; the 413 is sent with `Connection: close`, which drops the rest.
-        request.pause();
+        // Read and drop the rest: the 413 goes out with `Connection: close`, and the connection is
+        // closed gently (connections.ts), so the client reads the answer instead of a reset.
+        request.resume();
         reject(bodyTooLarge(limit));
         return;
       }

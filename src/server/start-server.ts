@@ -163,6 +163,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       services: tessera.services,
       tokenRoutes: tokenRoutes(config.tokenEndpoints),
       bodyLimitBytes: config.bodyLimitBytes,
+      timeouts: { requestTimeoutMs: config.requestTimeoutMs, headersTimeoutMs: config.headersTimeoutMs, keepAliveTimeoutMs: config.keepAliveTimeoutMs },
       logLevel: config.logLevel,
       clientAddresses: { trustedProxies: config.trustedProxies, header: config.forwardedHeader },
       console: config.console,

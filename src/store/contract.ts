@@ -17,7 +17,7 @@ import { DEFAULT_LOGIN_POLICY } from '../core/login-policy.ts';
 import { DEFAULT_JWT_PROFILE } from '../core/tokens/jwt-profile.ts';
 import type { AccessNumber, AuditEntry, Client, SigningKey, Tenant, TokenRecord, User } from '../core/model.ts';
 import { generateSigningKey } from '../core/tokens/signing-keys.ts';
-import { StoreConflictError } from '../core/ports/errors.ts';
+import { StoreConflictError, UnstorableValueError } from '../core/ports/errors.ts';
 import type { ActivityCount } from '../core/ports/activity.ts';
 import type { AuditFilter } from '../core/ports/audit.ts';
 import type { LockoutStore } from '../core/ports/lockouts.ts';
@@ -598,6 +598,74 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         await store.activity.addActivity([count(NOW, 'issued', 'client_credentials', 'svc', 1), count(NOW + MINUTE, 'issued', 'client_credentials', 'svc', 1), count(NOW, 'error', 'invalid_client', '', 1, 't2')]);
         assert.equal(await store.activity.purgeActivity(NOW + MINUTE), 2);
         assert.deepEqual((await store.activity.readActivity('t1', 0, NOW + 2 * MINUTE)).map((c) => c.minute), [NOW + MINUTE]);
+      });
+    });
+
+    group('unstorable text', () => {
+      // Text PostgreSQL refuses or a driver would change; every store answers it alike.
+      const UNSTORABLE: readonly [string, string][] = [
+        ['U+0000', 'a\u0000b'],
+        ['a lone high surrogate', 'a\ud800b'],
+        ['a lone low surrogate', 'a\udc00'],
+        ['an over-long identifier', 'x'.repeat(100_000)],
+        ['an identifier over 1 KiB in UTF-8', '\u20ac'.repeat(400)],
+      ];
+      it('finds nothing by an identifier that cannot be stored, on every lookup', async () => {
+        await store.clients.createClient(client('t1', 'c1'));
+        for (const [what, bad] of UNSTORABLE) {
+          assert.equal(await store.tenants.getTenant(bad), undefined, what);
+          assert.equal(await store.tenants.findTenantByHost(bad), undefined, what);
+          assert.equal(await store.clients.getClient('t1', bad), undefined, what);
+          assert.equal(await store.clients.getClient(bad, 'c1'), undefined, what);
+          assert.equal(await store.clients.deleteClient('t1', bad), false, what);
+          assert.deepEqual(await store.clients.listClients(bad), [], what);
+          assert.deepEqual(await store.clients.pageClients('t1', { offset: 0, limit: 10, accounts: [bad] }), { items: [], total: 0 }, what);
+          assert.equal(await store.users.getUser('t1', bad), undefined, what);
+          assert.equal(await store.users.findUserByUsername('t1', bad), undefined, what);
+          assert.equal(await store.users.deleteUser('t1', bad), false, what);
+          assert.deepEqual(await store.users.pageUsers(bad, { offset: 0, limit: 10 }), { items: [], total: 0 }, what);
+          for await (const found of store.users.iterateUsers(bad)) assert.fail(`iterated ${found.id} for ${what}`);
+          assert.equal(await store.accessNumbers.deleteAccessNumber('t1', bad), false, what);
+          assert.deepEqual(await store.accessNumbers.pageAccessNumbers(bad, { offset: 0, limit: 10 }), { items: [], total: 0 }, what);
+          assert.deepEqual(await store.audit.pageAudit('t1', { offset: 0, limit: 10 }, { actor: bad }), { items: [], total: 0 }, what);
+          assert.deepEqual(await store.activity.readActivity(bad, 0, NOW), [], what);
+          assert.deepEqual(await store.keys.listKeys(bad), [], what);
+        }
+      });
+      it('refuses to write text that cannot be stored, writing nothing', async () => {
+        for (const [what, bad] of UNSTORABLE) {
+          await assert.rejects(store.tenants.createTenant(tenant(bad)), UnstorableValueError, what);
+          await assert.rejects(store.tenants.createTenant({ ...tenant('t9'), hosts: [bad] }), UnstorableValueError, what);
+          await assert.rejects(store.clients.createClient(client('t1', bad)), UnstorableValueError, what);
+          await assert.rejects(store.users.createUser(user('t1', 'u9', bad)), UnstorableValueError, what);
+          await assert.rejects(store.users.createUser(user('t1', bad, 'bob')), UnstorableValueError, what);
+          await assert.rejects(store.audit.appendAudit({ at: NOW, actor: 'cli:root', tenantId: bad, action: 'client.create', target: 'c1', details: {} }), UnstorableValueError, what);
+          await assert.rejects(store.lockouts.recordFailure('t1', bad, { at: NOW, address: null, countSince: 0 }), UnstorableValueError, what);
+        }
+        // Values that are not identifiers may be long, but not hold U+0000 or a lone surrogate, nor in a JSON key.
+        for (const bad of ['a\u0000b', 'a\ud800b']) {
+          await assert.rejects(store.clients.createClient(client('t1', 'c2', { name: bad })), UnstorableValueError);
+          await assert.rejects(store.clients.createClient(client('t1', 'c2', { attributes: { note: bad } })), UnstorableValueError);
+          await assert.rejects(store.clients.createClient(client('t1', 'c2', { attributes: { [bad]: 1 } })), UnstorableValueError);
+          await assert.rejects(store.audit.appendAudit({ at: NOW, actor: 'cli:root', tenantId: 't1', action: 'client.create', target: bad, details: {} }), UnstorableValueError);
+          await assert.rejects(store.users.createUser(user('t1', 'u2', 'carol', { role: bad })), UnstorableValueError);
+        }
+        await store.clients.createClient(client('t1', 'c1'));
+        await assert.rejects(store.clients.updateClient(client('t1', 'c1', { name: 'a\u0000' })), UnstorableValueError);
+        assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'c1', 'a refused update changes nothing');
+        assert.equal(await store.tenants.getTenant('t9'), undefined);
+        assert.deepEqual((await store.clients.listClients('t1')).map((c) => c.id), ['c1']);
+        assert.deepEqual((await store.audit.pageAudit('t1', { offset: 0, limit: 10 })).total, 0);
+      });
+      it('keeps any well-formed text, astral characters and long values included', async () => {
+        const id = 'c\u{1F511}\u00e9\u4e2d';
+        const long = 'n'.repeat(10_000);
+        await store.clients.createClient(client('t1', id, { name: long, attributes: { '\u{1F511}': '\u{1F600}' } }));
+        const read = await store.clients.getClient('t1', id);
+        assert.equal(read?.name, long);
+        assert.deepEqual(read?.attributes, { '\u{1F511}': '\u{1F600}' });
+        await store.users.createUser(user('t1', 'u\u{1F600}', 'j\u00f6rg\u{1F600}'));
+        assert.equal((await store.users.findUserByUsername('t1', 'j\u00f6rg\u{1F600}'))?.id, 'u\u{1F600}');
       });
     });
 

@@ -72,6 +72,7 @@ describe('direct dispatch: which requests bypass Fastify', () => {
     bodyLimitBytes: 1024,
     endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
+    headersTimeoutMs: 1000,
     keepAliveTimeoutMs: 1000,
     pipeline: new RequestPipeline({ hooks: [], log: recordingLogger('info').log, requestIds: new RequestIds() }),
   });
@@ -102,6 +103,7 @@ describe('direct dispatch: which requests bypass Fastify', () => {
       bodyLimitBytes: 1024,
       endOfTurn: new EndOfTurn(),
       requestTimeoutMs: 1000,
+      headersTimeoutMs: 1000,
       keepAliveTimeoutMs: 1000,
       pipeline: new RequestPipeline({ hooks: [], log: recordingLogger('info').log, requestIds: new RequestIds() }),
     });
@@ -158,6 +160,7 @@ describe('direct dispatch: a live server', () => {
     bodyLimitBytes: 64,
     endOfTurn: new EndOfTurn(),
     requestTimeoutMs: 1000,
+    headersTimeoutMs: 1000,
     keepAliveTimeoutMs: 1000,
     pipeline: new RequestPipeline({ hooks: [shutdownGate, requestLogHook()], log: logger.log, requestIds: { idFor: () => 'req-x' } as unknown as RequestIds, clientAddress: new ClientAddresses({ trustedProxies: ['0.0.0.0/0', '::/0'], header: 'x-forwarded-for' }).of }),
   });

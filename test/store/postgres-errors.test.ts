@@ -1,7 +1,7 @@
 /** PostgreSQL error mapping and URL redaction: no database needed. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StoreUnavailableError } from '../../src/core/ports/errors.ts';
+import { StoreUnavailableError, UnstorableValueError } from '../../src/core/ports/errors.ts';
 import { isPostgresUrl, redactConnectionString } from '../../src/store/postgres/connection-string.ts';
 import { isUnavailable, toStoreError } from '../../src/store/postgres/errors.ts';
 
@@ -48,6 +48,12 @@ describe('postgres error mapping', () => {
     it(`leaves ${code} alone: it is a conflict or a bug, not an outage`, () => {
       const error = withCode(code);
       assert.equal(toStoreError(error, 'db'), error);
+    });
+  }
+
+  for (const code of ['22021', '22P05', '54000']) {
+    it(`maps ${code} to UnstorableValueError: a value refused, answered 400, not a server fault`, () => {
+      assert.ok(toStoreError(withCode(code, 'invalid byte sequence for encoding "UTF8": 0x00'), 'db') instanceof UnstorableValueError);
     });
   }
 

@@ -19,3 +19,18 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/**
+ * A value no store may hold: text with U+0000, a lone surrogate (not Unicode
+ * text, so not UTF-8), or longer than a store's limit. PostgreSQL refuses
+ * such text where SQLite and memory would keep it or change it; every store
+ * refuses it alike so the same input gets the same answer everywhere. A
+ * lookup by such an identifier finds nothing instead (it cannot exist), so
+ * this reaches callers only from writes. HTTP answers 400.
+ */
+export class UnstorableValueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnstorableValueError';
+  }
+}

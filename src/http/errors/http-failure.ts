@@ -10,7 +10,7 @@ import { AdminError } from '../../admin/admin-error.ts';
 import { WorkAbandonedError, WorkQueueFullError } from '../../core/crypto/work-limiter.ts';
 import { OAuthError, type OAuthErrorCode } from '../../core/errors.ts';
 import { RateLimitedError, RateLimitUnavailableError } from '../../core/rate-limit/limiter.ts';
-import { StoreConflictError, StoreUnavailableError } from '../../core/ports/errors.ts';
+import { StoreConflictError, StoreUnavailableError, UnstorableValueError } from '../../core/ports/errors.ts';
 
 export interface HttpFailure {
   status: number;
@@ -86,6 +86,10 @@ export function classifyFailure(error: unknown, bodyLimit: number): HttpFailure 
   }
   if (error instanceof StoreUnavailableError) {
     return fromOAuth(new OAuthError('temporarily_unavailable', 'The service is temporarily unavailable; retry later', { detail: error.message }));
+  }
+  if (error instanceof UnstorableValueError) {
+    // The caller sent text no store keeps (U+0000, a lone surrogate, too long): its request, not the server, is at fault.
+    return { status: 400, headers: {}, code: 'invalid_request', title: 'Bad Request', description: 'The request holds text that cannot be stored (U+0000, an unpaired surrogate, or too long)', detail: error.message, log: 'info' };
   }
   if (error instanceof StoreConflictError) {
     return { status: 409, headers: {}, code: undefined, title: 'Conflict', description: error.message, log: 'none' };

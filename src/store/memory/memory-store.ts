@@ -1,5 +1,6 @@
 /** In-process store for tests and throwaway runs; nothing survives the process. */
 import type { Store } from '../store.ts';
+import { refuseUnstorableText } from '../storable-text.ts';
 import { MemoryAccessNumberStore } from './access-numbers.ts';
 import { MemoryActivityStore } from './activity.ts';
 import { MemoryAuditStore } from './audit.ts';
@@ -13,7 +14,7 @@ import { MemoryUserStore } from './users.ts';
 export function createMemoryStore(): Store {
   const lockouts = new MemoryLockoutStore();
   const clientLockouts = new MemoryLockoutStore();
-  return {
+  return refuseUnstorableText({
     kind: 'memory',
     tenants: new MemoryTenantStore(),
     clients: new MemoryClientStore((tenantId, clientId) => clientLockouts.forget(tenantId, clientId)),
@@ -30,5 +31,5 @@ export function createMemoryStore(): Store {
       return { version: 0, latest: 0 };
     },
     async close() {},
-  };
+  });
 }

@@ -5,7 +5,7 @@
  *
  * @see https://www.postgresql.org/docs/15/errcodes-appendix.html SQLSTATE codes
  */
-import { StoreUnavailableError } from '../../core/ports/errors.ts';
+import { StoreUnavailableError, UnstorableValueError } from '../../core/ports/errors.ts';
 
 /** SQLSTATE of a unique-constraint violation: a duplicate id, a StoreConflictError. */
 export const UNIQUE_VIOLATION = '23505';
@@ -27,6 +27,14 @@ const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '5701
 /** Messages `pg` and `pg-pool` use for a connection they lost or could not get, which carry no code. */
 const LOST_CONNECTION = /Connection terminated|timeout exceeded when trying to connect|not queryable|connection timeout/i;
 
+/**
+ * SQLSTATEs that refuse a value rather than fail: U+0000 in text (22021) or
+ * jsonb (22P05), an index entry too long (54000). The store guard
+ * (storable-text.ts) refuses such values first; these are the backstop for
+ * any it does not see, so they still answer 400, not 500.
+ */
+const UNSTORABLE_SQLSTATES = new Set(['22021', '22P05', '54000']);
+
 /** True when `error` says the database is unreachable, restarting, or refused this connection. */
 export function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -39,9 +47,13 @@ export function isUnavailable(error: unknown): boolean {
 
 /**
  * Turns an unavailable-database error into {@link StoreUnavailableError},
- * naming the (redacted) database; returns anything else unchanged.
+ * naming the (redacted) database, and a refused value into
+ * {@link UnstorableValueError}; returns anything else unchanged.
  */
 export function toStoreError(error: unknown, target: string): unknown {
+  if (error instanceof Error && UNSTORABLE_SQLSTATES.has((error as { code?: string }).code ?? '')) {
+    return new UnstorableValueError(`PostgreSQL refused a value: ${error.message}`);
+  }
   if (!isUnavailable(error)) return error;
   return new StoreUnavailableError(`PostgreSQL at ${target} is unavailable: ${describe(error)}`, { cause: error });
 }

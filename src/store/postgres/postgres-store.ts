@@ -10,6 +10,7 @@
 import { POSTGRES_MIGRATIONS } from '../migrations/postgres/index.ts';
 import type { Migration, MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../store.ts';
+import { refuseUnstorableText } from '../storable-text.ts';
 import { PostgresAccessNumberStore } from './access-numbers.ts';
 import { PostgresActivityStore } from './activity.ts';
 import { PostgresAuditStore } from './audit.ts';
@@ -64,7 +65,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         });
   listener?.start();
   const tokens = new PostgresTokenStore(db);
-  return {
+  return refuseUnstorableText({
     kind: 'postgres',
     schemaVersion: migration.to,
     migration,
@@ -94,5 +95,5 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await listener?.close();
       await db.end();
     },
-  };
+  });
 }

@@ -11,6 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
 import type { Migration, MigrationResult } from '../migrations/migration.ts';
 import type { Store } from '../store.ts';
+import { refuseUnstorableText } from '../storable-text.ts';
 import { SqliteAccessNumberStore } from './access-numbers.ts';
 import { SqliteActivityStore } from './activity.ts';
 import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './checkpointer.ts';
@@ -75,7 +76,7 @@ export function openSqliteStore(
   const version = db.prepare('SELECT MAX(version) AS v FROM schema_migrations');
   const cache = new ReadCache(db, { maxCheckAgeMs: options.cacheCheckMaxAgeMs });
   const tokens = new SqliteTokenStore(db, cache.region(TOKEN_CACHE_ENTRIES, 'tokens'));
-  return {
+  return refuseUnstorableText({
     kind: 'sqlite',
     schemaVersion: migration.to,
     migration,
@@ -106,5 +107,5 @@ export function openSqliteStore(
       if (db.isOpen) tokens.flush();
       if (db.isOpen) db.close();
     },
-  };
+  });
 }
