@@ -59,6 +59,7 @@ export class TenantService {
     const { loginPolicy: _defaultPolicy, jwt: _noJwtDefault, ...defaults } = defaultsOf(TENANT_SETTINGS);
     const { jwt, ...settings } = { ...defaults, ...checkSettings(TENANT_SETTINGS, given) };
     if (settings.issuer === undefined) throw invalid('issuer', 'is required');
+    await this.#requireUniqueIssuer(id, settings.issuer as string);
     const tenant: Tenant = {
       id,
       ...(settings as Omit<Tenant, 'id' | 'loginPolicy' | 'issuerFollowsServer' | 'jwt' | 'createdAt' | 'updatedAt'>),
@@ -80,7 +81,10 @@ export class TenantService {
     const { loginPolicy, ...given } = patch;
     const changed: Partial<Tenant> = checkSettings(TENANT_SETTINGS, given) as Partial<Tenant>;
     // An issuer given is the operator's choice: the server no longer sets it.
-    if (changed.issuer !== undefined) changed.issuerFollowsServer = false;
+    if (changed.issuer !== undefined) {
+      changed.issuerFollowsServer = false;
+      await this.#requireUniqueIssuer(id, changed.issuer);
+    }
     if (loginPolicy !== undefined) changed.loginPolicy = await this.#loginPolicy(stored, loginPolicy);
     if (patch.rateLimit !== undefined) changed.rateLimit = applyRateLimitChange('tenant', patch.rateLimit, stored.rateLimit);
     if (changed.jwt !== undefined) changed.jwt = { ...stored.jwt, ...changed.jwt };
@@ -106,6 +110,18 @@ export class TenantService {
     });
     await this.#audit.record(context, id, 'tenant.update', id, { issuer: tenant.issuer, issuerFollowsServer: true });
     return tenant;
+  }
+
+  /**
+   * An issuer names one tenant: a verifier bound to an issuer trusts that
+   * issuer's keys, so a second tenant with the same issuer could mint tokens
+   * the first tenant's resource servers accept. Issuers differing only by a
+   * trailing slash are the same issuer to a verifier building URLs from them.
+   */
+  async #requireUniqueIssuer(id: string, issuer: string): Promise<void> {
+    const key = issuerKey(issuer);
+    const owner = (await this.#tenants.listTenants()).find((t) => t.id !== id && issuerKey(t.issuer) === key);
+    if (owner !== undefined) throw new AdminError('conflict', `issuer '${issuer}' is already the issuer of another tenant`);
   }
 
   get(id: string): Promise<Readonly<Tenant>> {
@@ -143,6 +159,12 @@ export class TenantService {
     const all = await this.#tenants.listTenants();
     return { items: all.slice(query.offset, query.offset + query.limit), total: all.length };
   }
+}
+
+/** An issuer as a verifier compares it: host case and default port normalised, no trailing slash. */
+function issuerKey(issuer: string): string {
+  const normal = URL.canParse(issuer) ? new URL(issuer).href : issuer;
+  return normal.replace(/\/+$/, '');
 }
 
 function settingsOf(t: Tenant): Record<string, unknown> {

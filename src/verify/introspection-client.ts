@@ -5,6 +5,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
+import type { TenantBinding } from './tenant-binding.ts';
 import { BearerError } from './bearer-error.ts';
 import type { Principal } from './principal.ts';
 import { copy, TokenResultCache } from './token-result-cache.ts';
@@ -14,7 +15,8 @@ export interface IntrospectionOptions {
   clientId: string;
   clientSecret: string;
   issuer: string;
-  tenant: string | undefined;
+  /** The tenant tokens must be of (their `tenant` member). */
+  tenant: TenantBinding;
   /** How long an answer is reused (ms); never beyond the token's own expiry. */
   cacheTtlMs: number;
   /** Most answers kept; the oldest go first. */
@@ -72,10 +74,11 @@ export function createIntrospectionVerifier(options: IntrospectionOptions): Opaq
     if (typeof claims.token_type !== 'string' || claims.token_type.toLowerCase() !== 'bearer') {
       return new BearerError('invalid_token', 'The access token is invalid', { detail: `token_type ${String(claims.token_type)}` });
     }
-    if (claims.iss !== undefined && claims.iss !== options.issuer) {
+    // Tessera always names the issuer; an answer without one is not about this issuer's token.
+    if (claims.iss !== options.issuer) {
       return new BearerError('invalid_token', 'The access token is invalid', { detail: 'issued by another issuer' });
     }
-    if (options.tenant !== undefined && claims.tenant !== options.tenant) {
+    if (!options.tenant.accepts(typeof claims.tenant === 'string' ? claims.tenant : undefined)) {
       return new BearerError('invalid_token', 'The access token is invalid', { detail: 'issued for another tenant' });
     }
     if (typeof claims.exp !== 'number' || typeof claims.client_id !== 'string' || typeof claims.sub !== 'string') {

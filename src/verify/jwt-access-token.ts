@@ -19,6 +19,7 @@ import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWSHeaderParam
 import { readAccessTokenClaims, REQUIRED_CLAIMS } from '../protocol/jwt-access-token.ts';
 import { BearerError } from './bearer-error.ts';
 import type { Principal } from './principal.ts';
+import type { TenantBinding } from './tenant-binding.ts';
 import { TokenResultCache } from './token-result-cache.ts';
 
 /** Algorithms Tessera signs with. Never `none`; never HMAC, so a public key can never be used as a shared secret. */
@@ -30,8 +31,8 @@ export interface JwtVerificationOptions {
   /** The header `typ` tokens must carry (compared as jose does), or null: tokens must carry none. */
   typ: string | null;
   audience: string | string[];
-  /** The `tenant` claim tokens must carry, when set. */
-  tenant: string | undefined;
+  /** The tenant tokens must be of (their `tenant` claim). */
+  tenant: TenantBinding;
   jwksUri: string;
   algorithms: readonly string[];
   clockToleranceSeconds: number;
@@ -111,7 +112,7 @@ export function createJwtVerifier(options: JwtVerificationOptions): JwtVerifier 
     }
     const claims = readAccessTokenClaims(payload);
     if (claims === undefined) return new BearerError('invalid_token', 'The access token is invalid', { detail: 'a required claim is missing or of the wrong type' });
-    if (options.tenant !== undefined && claims.tenant !== options.tenant) {
+    if (!options.tenant.accepts(claims.tenant)) {
       return new BearerError('invalid_token', 'The access token is invalid', { detail: 'issued for another tenant' });
     }
     // §4: "The current time MUST be before the time represented by the exp claim"; a token issued in the

@@ -16,6 +16,7 @@ import { JWT_ACCESS_TOKEN_TYPE } from '../protocol/jwt-access-token.ts';
 import { createJwtVerifier, DEFAULT_ALGORITHMS } from './jwt-access-token.ts';
 import type { BearerAuth, Principal } from './principal.ts';
 import { requireScopes, selectAccounts } from './requirements.ts';
+import { createTenantBinding } from './tenant-binding.ts';
 
 export interface IntrospectionSettings {
   /** Default `<issuer>/oauth/introspect`. */
@@ -44,7 +45,12 @@ export interface BearerVerifierOptions {
    * null when it writes none, in which case a token that carries one is refused.
    */
   typ?: string | null;
-  /** The Tessera tenant tokens must come from (their `tenant` claim); recommended when one issuer host serves several. */
+  /**
+   * The Tessera tenant tokens must come from (their `tenant` claim). Without
+   * it the verifier is still bound to one tenant: the first token that
+   * verifies against the issuer's keys (or its introspection endpoint) fixes
+   * it, and tokens of any other tenant are refused (tenant-binding.ts).
+   */
   tenant?: string;
   /** Accepted `aud` values; default the issuer (Tessera's default audience). */
   audience?: string | string[];
@@ -123,11 +129,14 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
   const typ = options.typ === undefined ? JWT_ACCESS_TOKEN_TYPE : options.typ;
   if (typ !== null && (typeof typ !== 'string' || typ === '')) throw new TypeError('tessera/verify: typ must be a non-empty string or null');
 
+  // One binding for both paths: a JWT and an opaque token of different tenants never both pass.
+  const tenant = createTenantBinding(options.tenant);
+  if (options.tenant !== undefined && (typeof options.tenant !== 'string' || options.tenant === '')) throw new TypeError('tessera/verify: tenant must be a non-empty string');
   const verifyJwt = createJwtVerifier({
     issuer: tokenIssuer,
     typ,
     audience: options.audience ?? issuer,
-    tenant: options.tenant,
+    tenant,
     jwksUri: requireUrl(options.jwksUri ?? `${base}/.well-known/jwks.json`, 'jwksUri'),
     algorithms,
     clockToleranceSeconds,
@@ -148,7 +157,7 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
       clientId: introspection.clientId,
       clientSecret: introspection.clientSecret,
       issuer: tokenIssuer,
-      tenant: options.tenant,
+      tenant,
       cacheTtlMs: seconds(introspection.cacheTtlSeconds, 30, 'introspection.cacheTtlSeconds', 0, 300),
       maxCacheEntries: entries(introspection.maxCacheEntries, 'introspection.maxCacheEntries'),
       timeoutMs,

@@ -112,6 +112,28 @@ describe('JWT access tokens, verified locally', () => {
     });
   }
 
+  it('binds a verifier configured without a tenant to the first tenant it verifies, and refuses any other after', async () => {
+    const verifier = verifierFor({ tenant: undefined });
+    const own = await verifier.verify(bearer(await issueToken(app, jwtSvc)));
+    assert.ok(own.ok, JSON.stringify(own));
+    // Signed with the issuer's own key but naming another tenant: what a JWKS serving two tenants' keys would let through.
+    const foreign = await verifier.verify(bearer(await forgeJwt(t.store, 'default', { ...validClaims(), tenant: 'b' })));
+    assert.ok(!foreign.ok, 'a token of another tenant was accepted');
+    assert.match(String(foreign.error.detail), /another tenant/);
+    const again = await verifier.verify(bearer(await forgeJwt(t.store, 'default', validClaims())));
+    assert.ok(again.ok, JSON.stringify(again));
+  });
+
+  it('refuses an introspection answer that names no issuer', async () => {
+    const verifier = createBearerVerifier({
+      issuer: ISSUER, tenant: 'default', introspection: { clientId: 'rs', clientSecret: 'x' }, clock: t.time.clock,
+      fetch: (async () => Response.json({ active: true, token_type: 'Bearer', exp: now() + 60, client_id: 'svc', sub: 'svc', tenant: 'default' })) as typeof fetch,
+    });
+    const result = await verifier.verify(bearer('tat_opaque'));
+    assert.ok(!result.ok, 'accepted');
+    assert.match(String(result.error.detail), /another issuer/);
+  });
+
   it("accepts tenant B's token at an API configured for tenant B", async () => {
     const result = await verifierFor({ issuer: ISSUER_B, tenant: 'b', audience: ISSUER_B }).verify(bearer(tenantBJwt));
     assert.ok(result.ok, JSON.stringify(result));

@@ -59,8 +59,25 @@ export function requireTenantAccess(principal: AdminPrincipal, tenantId: string)
 }
 
 /** Throws 403 unless `principal` administers every tenant. */
-export function requireGlobalAccess(principal: AdminPrincipal): void {
-  if (principal.tenants !== 'all') throw bearerFailure('insufficient_scope', 'Only an administrator of every tenant may do this', true, ADMIN_SCOPE);
+export function requireGlobalAccess(principal: AdminPrincipal, what = 'do this'): void {
+  if (principal.tenants !== 'all') throw bearerFailure('insufficient_scope', `Only an administrator of every tenant may ${what}`, true, ADMIN_SCOPE);
+}
+
+/** Whether a scope list carries any admin power (`admin`, `admin:<tenant>`). */
+export function carriesAdminScope(scopes: readonly string[] | undefined): boolean {
+  return scopes?.some((s) => s === ADMIN_SCOPE || s.startsWith(`${ADMIN_SCOPE}:`)) ?? false;
+}
+
+/**
+ * Throws 403 unless `principal` administers every tenant, when `scopes`
+ * carry admin power. A principal never makes a client more powerful than
+ * itself: `admin` on a default-tenant client is every tenant, and which
+ * tenant an `admin:<tenant>` scope names is the creator's choice, so only an
+ * administrator of every tenant creates, changes or re-keys such a client.
+ */
+export function requireGlobalForAdminScopes(principal: AdminPrincipal, scopes: readonly string[] | undefined, what: string): void {
+  if (principal.tenants === 'all' || !carriesAdminScope(scopes)) return;
+  throw bearerFailure('insufficient_scope', `Only an administrator of every tenant may ${what} a client with an admin scope`, true, ADMIN_SCOPE);
 }
 
 export function canAccess(principal: AdminPrincipal, tenantId: string): boolean {

@@ -1,5 +1,6 @@
 import type { ClientSettingsChange, CreateClientInput } from '../../../admin/clients.ts';
-import type { AdminRoute } from '../admin-route.ts';
+import { requireGlobalForAdminScopes } from '../admin-auth.ts';
+import type { AdminRoute, AdminRouteContext } from '../admin-route.ts';
 import { listReply } from '../list-reply.ts';
 import { LIST_QUERY_SCHEMA } from '../pagination.ts';
 import { CLIENT, CLIENT_CREATE, CLIENT_UPDATE, CLIENT_WITH_SECRET, LOCK_STATE, pageOf, pathParams, ROTATE_SECRET } from '../schemas.ts';
@@ -21,6 +22,7 @@ export const clientRoutes: AdminRoute[] = [
     params: pathParams('tenantId'), body: CLIENT_CREATE,
     responses: { 201: { description: 'The client and, when generated, its secret', schema: CLIENT_WITH_SECRET }, ...ERRORS },
     handler: async (ctx) => {
+      requireGlobalForAdminScopes(ctx.principal, (ctx.body as { scopes?: string[] } | undefined)?.scopes, 'create');
       const created = await ctx.services.clients.create({ ...(ctx.body as Omit<CreateClientInput, 'tenantId'>), tenantId: ctx.params.tenantId! }, ctx.principal);
       ctx.reply.code(201).header('location', `${ctx.request.url.split('?', 1)[0]}/${encodeURIComponent(created.client.id)}`);
       return created;
@@ -38,7 +40,11 @@ export const clientRoutes: AdminRoute[] = [
     summary: 'Change some of a client’s settings',
     params: one, body: CLIENT_UPDATE,
     responses: { 200: { description: 'The updated client', schema: CLIENT }, ...ERRORS },
-    handler: (ctx) => ctx.services.clients.update(ctx.params.tenantId!, ctx.params.clientId!, ctx.body as ClientSettingsChange, ctx.principal),
+    handler: async (ctx) => {
+      await requireGlobalForStoredAdmin(ctx, 'change');
+      requireGlobalForAdminScopes(ctx.principal, (ctx.body as ClientSettingsChange | undefined)?.scopes, 'change');
+      return ctx.services.clients.update(ctx.params.tenantId!, ctx.params.clientId!, ctx.body as ClientSettingsChange, ctx.principal);
+    },
   },
   {
     method: 'DELETE', path: '/tenants/:tenantId/clients/:clientId', operationId: 'deleteClient', tag: 'Clients', access: 'tenant',
@@ -46,6 +52,7 @@ export const clientRoutes: AdminRoute[] = [
     params: one,
     responses: { 204: { description: 'Deleted' }, ...ERRORS },
     handler: async (ctx) => {
+      await requireGlobalForStoredAdmin(ctx, 'delete');
       await ctx.services.clients.delete(ctx.params.tenantId!, ctx.params.clientId!, ctx.principal);
       return ctx.reply.code(204).send();
     },
@@ -55,7 +62,8 @@ export const clientRoutes: AdminRoute[] = [
     summary: 'Replace the client secret, optionally keeping the old one valid for an overlap',
     params: one, body: ROTATE_SECRET,
     responses: { 200: { description: 'The client and, when generated, its new secret', schema: CLIENT_WITH_SECRET }, ...ERRORS },
-    handler: (ctx) => {
+    handler: async (ctx) => {
+      await requireGlobalForStoredAdmin(ctx, 'rotate the secret of');
       const body = (ctx.body ?? {}) as { overlapSeconds?: number; secret?: string };
       return ctx.services.clients.rotateSecret(ctx.params.tenantId!, ctx.params.clientId!, body, ctx.principal);
     },
@@ -75,3 +83,10 @@ export const clientRoutes: AdminRoute[] = [
     handler: (ctx) => ctx.services.clients.unlock(ctx.params.tenantId!, ctx.params.clientId!, ctx.principal),
   },
 ];
+
+/** The client named in the path, when it exists and carries an admin scope, is out of a tenant administrator's reach. */
+async function requireGlobalForStoredAdmin(ctx: AdminRouteContext, what: string): Promise<void> {
+  if (ctx.principal.tenants === 'all') return;
+  const stored = await ctx.services.clients.find(ctx.params.tenantId!, ctx.params.clientId!);
+  requireGlobalForAdminScopes(ctx.principal, stored?.scopes, what);
+}

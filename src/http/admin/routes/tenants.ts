@@ -1,5 +1,5 @@
 import type { CreateTenantInput, TenantSettings } from '../../../admin/tenants.ts';
-import { canAccess } from '../admin-auth.ts';
+import { canAccess, requireGlobalAccess } from '../admin-auth.ts';
 import type { AdminRoute } from '../admin-route.ts';
 import { listReply, pageOfAll } from '../list-reply.ts';
 import { LIST_QUERY_SCHEMA } from '../pagination.ts';
@@ -43,6 +43,12 @@ export const tenantRoutes: AdminRoute[] = [
     params: tenantParams,
     body: TENANT_UPDATE,
     responses: { 200: { description: 'The updated tenant', schema: TENANT }, ...ERRORS },
-    handler: (ctx) => ctx.services.tenants.update(ctx.params.tenantId!, ctx.body as Partial<TenantSettings>, ctx.principal),
+    handler: (ctx) => {
+      const body = (ctx.body ?? {}) as Partial<TenantSettings>;
+      // Which requests reach a tenant (hosts) and whose tokens its keys vouch for (issuer) decide between
+      // tenants, so no single tenant's administrator may change them.
+      if (body.hosts !== undefined || body.issuer !== undefined) requireGlobalAccess(ctx.principal, 'change a tenant’s hosts or issuer');
+      return ctx.services.tenants.update(ctx.params.tenantId!, body, ctx.principal);
+    },
   },
 ];
