@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { adminQuery, createTestSchema, postgresSkip, type TestSchema } from '../helpers/postgres.ts';
-import { client, tenant } from '../../src/store/contract.ts';
+import { client, tenant, token } from '../../src/store/contract.ts';
 
 const skip = postgresSkip('the PostgreSQL read cache tests');
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -36,11 +36,11 @@ async function listeners(schema: TestSchema): Promise<number[]> {
 }
 
 /** Counts the cache_version queries the stores send (pg's Pool.query, by statement name) while `run` runs. */
-async function countingVersionChecks(run: (count: () => number) => Promise<void>): Promise<void> {
+async function countingVersionChecks(run: (count: () => number) => Promise<void>, name = 'cache-version.get'): Promise<void> {
   const query = pg.Pool.prototype.query;
   let checks = 0;
   pg.Pool.prototype.query = function (this: pg.Pool, ...args: unknown[]) {
-    if ((args[0] as { name?: string } | undefined)?.name === 'cache-version.get') checks += 1;
+    if ((args[0] as { name?: string } | undefined)?.name === name) checks += 1;
     return (query as (...a: unknown[]) => Promise<unknown>).apply(this, args);
   } as typeof pg.Pool.prototype.query;
   try {
@@ -256,6 +256,57 @@ describe('postgres tenant and client lookups, told of changes by notifications',
       },
       { listen: true },
     );
+  });
+});
+
+describe('postgres token records kept between changes, while notifications tell of each', { skip }, () => {
+  const countingLookups = (run: (count: () => number) => Promise<void>) => countingVersionChecks(run, 'tokens.get');
+
+  it('answers repeated lookups of a token from memory, and sees a revocation by another instance once notified', async () => {
+    await withInstances(
+      async ([a, b]) => {
+        await a.tokens.saveToken(token('h1'));
+        await countingLookups(async (lookups) => {
+          for (let i = 0; i < 20; i++) assert.equal((await a.tokens.findToken('h1'))?.revokedAt, null);
+          assert.equal(lookups(), 1, 'one query for twenty lookups');
+        });
+        assert.equal(await b.tokens.revokeToken('h1', 42), true);
+        await until(async () => (await a.tokens.findToken('h1'))?.revokedAt === 42, "the other instance's revocation is seen");
+      },
+      { listen: true },
+    );
+  });
+
+  it("sees a hand-made change, this instance's own writes at once, and another instance's new token at once", async () => {
+    await withInstances(
+      async ([a, b], schema) => {
+        await a.tokens.saveToken(token('h1'));
+        assert.equal((await a.tokens.findToken('h1'))?.revokedAt, null);
+        await adminQuery(`UPDATE ${schema.name}.tokens SET revoked_at = 7 WHERE hash = 'h1'`);
+        await until(async () => (await a.tokens.findToken('h1'))?.revokedAt === 7, 'the change by hand is seen');
+
+        await a.tokens.saveToken(token('f1', { familyId: 'fam' }));
+        assert.equal((await a.tokens.findToken('f1'))?.revokedAt, null);
+        await a.tokens.revokeFamily('fam', 9);
+        assert.equal((await a.tokens.findToken('f1'))?.revokedAt, 9, 'its own revocation, at once');
+
+        // Absences are never kept: a token issued elsewhere is found the moment it is committed.
+        assert.equal(await a.tokens.findToken('h2'), undefined);
+        await b.tokens.saveToken(token('h2'));
+        assert.equal((await a.tokens.findToken('h2'))?.hash, 'h2');
+      },
+      { listen: true },
+    );
+  });
+
+  it('keeps nothing while not listening', async () => {
+    await withInstances(async ([a]) => {
+      await a.tokens.saveToken(token('h1'));
+      await countingLookups(async (lookups) => {
+        for (let i = 0; i < 5; i++) assert.equal((await a.tokens.findToken('h1'))?.hash, 'h1');
+        assert.equal(lookups(), 5);
+      });
+    });
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * A connection of its own that LISTENs on `tessera_cache` (migration 14) and
- * reports each change to this install's schema, so the read cache
- * (read-cache.ts) can keep its rows between changes instead of asking the
- * database on every event-loop turn.
+ * `tessera_tokens` (migration 15) and reports each change to this install's
+ * schema, so the read cache (read-cache.ts) can keep its rows between
+ * changes instead of asking the database on every event-loop turn, and the
+ * token cache (token-cache.ts) can keep token records at all.
  *
  * It says when it starts and stops listening: while it does not (not yet
  * connected, the database restarted, the backend was terminated), the cache
@@ -12,12 +13,15 @@
  */
 import pg from 'pg';
 
-const CHANNEL = 'tessera_cache';
+/** What changed: the directory (tenants, tenant hosts, clients), or tokens (an update or delete). */
+export type ChangedRows = 'directory' | 'tokens';
+
+const CHANNELS: Record<string, ChangedRows> = { tessera_cache: 'directory', tessera_tokens: 'tokens' };
 
 export interface CacheListenerOptions {
   connectionString: string;
   /** A change to this install's rows was committed (by any instance). */
-  onChange: () => void;
+  onChange: (rows: ChangedRows) => void;
   /** Listening began (true: every commit from now on is reported) or ended (false). */
   onListening: (listening: boolean) => void;
   /** Told why the listener was lost (for the log). */
@@ -89,9 +93,10 @@ export class CacheListener {
       const schema = rows[0]?.schema;
       if (!schema) throw new Error('the cache listener found no current schema');
       client.on('notification', (message) => {
-        if (message.channel === CHANNEL && message.payload === schema) this.#options.onChange();
+        const rows = CHANNELS[message.channel];
+        if (rows !== undefined && message.payload === schema) this.#options.onChange(rows);
       });
-      await client.query(`LISTEN ${CHANNEL}`);
+      for (const channel of Object.keys(CHANNELS)) await client.query(`LISTEN ${channel}`);
       if (lost || this.#closed) return;
       this.#setListening(true);
     } catch (error) {

@@ -24,6 +24,7 @@ import { PostgresTenantStore } from './tenants.ts';
 import { PostgresTokenStore } from './tokens.ts';
 import { PostgresReadCache } from './read-cache.ts';
 import { CacheListener } from './cache-listener.ts';
+import { PostgresTokenCache } from './token-cache.ts';
 
 export interface PostgresStoreOptions extends Omit<PostgresDatabaseOptions, 'poolSize'> {
   /** Most connections this process holds; default 10. */
@@ -53,18 +54,22 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   }
   // Tenants and clients are read on every token request: cached, coherent across instances (read-cache.ts).
   const cache = new PostgresReadCache(db);
+  const tokenCache = new PostgresTokenCache();
   const listener =
     options.cacheNotifications === false
       ? undefined
       : new CacheListener({
           connectionString: options.connectionString,
           connectionTimeoutMs: options.connectionTimeoutMs,
-          onChange: () => cache.changed(),
-          onListening: (listening) => cache.listening(listening),
+          onChange: (rows) => (rows === 'directory' ? cache.changed() : tokenCache.changed()),
+          onListening: (listening) => {
+            cache.listening(listening);
+            tokenCache.listening(listening);
+          },
           onError: options.onBackgroundError,
         });
   listener?.start();
-  const tokens = new PostgresTokenStore(db);
+  const tokens = new PostgresTokenStore(db, tokenCache);
   return refuseUnstorableText({
     kind: 'postgres',
     schemaVersion: migration.to,

@@ -5,6 +5,7 @@ import type { RefreshTokenUse, TokenStore } from '../../core/ports/tokens.ts';
 import { eventLoopTurn, type Turn } from '../../runtime/turn.ts';
 import { statement, type PostgresDatabase } from './database.ts';
 import { mapRow, TOKEN_COLUMNS, type Row } from './rows.ts';
+import type { PostgresTokenCache } from './token-cache.ts';
 
 const INSERT = statement('tokens.insert', `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`);
 const GET = statement('tokens.get', `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = $1`);
@@ -63,10 +64,18 @@ export class PostgresTokenStore implements TokenStore {
   readonly #inFlight = new Set<Promise<void>>();
   readonly #turn: Turn;
   readonly #flushQueued = () => this.#flush();
+  readonly #cache: PostgresTokenCache | undefined;
 
-  constructor(db: PostgresDatabase, turn: Turn = eventLoopTurn) {
+  /** @param cache optional records kept between changes (token-cache.ts) */
+  constructor(db: PostgresDatabase, cache?: PostgresTokenCache, turn: Turn = eventLoopTurn) {
     this.#db = db;
+    this.#cache = cache;
     this.#turn = turn;
+  }
+
+  /** Runs a write that may change token records, with the cached ones dropped around it. */
+  #changing<T>(write: () => Promise<T>): Promise<T> {
+    return this.#cache ? this.#cache.writing(write) : write();
   }
 
   saveToken(record: TokenRecord): Promise<void> {
@@ -116,33 +125,38 @@ export class PostgresTokenStore implements TokenStore {
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
     await this.settle();
-    const row = (await this.#db.query<Row>(GET, [hash])).rows[0];
-    return row && deepFreeze(mapRow.token(row));
+    const load = async () => {
+      const row = (await this.#db.query<Row>(GET, [hash])).rows[0];
+      return row && deepFreeze(mapRow.token(row));
+    };
+    return this.#cache ? this.#cache.get(hash, load) : load();
   }
 
   async revokeToken(hash: string, at: number): Promise<boolean> {
     await this.settle();
-    return ((await this.#db.query(REVOKE, [hash, at])).rowCount ?? 0) > 0;
+    return this.#changing(async () => ((await this.#db.query(REVOKE, [hash, at])).rowCount ?? 0) > 0);
   }
 
   async revokeFamily(familyId: string, at: number): Promise<number> {
     await this.settle();
-    return (await this.#db.query(REVOKE_FAMILY, [familyId, at])).rowCount ?? 0;
+    return this.#changing(async () => (await this.#db.query(REVOKE_FAMILY, [familyId, at])).rowCount ?? 0);
   }
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
     await this.settle();
-    return (await this.#db.query(REVOKE_SUBJECT, [tenantId, clientId, subject, at, exceptFamilyId ?? null])).rowCount ?? 0;
+    return this.#changing(
+      async () => (await this.#db.query(REVOKE_SUBJECT, [tenantId, clientId, subject, at, exceptFamilyId ?? null])).rowCount ?? 0,
+    );
   }
 
   async revokeUserTokens(tenantId: string, userId: string, at: number): Promise<number> {
     await this.settle();
-    return (await this.#db.query(REVOKE_USER, [tenantId, userId, at])).rowCount ?? 0;
+    return this.#changing(async () => (await this.#db.query(REVOKE_USER, [tenantId, userId, at])).rowCount ?? 0);
   }
 
   async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
     await this.settle();
-    const consumed = (await this.#db.query<Row>(CONSUME, [hash, at])).rows[0];
+    const consumed = (await this.#changing(() => this.#db.query<Row>(CONSUME, [hash, at]))).rows[0];
     if (consumed !== undefined) return { outcome: 'consumed', record: mapRow.token(consumed) };
     const row = (await this.#db.query<Row>(GET_WITH_USE, [hash])).rows[0];
     if (row === undefined || row.kind !== 'refresh') return { outcome: 'unknown' };
@@ -152,7 +166,7 @@ export class PostgresTokenStore implements TokenStore {
 
   async purgeExpired(before: number, limit: number): Promise<number> {
     await this.settle();
-    return (await this.#db.query(PURGE, [before, limit])).rowCount ?? 0;
+    return this.#changing(async () => (await this.#db.query(PURGE, [before, limit])).rowCount ?? 0);
   }
 }
 
