@@ -126,6 +126,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     options.store === undefined
       ? await openStore(config.database, {
           poolSize: config.databasePoolSize,
+          queryTimeoutMs: config.databaseQueryTimeoutMs,
           checkpointIntervalMs: config.sqliteCheckpointIntervalMs,
           onBackgroundError: (error) => logBackgroundError(error),
           onMigration: (migration) => migrations.push(migration),

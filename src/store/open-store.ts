@@ -10,6 +10,8 @@ import type { Store } from './store.ts';
 export interface OpenStoreOptions {
   /** Most PostgreSQL connections this process holds (ignored for SQLite). */
   poolSize?: number;
+  /** PostgreSQL: longest a query waits for its answer before failing as unavailable (ignored for SQLite). */
+  queryTimeoutMs?: number;
   /** Told about errors on idle PostgreSQL connections, which the pool recovers from by itself, and failed background checkpoints. */
   onBackgroundError?: (error: Error) => void;
   /** SQLite: checkpoint the WAL from a worker thread at this interval (the server does; 0 or absent: SQLite's own). */
@@ -37,7 +39,7 @@ export type OpenedStore = Store & { migration: MigrationResult };
  */
 export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (isPostgresUrl(database)) {
-    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration, onQuery: options.onQuery });
+    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, queryTimeoutMs: options.queryTimeoutMs, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration, onQuery: options.onQuery });
   }
   if (options.create === false && database !== ':memory:' && !existsSync(database)) {
     throw new DatabaseOpenError(`no database at ${resolve(database)}; only 'tessera init', 'serve' and 'migrate' create one (check --db, TESSERA_DB or the config file's "database")`);
