@@ -49,6 +49,11 @@ export const SETTINGS = {
       return v;
     },
   } satisfies Setting<string>,
+  durability: enumSetting<'process-crash' | 'power-loss'>({
+    default: 'process-crash',
+    values: ['process-crash', 'power-loss'],
+    doc: 'SQLite: what an answered write (a token answered 200, a rotated refresh token) survives. `process-crash`: WAL with `synchronous = NORMAL`, safe when Tessera is killed, may lose the last commits on an OS crash or power loss. `power-loss`: `synchronous = FULL`, the WAL synced at every commit, safe against both, at a cost per commit. PostgreSQL: the server\'s `synchronous_commit` and `fsync` decide; Tessera does not lower them. See [storage.md](storage.md#durability).',
+  }),
   databasePoolSize: integerSetting({ default: 10, min: 1, max: 1000, doc: 'Most PostgreSQL connections one process holds.' }),
   databaseQueryTimeoutMs: integerSetting({
     default: 10_000,

@@ -127,6 +127,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       ? await openStore(config.database, {
           poolSize: config.databasePoolSize,
           queryTimeoutMs: config.databaseQueryTimeoutMs,
+          durability: config.durability,
           checkpointIntervalMs: config.sqliteCheckpointIntervalMs,
           onBackgroundError: (error) => logBackgroundError(error),
           onMigration: (migration) => migrations.push(migration),
