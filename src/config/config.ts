@@ -49,7 +49,18 @@ export const SETTINGS = {
       return v;
     },
   } satisfies Setting<string>,
+  durability: enumSetting<'process-crash' | 'power-loss'>({
+    default: 'process-crash',
+    values: ['process-crash', 'power-loss'],
+    doc: 'SQLite: what an answered write (a token answered 200, a rotated refresh token) survives. `process-crash`: WAL with `synchronous = NORMAL`, safe when Tessera is killed, may lose the last commits on an OS crash or power loss. `power-loss`: `synchronous = FULL`, the WAL synced at every commit, safe against both, at a cost per commit. PostgreSQL: the server\'s `synchronous_commit` and `fsync` decide; Tessera does not lower them. See [storage.md](storage.md#durability).',
+  }),
   databasePoolSize: integerSetting({ default: 10, min: 1, max: 1000, doc: 'Most PostgreSQL connections one process holds.' }),
+  databaseQueryTimeoutMs: integerSetting({
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+    doc: 'PostgreSQL only: longest a request\'s query may wait for the database\'s answer; past it the connection is dropped and the request answered 503 with `Retry-After`, so a database that stops answering (a network partition, a stalled server) does not hold requests until the client gives up. Connecting has its own 5 s limit. Migrations are not bounded by it.',
+  }),
   workers: integerSetting({ default: 1, min: 1, max: 256, doc: 'Processes serving one port (node:cluster); a crashed worker is restarted with back-off.' }),
   purgeIntervalMs: integerSetting({ default: 60_000, min: 0, max: 86_400_000, doc: 'How often expired tokens are deleted; `0` turns the purge off.' }),
   purgeBatchSize: integerSetting({ default: 1000, min: 1, max: 100_000, doc: 'Most rows one purge statement deletes, so purging never holds the database long.' }),

@@ -18,7 +18,7 @@ export interface ManagementOptions {
 
 /** Runs `work` with the configured database open and the services composed, closing everything afterwards whatever happens. */
 export async function withTessera<T>(config: TesseraConfig, work: (tessera: Tessera) => Promise<T>, options: ManagementOptions = {}): Promise<T> {
-  const store = await openStore(config.database, { poolSize: 2, create: options.create ?? false });
+  const store = await openStore(config.database, { poolSize: 2, durability: config.durability, create: options.create ?? false });
   let limits: RateLimitStore | undefined;
   try {
     if (options.rateLimitStore) limits = await openRateLimitStore(config);

@@ -126,6 +126,8 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     options.store === undefined
       ? await openStore(config.database, {
           poolSize: config.databasePoolSize,
+          queryTimeoutMs: config.databaseQueryTimeoutMs,
+          durability: config.durability,
           checkpointIntervalMs: config.sqliteCheckpointIntervalMs,
           onBackgroundError: (error) => logBackgroundError(error),
           onMigration: (migration) => migrations.push(migration),

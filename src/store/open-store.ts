@@ -4,12 +4,16 @@ import { DatabaseOpenError } from './database-open-error.ts';
 import type { Migration, MigrationResult } from './migrations/migration.ts';
 import { isPostgresUrl, redactConnectionString } from './postgres/connection-string.ts';
 import { openPostgresStore } from './postgres/postgres-store.ts';
-import { openSqliteStore } from './sqlite/sqlite-store.ts';
+import { openSqliteStore, type Durability } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
 export interface OpenStoreOptions {
   /** Most PostgreSQL connections this process holds (ignored for SQLite). */
   poolSize?: number;
+  /** SQLite: what a commit survives (config `durability`); PostgreSQL's is the server's own `synchronous_commit`. */
+  durability?: Durability;
+  /** PostgreSQL: longest a query waits for its answer before failing as unavailable (ignored for SQLite). */
+  queryTimeoutMs?: number;
   /** Told about errors on idle PostgreSQL connections, which the pool recovers from by itself, and failed background checkpoints. */
   onBackgroundError?: (error: Error) => void;
   /** SQLite: checkpoint the WAL from a worker thread at this interval (the server does; 0 or absent: SQLite's own). */
@@ -37,12 +41,12 @@ export type OpenedStore = Store & { migration: MigrationResult };
  */
 export async function openStore(database: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   if (isPostgresUrl(database)) {
-    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration, onQuery: options.onQuery });
+    return openPostgresStore({ connectionString: database, poolSize: options.poolSize, queryTimeoutMs: options.queryTimeoutMs, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration, onQuery: options.onQuery });
   }
   if (options.create === false && database !== ':memory:' && !existsSync(database)) {
     throw new DatabaseOpenError(`no database at ${resolve(database)}; only 'tessera init', 'serve' and 'migrate' create one (check --db, TESSERA_DB or the config file's "database")`);
   }
-  return openSqliteStore({ path: database, checkpointIntervalMs: options.checkpointIntervalMs, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration });
+  return openSqliteStore({ path: database, durability: options.durability, checkpointIntervalMs: options.checkpointIntervalMs, onBackgroundError: options.onBackgroundError, onMigration: options.onMigration });
 }
 
 /** The `database` setting as it may be shown in logs and messages: PostgreSQL passwords masked, SQLite files as absolute paths. */

@@ -1,6 +1,8 @@
 /**
  * A TCP proxy a test can cut and restore, to take a database away from a
- * running server and give it back, without touching the database itself.
+ * running server and give it back, without touching the database itself;
+ * or stall, to make it stop answering while connections stay open (a
+ * network partition), which only timeouts end.
  */
 import net from 'node:net';
 
@@ -10,19 +12,29 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Listens again on the same port. */
   restore(): Promise<void>;
+  /** Keeps every connection open but forwards nothing, either way, and accepts new ones that never reach the target. */
+  stall(): void;
+  /** Ends a stall: the connections held through it are severed (as after a partition), new ones are forwarded. */
+  unstall(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  let stalled = false;
+  const track = (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  };
   const server = net.createServer((client) => {
+    track(client);
+    if (stalled) return; // held, never connected: severed by unstall()
     const upstream = net.connect(target.port, target.host);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => {});
-    }
-    client.pipe(upstream).pipe(client);
+    track(upstream);
+    // Forwarding by hand rather than pipe(), so a stall can drop bytes while both ends stay open.
+    client.on('data', (chunk) => void (stalled || upstream.write(chunk)));
+    upstream.on('data', (chunk) => void (stalled || client.write(chunk)));
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -44,6 +56,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     port,
     cut,
     restore: async () => void (await listen(port)),
+    stall: () => {
+      stalled = true;
+    },
+    unstall: () => {
+      stalled = false;
+      for (const socket of sockets) socket.destroy();
+    },
     close: async () => {
       if (server.listening) await cut();
     },

@@ -5,7 +5,7 @@
  * {@link StoreUnavailableError} so a lost database answers 503, never crashes.
  */
 import pg from 'pg';
-import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
+import type { PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { StoreConflictError } from '../../core/ports/errors.ts';
 import { redactConnectionString } from './connection-string.ts';
 import { isUnavailable, toStoreError, UNIQUE_VIOLATION } from './errors.ts';
@@ -38,6 +38,13 @@ export interface PostgresDatabaseOptions {
    * queueing until the load balancer gives up.
    */
   connectionTimeoutMs?: number;
+  /**
+   * How long a query through {@link PostgresDatabase.query} or a transaction
+   * waits for its answer before failing as unavailable (the connection is then
+   * dropped). Unbounded when absent; work on a raw checked-out client
+   * (migrations) is never bounded.
+   */
+  queryTimeoutMs?: number;
   /** Told about errors on idle connections (the server restarted, a backend was terminated). */
   onBackgroundError?: (error: Error) => void;
   /** Told of each query and transaction: its statement name (`query` when unnamed, `transaction` for work on one checked-out connection), seconds taken, and its error if it failed (metrics). */
@@ -50,9 +57,11 @@ export class PostgresDatabase implements Queryable {
   readonly target: string;
   readonly #onBackgroundError: (error: Error) => void;
   readonly #onQuery: PostgresDatabaseOptions['onQuery'];
+  readonly #queryTimeout: number | undefined;
 
   constructor(options: PostgresDatabaseOptions) {
     this.#onQuery = options.onQuery;
+    this.#queryTimeout = options.queryTimeoutMs;
     this.target = redactConnectionString(options.connectionString);
     this.#onBackgroundError = options.onBackgroundError ?? (() => {});
     this.pool = new pg.Pool({
@@ -74,13 +83,20 @@ export class PostgresDatabase implements Queryable {
     const start = this.#onQuery === undefined ? 0 : performance.now();
     let failure: unknown;
     try {
-      return await this.pool.query<R>(typeof sql === 'string' ? { text: sql, values } : { ...sql, values });
+      return await this.pool.query<R>(this.#config(sql, values));
     } catch (error) {
       failure = toStoreError(error, this.target);
       throw failure;
     } finally {
       this.#onQuery?.(typeof sql === 'string' ? 'query' : sql.name, (performance.now() - start) / 1000, failure);
     }
+  }
+
+  /** A query's config for `pg`, with the query timeout (`pg` reads `query_timeout` per query; its types do not declare it). */
+  #config(sql: Statement | string, values: unknown[]): QueryConfig {
+    const config: QueryConfig & { query_timeout?: number } = typeof sql === 'string' ? { text: sql, values } : { ...sql, values };
+    if (this.#queryTimeout !== undefined) config.query_timeout = this.#queryTimeout;
+    return config;
   }
 
   /** Runs `work` on one checked-out client; it is released (or destroyed, if its connection failed) afterwards. */
@@ -116,7 +132,7 @@ export class PostgresDatabase implements Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.withClient(async (client) => {
       const tx: Queryable = {
-        query: (sql, values = []) => client.query(typeof sql === 'string' ? { text: sql, values } : { ...sql, values }),
+        query: (sql, values = []) => client.query(this.#config(sql, values)),
       };
       await client.query('BEGIN');
       try {

@@ -24,8 +24,8 @@ const NETWORK_CODES = new Set([
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014', '28000', '28P01', '3D000']);
 
-/** Messages `pg` and `pg-pool` use for a connection they lost or could not get, which carry no code. */
-const LOST_CONNECTION = /Connection terminated|timeout exceeded when trying to connect|not queryable|connection timeout/i;
+/** Messages `pg` and `pg-pool` use for a connection they lost or could not get, or that stopped answering (`query_timeout`), which carry no code. */
+const LOST_CONNECTION = /Connection terminated|timeout exceeded when trying to connect|not queryable|connection timeout|Query read timeout/i;
 
 /**
  * SQLSTATEs that refuse a value rather than fail: U+0000 in text (22021) or

@@ -29,9 +29,20 @@ import { SqliteUserStore } from './users.ts';
 /** Token records (a few hundred bytes each) remembered between writes: a few MB at most. */
 const TOKEN_CACHE_ENTRIES = 10_000;
 
+/**
+ * What a committed write survives (config `durability`): `process-crash`
+ * (WAL, `synchronous = NORMAL`: the WAL is written at each commit but synced
+ * only at checkpoints, so a commit survives the process dying and may be lost
+ * with the machine) or `power-loss` (`synchronous = FULL`: the WAL is synced
+ * at each commit, so an answered token survives an OS crash or power loss).
+ */
+export type Durability = 'process-crash' | 'power-loss';
+
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
   path: string;
+  /** What a commit survives; default `process-crash`. */
+  durability?: Durability;
   /** Milliseconds to wait for another process's write lock before failing. */
   busyTimeoutMs?: number;
   /** Checkpoint the WAL from a worker thread at this interval (checkpointer.ts); 0 or absent: SQLite's own. */
@@ -45,14 +56,14 @@ export interface SqliteStoreOptions {
 }
 
 /** The file opened and set up, or a DatabaseOpenError naming the path and what is wrong with it. */
-function openDatabase(path: string, busyTimeoutMs: number): DatabaseSync {
+function openDatabase(path: string, busyTimeoutMs: number, durability: Durability): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path);
     // The first statement reads the file: a file that is not a database fails here.
     db.exec(`
       PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
+      PRAGMA synchronous = ${durability === 'power-loss' ? 'FULL' : 'NORMAL'};
       PRAGMA foreign_keys = ON;
       PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)};
     `);
@@ -66,7 +77,7 @@ function openDatabase(path: string, busyTimeoutMs: number): DatabaseSync {
 export function openSqliteStore(
   options: SqliteStoreOptions,
 ): Store & { schemaVersion: number; migration: MigrationResult; checkpointer: BackgroundCheckpointer | undefined } {
-  const db = openDatabase(options.path, options.busyTimeoutMs ?? 5000);
+  const db = openDatabase(options.path, options.busyTimeoutMs ?? 5000, options.durability ?? 'process-crash');
   const migration = migrateSqlite(db, SQLITE_MIGRATIONS, Date.now(), options.onMigration);
   const checkpointer =
     options.checkpointIntervalMs && options.path !== ':memory:'
