@@ -8,10 +8,11 @@ import type { Clock } from './clock.ts';
 import { authenticateTokenRequest, type ClientRequest, type ClientRequestDeps } from './client-request.ts';
 import type { Tenant } from './model.ts';
 import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './tokens/token-inspection.ts';
+import { tokenStanding, type TokenStandingDeps } from './tokens/token-standing.ts';
 
 export type IntrospectionResult = { active: false } | { active: true; token: InspectedToken; tenant: Tenant };
 
-export interface IntrospectionDeps extends ClientRequestDeps, TokenInspectionDeps {
+export interface IntrospectionDeps extends ClientRequestDeps, TokenInspectionDeps, TokenStandingDeps {
   clock: Clock;
 }
 
@@ -29,10 +30,10 @@ export function createIntrospectionEndpoint(deps: IntrospectionDeps): Introspect
     // §2.2: "If the introspection call is properly authorized but the token is not active, does not exist on
     // this server, or the protected resource is not allowed to introspect this particular token, then the
     // authorization server MUST return an introspection response with the "active" field set to "false"."
-    const active = inspected !== undefined && inspected.revokedAt === null && inspected.expiresAt > now
-      // A token outlives neither its client's deletion nor its disabling.
-      && (await deps.clients.getClient(tenant.id, inspected.clientId))?.enabled === true;
-    if (request.facts !== undefined) request.facts.active = active;
-    return active ? { active: true, token: inspected, tenant } : INACTIVE;
+    const live = inspected !== undefined && inspected.revokedAt === null && inspected.expiresAt > now;
+    // A token outlives neither its client nor its user, and grants no more than its client may have now.
+    const standing = live ? await tokenStanding(inspected, tenant, deps) : undefined;
+    if (request.facts !== undefined) request.facts.active = standing !== undefined;
+    return standing !== undefined ? { active: true, token: standing, tenant } : INACTIVE;
   };
 }

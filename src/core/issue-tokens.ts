@@ -51,7 +51,7 @@ export async function issueTokens(
   const refreshToken =
     decision.refreshToken === undefined || familyId === null
       ? undefined
-      : await issueRefreshToken(deps.tokens, {
+      : decision.refreshToken.issued ?? await issueRefreshToken(deps.tokens, {
           tenantId: tenant.id,
           clientId: client.id,
           subject: decision.subject,

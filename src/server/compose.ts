@@ -114,7 +114,7 @@ export function createTessera(options: TesseraOptions): Tessera {
     defaultTenantId,
     clock,
   });
-  const tokenDeps = { tenants: store.tenants, clients: store.clients, clientLockouts: store.clientLockouts, secrets, clock, defaultTenantId, tokens: store.tokens, keys };
+  const tokenDeps = { tenants: store.tenants, clients: store.clients, users: store.users, clientLockouts: store.clientLockouts, secrets, clock, defaultTenantId, tokens: store.tokens, keys };
   const admin = createAdminServices({
     storage: store,
     clock,

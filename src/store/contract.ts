@@ -415,6 +415,35 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.equal(uses.filter((u) => u.outcome === 'consumed').length, 1);
         assert.equal(uses.filter((u) => u.outcome === 'reused').length, 9);
       });
+      it('stores the replacement in the step that consumes, and only then', async () => {
+        await store.tokens.saveToken(token('r1', { kind: 'refresh', familyId: 'f1' }));
+        assert.equal((await store.tokens.consumeRefreshToken('r1', NOW + 1, token('r2', { kind: 'refresh', familyId: 'f1' }))).outcome, 'consumed');
+        assert.equal((await store.tokens.findToken('r2'))?.revokedAt, null);
+        assert.equal((await store.tokens.consumeRefreshToken('r1', NOW + 2, token('r3', { kind: 'refresh', familyId: 'f1' }))).outcome, 'reused');
+        assert.equal(await store.tokens.findToken('r3'), undefined, 'a token that was not consumed stores no replacement');
+        // A revocation with a replacement puts it in place of what it revoked; with nothing left to revoke, stores nothing.
+        assert.equal(await store.tokens.revokeFamily('f1', NOW + 3, token('r4', { kind: 'refresh', familyId: 'f1' })), 1);
+        assert.equal((await store.tokens.findToken('r4'))?.revokedAt, null);
+        await store.tokens.revokeFamily('f1', NOW + 4);
+        assert.equal(await store.tokens.revokeFamily('f1', NOW + 5, token('r5', { kind: 'refresh', familyId: 'f1' })), 0);
+        assert.equal(await store.tokens.findToken('r5'), undefined);
+      });
+      it('never leaves a family two live refresh tokens, however consumptions and retries interleave', async () => {
+        for (let round = 0; round < 5; round++) {
+          const family = `fam${round}`;
+          await store.tokens.saveToken(token(`${family}-r0`, { kind: 'refresh', familyId: family }));
+          // What parallel refreshes of one token do: each consumes with its own replacement, and those that
+          // find it used retry by replacing the family's live token with theirs.
+          await Promise.all(Array.from({ length: 10 }, async (_, i) => {
+            const next = token(`${family}-n${i}`, { kind: 'refresh', familyId: family });
+            const use = await store.tokens.consumeRefreshToken(`${family}-r0`, NOW + i, next);
+            if (use.outcome === 'reused') await store.tokens.revokeFamily(family, NOW + i, next);
+          }));
+          const live = [];
+          for (let i = 0; i < 10; i++) if ((await store.tokens.findToken(`${family}-n${i}`))?.revokedAt === null) live.push(i);
+          assert.equal(live.length, 1, `round ${round}: live refresh tokens ${JSON.stringify(live)}`);
+        }
+      });
       it('tells a revoked refresh token from a used one, and refuses what is not a refresh token', async () => {
         await store.tokens.saveToken(token('r1', { kind: 'refresh', familyId: 'f1' }));
         await store.tokens.revokeFamily('f1', NOW + 1);

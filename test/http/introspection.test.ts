@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { beforeEach, describe, it } from 'node:test';
 import { randomToken } from '../../src/core/crypto/random.ts';
 import { timeOrderedToken, tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
-import { addClient, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
+import { addClient, addUser, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp, issueToken } from './helpers.ts';
 
 let t: TestTessera;
@@ -56,13 +56,15 @@ describe('introspection of active tokens', () => {
 
   it('describes a refresh token with its user, without an access token type', async () => {
     const token = timeOrderedToken('trt_', t.time.now);
+    // A user's token stands only while its user does.
+    const { id: userId } = await addUser(t, { username: 'alice', password: 'alice password' });
     await t.store.tokens.saveToken({
-      hash: tokenStorageKey(token), kind: 'refresh', tenantId: 'default', clientId: 'svc', subject: 'user-7', scope: ['read'], accounts: [],
+      hash: tokenStorageKey(token), kind: 'refresh', tenantId: 'default', clientId: 'svc', subject: userId, scope: ['read'], accounts: [],
       issuedAt: t.time.now, expiresAt: t.time.now + 86400_000, revokedAt: null, familyId: 'f1', username: 'alice',
     });
     const body = (await introspect(token)).json();
     assert.deepEqual(body, {
-      active: true, scope: 'read', client_id: 'svc', username: 'alice', exp: iat + 86400, iat, sub: 'user-7',
+      active: true, scope: 'read', client_id: 'svc', username: 'alice', exp: iat + 86400, iat, sub: userId,
       iss: 'https://auth.example.test', accounts: [], tenant: 'default',
     });
   });

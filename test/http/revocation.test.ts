@@ -10,7 +10,7 @@ import { randomToken } from '../../src/core/crypto/random.ts';
 import { timeOrderedToken, tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import type { TokenRecord } from '../../src/core/model.ts';
 import type { TokenStore } from '../../src/core/ports/tokens.ts';
-import { addClient, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
+import { addClient, addUser, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp, issueToken } from './helpers.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
@@ -19,6 +19,7 @@ let app: FastifyInstance;
 let rs: string;
 let svc: string;
 let jwtSvc: string;
+let alice: string;
 
 beforeEach(async () => {
   t = await createTestTessera();
@@ -26,6 +27,8 @@ beforeEach(async () => {
   rs = basic('rs', await addClient(t, { id: 'rs' }));
   svc = basic('svc', await addClient(t, { id: 'svc', scopes: ['read'] }));
   jwtSvc = basic('jwt-svc', await addClient(t, { id: 'jwt-svc', tokenFormat: 'jwt' }));
+  // A user's token stands only while its user does.
+  alice = (await addUser(t, { username: 'alice', password: 'alice password' })).id;
 });
 
 const revoke = (token: string, authorization: string, extra = '', url = '/oauth/revoke') =>
@@ -37,7 +40,7 @@ const active = async (token: string) =>
 async function familyToken(prefix: 'tat_' | 'trt_', familyId: string): Promise<string> {
   const token = timeOrderedToken(prefix, t.time.now);
   const record: TokenRecord = {
-    hash: tokenStorageKey(token), kind: prefix === 'trt_' ? 'refresh' : 'access', tenantId: 'default', clientId: 'svc', subject: 'user-1',
+    hash: tokenStorageKey(token), kind: prefix === 'trt_' ? 'refresh' : 'access', tenantId: 'default', clientId: 'svc', subject: alice,
     scope: ['read'], accounts: [], issuedAt: t.time.now, expiresAt: t.time.now + 3600_000, revokedAt: null, familyId, username: 'alice',
   };
   await t.store.tokens.saveToken(record);

@@ -9,7 +9,7 @@ import { generateKeyPair } from 'jose';
 import { before, beforeEach, describe, it } from 'node:test';
 import { KeyService } from '../../src/admin/keys.ts';
 import { createBearerVerifier, type BearerVerifier, type BearerVerifierOptions } from '../../src/verify/index.ts';
-import { addClient, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
+import { addClient, addUser, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp, issueToken } from '../http/helpers.ts';
 import { forgeJwt, injectFetch, type RecordingFetch } from './helpers.ts';
 
@@ -239,8 +239,9 @@ describe('opaque access tokens, verified by introspection', () => {
   it('refuses a refresh token presented as an access token', async () => {
     const { timeOrderedToken, tokenStorageKey } = await import('../../src/core/tokens/storage-key.ts');
     const token = timeOrderedToken('trt_', t.time.now);
+    const { id: userId } = await addUser(t, { username: 'refresh-owner', password: 'owner password' });
     await t.store.tokens.saveToken({
-      hash: tokenStorageKey(token), kind: 'refresh', tenantId: 'default', clientId: 'svc', subject: 'u1', scope: ['read'], accounts: [],
+      hash: tokenStorageKey(token), kind: 'refresh', tenantId: 'default', clientId: 'svc', subject: userId, scope: ['read'], accounts: [],
       issuedAt: t.time.now, expiresAt: t.time.now + 3600_000, revokedAt: null, familyId: 'f', username: 'alice',
     });
     const result = await verifierFor().verify(bearer(token));

@@ -35,8 +35,12 @@ export interface GrantDecision {
   user?: ResourceOwner;
   /** The token family (one login and everything refreshed from it); absent for client grants. */
   familyId?: string;
-  /** Issue a refresh token in the family, granting `scope` until `expiresAt` (ms). */
-  refreshToken?: { scope: string[]; expiresAt: number };
+  /**
+   * Issue a refresh token in the family, granting `scope` until `expiresAt`
+   * (ms); or, with `issued`, the grant already stored this one (the refresh
+   * grant stores its next token in the step that consumes the last).
+   */
+  refreshToken?: { scope: string[]; expiresAt: number; issued?: string };
   /** A fresh login, to which the client's single-active-token policy applies (a refresh is not one). */
   newLogin?: boolean;
 }

@@ -18,7 +18,8 @@ import type { TokenRecord } from '../model.ts';
 import { parseScope } from '../scope.ts';
 import type { RefreshTokenRotation, TokenReader, TokenRevocation } from '../ports/tokens.ts';
 import type { UserReader } from '../ports/users.ts';
-import { tokenStorageKey } from '../tokens/storage-key.ts';
+import { REFRESH_TOKEN_PREFIX } from '../tokens/refresh.ts';
+import { timeOrderedToken, tokenStorageKey } from '../tokens/storage-key.ts';
 import type { GrantDecision, GrantHandler } from './grant-handler.ts';
 
 export interface RefreshTokenGrantDeps {
@@ -46,14 +47,40 @@ export function createRefreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandl
       if (record.clientId !== client.id) throw refused(`refresh token of client ${record.clientId} presented by client ${client.id}`);
       if (record.expiresAt <= now) throw refused(`refresh token of family ${record.familyId} expired`);
 
-      // A live token is checked before it is consumed, so a request refused for its scope does not cost
-      // the client its session; a dead one goes straight to reuse handling.
-      const decide = () => decision(record, requestedScope, client.scopes, tenant.id, now, deps);
-      const checked = record.revokedAt === null ? await decide() : undefined;
-      const use = await deps.tokens.consumeRefreshToken(hash, now);
+      // What this refresh would grant is decided before the token is touched. A live token refused for its
+      // scope keeps the client its session; a dead one goes to reuse handling whatever was asked, so an odd
+      // scope parameter cannot dodge reuse detection.
+      let checked: GrantDecision | undefined;
+      let failure: unknown;
+      try {
+        checked = await decision(record, requestedScope, client.scopes, tenant.id, now, deps);
+      } catch (error) {
+        if (record.revokedAt === null) throw error;
+        failure = error;
+      }
+      // The next refresh token is made now and stored in the same step that consumes this one (or, for a
+      // retry, that revokes what the first use issued): one step per family, so parallel requests presenting
+      // the same token leave exactly one live refresh token, never two independent chains.
+      const next = checked === undefined ? undefined : nextRefreshToken(record, checked, now);
+      const use = await deps.tokens.consumeRefreshToken(hash, now, next?.record);
       if (use.outcome === 'unknown') throw refused('unknown refresh token');
-      if (use.outcome !== 'consumed') await settleReuse(use, record, tenant.loginPolicy.refreshTokenReuseGrace, now, deps.tokens);
-      return checked ?? (await decide());
+      if (use.outcome !== 'consumed') await settleReuse(use, record, tenant.loginPolicy.refreshTokenReuseGrace, now, deps.tokens, next?.record);
+      if (checked === undefined || next === undefined) throw failure;
+      return { ...checked, refreshToken: { ...checked.refreshToken!, issued: next.token } };
+    },
+  };
+}
+
+/** The refresh token that follows `record` in its family: the grant's original scope, the family's expiry. */
+function nextRefreshToken(record: TokenRecord, decided: GrantDecision, now: number): { token: string; record: TokenRecord } {
+  const grant = decided.refreshToken!;
+  const token = timeOrderedToken(REFRESH_TOKEN_PREFIX, now);
+  return {
+    token,
+    record: {
+      hash: tokenStorageKey(token), kind: 'refresh', tenantId: record.tenantId, clientId: record.clientId, subject: decided.subject,
+      username: decided.user?.username ?? null, scope: grant.scope, accounts: decided.accounts, familyId: record.familyId,
+      issuedAt: now, expiresAt: grant.expiresAt, revokedAt: null,
     },
   };
 }
@@ -92,8 +119,9 @@ async function decision(
 
 /**
  * A used or revoked token was presented. Within the grace period after its
- * use, a retry proceeds if its family is still alive; anything else revokes
- * the family and is refused.
+ * use, a retry proceeds if its family is still alive: what the first use
+ * issued is revoked and `replacement` stored in its place, in one step; anything
+ * else revokes the family and is refused.
  */
 async function settleReuse(
   use: { outcome: 'reused'; usedAt: number } | { outcome: 'revoked' },
@@ -101,10 +129,12 @@ async function settleReuse(
   graceSeconds: number,
   now: number,
   tokens: TokenRevocation,
+  replacement: TokenRecord | undefined,
 ): Promise<void> {
-  const revoked = await revokeFamily(record, now, tokens);
   // A grace of 0 means none: even a replay in the same millisecond is a replay.
-  if (use.outcome === 'reused' && graceSeconds > 0 && now - use.usedAt <= graceSeconds * 1000) {
+  const retry = use.outcome === 'reused' && graceSeconds > 0 && now - use.usedAt <= graceSeconds * 1000 && replacement !== undefined && record.familyId !== null;
+  const revoked = record.familyId === null ? 0 : await tokens.revokeFamily(record.familyId, now, retry ? replacement : undefined);
+  if (retry) {
     // The tokens issued on first use were revoked just now: the retrying client never received them.
     // If nothing was left to revoke, the family was already dead (reuse detected, user logged out).
     if (revoked > 0) return;

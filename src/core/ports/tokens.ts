@@ -21,8 +21,14 @@ export interface TokenReader {
 export interface TokenRevocation {
   /** Marks one token revoked at `at` (ms); false when unknown or already revoked. */
   revokeToken(hash: string, at: number): Promise<boolean>;
-  /** Revokes every unrevoked token of a family; returns how many. */
-  revokeFamily(familyId: string, at: number): Promise<number>;
+  /**
+   * Revokes every unrevoked token of a family; returns how many. With
+   * `replacement` (a refresh token of the same family), stores it in the same
+   * atomic step when anything was revoked, so the family goes on with that
+   * one live refresh token. Serialised with every other revocation and
+   * consumption of the family, on every process sharing the store.
+   */
+  revokeFamily(familyId: string, at: number, replacement?: TokenRecord): Promise<number>;
   /**
    * Revokes every unrevoked token a client holds for a subject (the
    * single-active-token policy of seed 003), except those of
@@ -49,9 +55,14 @@ export type RefreshTokenUse =
 export interface RefreshTokenRotation {
   /**
    * Atomic: marks a live refresh token used (revoked at `at`) and reports it
-   * consumed exactly once, however many requests present it at the same moment.
+   * consumed exactly once, however many requests present it at the same
+   * moment. With `replacement` (the next refresh token of its family), the
+   * consumption and the replacement's insertion are one step, serialised per
+   * family with {@link TokenRevocation.revokeFamily} on every process
+   * sharing the store: a family never has two live refresh tokens, so
+   * parallel refreshes cannot fork it.
    */
-  consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse>;
+  consumeRefreshToken(hash: string, at: number, replacement?: TokenRecord): Promise<RefreshTokenUse>;
 }
 
 /** Removes what has expired. */

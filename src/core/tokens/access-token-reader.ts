@@ -4,21 +4,21 @@
  * does not name a tenant: the token says which tenant issued it (an opaque
  * token's record, a JWT's `tenant` claim), and {@link inspectToken} then
  * checks it against that tenant's store and keys. Anything unknown, expired,
- * revoked, not an access token, or from a deleted or disabled client reads as
- * `undefined`, without saying which.
+ * revoked, not an access token, or from a deleted or disabled client or user
+ * reads as `undefined`, without saying which; what it grants is never more
+ * than its client's current scopes (token-standing.ts).
  */
 import { decodeJwt } from 'jose';
 import type { Clock } from '../clock.ts';
-import type { ClientReader } from '../ports/clients.ts';
 import type { TenantReader } from '../ports/tenants.ts';
 import { tokenStorageKey } from './storage-key.ts';
 import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './token-inspection.ts';
+import { tokenStanding, type TokenStandingDeps } from './token-standing.ts';
 
 export type AccessTokenReader = (token: string) => Promise<InspectedToken | undefined>;
 
-export interface AccessTokenReaderDeps extends TokenInspectionDeps {
+export interface AccessTokenReaderDeps extends TokenInspectionDeps, TokenStandingDeps {
   tenants: TenantReader;
-  clients: ClientReader;
   clock: Clock;
 }
 
@@ -30,8 +30,7 @@ export function createAccessTokenReader(deps: AccessTokenReaderDeps): AccessToke
     const now = deps.clock();
     const inspected = await inspectToken(token, tenant, deps, now);
     if (inspected === undefined || inspected.kind !== 'access' || inspected.revokedAt !== null || inspected.expiresAt <= now) return undefined;
-    const client = await deps.clients.getClient(tenant.id, inspected.clientId);
-    return client?.enabled ? inspected : undefined;
+    return tokenStanding(inspected, tenant, deps);
   };
 }
 

@@ -88,6 +88,12 @@ async function checkPassword(attempt: PasswordAttempt, deps: UserAuthenticationD
   }
   if (!passwordOk) throw await countFailure(user, attempt, deps, who);
   if (!user.enabled) throw refused(`${who} is disabled`);
+  // The argon2 wait is long enough for an operator to disable the user or change the password; what was
+  // checked must still be the user's password, and the user still allowed in, when the answer is given.
+  const current = await deps.users.getUser(tenant.id, user.id);
+  if (current === undefined || !current.enabled || current.passwordHash !== user.passwordHash) {
+    throw refused(`${who} was ${current === undefined ? 'deleted' : !current.enabled ? 'disabled' : 'given a new password'} while the password was checked`);
+  }
   // "A success resets the count" — written only when there is something to reset.
   if (lock.failedCount > 0 || lock.lockedUntil !== null) await deps.lockouts.clearFailures(tenant.id, user.id);
   return user;

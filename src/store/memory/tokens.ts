@@ -23,8 +23,11 @@ export class MemoryTokenStore implements TokenStore {
     return true;
   }
 
-  async revokeFamily(familyId: string, at: number): Promise<number> {
-    return this.#revokeWhere((r) => r.familyId === familyId, at);
+  // Synchronous between the awaits of its callers, so each call is one atomic step.
+  async revokeFamily(familyId: string, at: number, replacement?: TokenRecord): Promise<number> {
+    const revoked = this.#revokeWhere((r) => r.familyId === familyId, at);
+    if (revoked > 0 && replacement !== undefined) this.#tokens.set(replacement.hash, copy(replacement));
+    return revoked;
   }
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
@@ -44,12 +47,13 @@ export class MemoryTokenStore implements TokenStore {
     return this.#revokeWhere((r) => r.tenantId === tenantId && r.subject === userId && r.username !== null, at);
   }
 
-  async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
+  async consumeRefreshToken(hash: string, at: number, replacement?: TokenRecord): Promise<RefreshTokenUse> {
     const record = this.#tokens.get(hash);
     if (record === undefined || record.kind !== 'refresh') return { outcome: 'unknown' };
     if (record.revokedAt === null) {
       record.revokedAt = at;
       this.#usedAt.set(hash, at);
+      if (replacement !== undefined) this.#tokens.set(replacement.hash, copy(replacement));
       return { outcome: 'consumed', record: frozenCopy(record) };
     }
     const usedAt = this.#usedAt.get(hash);

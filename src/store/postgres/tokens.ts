@@ -21,6 +21,11 @@ const REVOKE_USER = statement('tokens.revoke-user',
 // (the row lock makes the others re-check revoked_at after the winner commits).
 const CONSUME = statement('tokens.consume', `UPDATE tokens SET revoked_at = $2, used_at = $2
   WHERE hash = $1 AND kind = 'refresh' AND revoked_at IS NULL RETURNING ${TOKEN_COLUMNS}`);
+const FAMILY_OF = statement('tokens.family-of', 'SELECT family_id FROM tokens WHERE hash = $1');
+// One lock per family for the length of a transaction: the steps that revoke a family's tokens or replace
+// its refresh token run one after another across every connection and instance, so a step never misses a
+// token another step is inserting (READ COMMITTED statements do not see rows committed after they start).
+const LOCK_FAMILY = statement('tokens.lock-family', "SELECT pg_advisory_xact_lock(hashtextextended('tessera.token-family:' || $1, 0))");
 const GET_WITH_USE = statement('tokens.get-with-use', `SELECT ${TOKEN_COLUMNS}, used_at FROM tokens WHERE hash = $1`);
 // SKIP LOCKED: purgers on several instances take disjoint batches instead of
 // queueing behind each other, and a row being revoked right now is left for
@@ -137,9 +142,16 @@ export class PostgresTokenStore implements TokenStore {
     return this.#changing(async () => ((await this.#db.query(REVOKE, [hash, at])).rowCount ?? 0) > 0);
   }
 
-  async revokeFamily(familyId: string, at: number): Promise<number> {
+  async revokeFamily(familyId: string, at: number, replacement?: TokenRecord): Promise<number> {
     await this.settle();
-    return this.#changing(async () => (await this.#db.query(REVOKE_FAMILY, [familyId, at])).rowCount ?? 0);
+    return this.#changing(() =>
+      this.#db.transaction(async (tx) => {
+        await tx.query(LOCK_FAMILY, [familyId]);
+        const revoked = (await tx.query(REVOKE_FAMILY, [familyId, at])).rowCount ?? 0;
+        if (revoked > 0 && replacement !== undefined) await tx.query(INSERT, valuesOf(replacement));
+        return revoked;
+      }),
+    );
   }
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
@@ -154,9 +166,19 @@ export class PostgresTokenStore implements TokenStore {
     return this.#changing(async () => (await this.#db.query(REVOKE_USER, [tenantId, userId, at])).rowCount ?? 0);
   }
 
-  async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
+  async consumeRefreshToken(hash: string, at: number, replacement?: TokenRecord): Promise<RefreshTokenUse> {
     await this.settle();
-    const consumed = (await this.#changing(() => this.#db.query<Row>(CONSUME, [hash, at]))).rows[0];
+    const familyId = (await this.#db.query<{ family_id: string | null }>(FAMILY_OF, [hash])).rows[0]?.family_id ?? null;
+    const consumed = await this.#changing(async () =>
+      familyId === null && replacement === undefined
+        ? (await this.#db.query<Row>(CONSUME, [hash, at])).rows[0]
+        : this.#db.transaction(async (tx) => {
+            if (familyId !== null) await tx.query(LOCK_FAMILY, [familyId]);
+            const row = (await tx.query<Row>(CONSUME, [hash, at])).rows[0];
+            if (row !== undefined && replacement !== undefined) await tx.query(INSERT, valuesOf(replacement));
+            return row;
+          }),
+    );
     if (consumed !== undefined) return { outcome: 'consumed', record: mapRow.token(consumed) };
     const row = (await this.#db.query<Row>(GET_WITH_USE, [hash])).rows[0];
     if (row === undefined || row.kind !== 'refresh') return { outcome: 'unknown' };

@@ -164,9 +164,14 @@ export class SqliteTokenStore implements TokenStore {
     return this.#revoke.run(at, hash).changes > 0;
   }
 
-  async revokeFamily(familyId: string, at: number): Promise<number> {
+  async revokeFamily(familyId: string, at: number, replacement?: TokenRecord): Promise<number> {
     this.flush();
-    return this.#forgetChanged(this.#revokeFamily.all(at, familyId));
+    if (replacement === undefined) return this.#forgetChanged(this.#revokeFamily.all(at, familyId));
+    return this.#atomically(() => {
+      const revoked = this.#forgetChanged(this.#revokeFamily.all(at, familyId));
+      if (revoked > 0) this.#write(replacement);
+      return revoked;
+    });
   }
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
@@ -179,15 +184,38 @@ export class SqliteTokenStore implements TokenStore {
     return this.#forgetChanged(this.#revokeUser.all(at, tenantId, userId));
   }
 
-  async consumeRefreshToken(hash: string, at: number): Promise<RefreshTokenUse> {
+  async consumeRefreshToken(hash: string, at: number, replacement?: TokenRecord): Promise<RefreshTokenUse> {
     this.flush();
     this.#cache?.delete(hash);
-    const consumed = this.#consume.get({ at, hash }) as Row | undefined;
+    const consumed = this.#atomically(() => {
+      const row = this.#consume.get({ at, hash }) as Row | undefined;
+      if (row !== undefined && replacement !== undefined) this.#write(replacement);
+      return row;
+    });
     if (consumed !== undefined) return { outcome: 'consumed', record: mapRow.token(consumed) };
     const row = this.#get.get(hash) as Row | undefined;
     if (row === undefined || row.kind !== 'refresh') return { outcome: 'unknown' };
     const record = mapRow.token(row);
     return row.used_at == null ? { outcome: 'revoked', record } : { outcome: 'reused', record, usedAt: Number(row.used_at) };
+  }
+
+  /**
+   * Runs `work` (synchronous statements) as one write transaction: BEGIN
+   * IMMEDIATE takes SQLite's write lock first, so another process sharing the
+   * file runs its own step wholly before or after, never between. Inside a
+   * transaction already open on this connection it joins that one.
+   */
+  #atomically<T>(work: () => T): T {
+    if (this.#db.isTransaction) return work();
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   async purgeExpired(before: number, limit: number): Promise<number> {
