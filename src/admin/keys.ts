@@ -9,8 +9,17 @@
  * 2. the keys it replaces keep verifying until every token they can have
  *    signed has expired (the longest token lifetime in the tenant, plus a
  *    leeway), and then leave the JWKS;
- * 3. keys past their retirement are deleted, private halves included, at the
- *    next rotation.
+ * 3. a replaced key's private half is deleted as soon as its successor signs
+ *    (it only verifies from then on), and the key itself once past its
+ *    retirement ({@link KeyService.housekeep}, run by rotations, revocations
+ *    and the server's periodic purge);
+ * 4. a rotation replaces the keys of every algorithm, not only the tenant's
+ *    current one: after a `signingAlg` change the old algorithm's keys retire
+ *    too.
+ *
+ * A compromised key is revoked instead ({@link KeyService.revoke}): deleted at
+ * once, both halves, so it leaves the JWKS and the tokens it signed stop
+ * introspecting as active in every process at its next request.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
  */
@@ -50,6 +59,24 @@ export interface KeyView {
   createdAt: number;
   activatesAt: number;
   retiresAt: number | null;
+}
+
+export interface RevokeKeyResult {
+  tenant: string;
+  /** The key revoked (its state as it was). */
+  revoked: KeyView;
+  /** Every key of the tenant after the revocation. */
+  keys: KeyView[];
+}
+
+/** What one housekeeping pass of a tenant's keys did. */
+export interface KeyHousekeeping {
+  /** Keys past their retirement, deleted. */
+  deleted: number;
+  /** Private halves of keys that only verify, deleted. */
+  privateHalvesDeleted: number;
+  /** Keys of an algorithm the tenant no longer signs with, given a retirement. */
+  retired: number;
 }
 
 export interface RotateKeyResult {
@@ -125,9 +152,73 @@ export class KeyService {
     // The replaced keys sign until `stored` activates; their last tokens expire at most one lifetime later.
     const retiresAt = stored.activatesAt + (await this.#longestTokenLifetime(tenant)) * 1000 + RETIREMENT_LEEWAY_MS;
     await this.#keys.retireKeys(tenant.id, tenant.signingAlg, stored.generation, retiresAt);
+    // Keys of another algorithm (left by a signingAlg change) sign nothing any more: they retire with the rest.
+    for (const alg of new Set(keys.map((k) => k.alg))) {
+      if (alg !== tenant.signingAlg) await this.#keys.retireKeys(tenant.id, alg, nextGeneration(keys, alg), retiresAt);
+    }
     await this.#audit.record(context, tenant.id, 'key.rotate', stored.kid, { alg: stored.alg, generation: stored.generation, activatesAt: stored.activatesAt });
+    await this.housekeep(tenant.id);
     const after = viewKeys(await this.#keys.listKeys(tenant.id), now);
     return { tenant: tenant.id, key: after.find((k) => k.kid === stored.kid)!, keys: after, deleted };
+  }
+
+  /**
+   * Withdraws a key at once: deleted with both halves, so it leaves the JWKS
+   * and every token it signed stops being accepted by introspection and the
+   * admin API, in every process at its next request (the store raises the
+   * tenant's `keysRevision` in the same transaction). Resource servers that
+   * cache the JWKS drop it at their next fetch. When the key was the one
+   * signing, the next token gets a fresh key that signs at once.
+   *
+   * @throws AdminError `not_found` when the tenant has no key `kid`.
+   */
+  async revoke(tenantId: string, kid: string, context: ChangeContext): Promise<RevokeKeyResult> {
+    const tenant = await requireTenant(this.#tenants, tenantId);
+    const now = this.#clock();
+    const before = await this.#keys.listKeys(tenant.id);
+    const view = viewKeys(before, now).find((k) => k.kid === kid);
+    if (view === undefined || !(await this.#keys.revokeKey(tenant.id, kid))) {
+      throw new AdminError('not_found', `tenant '${tenant.id}' has no signing key '${kid}'`);
+    }
+    await this.#audit.record(context, tenant.id, 'key.revoke', kid, { alg: view.alg, generation: view.generation, state: view.state });
+    return { tenant: tenant.id, revoked: view, keys: viewKeys(await this.#keys.listKeys(tenant.id), now) };
+  }
+
+  /**
+   * Deletes what a tenant's keys no longer need: keys past their retirement,
+   * the private halves of keys that only verify (a successor of their
+   * algorithm signs, or their algorithm is no longer the tenant's), and
+   * schedules the retirement of keys of an algorithm the tenant stopped
+   * signing with, one token lifetime ahead.
+   */
+  async housekeep(tenantId: string): Promise<KeyHousekeeping> {
+    const tenant = await this.#tenants.getTenant(tenantId);
+    if (tenant === undefined) return { deleted: 0, privateHalvesDeleted: 0, retired: 0 };
+    const now = this.#clock();
+    const deleted = await this.#keys.deleteRetiredKeys(tenant.id, now);
+    let keys = await this.#keys.listKeys(tenant.id);
+    let retired = 0;
+    const stale = [...new Set(keys.filter((k) => k.alg !== tenant.signingAlg && k.retiresAt === null).map((k) => k.alg))];
+    if (stale.length > 0) {
+      const retiresAt = now + (await this.#longestTokenLifetime(tenant)) * 1000 + RETIREMENT_LEEWAY_MS;
+      for (const alg of stale) retired += await this.#keys.retireKeys(tenant.id, alg, nextGeneration(keys, alg), retiresAt);
+      keys = await this.#keys.listKeys(tenant.id);
+    }
+    const verifyingOnly = keys.filter((k) => k.privateJwk !== null && onlyVerifies(k, keys, tenant, now)).map((k) => k.kid);
+    const privateHalvesDeleted = await this.#keys.deletePrivateKeys(tenant.id, verifyingOnly);
+    return { deleted, privateHalvesDeleted, retired };
+  }
+
+  /** {@link housekeep} for every tenant (the server's periodic purge). */
+  async housekeepAll(): Promise<KeyHousekeeping> {
+    const total = { deleted: 0, privateHalvesDeleted: 0, retired: 0 };
+    for (const tenant of await this.#tenants.listTenants()) {
+      const done = await this.housekeep(tenant.id);
+      total.deleted += done.deleted;
+      total.privateHalvesDeleted += done.privateHalvesDeleted;
+      total.retired += done.retired;
+    }
+    return total;
   }
 
   /** Seconds: the tenant's default lifetime or a client's own, whichever is longest. */
@@ -135,5 +226,15 @@ export class KeyService {
     const clients = await this.#clients.listClients(tenant.id);
     return clients.reduce((max, c) => Math.max(max, c.accessTokenLifetime ?? 0), tenant.accessTokenLifetime);
   }
+}
 
+/**
+ * Whether a key will never sign again: it has a retirement and is not the key
+ * its algorithm signs with now (a successor activated), or its algorithm is
+ * not the tenant's. A pending key, or the one signing, keeps its private half.
+ */
+function onlyVerifies(key: SigningKey, keys: readonly SigningKey[], tenant: Tenant, now: number): boolean {
+  if (key.activatesAt > now) return false;
+  if (key.alg !== tenant.signingAlg) return key.retiresAt !== null;
+  return key.retiresAt !== null && activeSigningKey(keys, key.alg, now)?.kid !== key.kid;
 }

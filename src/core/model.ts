@@ -92,6 +92,13 @@ export interface Tenant {
   rateLimit: TenantRateLimits;
   /** How its JWT access tokens look: issuer string, header `typ`, `kid` naming, claim mappers. */
   jwt: JwtProfile;
+  /**
+   * Raised with every key revocation, in the revocation's transaction, so
+   * every process (which re-reads the tenant on each request through its
+   * coherent read cache) re-reads the tenant's keys at once. Absent on a
+   * tenant not yet stored: 0.
+   */
+  keysRevision?: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -268,7 +275,12 @@ export interface SigningKey {
   tenantId: string;
   kid: string;
   alg: SigningAlgorithm;
-  privateJwk: JWK;
+  /**
+   * The private half; null once the key no longer signs (a successor
+   * activated or it was retired): a key that only verifies needs none, and a
+   * deleted private half cannot leak.
+   */
+  privateJwk: JWK | null;
   publicJwk: JWK;
   createdAt: number;
   /** 1 for a tenant's first key of `alg`, +1 per rotation; unique per (tenant, alg). */

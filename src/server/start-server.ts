@@ -252,6 +252,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       clock,
       intervalMs: config.purgeIntervalMs,
       batchSize: config.purgeBatchSize,
+      housekeeping: () => tessera.admin.keys.housekeepAll(),
       onRun: (deleted) => {
         if (deleted > 0) app.log.info({ deleted }, 'purged expired tokens');
       },

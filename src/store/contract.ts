@@ -499,6 +499,32 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual((await store.keys.listKeys('t1')).map((k) => k.generation), [2, 3]);
         assert.equal((await store.keys.listKeys('t2')).length, 1);
       });
+      it("revokes one key of one tenant and raises that tenant's keysRevision with it", async () => {
+        await store.tenants.createTenant(tenant('t2'));
+        const [k1, k2] = [await key(1), await key(2)];
+        await store.keys.insertKeyGeneration(k1);
+        await store.keys.insertKeyGeneration(k2);
+        await store.keys.insertKeyGeneration({ ...(await key(1)), tenantId: 't2' });
+        const before = (await store.tenants.getTenant('t1'))!.keysRevision ?? 0;
+        assert.equal(await store.keys.revokeKey('t2', k1.kid), false, 'another tenant cannot revoke the key');
+        assert.equal(await store.keys.revokeKey('t1', k1.kid), true);
+        assert.equal(await store.keys.revokeKey('t1', k1.kid), false);
+        assert.deepEqual((await store.keys.listKeys('t1')).map((k) => k.kid), [k2.kid]);
+        assert.equal((await store.tenants.getTenant('t1'))!.keysRevision, before + 1);
+        assert.equal((await store.tenants.getTenant('t2'))!.keysRevision ?? 0, 0);
+        assert.equal((await store.keys.listKeys('t2')).length, 1);
+      });
+      it('deletes private halves and keeps the public ones', async () => {
+        const [k1, k2] = [await key(1), await key(2)];
+        await store.keys.insertKeyGeneration(k1);
+        await store.keys.insertKeyGeneration(k2);
+        assert.equal(await store.keys.deletePrivateKeys('t1', [k1.kid, 'missing']), 1);
+        assert.equal(await store.keys.deletePrivateKeys('t1', [k1.kid]), 0);
+        assert.equal(await store.keys.deletePrivateKeys('t1', []), 0);
+        const [a, b] = await store.keys.listKeys('t1');
+        assert.deepEqual([a!.privateJwk, a!.publicJwk], [null, k1.publicJwk]);
+        assert.deepEqual(b!.privateJwk, k2.privateJwk);
+      });
     });
 
     group('paging', () => {

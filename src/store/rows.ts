@@ -61,6 +61,8 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         issuerFollowsServer: d.boolean(r.issuer_follows_server),
         rateLimit: nullable(r.rate_limit, (v) => d.json<TenantRateLimits>(v)) ?? {},
         jwt: withJwtDefaults(nullable(r.jwt_profile, (v) => d.json<Partial<JwtProfile>>(v))),
+        // Present once a key was revoked: a tenant read back equals the one stored until then.
+        ...(r.keys_revision == null || int(r.keys_revision) === 0 ? {} : { keysRevision: int(r.keys_revision) }),
         createdAt: int(r.created_at),
         updatedAt: int(r.updated_at),
       }),
@@ -105,7 +107,8 @@ export function createRowMapper(d: ColumnDecoder): RowMapper {
         kid: text(r.kid),
         tenantId: text(r.tenant_id),
         alg: text(r.alg) as SigningAlgorithm,
-        privateJwk: d.json<JWK>(r.private_jwk),
+        // Text on both engines: it holds the private half as the key service writes it.
+        privateJwk: nullable(r.private_key, (v) => JSON.parse(text(v)) as JWK),
         publicJwk: d.json<JWK>(r.public_jwk),
         createdAt: int(r.created_at),
         generation: int(r.generation),

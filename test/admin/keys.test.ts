@@ -60,3 +60,62 @@ describe('KeyService.rotate', () => {
     await assert.rejects(service.list('nope'), { kind: 'not_found' });
   });
 });
+
+describe('KeyService rotation across algorithms and private halves', () => {
+  const setAlg = async (alg: 'ES256' | 'RS256' | 'EdDSA') => {
+    const tenant = (await t.store.tenants.getTenant('default'))!;
+    await t.store.tenants.updateTenant({ ...tenant, signingAlg: alg });
+  };
+
+  it("retires the old algorithm's key after a signingAlg change and deletes its private half", async () => {
+    const es = await t.tessera.keys.activeKey((await t.store.tenants.getTenant('default'))!);
+    await setAlg('RS256');
+    const result = await service.rotate('default', { prePublicationSeconds: 0 }, CHANGE);
+    const old = (await t.store.keys.listKeys('default')).find((k) => k.kid === es.kid)!;
+    assert.notEqual(old.retiresAt, null, 'the ES256 key retires');
+    assert.equal(old.privateJwk, null, 'its private half is gone: it only verifies');
+    assert.deepEqual(result.keys.find((k) => k.kid === es.kid)?.state, 'verifying');
+  });
+
+  it('gives a key left by a signingAlg change a retirement at housekeeping, even without a rotation', async () => {
+    const es = await t.tessera.keys.activeKey((await t.store.tenants.getTenant('default'))!);
+    await setAlg('EdDSA');
+    const done = await service.housekeep('default');
+    assert.deepEqual([done.retired, done.privateHalvesDeleted], [1, 1]);
+    const old = (await t.store.keys.listKeys('default')).find((k) => k.kid === es.kid)!;
+    assert.ok(old.retiresAt !== null && old.retiresAt > t.time.now);
+    assert.equal(old.privateJwk, null);
+  });
+
+  it("deletes a replaced key's private half once its successor signs, not before", async () => {
+    const first = await t.tessera.keys.activeKey((await t.store.tenants.getTenant('default'))!);
+    await service.rotate('default', { prePublicationSeconds: 60 }, CHANGE);
+    await service.housekeep('default');
+    assert.notEqual((await t.store.keys.listKeys('default')).find((k) => k.kid === first.kid)!.privateJwk, null, 'still signing');
+    t.time.advance(60_000);
+    assert.equal((await service.housekeep('default')).privateHalvesDeleted, 1);
+    const keys = await t.store.keys.listKeys('default');
+    assert.equal(keys.find((k) => k.kid === first.kid)!.privateJwk, null);
+    assert.notEqual(keys.at(-1)!.privateJwk, null);
+  });
+});
+
+describe('KeyService.revoke', () => {
+  it('deletes the key, audits it, and a new key signs at once when it was the signing one', async () => {
+    const tenant = (await t.store.tenants.getTenant('default'))!;
+    const first = await t.tessera.keys.activeKey(tenant);
+    const result = await service.revoke('default', first.kid, CHANGE);
+    assert.equal(result.revoked.kid, first.kid);
+    assert.deepEqual(result.keys, []);
+    assert.deepEqual(await t.tessera.keys.publicKeys((await t.store.tenants.getTenant('default'))!), [], 'gone from the JWKS without forget()');
+    const next = await t.tessera.keys.activeKey((await t.store.tenants.getTenant('default'))!);
+    assert.notEqual(next.kid, first.kid);
+    const audit = await t.store.audit.pageAudit('default', { offset: 0, limit: 10 }, { action: 'key.revoke' });
+    assert.equal(audit.items[0]?.target, first.kid);
+  });
+
+  it('answers not_found for an unknown kid or another tenant', async () => {
+    await assert.rejects(service.revoke('default', 'nope', CHANGE), { kind: 'not_found' });
+    await assert.rejects(service.revoke('ghost', 'nope', CHANGE), { kind: 'not_found' });
+  });
+});

@@ -39,7 +39,7 @@ export async function forgeJwt(
   let signer = key;
   if (signer === undefined) {
     const stored = (await store.keys.listKeys(tenantId)).at(-1)!;
-    signer = { key: (await importJWK(stored.privateJwk, stored.alg)) as CryptoKey, kid: stored.kid, alg: stored.alg };
+    signer = { key: (await importJWK(stored.privateJwk!, stored.alg)) as CryptoKey, kid: stored.kid, alg: stored.alg };
   }
   return new SignJWT(claims).setProtectedHeader({ alg: signer.alg, typ: 'at+jwt', kid: signer.kid, ...header }).sign(signer.key);
 }

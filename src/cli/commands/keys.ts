@@ -1,4 +1,4 @@
-/** `tessera keys list|rotate`: a tenant's signing keys and their rotation. */
+/** `tessera keys list|rotate|revoke`: a tenant's signing keys, their rotation and their withdrawal. */
 import { cliContext } from '../../admin/audit.ts';
 import { integerFlag, OUTPUT_OPTIONS, runActionCommand, STORE_OPTION_VALUES, UsageError } from '../common.ts';
 import type { CommandSpec } from '../command-spec.ts';
@@ -8,20 +8,26 @@ import { EXIT, type CliIo } from '../io.ts';
 const USAGE = `usage:
   tessera keys list [--tenant ID]
   tessera keys rotate [--tenant ID] [--delay SECONDS]
+  tessera keys revoke KID [--tenant ID]
 rotate creates the tenant's next signing key and publishes it in the JWKS at once;
 it signs after --delay seconds (default: keyPrePublicationSeconds, 3600). The keys it
 replaces keep verifying until every token they signed has expired, then leave the JWKS.
 Running servers notice a rotation within keyRefreshSeconds (default 30). States: pending
 (published, not yet signing), active (signing), verifying (replaced, still published), retired.
+A rotation also retires the keys of an algorithm the tenant no longer signs with; a key's
+private half is deleted once it only verifies.
+revoke withdraws a (compromised) key at once: it is deleted, leaves the JWKS, and tokens it
+signed stop introspecting as active in every running server at their next request (resource
+servers that cache the JWKS drop it at their next fetch). If it was signing, a new key signs.
 common options: --db PATH, --config FILE, --output json|table
 `;
 
 const OPTIONS = { ...OUTPUT_OPTIONS, tenant: { type: 'string' }, delay: { type: 'string' } } as const;
 
-export const spec = { actions: ['list', 'rotate'], options: OPTIONS, values: STORE_OPTION_VALUES } satisfies CommandSpec;
+export const spec = { actions: ['list', 'rotate', 'revoke'], options: OPTIONS, values: STORE_OPTION_VALUES } satisfies CommandSpec;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  return runActionCommand(args, io, USAGE, spec, async ({ values, action, config, print }) => {
+  return runActionCommand(args, io, USAGE, spec, async ({ values, action, config, print, positionals }) => {
     const tenantId = values.tenant ?? config.defaultTenant;
     return withTessera(config, async ({ admin }) => {
       const keys = admin.keys;
@@ -32,6 +38,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         case 'rotate':
           print(await keys.rotate(tenantId, { prePublicationSeconds: integerFlag(values.delay, 'delay') ?? config.keyPrePublicationSeconds }, cliContext()));
           return EXIT.ok;
+        case 'revoke': {
+          const kid = positionals[0];
+          if (kid === undefined || positionals.length > 1) throw new UsageError('keys revoke takes one key id (KID, from tessera keys list)');
+          print(await keys.revoke(tenantId, kid, cliContext()));
+          return EXIT.ok;
+        }
         default:
           throw new UsageError(`unknown action '${action}'`);
       }

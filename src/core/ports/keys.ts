@@ -1,4 +1,5 @@
 /** Storage of tenants' signing keys and their rotation schedule. */
+import type { JWK } from 'jose';
 import type { SigningAlgorithm, SigningKey } from '../model.ts';
 
 export interface KeyStore {
@@ -17,6 +18,17 @@ export interface KeyStore {
    * that have none yet (a retirement once scheduled is kept); returns how many.
    */
   retireKeys(tenantId: string, alg: SigningAlgorithm, belowGeneration: number, retiresAt: number): Promise<number>;
+  /**
+   * Deletes one key, both halves, and raises the tenant's `keysRevision` in
+   * the same transaction (so every process drops the key from its JWKS and
+   * stops accepting its tokens at its next request); false when the tenant
+   * has no such key.
+   */
+  revokeKey(tenantId: string, kid: string): Promise<boolean>;
+  /** Replaces the private half of the tenant's key `kid` (sealing, rewrapping), unless it was deleted meanwhile; false when nothing was replaced. */
+  replacePrivateKey(tenantId: string, kid: string, privateJwk: JWK): Promise<boolean>;
+  /** Deletes the private halves of the tenant's keys `kids` (they keep verifying); returns how many were deleted. */
+  deletePrivateKeys(tenantId: string, kids: readonly string[]): Promise<number>;
   /** Deletes the tenant's keys whose `retiresAt` is at or before `at` (their private halves go with them); returns how many. */
   deleteRetiredKeys(tenantId: string, at: number): Promise<number>;
 }

@@ -30,7 +30,8 @@ export function activeSigningKey(keys: readonly SigningKey[], alg: SigningAlgori
   let active: SigningKey | undefined;
   let earliestPending: SigningKey | undefined;
   for (const key of keys) {
-    if (key.alg !== alg || !isPublished(key, now)) continue;
+    // A key whose private half was deleted only verifies: it can never sign again.
+    if (key.alg !== alg || !isPublished(key, now) || key.privateJwk === null) continue;
     if (key.activatesAt <= now) {
       if (active === undefined || key.generation > active.generation) active = key;
     } else if (earliestPending === undefined || key.activatesAt < earliestPending.activatesAt) {

@@ -65,6 +65,8 @@ export const DEFAULT_KEY_REFRESH_MS = 30_000;
 interface TenantKeys {
   keys: SigningKey[];
   loadedAt: number;
+  /** The tenant's `keysRevision` when the keys were read: a revocation since makes them stale at once. */
+  revision: number;
   /** Imported private keys by kid, carried across re-reads. */
   imported: Map<string, Promise<CryptoKey>>;
 }
@@ -85,7 +87,7 @@ export class SigningKeys {
 
   /** The key that signs `tenant`'s tokens now; creates the tenant's first key when it has none. */
   async activeKey(tenant: Tenant): Promise<ActiveKey> {
-    let entry = await this.#current(tenant.id);
+    let entry = await this.#current(tenant);
     let stored = activeSigningKey(entry.keys, tenant.signingAlg, this.#clock());
     if (stored === undefined) {
       const now = this.#clock();
@@ -93,7 +95,7 @@ export class SigningKeys {
       await this.#store.insertKeyGeneration(
         await generateSigningKey(tenant.id, tenant.signingAlg, now, { generation: nextGeneration(entry.keys, tenant.signingAlg) }),
       );
-      entry = await this.#reload(tenant.id);
+      entry = await this.#reload(tenant);
       stored = activeSigningKey(entry.keys, tenant.signingAlg, this.#clock());
       if (stored === undefined) throw new Error(`tenant ${tenant.id} has no usable ${tenant.signingAlg} signing key`);
     }
@@ -106,7 +108,7 @@ export class SigningKeys {
    */
   async publicKeys(tenant: Readonly<Tenant>): Promise<JWK[]> {
     const now = this.#clock();
-    return (await this.#current(tenant.id)).keys
+    return (await this.#current(tenant)).keys
       .filter((k) => isPublished(k, now))
       .map((k) => (tenant.jwt.keyIds === 'thumbprint' ? k.publicJwk : { ...k.publicJwk, kid: publishedKeyId(k, tenant.jwt.keyIds) }));
   }
@@ -134,11 +136,12 @@ export class SigningKeys {
     if (entry) entry.loadedAt = -Infinity;
   }
 
-  async #current(tenantId: string): Promise<TenantKeys> {
-    const entry = this.#tenants.get(tenantId);
-    if (entry !== undefined && this.#clock() - entry.loadedAt < this.#refreshMs) return entry;
+  async #current(tenant: Readonly<Tenant>): Promise<TenantKeys> {
+    const entry = this.#tenants.get(tenant.id);
+    // The tenant comes from the store's coherent read on this very request: a revocation by any process shows here first.
+    if (entry !== undefined && entry.revision === (tenant.keysRevision ?? 0) && this.#clock() - entry.loadedAt < this.#refreshMs) return entry;
     try {
-      return await this.#reload(tenantId);
+      return await this.#reload(tenant);
     } catch (error) {
       // A database hiccup must not stop signing with keys already known; the next call retries.
       if (entry !== undefined) return entry;
@@ -147,7 +150,8 @@ export class SigningKeys {
   }
 
   /** Re-reads a tenant's keys; concurrent callers share one read. */
-  #reload(tenantId: string): Promise<TenantKeys> {
+  #reload(tenant: Readonly<Tenant>): Promise<TenantKeys> {
+    const tenantId = tenant.id;
     let pending = this.#loading.get(tenantId);
     if (pending === undefined) {
       pending = (async () => {
@@ -158,7 +162,7 @@ export class SigningKeys {
           const known = previous?.get(key.kid);
           if (known !== undefined) imported.set(key.kid, known);
         }
-        const entry: TenantKeys = { keys, loadedAt: this.#clock(), imported };
+        const entry: TenantKeys = { keys, loadedAt: this.#clock(), revision: tenant.keysRevision ?? 0, imported };
         this.#tenants.set(tenantId, entry);
         return entry;
       })();
@@ -172,6 +176,7 @@ export class SigningKeys {
   #import(entry: TenantKeys, stored: SigningKey): Promise<CryptoKey> {
     let key = entry.imported.get(stored.kid);
     if (key === undefined) {
+      if (stored.privateJwk === null) return Promise.reject(new Error(`signing key ${stored.kid} of tenant ${stored.tenantId} has no private half`));
       key = importJWK(stored.privateJwk, stored.alg) as Promise<CryptoKey>;
       // A failed import must not be remembered.
       key.catch(() => entry.imported.delete(stored.kid));

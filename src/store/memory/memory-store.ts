@@ -14,15 +14,16 @@ import { MemoryUserStore } from './users.ts';
 export function createMemoryStore(): Store {
   const lockouts = new MemoryLockoutStore();
   const clientLockouts = new MemoryLockoutStore();
+  const tenants = new MemoryTenantStore();
   return refuseUnstorableText({
     kind: 'memory',
-    tenants: new MemoryTenantStore(),
+    tenants,
     clients: new MemoryClientStore((tenantId, clientId) => clientLockouts.forget(tenantId, clientId)),
     users: new MemoryUserStore((tenantId, userId) => lockouts.forget(tenantId, userId)),
     lockouts,
     clientLockouts,
     tokens: new MemoryTokenStore(),
-    keys: new MemoryKeyStore(),
+    keys: new MemoryKeyStore((tenantId) => tenants.raiseKeysRevision(tenantId)),
     accessNumbers: new MemoryAccessNumberStore(),
     audit: new MemoryAuditStore(),
     activity: new MemoryActivityStore(),

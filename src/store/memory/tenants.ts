@@ -31,8 +31,15 @@ export class MemoryTenantStore implements TenantStore {
       const owner = await this.findTenantByHost(host);
       if (owner && owner.id !== tenant.id) throw new StoreConflictError(`host '${host}'`);
     }
-    this.#tenants.set(tenant.id, copy({ ...tenant, createdAt: stored.createdAt }));
+    const { keysRevision: _ignored, ...settings } = tenant;
+    this.#tenants.set(tenant.id, copy({ ...settings, createdAt: stored.createdAt, ...(stored.keysRevision === undefined ? {} : { keysRevision: stored.keysRevision }) }));
     return true;
+  }
+
+  /** What a key revocation does to the tenant's row (ports/keys.ts `revokeKey`). */
+  raiseKeysRevision(id: string): void {
+    const stored = this.#tenants.get(id);
+    if (stored !== undefined) this.#tenants.set(id, { ...stored, keysRevision: (stored.keysRevision ?? 0) + 1 });
   }
 
   async listTenants(): Promise<Tenant[]> {

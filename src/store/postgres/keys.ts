@@ -1,6 +1,8 @@
+import type { JWK } from 'jose';
 import type { SigningAlgorithm, SigningKey } from '../../core/model.ts';
 import type { KeyStore } from '../../core/ports/keys.ts';
 import { statement, type PostgresDatabase } from './database.ts';
+import type { PostgresReadCache } from './read-cache.ts';
 import { KEY_COLUMNS, mapRow, type Row } from './rows.ts';
 
 const LIST = statement('keys.list', `SELECT ${KEY_COLUMNS} FROM signing_keys WHERE tenant_id = $1 ORDER BY created_at, generation, kid`);
@@ -14,11 +16,20 @@ const RETIRE = statement('keys.retire', `UPDATE signing_keys SET retires_at = $4
   WHERE tenant_id = $1 AND alg = $2 AND generation < $3 AND retires_at IS NULL`);
 const DELETE_RETIRED = statement('keys.delete-retired', 'DELETE FROM signing_keys WHERE tenant_id = $1 AND retires_at IS NOT NULL AND retires_at <= $2');
 
+const DELETE = statement('keys.delete', 'DELETE FROM signing_keys WHERE tenant_id = $1 AND kid = $2');
+// Changing the tenant row raises cache_version, which every instance's read cache checks each turn.
+const RAISE_REVISION = statement('keys.raise-revision', 'UPDATE tenants SET keys_revision = keys_revision + 1 WHERE id = $1');
+const REPLACE_PRIVATE = statement('keys.replace-private', 'UPDATE signing_keys SET private_key = $3 WHERE tenant_id = $1 AND kid = $2 AND private_key IS NOT NULL');
+const DELETE_PRIVATE = statement('keys.delete-private', 'UPDATE signing_keys SET private_key = NULL WHERE tenant_id = $1 AND kid = ANY($2::text[]) AND private_key IS NOT NULL');
+
 export class PostgresKeyStore implements KeyStore {
   readonly #db: PostgresDatabase;
+  readonly #cache: PostgresReadCache | undefined;
 
-  constructor(db: PostgresDatabase) {
+  /** @param cache the tenants' read cache, told of the tenant row a revocation changes */
+  constructor(db: PostgresDatabase, cache?: PostgresReadCache) {
     this.#db = db;
+    this.#cache = cache;
   }
 
   async listKeys(tenantId: string): Promise<SigningKey[]> {
@@ -27,7 +38,7 @@ export class PostgresKeyStore implements KeyStore {
 
   async insertKeyGeneration(k: SigningKey): Promise<SigningKey> {
     await this.#db.query(INSERT_GENERATION, [
-      k.kid, k.tenantId, k.alg, JSON.stringify(k.privateJwk), JSON.stringify(k.publicJwk), k.createdAt, k.generation, k.activatesAt, k.retiresAt,
+      k.kid, k.tenantId, k.alg, k.privateJwk === null ? null : JSON.stringify(k.privateJwk), JSON.stringify(k.publicJwk), k.createdAt, k.generation, k.activatesAt, k.retiresAt,
     ]);
     // A separate statement on purpose: one `WITH … INSERT … ON CONFLICT DO
     // NOTHING … SELECT` reads with the snapshot taken before the winner
@@ -39,6 +50,25 @@ export class PostgresKeyStore implements KeyStore {
 
   async retireKeys(tenantId: string, alg: SigningAlgorithm, belowGeneration: number, retiresAt: number): Promise<number> {
     return (await this.#db.query(RETIRE, [tenantId, alg, belowGeneration, retiresAt])).rowCount ?? 0;
+  }
+
+  async revokeKey(tenantId: string, kid: string): Promise<boolean> {
+    const revoke = () =>
+      this.#db.transaction(async (tx) => {
+        if (((await tx.query(DELETE, [tenantId, kid])).rowCount ?? 0) === 0) return false;
+        await tx.query(RAISE_REVISION, [tenantId]);
+        return true;
+      });
+    return this.#cache ? this.#cache.writing(revoke) : revoke();
+  }
+
+  async replacePrivateKey(tenantId: string, kid: string, privateJwk: JWK): Promise<boolean> {
+    return ((await this.#db.query(REPLACE_PRIVATE, [tenantId, kid, JSON.stringify(privateJwk)])).rowCount ?? 0) === 1;
+  }
+
+  async deletePrivateKeys(tenantId: string, kids: readonly string[]): Promise<number> {
+    if (kids.length === 0) return 0;
+    return (await this.#db.query(DELETE_PRIVATE, [tenantId, [...kids]])).rowCount ?? 0;
   }
 
   async deleteRetiredKeys(tenantId: string, at: number): Promise<number> {

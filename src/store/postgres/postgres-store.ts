@@ -77,7 +77,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     tenants: new PostgresTenantStore(db, cache),
     clients: new PostgresClientStore(db, cache),
     tokens,
-    keys: new PostgresKeyStore(db),
+    keys: new PostgresKeyStore(db, cache),
     accessNumbers: new PostgresAccessNumberStore(db),
     audit: new PostgresAuditStore(db),
     activity: new PostgresActivityStore(db),

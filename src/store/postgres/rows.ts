@@ -20,5 +20,5 @@ export const CLIENT_COLUMNS =
   'tenant_id, id, name, secrets, grant_types, scopes, accounts, token_format, access_token_lifetime, audience, client_type, single_active_token, attributes, claims, enabled, created_at, updated_at, rate_limit';
 export const TOKEN_COLUMNS =
   'hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at, revoked_at, family_id, username';
-export const KEY_COLUMNS = 'kid, tenant_id, alg, private_jwk, public_jwk, created_at, generation, activates_at, retires_at';
+export const KEY_COLUMNS = 'kid, tenant_id, alg, private_key, public_jwk, created_at, generation, activates_at, retires_at';
 export const USER_COLUMNS = 'tenant_id, id, username, username_given, password_hash, role, phone_numbers, accounts, attributes, enabled, created_at, updated_at';

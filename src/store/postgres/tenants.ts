@@ -7,7 +7,7 @@ import { deepFreeze } from '../read-only-fields.ts';
 import type { PostgresReadCache } from './read-cache.ts';
 
 // Hosts come along as a sorted array, so one query reads a whole tenant.
-const SELECT = `SELECT ${TENANT_COLUMNS},
+const SELECT = `SELECT ${TENANT_COLUMNS}, keys_revision,
   coalesce((SELECT array_agg(h.host ORDER BY h.host) FROM tenant_hosts h WHERE h.tenant_id = t.id), '{}') AS hosts FROM tenants t`;
 
 const GET = statement('tenants.get', `${SELECT} WHERE t.id = $1`);

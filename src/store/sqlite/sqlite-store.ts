@@ -97,7 +97,7 @@ export function openSqliteStore(
     lockouts: new SqliteLockoutStore(db),
     clientLockouts: new SqliteLockoutStore(db, CLIENT_LOCKOUTS),
     tokens,
-    keys: new SqliteKeyStore(db),
+    keys: new SqliteKeyStore(db, cache),
     accessNumbers: new SqliteAccessNumberStore(db),
     audit: new SqliteAuditStore(db),
     activity: new SqliteActivityStore(db),

@@ -25,4 +25,16 @@ export const keyRoutes: AdminRoute[] = [
       return result;
     },
   },
+  {
+    method: 'POST', path: '/tenants/:tenantId/keys/:kid/revoke', operationId: 'revokeKey', tag: 'Signing keys', access: 'tenant',
+    summary: 'Withdraw a signing key at once: it leaves the JWKS and the tokens it signed stop introspecting as active',
+    params: pathParams('tenantId', 'kid'),
+    responses: { 200: { description: 'The key revoked and every key after the revocation', schema: { type: 'object', properties: { tenant: { type: 'string' }, revoked: KEY, keys: { type: 'array', items: KEY } } } }, ...ERRORS },
+    handler: async (ctx) => {
+      const result = await ctx.services.keys.revoke(ctx.params.tenantId!, ctx.params.kid!, ctx.principal);
+      // Other processes see the tenant's raised keysRevision at their next request; this one forgets now.
+      ctx.services.forgetKeys(ctx.params.tenantId!);
+      return result;
+    },
+  },
 ];

@@ -19,5 +19,6 @@ import { activity } from './012-activity.ts';
 import { cacheCounters } from './013-cache-counters.ts';
 import { cacheNotify } from './014-cache-notify.ts';
 import { tokenNotify } from './015-token-notify.ts';
+import { keyRevocation } from './016-key-revocation.ts';
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits, usernamesAsGiven, claimMapping, activity, cacheCounters, cacheNotify, tokenNotify];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits, usernamesAsGiven, claimMapping, activity, cacheCounters, cacheNotify, tokenNotify, keyRevocation];
