@@ -243,7 +243,14 @@ describe('postgres tenant and client lookups, told of changes by notifications',
       async ([store]) => {
         await store.tenants.createTenant(tenant('t1'));
         await store.clients.createClient(client('t1', 'c1'));
-        const first = await store.clients.getClient('t1', 'c1');
+        // The notifications of those writes reach this instance too, at a moment of their own: wait until the cached value stays.
+        let first: Awaited<ReturnType<typeof store.clients.getClient>>;
+        await until(async () => {
+          const before = await store.clients.getClient('t1', 'c1');
+          await sleep(100);
+          first = await store.clients.getClient('t1', 'c1');
+          return first === before;
+        }, 'the cached value settles');
         await withInstances(
           async ([other]) => {
             await other.tenants.createTenant(tenant('t1'));
