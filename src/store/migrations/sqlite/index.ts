@@ -17,5 +17,6 @@ import { usernamesAsGiven } from './010-usernames-as-given.ts';
 import { claimMapping } from './011-claim-mapping.ts';
 import { activity } from './012-activity.ts';
 import { keyRevocation } from './013-key-revocation.ts';
+import { auditChain } from './014-audit-chain.ts';
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits, usernamesAsGiven, claimMapping, activity, keyRevocation];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits, usernamesAsGiven, claimMapping, activity, keyRevocation, auditChain];
