@@ -80,26 +80,37 @@ export class UserService {
   }
 
   /** `ref` is the user's id or username. */
-  async get(tenantId: string, ref: string): Promise<UserView> {
-    return viewUser(await this.#require(tenantId, ref));
+  /**
+   * One user's data. Reads of personal data (names, phone numbers, accounts)
+   * are audited like changes when `context` names who reads: `user.read`,
+   * `user.list`, `user.export`.
+   */
+  async get(tenantId: string, ref: string, context?: ChangeContext): Promise<UserView> {
+    const user = await this.#require(tenantId, ref);
+    if (context !== undefined) await this.#audit.record(context, tenantId, 'user.read', user.id, { username: user.username });
+    return viewUser(user);
   }
 
-  async list(tenantId: string, page: { offset?: number | undefined; limit?: number | undefined } = {}): Promise<UserView[]> {
+  async list(tenantId: string, page: { offset?: number | undefined; limit?: number | undefined } = {}, context?: ChangeContext): Promise<UserView[]> {
     const offset = requireInteger(page.offset ?? 0, 'offset', 0, Number.MAX_SAFE_INTEGER);
     const limit = requireInteger(page.limit ?? 10_000, 'limit', 1, 10_000);
-    return (await this.page(tenantId, { offset, limit })).items;
+    return (await this.page(tenantId, { offset, limit }, context)).items;
   }
 
   /** A page of users, optionally only those acting for given accounts. */
-  async page(tenantId: string, query: PageQuery): Promise<Page<UserView>> {
+  async page(tenantId: string, query: PageQuery, context?: ChangeContext): Promise<Page<UserView>> {
     await requireTenant(this.#tenants, tenantId);
     const page = await this.#users.pageUsers(tenantId, query);
+    if (context !== undefined) {
+      await this.#audit.record(context, tenantId, 'user.list', tenantId, { offset: query.offset, limit: query.limit, returned: page.items.length, ...(query.accounts === undefined ? {} : { accounts: [...query.accounts] }) });
+    }
     return { items: page.items.map(viewUser), total: page.total };
   }
 
-  /** Every user, lazily, for streamed exports. */
-  async iterate(tenantId: string): Promise<AsyncIterable<UserView>> {
+  /** Every user, lazily, for streamed exports (audited as `user.export` when `context` is given, before the first row). */
+  async iterate(tenantId: string, context?: ChangeContext): Promise<AsyncIterable<UserView>> {
     await requireTenant(this.#tenants, tenantId);
+    if (context !== undefined) await this.#audit.record(context, tenantId, 'user.export', tenantId, { fields: ['username', 'role', 'phoneNumbers', 'accounts', 'enabled'] });
     const users = this.#users;
     return (async function* () {
       for await (const user of users.iterateUsers(tenantId)) yield viewUser(user);

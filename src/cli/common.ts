@@ -9,6 +9,8 @@ import { ConfigError, SETTINGS, type TesseraConfig } from '../config/config.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { StoreUnavailableError } from '../core/ports/errors.ts';
 import { DatabaseOpenError } from '../store/database-open-error.ts';
+import { KeyEncryptionError } from '../core/ports/key-encryption.ts';
+import { KeyEncryptionConfigError } from '../server/key-encryption.ts';
 import type { CliOptions, OptionValues } from './command-spec.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { RateLimitUnavailableError } from '../core/rate-limit/limiter.ts';
@@ -74,7 +76,8 @@ export async function runCommand(io: CliIo, usage: string, body: () => Promise<n
       return EXIT.usage;
     }
     // An unreachable or unopenable database is the operator's to fix, not a bug: say so, without a stack.
-    if (error instanceof AdminError || error instanceof ConfigError || error instanceof StoreUnavailableError || error instanceof DatabaseOpenError) {
+    if (error instanceof AdminError || error instanceof ConfigError || error instanceof StoreUnavailableError || error instanceof DatabaseOpenError
+      || error instanceof KeyEncryptionError || error instanceof KeyEncryptionConfigError) {
       io.err(`error: ${error.message}\n`);
       return EXIT.failure;
     }

@@ -19,7 +19,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   tenants: { summary: 'create, list, show and update tenants', load: () => import('./commands/tenants.ts') },
   clients: { summary: 'create, list, show, update, delete clients, rotate their secrets, read and clear their lock state', load: () => import('./commands/clients.ts') },
   'rate-limits': { summary: 'show the rate-limit rules and one bucket of the shared store; reset a bucket', load: () => import('./commands/rate-limits.ts') },
-  keys: { summary: 'list and rotate signing keys', load: () => import('./commands/keys.ts') },
+  keys: { summary: 'list, rotate, revoke and rewrap signing keys', load: () => import('./commands/keys.ts') },
+  audit: { summary: 'verify the audit log\'s hash chain', load: () => import('./commands/audit.ts') },
   users: { summary: 'create, list, show, update, delete users; read and clear their lock state', load: () => import('./commands/users.ts') },
   token: { summary: 'get an access token from Tessera or any OAuth 2.0 token endpoint', load: () => import('./commands/token.ts') },
 };

@@ -168,6 +168,17 @@ export const SETTINGS = {
     max: 3600,
     doc: 'How often a server re-reads a tenant\'s signing keys from the database, so it publishes and signs with a key rotated elsewhere (`tessera keys rotate`, another instance). Keep it below the pre-publication delay. Lower it to shorten how long other instances keep signing with a key replaced by an emergency `--delay 0` rotation, or when `keyPrePublicationSeconds` is under 30; each re-read is one small query per tenant in use.',
   }),
+  keyEncryptionKey: optional(stringSetting({
+    default: '',
+    flag: false,
+    defaultDoc: 'none',
+    doc: 'The key-encryption key that seals tenants\' private signing keys in the database (AES-256-GCM): 32 random bytes in base64, e.g. `openssl rand -base64 32`. Environment only, never a flag (a command line is visible to other users). Required with PostgreSQL unless `keyEncryptionKeyFile` is set, and the same on every instance. Change it with `tessera keys rewrap` ([security.md](security.md#keys-at-rest)).',
+  })),
+  keyEncryptionKeyFile: optional(stringSetting({
+    default: '',
+    defaultDoc: '`<database>.kek` (SQLite)',
+    doc: 'A file holding the key-encryption key (base64, as `keyEncryptionKey`). With SQLite and neither setting, the key lives beside the database in `<database>.kek`, generated with mode 0600 on first start; back it up with the database (without it the signing keys cannot be read) but keep it out of the database\'s backups\' reach where you can.',
+  })),
   shutdownTimeoutMs: integerSetting({ default: 10_000, min: 0, max: 600_000, doc: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are closed.' }),
   argon2Concurrency: integerSetting({
     default: argon2Defaults.concurrency,

@@ -24,6 +24,11 @@ import { createJwtStrategy, signJws } from '../core/tokens/jwt.ts';
 import { DEFAULT_KEY_PRE_PUBLICATION_SECONDS } from '../core/tokens/key-schedule.ts';
 import { createOpaqueStrategy } from '../core/tokens/opaque.ts';
 import { SigningKeys, type SigningKeysOptions } from '../core/tokens/signing-keys.ts';
+import { sealingKeyStore } from '../core/tokens/sealed-keys.ts';
+import type { KeyEncryption } from '../core/ports/key-encryption.ts';
+import type { KeyStore } from '../core/ports/keys.ts';
+import { createLocalKeyEncryption } from './key-encryption.ts';
+import { randomBytes } from 'node:crypto';
 import type { AppServices } from '../http/app-services.ts';
 import { NO_METRICS, type MetricsRegistry } from '../runtime/metrics.ts';
 import { inSpan, tracingEnabled } from '../runtime/tracing.ts';
@@ -53,6 +58,13 @@ export interface TesseraOptions {
   metrics?: MetricsRegistry;
   /** Told of each sign-in refused (or displaced) for want of a place in the argon2 queue, with its source's share. */
   onArgon2Shed?: (share: string) => void;
+  /**
+   * The key-encryption key that seals private signing keys in the store
+   * (key-encryption.ts resolves the installation's). Default: a random key
+   * for this process alone, right for the memory store; keys a persistent
+   * store holds under it cannot be read by another process.
+   */
+  keyEncryption?: KeyEncryption;
   /** Rate limits: where buckets live (default this process's memory), the rules set apart from their defaults, the failure mode. */
   rateLimits?: RateLimitOptions;
 }
@@ -80,13 +92,16 @@ export interface Tessera {
   metrics: MetricsRegistry;
   /** Readiness (`/health/ready`); the server marks the keys loaded once start-up has loaded them. */
   readiness: ReadinessProbe;
+  /** The key-encryption key sealing private signing keys, and the key port as stored (halves sealed), for `tessera keys rewrap`. */
+  keyEncryption: { kek: KeyEncryption; stored: KeyStore };
 }
 
 export function createTessera(options: TesseraOptions): Tessera {
   const clock = options.clock ?? systemClock;
   const defaultTenantId = options.defaultTenantId ?? 'default';
   const metrics = options.metrics ?? NO_METRICS;
-  const store = metrics.enabled || tracingEnabled() ? instrumentStore(options.store, metrics) : options.store;
+  const kek = options.keyEncryption ?? createLocalKeyEncryption(randomBytes(32));
+  const store = withSealedKeys(metrics.enabled || tracingEnabled() ? instrumentStore(options.store, metrics) : options.store, kek);
   const argon2 = new Argon2id(new WorkLimiter('argon2', options.argon2 ?? defaultArgon2Limits(), { onShed: options.onArgon2Shed, onStart: argon2WaitObserver(metrics) }));
   const limits = options.rateLimits ?? {};
   const rateLimitRules: RuleSettings = { ...DEFAULT_RULE_SETTINGS, ...limits.rules };
@@ -136,5 +151,11 @@ export function createTessera(options: TesseraOptions): Tessera {
   };
   const readiness = createReadiness(store);
   if (metrics.enabled) registerServerGauges(metrics, { argon2: argon2.limiter, keys, store, clock });
-  return { store, clock, defaultTenantId, keys, argon2, grants, rateLimiter, rateLimitRules, services, admin, metrics, readiness };
+  return { store, clock, defaultTenantId, keys, argon2, grants, rateLimiter, rateLimitRules, services, admin, metrics, readiness, keyEncryption: { kek, stored: options.store.keys } };
+}
+
+/** `store` with its key port sealing private halves on the way in and unsealing them on the way out (sealed-keys.ts). */
+function withSealedKeys(store: Store, kek: KeyEncryption): Store {
+  // Object.create keeps the store's own members (kind, ping, close, a SQLite store's checkpointer) reachable.
+  return Object.assign(Object.create(store) as Store, { keys: sealingKeyStore(store.keys, kek) });
 }

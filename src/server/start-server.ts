@@ -29,6 +29,8 @@ import { startActivityFlusher } from './activity-flusher.ts';
 import { issuerMismatch } from './advertised-issuer.ts';
 import { ensureDefaultTenant, followServerUrl } from './bootstrap.ts';
 import { createTessera, type RateLimitOptions, type Tessera } from './compose.ts';
+import type { KeyEncryption } from '../core/ports/key-encryption.ts';
+import { keyEncryptionConfigured, prepareKeyEncryption } from './key-encryption.ts';
 import { postgresQueryObserver } from './observability/instrument-store.ts';
 import { startManagementListener, type ManagementListener } from './observability/management-listener.ts';
 import { PrometheusMetrics } from './observability/prometheus.ts';
@@ -79,6 +81,8 @@ export interface CompositionOptions {
   rateLimits?: Omit<RateLimitOptions, 'rules' | 'failOpen'>;
   onArgon2Shed?: (share: string) => void;
   metrics?: MetricsRegistry;
+  /** The installation's key-encryption key (prepareKeyEncryption); default a key of this process alone. */
+  keyEncryption?: KeyEncryption;
 }
 
 /** The composition a configuration asks for, over `store`. */
@@ -93,6 +97,7 @@ export function tesseraFor(config: TesseraConfig, store: Store, options: Composi
     rateLimits: { ...options.rateLimits, rules: config.rateLimits, failOpen: config.rateLimitFailOpen },
     onArgon2Shed: options.onArgon2Shed,
     metrics: options.metrics,
+    keyEncryption: options.keyEncryption,
   });
 }
 
@@ -144,6 +149,9 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
       onConnectionError: () => {},
     });
     if (options.metrics === 'cluster-worker') prometheus?.shareWithClusterPrimary();
+    // Before any key is used: the installation's key-encryption key opens every stored private half, and plaintext ones
+    // (from before sealing) are sealed now. An embedder's own store without a configured key gets one for this process.
+    const sealing = options.store === undefined || keyEncryptionConfigured(config) ? await prepareKeyEncryption(config, store) : undefined;
     const limitStore = rateLimitStore;
     const tessera = tesseraFor(config, store, {
       clock,
@@ -158,6 +166,7 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
         },
       },
       onArgon2Shed: () => refusals.count('argon2-queue'),
+      keyEncryption: sealing?.kek,
     });
     const activity = new ActivityCounter();
     const tls = config.tlsCert === undefined || config.tlsKey === undefined ? undefined : { cert: config.tlsCert, key: config.tlsKey };
@@ -185,6 +194,13 @@ export async function startServer(config: TesseraConfig, options: StartOptions =
     log = app.log;
     // The migrations ran before the logger existed; each gets its line now, in order.
     for (const migration of migrations) app.log.info({ version: migration.version, name: migration.name }, 'migration applied');
+    if (sealing?.generated !== undefined) {
+      app.log.warn({ keyEncryptionKeyFile: sealing.generated },
+        'generated the key-encryption key that seals the signing keys in the database (mode 0600): back it up with the database, which is useless without it; or set keyEncryptionKey / keyEncryptionKeyFile');
+    }
+    if (sealing !== undefined && sealing.report.sealed > 0) {
+      app.log.info({ sealed: sealing.report.sealed, keyEncryptionKey: sealing.kek.id }, 'sealed private signing keys stored in plaintext under the key-encryption key');
+    }
     if (cluster.isWorker && limitStore.kind === 'memory') {
       app.log.warn('rate limits are kept per worker process (rateLimitStore: memory): each worker allows the full limit; set rateLimitStore to a redis:// URL for limits that hold across workers');
     }

@@ -20,6 +20,7 @@ import { generateSigningKey } from '../core/tokens/signing-keys.ts';
 import { StoreConflictError, UnstorableValueError } from '../core/ports/errors.ts';
 import type { ActivityCount } from '../core/ports/activity.ts';
 import type { AuditFilter } from '../core/ports/audit.ts';
+import { AUDIT_CHAIN_GENESIS, verifyAuditChain } from '../core/audit-chain.ts';
 import type { LockoutStore } from '../core/ports/lockouts.ts';
 import type { Store } from './store.ts';
 
@@ -597,6 +598,16 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual(t1.items[0], entry('client.delete', 't1', NOW));
         const all = await store.audit.pageAudit(undefined, { offset: 1, limit: 1 });
         assert.deepEqual({ actions: all.items.map((e) => e.action), total: all.total }, { actions: ['tenant.create'], total: 3 });
+      });
+      it('chains every entry to the one before it, concurrent appends included, in one order', async () => {
+        const entry = (i: number): AuditEntry => ({ at: NOW + i, actor: 'cli:root', tenantId: i % 2 === 0 ? 't1' : null, action: 'client.update', target: `c${i}`, details: { b: i, a: [1, { z: true, y: 'x' }] } });
+        await Promise.all(Array.from({ length: 12 }, (_, i) => store.audit.appendAudit(entry(i))));
+        const chain = await store.audit.readAuditChain(undefined, 100);
+        assert.equal(chain.length, 12);
+        assert.equal(chain[0]!.prevHash, AUDIT_CHAIN_GENESIS);
+        for (let i = 1; i < chain.length; i++) assert.equal(chain[i]!.prevHash, chain[i - 1]!.hash);
+        assert.deepEqual(await verifyAuditChain(store.audit, 5), { ok: true, verified: 12, unchained: 0 });
+        assert.deepEqual((await store.audit.readAuditChain(chain[9]!.seq, 100)).map((e) => e.seq), [chain[10]!.seq, chain[11]!.seq]);
       });
       it('filters by action, action prefix, actor, target and time, counting only matches', async () => {
         const entry = (at: number, action: string, actor: string, target: string): AuditEntry => ({ at, actor, tenantId: 't1', action, target, details: {} });

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { json, runCli, startCliServer, type CliServer } from '../helpers/cli.ts';
+import { createTestSchema, postgresSkip } from '../helpers/postgres.ts';
+import { TEST_KEY_ENCRYPTION_KEY } from '../helpers/spawn-tessera.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-key-revocation-'));
 const db = join(dir, 'revoke.db');
@@ -103,5 +105,37 @@ describe('key revocation', () => {
     assert.equal(((await response.json()) as { revoked: { kid: string } }).revoked.kid, kid);
     assert.equal(await active(jwt), false);
     assert.ok(!(await jwksKids()).includes(kid));
+  });
+});
+
+describe('key revocation on PostgreSQL', { skip: postgresSkip('key revocation on PostgreSQL') }, () => {
+  it('tessera keys revoke withdraws the key from a serving instance at its next request', async () => {
+    const schema = await createTestSchema();
+    const env = { TESSERA_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY };
+    let pgServer: CliServer | undefined;
+    try {
+      const init = json<{ clientId: string; clientSecret: string }>(await runCli(['init', '--db', schema.url], { env }));
+      const pgAdmin = { id: init.clientId, secret: init.clientSecret };
+      const created = json<{ clientSecret: string }>(await runCli(['clients', 'create', 'svc', '--format', 'jwt', '--grants', 'client_credentials', '--db', schema.url], { env }));
+      pgServer = await startCliServer(['--db', schema.url], { env });
+      const url = pgServer.url;
+      const issue = async () => {
+        const response = await fetch(`${url}/oauth/token`, { method: 'POST', headers: { authorization: basic({ id: 'svc', secret: created.clientSecret }), 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+        return ((await response.json()) as { access_token: string }).access_token;
+      };
+      const introspect = async (token: string) => {
+        const response = await fetch(`${url}/oauth/introspect`, { method: 'POST', headers: { authorization: basic(pgAdmin), 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${encodeURIComponent(token)}` });
+        return ((await response.json()) as { active: boolean }).active;
+      };
+      const jwt = await issue();
+      assert.equal(await introspect(jwt), true);
+      const revoked = await runCli(['keys', 'revoke', kidOf(jwt), '--db', schema.url], { env });
+      assert.equal(revoked.code, 0, revoked.stderr);
+      assert.equal(await introspect(jwt), false);
+      assert.notEqual(kidOf(await issue()), kidOf(jwt));
+    } finally {
+      await pgServer?.stop();
+      await schema.drop();
+    }
   });
 });

@@ -9,6 +9,10 @@ import type { Clock } from '../../src/core/clock.ts';
 import { createMemoryStore } from '../../src/store/memory/memory-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createTessera, type RateLimitOptions, type Tessera } from '../../src/server/compose.ts';
+import { createLocalKeyEncryption } from '../../src/server/key-encryption.ts';
+
+/** One key-encryption key for every test composition, so compositions over one database (two "processes") read each other's keys. */
+export const TEST_KEY_ENCRYPTION = createLocalKeyEncryption(new Uint8Array(32).fill(7));
 
 /** The actor of changes made by test set-up. */
 export const TEST_CHANGE = { actor: 'test:fixture' };
@@ -43,7 +47,7 @@ export interface TestTessera {
 export async function createTestTessera(options: { store?: Store; defaultTenant?: CreateTenantInput | false; rateLimits?: RateLimitOptions } = {}): Promise<TestTessera> {
   const time = frozenClock();
   const store = options.store ?? createMemoryStore();
-  const tessera = createTessera({ store, clock: time.clock, defaultTenantId: 'default', rateLimits: options.rateLimits });
+  const tessera = createTessera({ store, clock: time.clock, defaultTenantId: 'default', rateLimits: options.rateLimits, keyEncryption: TEST_KEY_ENCRYPTION });
   const { tenants, clients, users } = tessera.admin;
   if (options.defaultTenant !== false) {
     await tenants.create(options.defaultTenant ?? { id: 'default', issuer: 'https://auth.example.test' }, TEST_CHANGE);

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
+/** The key-encryption key the tests' processes on PostgreSQL share (32 bytes, base64). */
+export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** Generous: start-up on a loaded two-core machine can take seconds. */
 export const START_TIMEOUT_MS = 30_000;
 
@@ -31,7 +34,9 @@ export function spawnTessera(args: string[], env: Record<string, string> = {}, o
   // The child must not think it runs under the test runner, nor pick up a developer's TESSERA_* settings.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT' && !k.startsWith('TESSERA_')));
   const stdin = options.stdin === undefined ? 'ignore' : 'pipe';
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...base, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
+  // Processes on one PostgreSQL share a key-encryption key (it has no default there): the tests' processes get this one.
+  const kek = args.some((a) => /^postgres(ql)?:\/\//.test(a)) ? { TESSERA_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY } : {};
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...base, ...kek, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   const lines: LogLine[] = [];
   const waiters = new Set<(line: LogLine) => void>();

@@ -5,6 +5,7 @@
  * between server and PostgreSQL, and by terminating the server's sessions.
  */
 import assert from 'node:assert/strict';
+import { TEST_KEY_ENCRYPTION_KEY } from '../helpers/spawn-tessera.ts';
 import { after, before, describe, it } from 'node:test';
 import { validateConfig } from '../../src/config/config.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
@@ -26,7 +27,7 @@ describe('serving through a database outage', { skip }, () => {
     proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
     const viaProxy = new URL(schemaUrl(POSTGRES_URL!, schema.name));
     viaProxy.port = String(proxy.port);
-    server = await startServer(validateConfig({ port: 0, database: viaProxy.toString(), logLevel: 'silent', purgeIntervalMs: 0 }));
+    server = await startServer(validateConfig({ port: 0, database: viaProxy.toString(), logLevel: 'silent', purgeIntervalMs: 0, keyEncryptionKey: TEST_KEY_ENCRYPTION_KEY }));
     ({ clientSecret: secret } = (await server.tessera.admin.clients.create({ tenantId: 'default', id: 'svc' }, { actor: 'test' })) as { clientSecret: string });
   });
 

@@ -15,7 +15,7 @@ import { DEFAULT_KEY_REFRESH_MS } from '../../src/core/tokens/signing-keys.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { createTessera } from '../../src/server/compose.ts';
-import { basic, createTestTessera, frozenClock } from '../helpers/fixtures.ts';
+import { basic, createTestTessera, frozenClock, TEST_KEY_ENCRYPTION } from '../helpers/fixtures.ts';
 import { FORM, injectableApp, issueToken } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-rotation-'));
@@ -40,7 +40,7 @@ describe('key rotation across processes and time', () => {
     // Two server processes on the same database, sharing a clock.
     const processes: FastifyInstance[] = [];
     for (let i = 0; i < 2; i++) {
-      const t = { ...seed, tessera: createTessera({ store: open(), clock: time.clock }) };
+      const t = { ...seed, tessera: createTessera({ store: open(), clock: time.clock, keyEncryption: TEST_KEY_ENCRYPTION }) };
       processes.push(await injectableApp(t));
     }
     const [a, b] = processes as [FastifyInstance, FastifyInstance];

@@ -79,22 +79,22 @@ describe('JWT access tokens, verified locally', () => {
     } },
     { name: 'an unknown kid', description: /NO_MATCHING_KEY/, token: async () => {
       const { privateKey } = await generateKeyPair('ES256');
-      return forgeJwt(t.store, 'default', validClaims(), {}, { key: privateKey, kid: 'unknown-kid', alg: 'ES256' });
+      return forgeJwt(t.tessera.store, 'default', validClaims(), {}, { key: privateKey, kid: 'unknown-kid', alg: 'ES256' });
     } },
     { name: 'HS256 keyed with the public JWK (algorithm confusion)', description: /ALG_NOT_ALLOWED/, token: async () => {
       const [jwk] = await t.tessera.keys.publicKeys((await t.store.tenants.getTenant('default'))!);
-      return forgeJwt(t.store, 'default', validClaims(), {}, { key: new TextEncoder().encode(JSON.stringify(jwk)), kid: jwk!.kid!, alg: 'HS256' });
+      return forgeJwt(t.tessera.store, 'default', validClaims(), {}, { key: new TextEncoder().encode(JSON.stringify(jwk)), kid: jwk!.kid!, alg: 'HS256' });
     } },
-    { name: 'a wrong typ (JWT)', description: /"typ"/, token: () => forgeJwt(t.store, 'default', validClaims(), { typ: 'JWT' }) },
-    { name: 'no typ', description: /"typ"/, token: () => forgeJwt(t.store, 'default', validClaims(), { typ: undefined }) },
-    { name: 'a foreign issuer', description: /"iss"/, token: () => forgeJwt(t.store, 'default', { ...validClaims(), iss: 'https://evil.example' }) },
-    { name: 'another tenant in the tenant claim', description: /another tenant/, token: () => forgeJwt(t.store, 'default', { ...validClaims(), tenant: 'b' }) },
-    { name: 'another audience', description: /"aud"/, token: () => forgeJwt(t.store, 'default', { ...validClaims(), aud: 'https://other-api.example' }) },
-    { name: 'an expiry in the past', description: /expired/, token: () => forgeJwt(t.store, 'default', { ...validClaims(), iat: now() - 700, exp: now() - 100 }) },
-    { name: 'nbf in the future', description: /not yet valid/, token: () => forgeJwt(t.store, 'default', { ...validClaims(), nbf: now() + 600, exp: now() + 1200 }) },
-    { name: 'iat in the future', description: /not yet valid/, token: () => forgeJwt(t.store, 'default', { ...validClaims(), iat: now() + 600, exp: now() + 1200 }) },
-    { name: 'no jti', description: /"jti"/, token: () => forgeJwt(t.store, 'default', { ...validClaims(), jti: undefined }) },
-    { name: 'no client_id', description: /"client_id"/, token: () => forgeJwt(t.store, 'default', { ...validClaims(), client_id: undefined }) },
+    { name: 'a wrong typ (JWT)', description: /"typ"/, token: () => forgeJwt(t.tessera.store, 'default', validClaims(), { typ: 'JWT' }) },
+    { name: 'no typ', description: /"typ"/, token: () => forgeJwt(t.tessera.store, 'default', validClaims(), { typ: undefined }) },
+    { name: 'a foreign issuer', description: /"iss"/, token: () => forgeJwt(t.tessera.store, 'default', { ...validClaims(), iss: 'https://evil.example' }) },
+    { name: 'another tenant in the tenant claim', description: /another tenant/, token: () => forgeJwt(t.tessera.store, 'default', { ...validClaims(), tenant: 'b' }) },
+    { name: 'another audience', description: /"aud"/, token: () => forgeJwt(t.tessera.store, 'default', { ...validClaims(), aud: 'https://other-api.example' }) },
+    { name: 'an expiry in the past', description: /expired/, token: () => forgeJwt(t.tessera.store, 'default', { ...validClaims(), iat: now() - 700, exp: now() - 100 }) },
+    { name: 'nbf in the future', description: /not yet valid/, token: () => forgeJwt(t.tessera.store, 'default', { ...validClaims(), nbf: now() + 600, exp: now() + 1200 }) },
+    { name: 'iat in the future', description: /not yet valid/, token: () => forgeJwt(t.tessera.store, 'default', { ...validClaims(), iat: now() + 600, exp: now() + 1200 }) },
+    { name: 'no jti', description: /"jti"/, token: () => forgeJwt(t.tessera.store, 'default', { ...validClaims(), jti: undefined }) },
+    { name: 'no client_id', description: /"client_id"/, token: () => forgeJwt(t.tessera.store, 'default', { ...validClaims(), client_id: undefined }) },
     { name: 'a tampered payload', description: /SIGNATURE_VERIFICATION_FAILED/, token: async () => {
       const [h, , s] = (await issueToken(app, jwtSvc)).split('.');
       return `${h}.${Buffer.from(JSON.stringify({ ...validClaims(), scope: 'admin' })).toString('base64url')}.${s}`;
@@ -141,7 +141,7 @@ describe('JWT access tokens, verified locally', () => {
   });
 
   it('accepts a token expired by less than the clock tolerance, and not beyond', async () => {
-    const token = await forgeJwt(t.store, 'default', { ...validClaims(), iat: now() - 600, exp: now() - 3 });
+    const token = await forgeJwt(t.tessera.store, 'default', { ...validClaims(), iat: now() - 600, exp: now() - 3 });
     assert.equal((await verifierFor().verify(bearer(token))).ok, true);
     assert.equal((await verifierFor({ clockToleranceSeconds: 0 }).verify(bearer(token))).ok, false);
   });
@@ -153,14 +153,14 @@ describe('JWT access tokens, verified locally', () => {
     assert.equal(jwksFetches(), 1, 'cached');
     const { privateKey } = await generateKeyPair('ES256');
     for (const kid of ['made-up-1', 'made-up-2', 'made-up-3']) {
-      const forged = await forgeJwt(t.store, 'default', validClaims(), {}, { key: privateKey, kid, alg: 'ES256' });
+      const forged = await forgeJwt(t.tessera.store, 'default', validClaims(), {}, { key: privateKey, kid, alg: 'ES256' });
       assert.equal((await verifier.verify(bearer(forged))).ok, false);
     }
     // jose refetches at most once per cool-down after the first load, and the first load is within it.
     assert.equal(jwksFetches(), 1, 'unknown kids within the cool-down cause no fetch');
     const eager = verifierFor({ jwksCooldownSeconds: 0 });
     assert.ok((await eager.verify(bearer(good))).ok);
-    const forged = await forgeJwt(t.store, 'default', validClaims(), {}, { key: privateKey, kid: 'made-up', alg: 'ES256' });
+    const forged = await forgeJwt(t.tessera.store, 'default', validClaims(), {}, { key: privateKey, kid: 'made-up', alg: 'ES256' });
     assert.equal((await eager.verify(bearer(forged))).ok, false);
     assert.equal(jwksFetches(), 2, 'an unknown kid past the cool-down refetches once');
   });

@@ -1,4 +1,5 @@
 /** `tessera backup FILE`: an online copy of the SQLite database, verified. */
+import { copyDefaultKeyFile } from '../../server/key-encryption.ts';
 import { isPostgresUrl } from '../../store/postgres/connection-string.ts';
 import { backupSqlite } from '../../store/sqlite/backup.ts';
 import type { CommandSpec } from '../command-spec.ts';
@@ -11,6 +12,8 @@ Copies the SQLite database to FILE (a new file) while servers keep serving:
 SQLite's backup API reads one consistent snapshot, what the write-ahead log
 holds included (a plain cp of a live database misses it). The copy is then
 opened and checked (integrity check, schema version) and described (JSON by default).
+With the default key-encryption key (<database>.kek), it is copied to FILE.kek: the
+copy's signing keys are sealed under it. Store the two apart where you can.
 PostgreSQL: use pg_dump or continuous archiving (docs/deployment.md#backup).
 `;
 
@@ -37,7 +40,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     try {
       const started = Date.now();
       const copy = await backupSqlite(config.database, positionals[0]!);
-      printResult(io, { source: config.database, backup: copy.file, bytes: copy.bytes, schemaVersion: copy.schemaVersion, tokens: copy.tokens, integrity: 'ok', ms: Date.now() - started }, format);
+      // The copy's signing keys are sealed under the database's key-encryption key: the default key file goes with it.
+      const keyFile = copyDefaultKeyFile(config, config.database, positionals[0]!, { replace: true });
+      printResult(io, { source: config.database, backup: copy.file, bytes: copy.bytes, schemaVersion: copy.schemaVersion, tokens: copy.tokens, integrity: 'ok', ms: Date.now() - started, ...(keyFile === undefined ? {} : { keyEncryptionKeyFile: keyFile }) }, format);
       return EXIT.ok;
     } catch (error) {
       io.err(`tessera backup: ${(error as Error).message}\n`);

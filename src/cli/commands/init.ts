@@ -26,7 +26,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const format = outputFormat(values);
     const config = configFrom(values, io);
-    const result = await withTessera(config, ({ admin }) => initialize(config, admin, cliContext()), { create: true });
+    const result = await withTessera(config, ({ admin }) => initialize(config, admin, cliContext()), { create: true, notice: (message) => io.err(`${message}\n`) });
     if (result.admin === undefined) {
       io.err(`Tessera is already initialised in ${displayDatabase(config.database)}; the admin client exists and its secret is not shown again.\n` +
         `Use 'tessera clients rotate-secret admin' for a new one.\n`);

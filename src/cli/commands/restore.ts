@@ -1,6 +1,7 @@
 /** `tessera restore FILE`: replaces the SQLite database with a verified backup. */
 import { existsSync } from 'node:fs';
 import { isPostgresUrl } from '../../store/postgres/connection-string.ts';
+import { copyDefaultKeyFile } from '../../server/key-encryption.ts';
 import { restoreSqlite, verifySqliteCopy } from '../../store/sqlite/backup.ts';
 import type { CommandSpec } from '../command-spec.ts';
 import { configFrom, OUTPUT_OPTIONS, outputFormat, parse, runCommand, STORE_OPTION_VALUES, UsageError } from '../common.ts';
@@ -12,7 +13,8 @@ Checks the backup FILE (it opens, passes SQLite's integrity check, and has a
 schema this build knows), then copies it over the database --db names.
 Stop every server using that database first. An existing database is only
 replaced with --force. The next 'tessera serve' or 'tessera migrate' brings an
-older backup's schema up to date.
+older backup's schema up to date. FILE.kek, the key-encryption key 'tessera backup'
+copied beside it, becomes the database's <database>.kek.
 PostgreSQL: use pg_restore or point-in-time recovery (docs/deployment.md#backup).
 `;
 
@@ -42,7 +44,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         return EXIT.failure;
       }
       const restored = await restoreSqlite(file, config.database);
-      printResult(io, { backup: file, database: config.database, schemaVersion: restored.schemaVersion, tokens: restored.tokens, integrity: 'ok' }, format);
+      const keyFile = copyDefaultKeyFile(config, file, config.database, { replace: true });
+      printResult(io, { backup: file, database: config.database, schemaVersion: restored.schemaVersion, tokens: restored.tokens, integrity: 'ok', ...(keyFile === undefined ? {} : { keyEncryptionKeyFile: keyFile }) }, format);
       return EXIT.ok;
     } catch (error) {
       io.err(`tessera restore: ${(error as Error).message}\n`);

@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { runPrimary } from '../../server/cluster/run-primary.ts';
 import { ConfigError, SETTINGS, type TesseraConfig } from '../../config/config.ts';
+import { prepareKeyEncryption } from '../../server/key-encryption.ts';
 import { flagName, type Setting } from '../../config/setting.ts';
 import { startServer } from '../../server/start-server.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -104,7 +105,14 @@ async function serveCluster(config: TesseraConfig, args: string[], io: CliIo): P
   // schema newer than this build then stops the start with one clear message
   // instead of a crash loop of workers.
   try {
-    await (await openStore(config.database, { poolSize: 1 })).close();
+    const store = await openStore(config.database, { poolSize: 1 });
+    try {
+      // Once, here: the workers then find the key file and every private key sealed.
+      const sealing = await prepareKeyEncryption(config, store);
+      if (sealing.generated !== undefined) io.err(`tessera serve: generated the key-encryption key that seals the signing keys in the database: ${sealing.generated} (mode 0600); back it up with the database\n`);
+    } finally {
+      await store.close();
+    }
   } catch (error) {
     io.err(`tessera serve: cannot start: ${(error as Error).message}\n`);
     return EXIT.failure;

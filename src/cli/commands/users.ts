@@ -59,10 +59,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           print(await users.create({ ...settings, tenantId, username: needRef(), password }, cliContext()));
           return EXIT.ok;
         case 'list':
-          print(await users.list(tenantId, { offset: integerFlag(values.offset as string | undefined, 'offset'), limit: integerFlag(values.limit as string | undefined, 'limit') }));
+          print(await users.list(tenantId, { offset: integerFlag(values.offset as string | undefined, 'offset'), limit: integerFlag(values.limit as string | undefined, 'limit') }, cliContext()));
           return EXIT.ok;
         case 'show': {
-          const user = await users.get(tenantId, needRef());
+          const user = await users.get(tenantId, needRef(), cliContext());
           print({ ...user, lock: await users.lockState(tenantId, user.id) });
           return EXIT.ok;
         }

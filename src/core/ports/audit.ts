@@ -18,7 +18,26 @@ export interface AuditFilter {
   to?: number;
 }
 
-export interface AuditStore {
+/** An entry as stored in the hash chain (core/audit-chain.ts). */
+export interface ChainedAuditEntry extends AuditEntry {
+  /** Its position in write order. */
+  seq: number;
+  /** The hash of the entry before it (the chain's genesis for the first); null on entries from before the chain. */
+  prevHash: string | null;
+  hash: string | null;
+}
+
+export interface AuditChainReader {
+  /** Entries after position `after` (from the start when undefined), in write order, at most `limit`. */
+  readAuditChain(after: number | undefined, limit: number): Promise<ChainedAuditEntry[]>;
+}
+
+export interface AuditStore extends AuditChainReader {
+  /**
+   * Appends `entry` to the chain: links it to the last entry's hash and stores
+   * its own (auditEntryHash), atomically with respect to every other writer,
+   * in every process.
+   */
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Newest first; `tenantId` undefined lists every tenant's entries; `filter` keeps only matching entries (and `total` counts those). */
   pageAudit(tenantId: string | undefined, query: PageQuery, filter?: AuditFilter): Promise<Page<AuditEntry>>;

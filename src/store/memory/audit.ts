@@ -1,18 +1,27 @@
 import type { AuditEntry } from '../../core/model.ts';
-import type { AuditFilter, AuditStore } from '../../core/ports/audit.ts';
+import { AUDIT_CHAIN_GENESIS, auditEntryHash } from '../../core/audit-chain.ts';
+import type { AuditFilter, AuditStore, ChainedAuditEntry } from '../../core/ports/audit.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { copy } from './copy.ts';
 import { pageOf } from './paging.ts';
 
 export class MemoryAuditStore implements AuditStore {
-  readonly #entries: AuditEntry[] = [];
+  readonly #entries: ChainedAuditEntry[] = [];
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    this.#entries.push(copy(entry));
+    const prevHash = this.#entries.at(-1)?.hash ?? AUDIT_CHAIN_GENESIS;
+    this.#entries.push({ ...copy(entry), seq: this.#entries.length + 1, prevHash, hash: auditEntryHash(prevHash, entry) });
+  }
+
+  async readAuditChain(after: number | undefined, limit: number): Promise<ChainedAuditEntry[]> {
+    return this.#entries.filter((e) => e.seq > (after ?? 0)).slice(0, limit).map((e) => copy(e));
   }
 
   async pageAudit(tenantId: string | undefined, query: PageQuery, filter: AuditFilter = {}): Promise<Page<AuditEntry>> {
-    const newestFirst = this.#entries.filter((e) => (tenantId === undefined || e.tenantId === tenantId) && matches(e, filter)).reverse();
+    const newestFirst = this.#entries
+      .filter((e) => (tenantId === undefined || e.tenantId === tenantId) && matches(e, filter))
+      .reverse()
+      .map(({ at, actor, tenantId: tenant, action, target, details }) => ({ at, actor, tenantId: tenant, action, target, details }));
     return pageOf(newestFirst, query);
   }
 }

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../../core/model.ts';
-import type { AuditFilter, AuditStore } from '../../core/ports/audit.ts';
+import { AUDIT_CHAIN_GENESIS, auditEntryHash } from '../../core/audit-chain.ts';
+import type { AuditFilter, AuditStore, ChainedAuditEntry } from '../../core/ports/audit.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { statement, type PostgresDatabase } from './database.ts';
 import { mapRow, type Row } from './rows.ts';
@@ -12,7 +13,11 @@ const WHERE = `WHERE ($1::text IS NULL OR tenant_id = $1)
   AND ($5::text IS NULL OR target = $5)
   AND ($6::bigint IS NULL OR at >= $6)
   AND ($7::bigint IS NULL OR at < $7)`;
-const INSERT = statement('audit.insert', 'INSERT INTO audit_log (at, actor, tenant_id, action, target, details) VALUES ($1, $2, $3, $4, $5, $6)');
+const INSERT = statement('audit.insert', 'INSERT INTO audit_log (at, actor, tenant_id, action, target, details, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)');
+// One lock per schema (several installs may share a database) serialises appends: each links to the last committed entry.
+const LOCK = statement('audit.lock', "SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit_log'))");
+const LAST = statement('audit.last', 'SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1');
+const CHAIN = statement('audit.chain', 'SELECT seq, at, actor, tenant_id, action, target, details, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2');
 const PAGE = statement('audit.page', `SELECT at, actor, tenant_id, action, target, details FROM audit_log ${WHERE} ORDER BY seq DESC LIMIT $8 OFFSET $9`);
 const COUNT = statement('audit.count', `SELECT count(*) AS total FROM audit_log ${WHERE}`);
 
@@ -24,7 +29,20 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {
-    await this.#db.query(INSERT, [e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details)]);
+    await this.#db.transaction(async (tx) => {
+      await tx.query(LOCK);
+      const prev = ((await tx.query<Row>(LAST)).rows[0]?.hash as string | undefined) ?? AUDIT_CHAIN_GENESIS;
+      await tx.query(INSERT, [e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details), prev, auditEntryHash(prev, e)]);
+    });
+  }
+
+  async readAuditChain(after: number | undefined, limit: number): Promise<ChainedAuditEntry[]> {
+    return (await this.#db.query<Row>(CHAIN, [after ?? 0, limit])).rows.map((r) => ({
+      ...mapRow.auditEntry(r),
+      seq: Number(r.seq),
+      prevHash: (r.prev_hash as string | null) ?? null,
+      hash: (r.hash as string | null) ?? null,
+    }));
   }
 
   async pageAudit(tenantId: string | undefined, query: PageQuery, filter: AuditFilter = {}): Promise<Page<AuditEntry>> {

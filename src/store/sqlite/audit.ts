@@ -1,7 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { AuditEntry } from '../../core/model.ts';
-import type { AuditFilter, AuditStore } from '../../core/ports/audit.ts';
+import { AUDIT_CHAIN_GENESIS, auditEntryHash } from '../../core/audit-chain.ts';
+import type { AuditFilter, AuditStore, ChainedAuditEntry } from '../../core/ports/audit.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
+import { inTransaction } from './database.ts';
 import { mapRow, type Row } from './rows.ts';
 
 /** One statement for every combination of filters: an absent filter binds NULL and matches everything. */
@@ -14,18 +16,39 @@ const WHERE = `WHERE (?1 IS NULL OR tenant_id = ?1)
   AND (?7 IS NULL OR at < ?7)`;
 
 export class SqliteAuditStore implements AuditStore {
+  readonly #db: DatabaseSync;
   readonly #insert;
+  readonly #last;
+  readonly #chain;
   readonly #page;
   readonly #count;
 
   constructor(db: DatabaseSync) {
-    this.#insert = db.prepare('INSERT INTO audit_log (at, actor, tenant_id, action, target, details) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#db = db;
+    this.#insert = db.prepare('INSERT INTO audit_log (at, actor, tenant_id, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    this.#last = db.prepare('SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY rowid DESC LIMIT 1');
+    this.#chain = db.prepare('SELECT rowid AS seq, * FROM audit_log WHERE rowid > ? ORDER BY rowid LIMIT ?');
     this.#page = db.prepare(`SELECT * FROM audit_log ${WHERE} ORDER BY rowid DESC LIMIT ?8 OFFSET ?9`);
     this.#count = db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${WHERE}`);
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {
-    this.#insert.run(e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details));
+    // Reading the last hash and linking to it is one write transaction: another process's entry cannot come between.
+    const append = () => {
+      const prev = (this.#last.get() as { hash: string } | undefined)?.hash ?? AUDIT_CHAIN_GENESIS;
+      this.#insert.run(e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details), prev, auditEntryHash(prev, e));
+    };
+    if (this.#db.isTransaction) append();
+    else inTransaction(this.#db, append);
+  }
+
+  async readAuditChain(after: number | undefined, limit: number): Promise<ChainedAuditEntry[]> {
+    return (this.#chain.all(after ?? 0, limit) as Row[]).map((r) => ({
+      ...mapRow.auditEntry(r),
+      seq: Number(r.seq),
+      prevHash: (r.prev_hash as string | null) ?? null,
+      hash: (r.hash as string | null) ?? null,
+    }));
   }
 
   async pageAudit(tenantId: string | undefined, query: PageQuery, filter: AuditFilter = {}): Promise<Page<AuditEntry>> {

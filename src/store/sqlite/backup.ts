@@ -15,6 +15,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { backup, DatabaseSync } from 'node:sqlite';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.ts';
+import { createPrivately } from './database.ts';
 
 /** Pages copied per step: all of them, so the copy is one snapshot (SQLite restarts a stepped copy the source changed under). */
 const ONE_STEP = 2_147_483_647;
@@ -69,6 +70,8 @@ export async function backupSqlite(source: string, target: string): Promise<Back
   const db = new DatabaseSync(source);
   try {
     db.exec('PRAGMA busy_timeout = 5000');
+    // A copy of the database is as private as the database.
+    createPrivately(target);
     await backup(db, target, { rate: ONE_STEP });
   } finally {
     db.close();

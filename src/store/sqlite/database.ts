@@ -1,4 +1,5 @@
 /** Helpers shared by the SQLite concern stores. */
+import { closeSync, openSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
 import { StoreConflictError } from '../../core/ports/errors.ts';
 
@@ -30,5 +31,20 @@ export function insertOrConflict(what: string, write: () => unknown): void {
   } catch (error) {
     if (error instanceof Error && /UNIQUE constraint failed/.test(error.message)) throw new StoreConflictError(what);
     throw error;
+  }
+}
+
+/**
+ * Creates a database file that does not exist yet readable by its owner alone
+ * (0600), before SQLite opens it: SQLite gives the `-wal` and `-shm` files it
+ * creates the main file's mode, so they are private too. An existing file
+ * keeps the mode its owner gave it.
+ */
+export function createPrivately(path: string): void {
+  if (path === ':memory:' || path.startsWith('file:')) return;
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch {
+    // It exists (the common case); anything else (no such directory, no permission) is reported by the open that follows.
   }
 }

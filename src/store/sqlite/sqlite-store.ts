@@ -22,6 +22,7 @@ import { CLIENT_LOCKOUTS, SqliteLockoutStore } from './lockouts.ts';
 import { migrateSqlite } from './migrate.ts';
 import { sqliteOpenFailure } from './open-failure.ts';
 import { SqliteTenantStore } from './tenants.ts';
+import { createPrivately } from './database.ts';
 import { ReadCache } from './read-cache.ts';
 import { SqliteTokenStore } from './tokens.ts';
 import { SqliteUserStore } from './users.ts';
@@ -59,6 +60,7 @@ export interface SqliteStoreOptions {
 function openDatabase(path: string, busyTimeoutMs: number, durability: Durability): DatabaseSync {
   let db: DatabaseSync | undefined;
   try {
+    createPrivately(path);
     db = new DatabaseSync(path);
     // The first statement reads the file: a file that is not a database fails here.
     db.exec(`

@@ -24,7 +24,7 @@ export const userRoutes: AdminRoute[] = [
     summary: 'List a tenant’s users by username, optionally only those acting for given accounts',
     params: pathParams('tenantId'), query: LIST_QUERY_SCHEMA,
     responses: { 200: { description: 'A page of users', schema: pageOf(USER) }, ...ERRORS },
-    handler: (ctx) => listReply(ctx, (query) => ctx.services.users.page(ctx.params.tenantId!, query)),
+    handler: (ctx) => listReply(ctx, (query) => ctx.services.users.page(ctx.params.tenantId!, query, ctx.principal)),
   },
   {
     method: 'POST', path: '/tenants/:tenantId/users', operationId: 'createUser', tag: 'Users', access: 'tenant',
@@ -42,7 +42,7 @@ export const userRoutes: AdminRoute[] = [
     summary: 'Get User Data (seed 001), by id or username',
     params: one,
     responses: { 200: { description: 'The user', schema: USER }, ...ERRORS },
-    handler: (ctx) => ctx.services.users.get(ctx.params.tenantId!, ctx.params.user!),
+    handler: (ctx) => ctx.services.users.get(ctx.params.tenantId!, ctx.params.user!, ctx.principal),
   },
   {
     method: 'PATCH', path: '/tenants/:tenantId/users/:user', operationId: 'updateUser', tag: 'Users', access: 'tenant',
@@ -80,6 +80,6 @@ export const userRoutes: AdminRoute[] = [
     summary: 'Export User Phone Numbers (seed 001): every user with their phone numbers, CSV or JSON, streamed',
     params: pathParams('tenantId'), query: EXPORT_QUERY_SCHEMA,
     responses: { 200: { description: 'Every user of the tenant', content: ['text/csv', 'application/json'] }, ...ERRORS },
-    handler: async (ctx) => sendExport(ctx, 'users', PHONE_EXPORT, await ctx.services.users.iterate(ctx.params.tenantId!)),
+    handler: async (ctx) => sendExport(ctx, 'users', PHONE_EXPORT, await ctx.services.users.iterate(ctx.params.tenantId!, ctx.principal)),
   },
 ];

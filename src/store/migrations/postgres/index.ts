@@ -21,5 +21,6 @@ import { cacheCounters } from './013-cache-counters.ts';
 import { cacheNotify } from './014-cache-notify.ts';
 import { tokenNotify } from './015-token-notify.ts';
 import { keyRevocation } from './016-key-revocation.ts';
+import { auditChain } from './017-audit-chain.ts';
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits, usernamesAsGiven, claimMapping, activity, cacheCounters, cacheNotify, tokenNotify, keyRevocation];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [initial, accessNumbersAndAudit, keyRotation, users, tokenSubjectIndexAppend, tokenSubjectIndexLoginsOnly, cacheVersion, tenantCorsAndIssuer, rateLimits, usernamesAsGiven, claimMapping, activity, cacheCounters, cacheNotify, tokenNotify, keyRevocation, auditChain];
