@@ -280,7 +280,18 @@ export async function postgresQuery<T extends pg.QueryResultRow = Record<string,
   }
 }
 
+/**
+ * PostgreSQL installs need a key-encryption key for the signing keys (SQLite
+ * ones generate a file beside the database): one for the whole bench run,
+ * inherited by every CLI call and server it starts. Builds from before keys
+ * were sealed ignore it.
+ */
+function ensureKeyEncryptionKey(): void {
+  process.env.TESSERA_KEY_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
+}
+
 async function postgresSetup(c: BenchCase, ctx: DriverContext): Promise<TesseraSetup> {
+  ensureKeyEncryptionKey();
   const schema = `tessera_bench_${randomBytes(5).toString('hex')}`;
   await postgresQuery(ctx.postgresUrl, `CREATE SCHEMA ${schema}`);
   const database = postgresSchemaUrl(ctx.postgresUrl, schema);
