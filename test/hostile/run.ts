@@ -33,8 +33,9 @@ export interface HostileSummary {
   resetsAfterAnswer: number;
   /** Neither answered nor closed within the exchange timeout. */
   timeouts: { index: number; kind: string }[];
-  /** Closed with no answer at all. */
+  /** Closed with no answer at all (a request that never became one, such as a few random bytes then FIN), by generating case. */
   closedWithoutAnswer: number;
+  closedWithoutAnswerByKind: Record<string, number>;
   seconds: number;
 }
 
@@ -111,7 +112,7 @@ export async function runHostile(options: { url: string; count: number; seed: nu
   const { hostname, port } = new URL(options.url);
   const host = hostname === 'localhost' ? '127.0.0.1' : hostname.replace(/^\[|\]$/g, '');
   const generator = new HostileGenerator(options.seed, options.credentials);
-  const summary: HostileSummary = { requests: 0, byClass: {}, fiveXx: [], resets: 0, resetsAfterAnswer: 0, timeouts: [], closedWithoutAnswer: 0, seconds: 0 };
+  const summary: HostileSummary = { requests: 0, byClass: {}, fiveXx: [], resets: 0, resetsAfterAnswer: 0, timeouts: [], closedWithoutAnswer: 0, closedWithoutAnswerByKind: {}, seconds: 0 };
   const start = performance.now();
   let index = 0;
   const worker = async () => {
@@ -127,7 +128,10 @@ export async function runHostile(options: { url: string; count: number; seed: nu
       if (outcome.timedOut) summary.timeouts.push({ index: mine, kind: request.kind });
       else if (outcome.reset && final.length === 0) summary.resets++;
       else if (outcome.reset) summary.resetsAfterAnswer++;
-      else if (final.length === 0) summary.closedWithoutAnswer++;
+      else if (final.length === 0) {
+        summary.closedWithoutAnswer++;
+        summary.closedWithoutAnswerByKind[request.kind] = (summary.closedWithoutAnswerByKind[request.kind] ?? 0) + 1;
+      }
       if (summary.requests % 1000 === 0) options.onProgress?.(summary.requests);
     }
   };
