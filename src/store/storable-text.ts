@@ -26,7 +26,13 @@ const IDENTIFIER_FIELDS = new Set(['id', 'tenantId', 'clientId', 'userId', 'user
 
 /** True when `value` is Unicode text without U+0000 (no lone surrogate, so it has a UTF-8 form). */
 function isText(value: string): boolean {
-  return value.isWellFormed() && !value.includes('\0');
+  // One pass over the (short) string; only text with a surrogate needs the full check of its pairs.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0) return false;
+    if (c >= 0xd800 && c <= 0xdfff) return value.isWellFormed() && !value.includes('\0');
+  }
+  return true;
 }
 
 /** An identifier a lookup may match: anything else was refused when written, so cannot exist. */
