@@ -25,6 +25,7 @@ for (const deployment of deployments) {
     let target: RaceTarget;
     before(async () => {
       const users = Array.from({ length: ROUNDS }, (_, round) => ({ args: ['users', 'create', `fay${round}`, '--password-stdin'], stdin: 'the right password\n' }));
+      users.push({ args: ['users', 'create', 'pool', '--password-stdin'], stdin: 'the pool password\n' });
       target = await startRaceTarget(deployment, [
         { args: ['clients', 'create', 'app', '--public', '--grants', 'password'] },
         ...users,
@@ -33,6 +34,14 @@ for (const deployment of deployments) {
       ], ['--rate-limits', 'login=off,failures=off', '--argon2-max-queued', '256']);
     });
     after(() => target?.close());
+
+    it('lets a client log one user in many times at once with the right password: all succeed, no lock remains', async () => {
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+        post(target.urls[i % target.urls.length]!, '/oauth/token', { grant_type: 'password', username: 'pool', password: 'the pool password', client_id: 'app' })));
+      assert.deepEqual(answers.map((a) => a.status), Array(12).fill(200), JSON.stringify(answers.filter((a) => a.status !== 200)));
+      const lock = (await target.query('SELECT failed_count, locked_until FROM user_lockouts WHERE user_id = (SELECT id FROM users WHERE username = ?)', ['pool']))[0];
+      assert.equal(Number(lock?.failed_count ?? 0) < MAX_FAILURES && (lock?.locked_until ?? null) === null, true, JSON.stringify(lock));
+    });
 
     for (let round = 0; round < ROUNDS; round++) {
       it(`checks at most ${MAX_FAILURES} of ${WRONG} wrong passwords and the right one fired together (user ${round + 1} of ${ROUNDS})`, async () => {
