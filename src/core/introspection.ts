@@ -1,10 +1,12 @@
 /**
- * Token introspection: a resource server (any authenticated client of the
- * tenant) asks whether a token is active and what it grants.
+ * Token introspection: a resource server (any confidential client of the
+ * tenant, authenticated with its secret) asks whether a token is active and what it grants.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
 import type { Clock } from './clock.ts';
+import { basicChallenge } from './client-auth/authenticate-client.ts';
+import { OAuthError } from './errors.ts';
 import { authenticateTokenRequest, type ClientRequest, type ClientRequestDeps } from './client-request.ts';
 import type { Tenant } from './model.ts';
 import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './tokens/token-inspection.ts';
@@ -22,7 +24,15 @@ const INACTIVE: IntrospectionResult = { active: false };
 
 export function createIntrospectionEndpoint(deps: IntrospectionDeps): IntrospectionEndpoint {
   return async function introspect(request: ClientRequest): Promise<IntrospectionResult> {
-    const { tenant, token } = await authenticateTokenRequest(request, deps);
+    const { tenant, client, token } = await authenticateTokenRequest(request, deps);
+    // §2.1: "To prevent token scanning attacks, the endpoint MUST also require some form of authorization to
+    // access this endpoint". A public client's client_id is no credential (RFC 6749 §2.1): anyone can send it,
+    // so only a client that authenticated with a secret may introspect. Answered as §5.2's invalid_client.
+    if (client.clientType !== 'confidential') {
+      throw new OAuthError('invalid_client', 'Client authentication is required', {
+        headers: basicChallenge(tenant), detail: `public client ${client.id} may not introspect`,
+      });
+    }
     // §2.1 token_type_hint: "The authorization server MAY ignore this parameter, particularly if it is able to
     // detect the token type automatically." Tessera's tokens say what they are, so it is ignored.
     const now = deps.clock();

@@ -49,6 +49,40 @@ export function lockEndsAt(failedCount: number, now: number, policy: LockoutPoli
   return now + Math.min(lockNumber * policy.waitIncrement, policy.maxWait) * 1000;
 }
 
+/** An attempt about to be checked, as the store reserves it (ports/lockouts.ts `reserveAttempt`). */
+export interface AttemptReservation {
+  at: number;
+  address: string | null;
+  policy: LockoutPolicy;
+}
+
+/** What reserving an attempt did: whether it may be checked, the record after, and the lock it started (ms) if it started one. */
+export interface ReservedAttempt {
+  reserved: boolean;
+  state: LockState;
+  lockedUntil: number | null;
+}
+
+/**
+ * The one rule every store applies inside its atomic step: a locked subject
+ * gets no attempt; otherwise the attempt counts as a failure now, before it
+ * is checked (a success clears the count afterwards), and the attempt whose
+ * count reaches a multiple of `maxFailures` starts the lock at once. So
+ * however many attempts arrive together, at most `maxFailures` are checked
+ * per lock, on every process sharing the store.
+ */
+export function reserveAttempt(state: LockState, attempt: AttemptReservation): { reserved: boolean; next: LockState; lockedUntil: number | null } {
+  if (isLocked(state, attempt.at)) return { reserved: false, next: state, lockedUntil: null };
+  const counts = state.lastFailureAt !== null && state.lastFailureAt >= failureCountSince(attempt.at, attempt.policy);
+  const failedCount = counts ? state.failedCount + 1 : 1;
+  const lockedUntil = lockEndsAt(failedCount, attempt.at, attempt.policy) ?? null;
+  return {
+    reserved: true,
+    next: { failedCount, lockedUntil: lockedUntil ?? state.lockedUntil, lastFailureAt: attempt.at, lastFailureAddress: attempt.address },
+    lockedUntil,
+  };
+}
+
 /** The start of the window in which earlier failures still count (ms). */
 export function failureCountSince(now: number, policy: LockoutPolicy): number {
   return now - policy.failureReset * 1000;

@@ -7,7 +7,6 @@
  */
 import type { Clock } from './clock.ts';
 import { authenticateTokenRequest, type ClientRequest, type ClientRequestDeps } from './client-request.ts';
-import { OAuthError } from './errors.ts';
 import { inspectToken, type InspectedToken, type TokenInspectionDeps } from './tokens/token-inspection.ts';
 import type { TokenReader, TokenRevocation, TokenWriter } from './ports/tokens.ts';
 
@@ -27,10 +26,11 @@ export function createRevocationEndpoint(deps: RevocationDeps): RevocationEndpoi
     // successfully or if the client submitted an invalid token." Unknown, expired and other tenants'
     // tokens are all "invalid" here, and indistinguishable.
     if (inspected === undefined || inspected.expiresAt <= now) return;
-    // §2.1: the server "verifies whether the token was issued to the client making the revocation request.
-    // If this validation fails, the request is refused and the client is informed of the error".
+    // §2.1: the server "verifies whether the token was issued to the client making the revocation request".
+    // Another client's token is left alone, and answered as an invalid token is (§2.2: 200): an error here
+    // would tell a client that holds a stolen or guessed string that it is a live token of someone else.
     if (inspected.clientId !== client.id) {
-      throw new OAuthError('invalid_request', 'The token was not issued to this client', { detail: `client ${client.id} tried to revoke a token of ${inspected.clientId}` });
+      return;
     }
     if (inspected.kind === 'refresh' && inspected.familyId !== null) {
       // §2.1: "If the token passed to the request is a refresh token and the authorization server supports

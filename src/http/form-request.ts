@@ -11,6 +11,7 @@ import { writeFailure } from './errors/write-failure.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
 import type { RequestContext } from './pipeline/request-context.ts';
 import { readRequestBody } from './read-body.ts';
+import { OAuthError } from '../core/errors.ts';
 
 export interface FormRequestOptions {
   /** Largest accepted request body in bytes (413 beyond). */
@@ -29,6 +30,9 @@ export async function serveFormRequest(
 ): Promise<void> {
   options.endOfTurn.requestArrived();
   try {
+    // Node keeps only the first Authorization header of a request that repeats it; two sets of credentials
+    // are a malformed request (RFC 6749 §3.2.1 allows one authentication method per request), never the first.
+    if (repeatsAuthorization(request.rawHeaders)) throw new OAuthError('invalid_request', 'The request has more than one Authorization header');
     const body = await readRequestBody(request, options.bodyLimitBytes);
     const url = request.url ?? '/';
     const queryStart = url.indexOf('?');
@@ -55,4 +59,17 @@ export async function serveFormRequest(
   } catch (error) {
     writeFailure(error, 'oauth', response, context, options.bodyLimitBytes, endpoint.route.errorDialect);
   }
+}
+
+/** Whether the raw header list (name, value, name, value…) names Authorization more than once. */
+function repeatsAuthorization(rawHeaders: readonly string[]): boolean {
+  let seen = false;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') {
+      if (seen) return true;
+      seen = true;
+    }
+  }
+  return false;
 }

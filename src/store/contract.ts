@@ -289,6 +289,23 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual(states.map((s) => s.failedCount).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
         assert.equal((await lockouts().getLockState('t1', 'u1')).failedCount, 20);
       });
+      it('reserves at most maxFailures of many concurrent attempts, locking at the last one reserved', async () => {
+        const policy = { maxFailures: 5, waitIncrement: 60, maxWait: 900, failureReset: 3600 };
+        const results = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => lockouts().reserveAttempt('t1', 'u1', { at: NOW + i, address: null, policy })),
+        );
+        const reserved = results.filter((r) => r.reserved);
+        assert.equal(reserved.length, 5);
+        assert.deepEqual(reserved.map((r) => r.state.failedCount).sort((a, b) => a - b), [1, 2, 3, 4, 5]);
+        const locker = reserved.find((r) => r.state.failedCount === 5)!;
+        assert.ok(locker.lockedUntil !== null && locker.lockedUntil >= NOW + 60_000);
+        assert.equal(reserved.filter((r) => r.lockedUntil !== null).length, 1, 'one reservation starts the lock');
+        const state = await lockouts().getLockState('t1', 'u1');
+        assert.deepEqual([state.failedCount, state.lockedUntil], [5, locker.lockedUntil]);
+        // Once the lock has passed, the count goes on towards the next, longer lock.
+        const after = await lockouts().reserveAttempt('t1', 'u1', { at: locker.lockedUntil!, address: 'x', policy });
+        assert.deepEqual([after.reserved, after.state.failedCount, after.state.lastFailureAddress], [true, 6, 'x']);
+      });
       it('locks until an instant and never shortens a longer lock', async () => {
         await lockouts().lockUntil('t1', 'u1', NOW + 60_000);
         await lockouts().lockUntil('t1', 'u1', NOW + 30_000);

@@ -21,7 +21,7 @@ import { createTenantBinding } from './tenant-binding.ts';
 export interface IntrospectionSettings {
   /** Default `<issuer>/oauth/introspect`. */
   endpoint?: string;
-  /** The resource server's own client at the issuer (any client of the tenant may introspect). */
+  /** The resource server's own confidential client at the issuer (only confidential clients may introspect). */
   clientId: string;
   clientSecret: string;
   /** How long an introspection answer is reused; default 30 s, at most 300 s. Bounds how late a revocation is noticed. */

@@ -4,8 +4,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TEST_KEY_ENCRYPTION_KEY } from './spawn-tessera.ts';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+/** Processes on one PostgreSQL share a key-encryption key (it has no default there): the tests' CLI runs get the one the tests' servers get. */
+function keyEncryptionFor(args: string[]): Record<string, string> {
+  return args.some((a) => /^postgres(ql)?:\/\//.test(a)) ? { TESSERA_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY } : {};
+}
 
 export interface CliResult {
   code: number | null;
@@ -17,7 +23,7 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, TESSERA_LOG_LEVEL: 'warn', ...options.env },
+      env: { ...process.env, TESSERA_LOG_LEVEL: 'warn', ...keyEncryptionFor(args), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -43,7 +49,7 @@ export interface CliServer {
 export function startCliServer(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliServer> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
     cwd: options.cwd,
-    env: { ...process.env, TESSERA_LOG_LEVEL: 'info', ...options.env },
+    env: { ...process.env, TESSERA_LOG_LEVEL: 'info', ...keyEncryptionFor(args), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

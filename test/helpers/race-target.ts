@@ -11,7 +11,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { runCli } from './cli.ts';
 import pg from 'pg';
 import { createTestSchema, type TestSchema } from './postgres.ts';
-import { startServe, type TesseraProcess } from './spawn-tessera.ts';
+import { startServe, type LogLine, type TesseraProcess } from './spawn-tessera.ts';
 
 export type Deployment = 'sqlite' | 'sqlite --workers 2' | 'postgres, two instances';
 
@@ -22,6 +22,8 @@ export interface RaceTarget {
   cli(args: string[], stdin?: string): Promise<string>;
   /** One SQL query with `?` placeholders against the store, its rows. */
   query(sql: string, values: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Every JSON log line the servers wrote so far (their log level is info). */
+  lines(): LogLine[];
   close(): Promise<void>;
 }
 
@@ -45,9 +47,10 @@ export async function startRaceTarget(deployment: Deployment, setup: { args: str
   await cli(['init']);
   for (const step of setup) await cli(step.args, step.stdin);
   const servers: (TesseraProcess & { url: string })[] = [];
-  if (deployment === 'sqlite') servers.push(await startServe(['--db', db, ...serveArgs]));
-  else if (deployment === 'sqlite --workers 2') servers.push(await startServe(['--db', db, '--workers', '2', ...serveArgs]));
-  else servers.push(...(await Promise.all([0, 1].map(() => startServe(['--db', db, ...serveArgs])))));
+  const env = { TESSERA_LOG_LEVEL: 'info' };
+  if (deployment === 'sqlite') servers.push(await startServe(['--db', db, ...serveArgs], env));
+  else if (deployment === 'sqlite --workers 2') servers.push(await startServe(['--db', db, '--workers', '2', ...serveArgs], env));
+  else servers.push(...(await Promise.all([0, 1].map(() => startServe(['--db', db, ...serveArgs], env)))));
   const query = async (sql: string, values: unknown[]) => {
     if (schema !== undefined) {
       let n = 0;
@@ -70,6 +73,7 @@ export async function startRaceTarget(deployment: Deployment, setup: { args: str
     urls: servers.map((s) => s.url),
     cli,
     query,
+    lines: () => servers.flatMap((s) => s.lines),
     async close() {
       const exits = await Promise.all(servers.map((s) => s.stop()));
       await schema?.drop();

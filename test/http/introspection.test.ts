@@ -114,6 +114,27 @@ describe('introspection requests that are refused', () => {
     assert.equal(res.statusCode, 401);
     assert.equal(res.json().error, 'invalid_client');
   });
+  it('refuses a public client, by client_id or as the default public client, with 401 invalid_client, over a real socket', async () => {
+    await addClient(t, { id: 'spa', clientType: 'public', grantTypes: ['password'] });
+    await t.tenants.update('default', { loginPolicy: { defaultPublicClient: 'spa' } }, { actor: 'test' });
+    const token = await issueToken(app, svc);
+    const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      for (const body of [`token=${token}&client_id=spa`, `token=${token}`]) {
+        const res = await fetch(`${origin}/oauth/introspect`, { method: 'POST', headers: FORM, body });
+        assert.equal(res.status, 401, body);
+        const answer = (await res.json()) as { error: string; active?: boolean };
+        assert.equal(answer.error, 'invalid_client');
+        assert.equal(answer.active, undefined, 'nothing about the token');
+        assert.match(String(res.headers.get('www-authenticate')), /^Basic /);
+      }
+      // A confidential client still introspects.
+      const ok = await fetch(`${origin}/oauth/introspect`, { method: 'POST', headers: { ...FORM, authorization: rs }, body: `token=${token}` });
+      assert.equal(((await ok.json()) as { active: boolean }).active, true);
+    } finally {
+      await app.close();
+    }
+  });
   it('refuses a wrong client secret', async () => {
     const res = await introspect('x', basic('rs', 'wrong-secret'));
     assert.equal(res.statusCode, 401);

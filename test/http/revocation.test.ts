@@ -143,11 +143,12 @@ describe('revocation of tokens it cannot or may not revoke', () => {
     assert.equal((await revoke(token, svc)).statusCode, 200);
     assert.equal((await t.store.tokens.findToken(tokenStorageKey(token)))?.revokedAt, null);
   });
-  it('refuses to revoke a token issued to another client, revoking nothing', async () => {
+  it('answers a token issued to another client as it answers an unknown one: 200, revoking nothing (RFC 7009 §2.2)', async () => {
+    const unknown = await revoke('tat_no-such-token', rs);
     for (const token of [await issueToken(app, svc), await issueToken(app, jwtSvc)]) {
       const res = await revoke(token, rs);
-      assert.equal(res.statusCode, 400);
-      assert.deepEqual(res.json(), { error: 'invalid_request', error_description: 'The token was not issued to this client' });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual([res.body, res.headers['content-type'], res.headers['cache-control']], [unknown.body, unknown.headers['content-type'], unknown.headers['cache-control']]);
       assert.equal(await active(token), true);
     }
   });

@@ -6,6 +6,7 @@
  * process on one database sees the same count. A record goes when its user
  * or client is deleted.
  */
+import type { AttemptReservation, ReservedAttempt } from '../login-policy.ts';
 import type { LockState } from '../model.ts';
 
 export interface LockoutStore {
@@ -18,6 +19,14 @@ export interface LockoutStore {
    * after the increment; each concurrent caller sees a different count.
    */
   recordFailure(tenantId: string, subjectId: string, failure: { at: number; address: string | null; countSince: number }): Promise<LockState>;
+  /**
+   * Atomically, before a password is checked: unless the subject is locked
+   * at `attempt.at`, counts the attempt as a failure and starts the lock its
+   * count calls for, by login-policy.ts's `reserveAttempt` rule. One step
+   * per subject across every process sharing the store, so a burst of
+   * attempts from anywhere gets at most `maxFailures` checks per lock.
+   */
+  reserveAttempt(tenantId: string, subjectId: string, attempt: AttemptReservation): Promise<ReservedAttempt>;
   /** Locks the subject until `until` (ms), never shortening a lock already longer. */
   lockUntil(tenantId: string, subjectId: string, until: number): Promise<void>;
   /** Sets the count to 0 and lifts any lock (a success, an operator's unlock). The last failure stays on record. */

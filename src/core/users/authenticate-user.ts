@@ -15,7 +15,8 @@
 import { addressKey } from '../addresses.ts';
 import { tell, type CallerReport } from '../caller.ts';
 import { OAuthError } from '../errors.ts';
-import { failureCountSince, isLocked, lockEndsAt } from '../login-policy.ts';
+import { isLocked, type ReservedAttempt } from '../login-policy.ts';
+import type { LockoutPolicy } from '../lockout-policy.ts';
 import type { LockState, Tenant, User } from '../model.ts';
 import type { Argon2id } from '../crypto/argon2id.ts';
 import type { LockoutStore } from '../ports/lockouts.ts';
@@ -48,8 +49,6 @@ export const INVALID_CREDENTIALS = 'The user name or password is incorrect.';
 /** The one subject every malformed user name is counted under (none can be a user's, and their length is the caller's). */
 const INVALID_USERNAME = '(invalid)';
 
-const NO_LOCK: LockState = { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
-
 /**
  * Returns the user when the password is right and the user may log in;
  * otherwise throws `invalid_grant` (or `invalid_request` for a password too
@@ -74,19 +73,36 @@ async function checkPassword(attempt: PasswordAttempt, deps: UserAuthenticationD
   // Before any lookup or hashing: a user name hammered from anywhere, or an address that failed too often, stops here.
   await tell(attempt.report, { kind: 'login-attempt', tenant, username: username ?? INVALID_USERNAME });
   const user = username === undefined ? undefined : await deps.users.findUserByUsername(tenant.id, username);
-  const lock = user === undefined ? NO_LOCK : await deps.lockouts.getLockState(tenant.id, user.id);
-  // Always one full argon2id computation, whoever asks: a dummy hash stands in for an unknown user.
+  // The attempt is counted in the store before the password is hashed, atomically and for every process:
+  // checking first and counting after let a parallel burst have every guess checked while the count lagged.
+  // A locked user's attempt is not counted (the lock already bounds the guessing rate) and its password is
+  // not checked; it is hashed against the stand-in hash, the same work, so the answer's timing says nothing.
+  const reservation = user === undefined ? undefined : await reserveAttempt(user, attempt, deps);
+  const checked = reservation?.reserved === true ? user : undefined;
+  // Always one full argon2id computation, whoever asks: a dummy hash stands in for an unknown or locked user.
   // Its turn in the argon2 queue comes round robin by address; the address and the user name each hold a bounded share.
   const shares = [`addr:${addressKey(attempt.remoteAddress)}`, `user:${tenant.id}/${username ?? INVALID_USERNAME}`];
-  const passwordOk = await verifyPassword(deps.argon2, attempt.password, user?.passwordHash, { abandoned: attempt.abandoned, shares });
+  const passwordOk = await verifyPassword(deps.argon2, attempt.password, checked?.passwordHash, { abandoned: attempt.abandoned, shares });
 
-  if (user === undefined) throw refused(`unknown user in tenant ${tenant.id}`);
+  if (user === undefined || reservation === undefined) throw refused(`unknown user in tenant ${tenant.id}`);
   const who = `user ${user.id} (${user.username})`;
-  if (isLocked(lock, now)) {
-    // Attempts during a lock are not counted: the lock already bounds the guessing rate.
-    throw refused(`${who} is locked until ${iso(lock.lockedUntil!)}; attempt ${passwordOk ? 'with the right' : 'with a wrong'} password from ${attempt.remoteAddress ?? 'unknown address'}`);
+  if (!reservation.reserved) {
+    throw refused(`${who} is locked until ${iso(reservation.state.lockedUntil!)}; attempt from ${attempt.remoteAddress ?? 'unknown address'} not checked`);
   }
-  if (!passwordOk) throw await countFailure(user, attempt, deps, who);
+  if (!passwordOk) {
+    const { failedCount } = reservation.state;
+    throw refused(reservation.lockedUntil === null
+      ? `wrong password for ${who}: ${failedCount} consecutive failure(s)`
+      : `${who} LOCKED until ${iso(reservation.lockedUntil)} after ${failedCount} consecutive failed passwords, the last from ${attempt.remoteAddress ?? 'unknown address'}`);
+  }
+  // The lock, checked again now the password is: a lock in force that began before this attempt was
+  // reserved (which the reservation itself rules out on one clock, but not across instances whose clocks
+  // differ) refuses even the right password. A lock begun since is a later attempt's: this one was within
+  // the policy's guesses when it was reserved, and its success clears that lock.
+  const lock = await deps.lockouts.getLockState(tenant.id, user.id);
+  if (isLocked(lock, now) && lock.lockedUntil !== reservation.lockedUntil && lockStart(lock, tenant.loginPolicy.lockout) < now) {
+    throw refused(`${who} was locked until ${iso(lock.lockedUntil!)} while the right password was checked`);
+  }
   if (!user.enabled) throw refused(`${who} is disabled`);
   // The argon2 wait is long enough for an operator to disable the user or change the password; what was
   // checked must still be the user's password, and the user still allowed in, when the answer is given.
@@ -94,25 +110,44 @@ async function checkPassword(attempt: PasswordAttempt, deps: UserAuthenticationD
   if (current === undefined || !current.enabled || current.passwordHash !== user.passwordHash) {
     throw refused(`${who} was ${current === undefined ? 'deleted' : !current.enabled ? 'disabled' : 'given a new password'} while the password was checked`);
   }
-  // "A success resets the count" — written only when there is something to reset.
-  if (lock.failedCount > 0 || lock.lockedUntil !== null) await deps.lockouts.clearFailures(tenant.id, user.id);
+  // "A success resets the count", including this attempt's own reservation.
+  await deps.lockouts.clearFailures(tenant.id, user.id);
   return user;
 }
 
-async function countFailure(user: User, attempt: PasswordAttempt, deps: UserAuthenticationDeps, who: string): Promise<OAuthError> {
+/** How long an attempt waits for a lock that has just begun to be lifted by a success in flight (ms), and how often it looks. */
+const JUST_LOCKED_WAIT_MS = 5000;
+const JUST_LOCKED_POLL_MS = 50;
+
+/**
+ * Reserves the attempt (LockoutStore.reserveAttempt). The lock a burst
+ * reaches begins at the reservation of its last allowed guess, before any of
+ * them is checked; if one of those turns out to be the right password its
+ * success lifts the lock again. So an attempt refused by a lock that began
+ * only just now waits (before any hashing) a few seconds for that, and
+ * reserves again if the lock is lifted: a client that logs one user in many
+ * times at once is not locked out by its own parallelism, while a guesser's
+ * burst, which no success lifts, is refused once the wait is over.
+ */
+async function reserveAttempt(user: User, attempt: PasswordAttempt, deps: UserAuthenticationDeps): Promise<ReservedAttempt> {
   const { tenant, now } = attempt;
   const policy = tenant.loginPolicy.lockout;
-  const state = await deps.lockouts.recordFailure(tenant.id, user.id, {
-    at: now,
-    address: attempt.remoteAddress ?? null,
-    countSince: failureCountSince(now, policy),
-  });
-  const until = lockEndsAt(state.failedCount, now, policy);
-  if (until === undefined) return refused(`wrong password for ${who}: ${state.failedCount} consecutive failure(s)`);
-  await deps.lockouts.lockUntil(tenant.id, user.id, until);
-  return refused(
-    `${who} LOCKED until ${iso(until)} after ${state.failedCount} consecutive failed passwords, the last from ${attempt.remoteAddress ?? 'unknown address'}`,
-  );
+  const reserve = () => deps.lockouts.reserveAttempt(tenant.id, user.id, { at: now, address: attempt.remoteAddress ?? null, policy });
+  let reservation = await reserve();
+  const deadline = performance.now() + JUST_LOCKED_WAIT_MS;
+  while (!reservation.reserved && now - lockStart(reservation.state, policy) < JUST_LOCKED_WAIT_MS && performance.now() < deadline) {
+    if (attempt.abandoned?.() === true) break;
+    await new Promise((resolve) => setTimeout(resolve, JUST_LOCKED_POLL_MS));
+    if (!isLocked(await deps.lockouts.getLockState(tenant.id, user.id), now)) reservation = await reserve();
+  }
+  return reservation;
+}
+
+/** When the lock in `state` began (ms): its end less the length the count that started it calls for. */
+function lockStart(state: LockState, policy: LockoutPolicy): number {
+  if (state.lockedUntil === null) return -Infinity;
+  const lockNumber = Math.max(1, Math.floor(state.failedCount / Math.max(1, policy.maxFailures)));
+  return state.lockedUntil - Math.min(lockNumber * policy.waitIncrement, policy.maxWait) * 1000;
 }
 
 function refused(detail: string): OAuthError {

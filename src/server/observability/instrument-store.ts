@@ -6,7 +6,8 @@
  * adapter's (everything else reads through to the adapter), so the core
  * and the HTTP binding see the ports they always did.
  *
- * A lock started by the password grant (`lockouts.lockUntil`) is also
+ * A lock started by the password grant (the `lockouts.reserveAttempt`
+ * that reaches the policy's count, or a `lockouts.lockUntil`) is also
  * counted here, the one place every lock passes.
  */
 import type { MetricsRegistry } from '../../runtime/metrics.ts';
@@ -49,7 +50,13 @@ export function instrumentStore(store: Store, metrics: MetricsRegistry, options:
       const original = (port as Record<string, (...args: unknown[]) => unknown>)[name]!;
       const operation = `${portName}.${name}`;
       const timer = duration.child({ operation });
-      const afterwards = operation === 'lockouts.lockUntil' ? (args: unknown[]) => lockouts.inc({ tenant: String(args[0]) }) : undefined;
+      const afterwards = operation === 'lockouts.lockUntil'
+        ? (args: unknown[]) => lockouts.inc({ tenant: String(args[0]) })
+        : operation === 'lockouts.reserveAttempt'
+          ? (args: unknown[], value: unknown) => {
+              if ((value as { lockedUntil: number | null }).lockedUntil !== null) lockouts.inc({ tenant: String(args[0]) });
+            }
+          : undefined;
       let calls = 0;
       const timed = (args: unknown[]): unknown => {
         // Unsampled calls go straight through: no clock reads, no promise of ours (a lock is always counted).
@@ -62,9 +69,9 @@ export function instrumentStore(store: Store, metrics: MetricsRegistry, options:
         }
         // Observed on a side chain: the caller awaits the store's own promise, not one more link.
         const observe = () => timer.observe((performance.now() - start) / 1000);
-        result.then(() => {
+        result.then((value: unknown) => {
           observe();
-          afterwards?.(args);
+          afterwards?.(args, value);
         }, observe);
         return result;
       };

@@ -1,4 +1,5 @@
 import type { LockState } from '../../core/model.ts';
+import { reserveAttempt, type AttemptReservation, type ReservedAttempt } from '../../core/login-policy.ts';
 import type { LockoutStore } from '../../core/ports/lockouts.ts';
 
 const key = (tenantId: string, subjectId: string) => `${tenantId}\u0000${subjectId}`;
@@ -23,6 +24,12 @@ export class MemoryLockoutStore implements LockoutStore {
     };
     this.#states.set(key(tenantId, userId), next);
     return { ...next };
+  }
+
+  async reserveAttempt(tenantId: string, userId: string, attempt: AttemptReservation): Promise<ReservedAttempt> {
+    const { reserved, next, lockedUntil } = reserveAttempt(this.#states.get(key(tenantId, userId)) ?? none(), attempt);
+    if (reserved) this.#states.set(key(tenantId, userId), next);
+    return { reserved, state: { ...next }, lockedUntil };
   }
 
   async lockUntil(tenantId: string, userId: string, until: number): Promise<void> {

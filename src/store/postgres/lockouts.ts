@@ -1,4 +1,5 @@
 import type { LockState } from '../../core/model.ts';
+import { reserveAttempt, type AttemptReservation, type ReservedAttempt } from '../../core/login-policy.ts';
 import type { LockoutStore } from '../../core/ports/lockouts.ts';
 import { statement, type PostgresDatabase } from './database.ts';
 import { mapRow, type Row } from './rows.ts';
@@ -27,6 +28,12 @@ function statements({ table, subject }: LockoutTable) {
     lock: statement(name('lock'), `
       INSERT INTO ${table} AS l (tenant_id, ${subject}, failed_count, locked_until) VALUES ($1, $2, 0, $3)
       ON CONFLICT (tenant_id, ${subject}) DO UPDATE SET locked_until = GREATEST(COALESCE(l.locked_until, 0), excluded.locked_until)`),
+    // The reservation's row, created empty if need be, then locked for the transaction: every instance's
+    // reservation for one subject waits its turn here.
+    ensure: statement(name('ensure'), `INSERT INTO ${table} (tenant_id, ${subject}, failed_count) VALUES ($1, $2, 0) ON CONFLICT (tenant_id, ${subject}) DO NOTHING`),
+    getForUpdate: statement(name('get-for-update'), `SELECT ${COLUMNS} FROM ${table} WHERE tenant_id = $1 AND ${subject} = $2 FOR UPDATE`),
+    put: statement(name('put'), `UPDATE ${table} SET failed_count = $3, locked_until = $4, last_failure_at = $5, last_failure_address = $6
+      WHERE tenant_id = $1 AND ${subject} = $2`),
     clear: statement(name('clear'), `UPDATE ${table} SET failed_count = 0, locked_until = NULL WHERE tenant_id = $1 AND ${subject} = $2`),
   };
 }
@@ -50,6 +57,16 @@ export class PostgresLockoutStore implements LockoutStore {
   async recordFailure(tenantId: string, userId: string, failure: { at: number; address: string | null; countSince: number }): Promise<LockState> {
     const row = (await this.#db.query<Row>(this.#sql.recordFailure, [tenantId, userId, failure.at, failure.address, failure.countSince])).rows[0];
     return mapRow.lockState(row);
+  }
+
+  async reserveAttempt(tenantId: string, userId: string, attempt: AttemptReservation): Promise<ReservedAttempt> {
+    return this.#db.transaction(async (tx) => {
+      await tx.query(this.#sql.ensure, [tenantId, userId]);
+      const state = mapRow.lockState((await tx.query<Row>(this.#sql.getForUpdate, [tenantId, userId])).rows[0]);
+      const { reserved, next, lockedUntil } = reserveAttempt(state, attempt);
+      if (reserved) await tx.query(this.#sql.put, [tenantId, userId, next.failedCount, next.lockedUntil, next.lastFailureAt, next.lastFailureAddress]);
+      return { reserved, state: next, lockedUntil };
+    });
   }
 
   async lockUntil(tenantId: string, userId: string, until: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { LockState } from '../../core/model.ts';
+import { reserveAttempt, type AttemptReservation, type ReservedAttempt } from '../../core/login-policy.ts';
 import type { LockoutStore } from '../../core/ports/lockouts.ts';
 import { mapRow, type Row } from './rows.ts';
 
@@ -19,8 +20,16 @@ export class SqliteLockoutStore implements LockoutStore {
   readonly #recordFailure;
   readonly #lock;
   readonly #clear;
+  readonly #put;
+  readonly #db: DatabaseSync;
 
   constructor(db: DatabaseSync, { table, subject }: LockoutTable = USER_LOCKOUTS) {
+    this.#db = db;
+    this.#put = db.prepare(`
+      INSERT INTO ${table} (tenant_id, ${subject}, failed_count, locked_until, last_failure_at, last_failure_address)
+      VALUES (:tenant, :user, :count, :until, :at, :address)
+      ON CONFLICT (tenant_id, ${subject}) DO UPDATE SET failed_count = excluded.failed_count, locked_until = excluded.locked_until,
+        last_failure_at = excluded.last_failure_at, last_failure_address = excluded.last_failure_address`);
     this.#get = db.prepare(`SELECT * FROM ${table} WHERE tenant_id = ? AND ${subject} = ?`);
     this.#recordFailure = db.prepare(`
       INSERT INTO ${table} (tenant_id, ${subject}, failed_count, locked_until, last_failure_at, last_failure_address)
@@ -43,6 +52,24 @@ export class SqliteLockoutStore implements LockoutStore {
   async recordFailure(tenantId: string, userId: string, failure: { at: number; address: string | null; countSince: number }): Promise<LockState> {
     const row = this.#recordFailure.get({ tenant: tenantId, user: userId, at: failure.at, address: failure.address, since: failure.countSince });
     return mapRow.lockState(row as Row);
+  }
+
+  /** Read, decide and write in one BEGIN IMMEDIATE transaction: SQLite's write lock keeps other processes out of the step. */
+  async reserveAttempt(tenantId: string, userId: string, attempt: AttemptReservation): Promise<ReservedAttempt> {
+    const joined = this.#db.isTransaction;
+    if (!joined) this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const state = mapRow.lockState(this.#get.get(tenantId, userId) as Row | undefined);
+      const { reserved, next, lockedUntil } = reserveAttempt(state, attempt);
+      if (reserved) {
+        this.#put.run({ tenant: tenantId, user: userId, count: next.failedCount, until: next.lockedUntil, at: next.lastFailureAt, address: next.lastFailureAddress });
+      }
+      if (!joined) this.#db.exec('COMMIT');
+      return { reserved, state: next, lockedUntil };
+    } catch (error) {
+      if (!joined && this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   async lockUntil(tenantId: string, userId: string, until: number): Promise<void> {
