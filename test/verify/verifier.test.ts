@@ -117,10 +117,10 @@ describe('JWT access tokens, verified locally', () => {
     const own = await verifier.verify(bearer(await issueToken(app, jwtSvc)));
     assert.ok(own.ok, JSON.stringify(own));
     // Signed with the issuer's own key but naming another tenant: what a JWKS serving two tenants' keys would let through.
-    const foreign = await verifier.verify(bearer(await forgeJwt(t.store, 'default', { ...validClaims(), tenant: 'b' })));
+    const foreign = await verifier.verify(bearer(await forgeJwt(t.tessera.store, 'default', { ...validClaims(), tenant: 'b' })));
     assert.ok(!foreign.ok, 'a token of another tenant was accepted');
     assert.match(String(foreign.error.detail), /another tenant/);
-    const again = await verifier.verify(bearer(await forgeJwt(t.store, 'default', validClaims())));
+    const again = await verifier.verify(bearer(await forgeJwt(t.tessera.store, 'default', validClaims())));
     assert.ok(again.ok, JSON.stringify(again));
   });
 
