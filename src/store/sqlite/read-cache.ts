@@ -11,13 +11,17 @@
  * than a millisecond old, in one statement, and dropped whole when anything
  * changed:
  *
- * - the `cache_version` counters (migration 13) move with every write to
- *   `tenants`, `tenant_hosts` and `clients` (the directory), and with every
- *   update or delete of a token, by any connection, this one included;
  * - `PRAGMA data_version` changes whenever another connection commits
- *   anything; with several processes on one file that is nearly every turn
- *   (each issues tokens), so it ends only what an insert can end: a
- *   remembered token absence;
+ *   anything. With several processes on one file that is nearly every turn
+ *   (each issues tokens), so it only prompts a read of the `cache_version`
+ *   counters (migration 13), which triggers raise in the writer's own
+ *   transaction: one for every write to `tenants`, `tenant_hosts` and
+ *   `clients` (the directory), one for every update or delete of a token.
+ *   Only what they say changed is dropped, and remembered token absences
+ *   (another connection's insert may end one). A single process never pays
+ *   for reading the counters;
+ * - TEMP triggers on the directory tables, private to this connection,
+ *   count this connection's own writes to them, whatever code makes them;
  * - the tenant and client stores also call {@link ReadCache.invalidate} on
  *   each of their writes, so a write is seen by the very next read, even
  *   within the same turn.
@@ -44,6 +48,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { eventLoopTurn, type Turn } from '../../runtime/turn.ts';
 import { CacheRegion } from './cache-region.ts';
 
+const DIRECTORY_TABLES = ['tenants', 'tenant_hosts', 'clients'];
 const MAX_ENTRIES = 10_000;
 /** How long one check speaks for, at most (ms), by default. */
 export const DEFAULT_MAX_CHECK_AGE_MS = 1;
@@ -62,7 +67,9 @@ export class ReadCache {
   readonly #check: StatementSync;
   readonly #regions: { rows: CachedRows; region: CacheRegion }[] = [];
   readonly #rows: CacheRegion;
+  readonly #counters: StatementSync;
   #dataVersion = -1;
+  #ownWrites = -1;
   #directoryVersion = -1;
   #tokensVersion = -1;
   #checkedThisTurn = false;
@@ -78,8 +85,18 @@ export class ReadCache {
   constructor(db: DatabaseSync, options: ReadCacheOptions = {}) {
     this.#maxCheckAgeMs = options.maxCheckAgeMs ?? DEFAULT_MAX_CHECK_AGE_MS;
     this.#turn = options.turn ?? eventLoopTurn;
-    this.#check = db.prepare(
-      'SELECT (SELECT data_version FROM pragma_data_version()) AS dv, (SELECT n FROM main.cache_version WHERE id = 1) AS directory, (SELECT n FROM main.cache_version WHERE id = 2) AS tokens',
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS tessera_own_writes (n INTEGER NOT NULL)');
+    db.exec('INSERT INTO temp.tessera_own_writes (n) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM temp.tessera_own_writes)');
+    for (const table of DIRECTORY_TABLES) {
+      for (const event of ['INSERT', 'UPDATE', 'DELETE']) {
+        db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS tessera_cache_${table}_${event.toLowerCase()} AFTER ${event} ON main.${table}
+          BEGIN UPDATE temp.tessera_own_writes SET n = n + 1; END`);
+      }
+    }
+    // The per-turn check stays off the main database's tables: reading one would start a read transaction on the file.
+    this.#check = db.prepare('SELECT (SELECT data_version FROM pragma_data_version()) AS dv, (SELECT n FROM temp.tessera_own_writes) AS own');
+    this.#counters = db.prepare(
+      'SELECT (SELECT n FROM main.cache_version WHERE id = 1) AS directory, (SELECT n FROM main.cache_version WHERE id = 2) AS tokens',
     );
     this.#rows = this.region(MAX_ENTRIES, 'directory');
   }
@@ -115,14 +132,18 @@ export class ReadCache {
   }
 
   #validate(): void {
-    const { dv, directory, tokens } = this.#check.get() as { dv: number; directory: number; tokens: number };
-    const directoryChanged = directory !== this.#directoryVersion;
-    const tokensChanged = tokens !== this.#tokensVersion;
-    const anyCommit = dv !== this.#dataVersion;
-    if (directoryChanged || tokensChanged || anyCommit) {
+    const { dv, own } = this.#check.get() as { dv: number; own: number };
+    if (own !== this.#ownWrites) {
+      for (const { rows, region } of this.#regions) if (rows === 'directory') region.clear();
+      this.#ownWrites = own;
+    }
+    if (dv !== this.#dataVersion) {
+      const { directory, tokens } = this.#counters.get() as { directory: number; tokens: number };
+      const directoryChanged = directory !== this.#directoryVersion;
+      const tokensChanged = tokens !== this.#tokensVersion;
       for (const { rows, region } of this.#regions) {
         if (rows === 'directory' ? directoryChanged : tokensChanged) region.clear();
-        else if (rows === 'tokens' && anyCommit) region.clearAbsences();
+        else if (rows === 'tokens') region.clearAbsences();
       }
       this.#dataVersion = dv;
       this.#directoryVersion = directory;
