@@ -4,14 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { TEST_KEY_ENCRYPTION_KEY } from './spawn-tessera.ts';
+import { keyEncryptionFor } from './spawn-tessera.ts';
 
 export const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-/** Processes on one PostgreSQL share a key-encryption key (it has no default there): the tests' CLI runs get the one the tests' servers get. */
-function keyEncryptionFor(args: string[]): Record<string, string> {
-  return args.some((a) => /^postgres(ql)?:\/\//.test(a)) ? { TESSERA_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY } : {};
-}
 
 export interface CliResult {
   code: number | null;

@@ -29,14 +29,21 @@ export interface TesseraProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/**
+ * Processes on one PostgreSQL share a key-encryption key (it has no default
+ * there): the tests' servers and CLI runs whose arguments name a PostgreSQL
+ * URL get this one.
+ */
+export function keyEncryptionFor(args: readonly string[]): Record<string, string> {
+  return args.some((a) => /^postgres(ql)?:\/\//.test(a)) ? { TESSERA_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY } : {};
+}
+
 /** `stdin`, when given, is written to the child's standard input, which is then closed (a password piped in). */
 export function spawnTessera(args: string[], env: Record<string, string> = {}, options: { stdin?: string } = {}): TesseraProcess {
   // The child must not think it runs under the test runner, nor pick up a developer's TESSERA_* settings.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT' && !k.startsWith('TESSERA_')));
   const stdin = options.stdin === undefined ? 'ignore' : 'pipe';
-  // Processes on one PostgreSQL share a key-encryption key (it has no default there): the tests' processes get this one.
-  const kek = args.some((a) => /^postgres(ql)?:\/\//.test(a)) ? { TESSERA_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY } : {};
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...base, ...kek, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...base, ...keyEncryptionFor(args), ...env }, stdio: [stdin, 'pipe', 'pipe'] });
   if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   const lines: LogLine[] = [];
   const waiters = new Set<(line: LogLine) => void>();

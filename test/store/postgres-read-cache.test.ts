@@ -35,8 +35,8 @@ async function listeners(schema: TestSchema): Promise<number[]> {
   return (rows as { pid: number }[]).map((r) => r.pid);
 }
 
-/** Counts the cache_version queries the stores send (pg's Pool.query, by statement name) while `run` runs. */
-async function countingVersionChecks(run: (count: () => number) => Promise<void>, name = 'cache-version.get'): Promise<void> {
+/** Counts the statements named `name` the stores send through pg's Pool.query while `run` runs. */
+async function countingStatements(name: string, run: (count: () => number) => Promise<void>): Promise<void> {
   const query = pg.Pool.prototype.query;
   let checks = 0;
   pg.Pool.prototype.query = function (this: pg.Pool, ...args: unknown[]) {
@@ -184,7 +184,7 @@ describe('postgres tenant and client lookups, told of changes by notifications',
       async ([a, b]) => {
         await a.tenants.createTenant(tenant('t1', ['api.example.com']));
         await a.clients.createClient(client('t1', 'c1'));
-        await countingVersionChecks(async (checks) => {
+        await countingStatements('cache-version.get', async (checks) => {
           const before = checks();
           for (let turn = 0; turn < 50; turn++) {
             assert.equal((await a.clients.getClient('t1', 'c1'))?.enabled, true);
@@ -267,7 +267,7 @@ describe('postgres tenant and client lookups, told of changes by notifications',
 });
 
 describe('postgres token records kept between changes, while notifications tell of each', { skip }, () => {
-  const countingLookups = (run: (count: () => number) => Promise<void>) => countingVersionChecks(run, 'tokens.get');
+  const countingLookups = (run: (count: () => number) => Promise<void>) => countingStatements('tokens.get', run);
 
   it('answers repeated lookups of a token from memory, and sees a revocation by another instance once notified', async () => {
     await withInstances(
