@@ -64,7 +64,7 @@ export async function authenticateUser(attempt: PasswordAttempt, deps: UserAuthe
 }
 
 async function checkPassword(attempt: PasswordAttempt, deps: UserAuthenticationDeps): Promise<User> {
-  const { tenant, now } = attempt;
+  const { tenant } = attempt;
   // No stored password is longer (they are refused when set), so saying so reveals nothing, and it is never hashed.
   if (!passwordFitsBound(attempt.password)) {
     throw new OAuthError('invalid_request', `The password is longer than ${MAX_PASSWORD_BYTES} bytes`);
@@ -95,14 +95,10 @@ async function checkPassword(attempt: PasswordAttempt, deps: UserAuthenticationD
       ? `wrong password for ${who}: ${failedCount} consecutive failure(s)`
       : `${who} LOCKED until ${iso(reservation.lockedUntil)} after ${failedCount} consecutive failed passwords, the last from ${attempt.remoteAddress ?? 'unknown address'}`);
   }
-  // The lock, checked again now the password is: a lock in force that began before this attempt was
-  // reserved (which the reservation itself rules out on one clock, but not across instances whose clocks
-  // differ) refuses even the right password. A lock begun since is a later attempt's: this one was within
-  // the policy's guesses when it was reserved, and its success clears that lock.
-  const lock = await deps.lockouts.getLockState(tenant.id, user.id);
-  if (isLocked(lock, now) && lock.lockedUntil !== reservation.lockedUntil && lockStart(lock, tenant.loginPolicy.lockout) < now) {
-    throw refused(`${who} was locked until ${iso(lock.lockedUntil!)} while the right password was checked`);
-  }
+  // No second look at the lock: the reservation was refused atomically if a lock was in force at this
+  // attempt's time, so any lock found now was begun by later attempts of a burst, and this attempt, within
+  // the policy's guesses when reserved, clears it. (Telling the two apart by the lock's start time refused
+  // right passwords whose reservation waited behind a lock started by an attempt that arrived earlier.)
   if (!user.enabled) throw refused(`${who} is disabled`);
   // The argon2 wait is long enough for an operator to disable the user or change the password; what was
   // checked must still be the user's password, and the user still allowed in, when the answer is given.
