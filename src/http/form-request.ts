@@ -10,6 +10,7 @@ import type { EndOfTurn } from './end-of-turn.ts';
 import { writeFailure } from './errors/write-failure.ts';
 import type { FormEndpoint } from './form-endpoints.ts';
 import type { RequestContext } from './pipeline/request-context.ts';
+import { REQUEST_ID_HEADER } from './pipeline/request-ids.ts';
 import { readRequestBody } from './read-body.ts';
 import { OAuthError } from '../core/errors.ts';
 
@@ -54,7 +55,7 @@ export async function serveFormRequest(
     // Answers go out together at the end of the turn (end-of-turn.ts says why); errors, rare, at once.
     await options.endOfTurn.answersDue();
     const text = answer.body ?? '';
-    response.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(text) });
+    response.writeHead(200, { ...answer.headers, 'content-length': Buffer.byteLength(text), [REQUEST_ID_HEADER]: context.id });
     response.end(text);
   } catch (error) {
     writeFailure(error, 'oauth', response, context, options.bodyLimitBytes, endpoint.route.errorDialect);

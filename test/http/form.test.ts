@@ -21,6 +21,15 @@ describe('form bodies', () => {
     const params = parseForm('__proto__=x&constructor=y');
     assert.equal(({} as Record<string, unknown>).x, undefined);
     assert.equal(params.__proto__, 'x');
+    assert.equal(params.constructor, 'y');
+    assert.deepEqual(Object.keys(params), ['__proto__', 'constructor']);
+  });
+  it('inherits nothing: names of Object.prototype are absent until sent, and repeats of them are refused', () => {
+    const params = parseForm('grant_type=client_credentials');
+    for (const name of ['toString', 'hasOwnProperty', 'constructor', 'valueOf', '__proto__']) assert.equal(params[name], undefined, name);
+    assert.equal('toString' in params, false);
+    assert.throws(() => parseForm('toString=a&toString=b'), /toString is included more than once/);
+    assert.throws(() => parseForm('__proto__=a&__proto__=b'), /__proto__ is included more than once/);
   });
 });
 

@@ -73,6 +73,7 @@ describe('the request pipeline', () => {
         const res = await fetch(`${origin}${r.url}`, r.init);
         assert.equal(res.status, 429);
         assert.equal(res.headers.get('retry-after'), '7');
+        assert.match(res.headers.get('x-request-id') ?? '', /^[A-Za-z0-9_-]+-[0-9a-z]+$/, 'a refusal carries the request id too');
         const body = await res.json();
         if (r.format === 'oauth') assert.deepEqual(body, { error: 'invalid_request', error_description: 'Refused by the probe' });
         else assert.deepEqual(body, { type: 'about:blank', title: 'Too Many Requests', status: 429, detail: 'Refused by the probe' });

@@ -17,6 +17,7 @@ import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { OAuthErrorDialect } from '../../config/dialect.ts';
 import { NO_STORE_HEADERS } from '../token-response.ts';
 import { classifyFailure, type HttpFailure } from './http-failure.ts';
+import { REQUEST_ID_HEADER } from '../pipeline/request-ids.ts';
 
 export type ErrorFormat = 'oauth' | 'problem';
 
@@ -66,6 +67,8 @@ function renderDialectError(failure: HttpFailure, dialect: OAuthErrorDialect): R
 
 /** Where a failure is told: the request's logger, and the code the metrics and activity counts read (the request context). */
 export interface FailureSink {
+  /** The request's id, which the answer carries. */
+  readonly id: string;
   log(): FastifyBaseLogger;
   /** Set to the answer's OAuth `error` code (or `problem` for a problem without one). */
   errorCode: string | undefined;
@@ -94,7 +97,7 @@ export function writeFailure(
     return;
   }
   const { status, headers, body } = renderFailure(failure, format, dialect);
-  response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body), [REQUEST_ID_HEADER]: sink.id });
   response.end(body);
 }
 

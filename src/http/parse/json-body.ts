@@ -4,9 +4,9 @@
  * style surprises cannot happen.
  */
 import { OAuthError } from '../../core/errors.ts';
-import { addParameter } from './form.ts';
+import { addParameter, emptyParameters } from './form.ts';
 
-export function parseJsonParameters(text: string, into: Record<string, string> = Object.create(null)): Record<string, string> {
+export function parseJsonParameters(text: string, into: Record<string, string> = emptyParameters()): Record<string, string> {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -11,7 +11,7 @@ import type { RequestFacts } from '../../core/request-facts.ts';
 import type { TokenRequest } from '../../core/token-request.ts';
 import type { TokenDialect } from '../../config/dialect.ts';
 import { parseBasicAuthorization } from './basic-credentials.ts';
-import { decodeUtf8, parseForm } from './form.ts';
+import { decodeUtf8, emptyParameters, parseForm } from './form.ts';
 import { parseJsonParameters } from './json-body.ts';
 
 export interface HttpTokenInput {
@@ -34,7 +34,7 @@ export interface HttpTokenInput {
 }
 
 export function tokenRequestFromHttp(input: HttpTokenInput, dialect: TokenDialect): TokenRequest {
-  const params: Record<string, string> = Object.create(null);
+  const params = emptyParameters();
   if (input.query !== '') {
     if (!dialect.queryParameters) {
       // RFC 6749 §3.2: "The client MUST use the HTTP "POST" method when making access token requests."

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendFailure } from '../errors/write-failure.ts';
 import type { RequestContext, RouteInfo } from './request-context.ts';
 import type { RequestPipeline } from './request-pipeline.ts';
+import { REQUEST_ID_HEADER } from './request-ids.ts';
 
 /** Requests no route matched. */
 export const NOT_FOUND_ROUTE: RouteInfo = { name: 'not-found', errorFormat: 'problem' };
@@ -32,6 +33,7 @@ export function contextOf(request: FastifyRequest): RequestContext {
 export function installPipeline(app: FastifyInstance, pipeline: RequestPipeline): void {
   app.addHook('onRequest', (request, reply, done) => {
     const context = pipeline.begin(request.raw, reply.raw, routeOf(request), request.id);
+    reply.raw.setHeader(REQUEST_ID_HEADER, context.id);
     contexts.set(request.raw, context);
     let admitted;
     try {

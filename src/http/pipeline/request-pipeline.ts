@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { CallerEvent } from '../../core/caller.ts';
 import { RequestContext, type RouteInfo } from './request-context.ts';
-import { REQUEST_ID_HEADER, type RequestIds } from './request-ids.ts';
+import type { RequestIds } from './request-ids.ts';
 
 export interface RequestHook {
   readonly name: string;
@@ -78,14 +78,17 @@ export class RequestPipeline {
   }
 
   /**
-   * Starts a request: its context, its id on the answer, and the response
-   * hooks for when it is over. `id` is the one already given to it, if any.
+   * Starts a request: its context and the response hooks for when it is
+   * over. `id` is the one already given to it, if any. Whoever writes the
+   * answer puts `context.id` on it as {@link REQUEST_ID_HEADER}: Fastify's
+   * side before its route runs (fastify-pipeline.ts), the direct path in the
+   * head it writes in one call (form-request.ts, write-failure.ts), since a
+   * header set ahead of `writeHead` sends Node down its slower merging path.
    */
   begin(request: IncomingMessage, response: ServerResponse, route: RouteInfo, id = this.requestId(request)): RequestContext {
     const context = new RequestContext(id, route, request, this.#clientAddress(request), this.#options.log, this.#reportCaller);
-    response.setHeader(REQUEST_ID_HEADER, id);
     if (this.#responseHooks.length > 0) {
-      response.once('close', () => {
+      response.on('close', () => {
         const answered = response.writableFinished;
         for (const hook of this.#responseHooks) hook.onResponse!(context, response, answered);
       });
