@@ -64,12 +64,14 @@ export function unstorablePath(value: unknown, path: string, identifier: boolean
   return undefined;
 }
 
-function argumentsStorable(args: readonly unknown[]): boolean {
-  for (let i = 0; i < args.length; i++) {
-    // Direct string arguments are identifiers (a tenant, a client id, a username, a host).
-    if (unstorablePath(args[i], 'argument', true) !== undefined) return false;
-  }
-  return true;
+/** Most arguments a lookup takes (checked when the wrappers are made). */
+const LOOKUP_ARITY = 4;
+
+/** Whether a lookup's argument could have been stored; direct string arguments are identifiers (a tenant, a client id, a username, a host). */
+function storable(argument: unknown): boolean {
+  if (argument === undefined) return true;
+  if (typeof argument === 'string') return isStorableIdentifier(argument);
+  return unstorablePath(argument, 'argument', true) === undefined;
 }
 
 const EMPTY_PAGE = () => ({ items: [], total: 0 });
@@ -110,12 +112,15 @@ export function refuseUnstorableText<S extends Store>(store: S): S {
   for (const [port, methods] of Object.entries(READS) as [keyof Store, Record<string, () => unknown>][]) {
     const target = store[port] as unknown as Record<string, Method>;
     for (const [name, miss] of Object.entries(methods)) {
-      const original = target[name]!.bind(target);
-      target[name] = (...args: unknown[]) => {
-        if (argumentsStorable(args)) return original(...args);
+      const original = target[name]!;
+      if (original.length > LOOKUP_ARITY) throw new Error(`${String(port)}.${name} takes more than ${LOOKUP_ARITY} arguments`);
+      const missed = () => {
         const answer = miss();
         return name.startsWith('iterate') ? answer : Promise.resolve(answer);
       };
+      // Fixed parameters rather than a rest array spread again: lookups are on every request's path.
+      target[name] = (a?: unknown, b?: unknown, c?: unknown, d?: unknown) =>
+        storable(a) && storable(b) && storable(c) && storable(d) ? original.call(target, a, b, c, d) : missed();
     }
   }
   for (const [port, methods] of Object.entries(WRITES) as [keyof Store, readonly string[]][]) {

@@ -103,12 +103,23 @@ async function authenticate(tenant: Tenant, credentials: ClientCredentials | und
   return client;
 }
 
-/** The `WWW-Authenticate` header every `invalid_client` carries (HTTP requires a challenge with a 401). */
-export function basicChallenge(tenant: Tenant): Record<string, string> {
-  return { 'WWW-Authenticate': `Basic realm="${tenant.id.replace(/["\\]/g, '')}", charset="UTF-8"` };
+const challenges = new WeakMap<Tenant, Readonly<Record<string, string>>>();
+
+/**
+ * The `WWW-Authenticate` header every `invalid_client` carries (HTTP requires
+ * a challenge with a 401). Made once per tenant value, not per request:
+ * every authentication prepares it, few are refused.
+ */
+export function basicChallenge(tenant: Tenant): Readonly<Record<string, string>> {
+  let challenge = challenges.get(tenant);
+  if (challenge === undefined) {
+    challenge = Object.freeze({ 'WWW-Authenticate': `Basic realm="${tenant.id.replace(/["\\]/g, '')}", charset="UTF-8"` });
+    challenges.set(tenant, challenge);
+  }
+  return challenge;
 }
 
-async function defaultPublicClient(tenant: Tenant, deps: ClientAuthenticationDeps, challenge: Record<string, string>): Promise<Client> {
+async function defaultPublicClient(tenant: Tenant, deps: ClientAuthenticationDeps, challenge: Readonly<Record<string, string>>): Promise<Client> {
   const id = tenant.loginPolicy.defaultPublicClient;
   const client = id === null ? undefined : await deps.clients.getClient(tenant.id, id);
   if (client === undefined || client.clientType !== 'public') {
@@ -124,7 +135,7 @@ async function verifyCredentials(
   tenant: Tenant,
   credentials: ClientCredentials,
   deps: ClientAuthenticationDeps,
-  challenge: Record<string, string>,
+  challenge: Readonly<Record<string, string>>,
   options: ClientAuthenticationOptions,
 ): Promise<Client> {
   const now = deps.clock();
