@@ -39,16 +39,15 @@ export class AccessNumberService {
       label: input.label === undefined ? '' : requireString(input.label, 'label', /^[^\u0000-\u001f]{0,200}$/, 'must be at most 200 printable characters'),
       createdAt: this.#clock(),
     };
-    await conflictAsAdminError(() => this.#numbers.createAccessNumber(entry));
-    await this.#audit.record(context, tenantId, 'access-number.create', entry.id, { number: entry.number, label: entry.label });
+    const audit = this.#audit.entry(context, tenantId, 'access-number.create', entry.id, { number: entry.number, label: entry.label });
+    await conflictAsAdminError(() => this.#numbers.createAccessNumber(entry, audit));
     return entry;
   }
 
   async delete(tenantId: string, id: string, context: ChangeContext): Promise<void> {
-    if (!(await this.#numbers.deleteAccessNumber(tenantId, id))) {
+    if (!(await this.#numbers.deleteAccessNumber(tenantId, id, this.#audit.entry(context, tenantId, 'access-number.delete', id)))) {
       throw new AdminError('not_found', `access number '${id}' does not exist in tenant '${tenantId}'`);
     }
-    await this.#audit.record(context, tenantId, 'access-number.delete', id);
   }
 
   async page(tenantId: string, query: PageQuery): Promise<Page<AccessNumber>> {

@@ -90,9 +90,9 @@ export class ClientService {
     const client: Client = {
       tenantId: input.tenantId, id, ...settings, clientType, secrets: secret === undefined ? [] : [secret], createdAt: now, updatedAt: now,
     };
-    await conflictAsAdminError(() => this.#clients.createClient(client));
     const secretKind = clientType === 'public' ? 'none' : input.secret === undefined ? 'generated' : 'chosen';
-    await this.#audit.record(context, client.tenantId, 'client.create', id, { ...settings, clientType, secret: secretKind });
+    const entry = this.#audit.entry(context, client.tenantId, 'client.create', id, { ...settings, clientType, secret: secretKind });
+    await conflictAsAdminError(() => this.#clients.createClient(client, entry));
     return { client: viewClient(client), clientSecret: generated };
   }
 
@@ -105,8 +105,7 @@ export class ClientService {
     if (client.clientType === 'public' && client.grantTypes.includes('client_credentials')) {
       throw invalid('grantTypes', 'a public client cannot use client_credentials');
     }
-    if (!(await this.#clients.updateClient(client))) throw notFound(tenantId, id);
-    await this.#audit.record(context, tenantId, 'client.update', id, changed);
+    if (!(await this.#clients.updateClient(client, this.#audit.entry(context, tenantId, 'client.update', id, changed)))) throw notFound(tenantId, id);
     return viewClient(client);
   }
 
@@ -131,8 +130,7 @@ export class ClientService {
   }
 
   async delete(tenantId: string, id: string, context: ChangeContext): Promise<void> {
-    if (!(await this.#clients.deleteClient(tenantId, id))) throw notFound(tenantId, id);
-    await this.#audit.record(context, tenantId, 'client.delete', id);
+    if (!(await this.#clients.deleteClient(tenantId, id, this.#audit.entry(context, tenantId, 'client.delete', id)))) throw notFound(tenantId, id);
   }
 
   /**
@@ -157,8 +155,8 @@ export class ClientService {
           .filter((s) => s.expiresAt === null || s.expiresAt > now)
           .map((s) => ({ ...s, expiresAt: Math.min(s.expiresAt ?? Infinity, now + overlap * 1000) }));
     const client: Client = { ...stored, secrets: [...kept, secret], updatedAt: now };
-    if (!(await this.#clients.updateClient(client))) throw notFound(tenantId, id);
-    await this.#audit.record(context, tenantId, 'client.rotate-secret', id, { overlapSeconds: overlap, secret: generated ? 'generated' : 'chosen' });
+    const entry = this.#audit.entry(context, tenantId, 'client.rotate-secret', id, { overlapSeconds: overlap, secret: generated ? 'generated' : 'chosen' });
+    if (!(await this.#clients.updateClient(client, entry))) throw notFound(tenantId, id);
     return { client: viewClient(client), clientSecret: generated };
   }
 
@@ -183,8 +181,7 @@ export class ClientService {
   /** Lifts a lock and resets the failure count. */
   async unlock(tenantId: string, id: string, context: ChangeContext): Promise<LockStatus> {
     const client = await this.#require(tenantId, id);
-    await this.#lockouts.clearFailures(tenantId, client.id);
-    await this.#audit.record(context, tenantId, 'client.unlock', client.id);
+    await this.#lockouts.unlock(tenantId, client.id, this.#audit.entry(context, tenantId, 'client.unlock', client.id));
     return lockStatus(await this.#lockouts.getLockState(tenantId, client.id), this.#clock());
   }
 

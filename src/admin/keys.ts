@@ -145,18 +145,19 @@ export class KeyService {
       generation: nextGeneration(keys, tenant.signingAlg),
       activatesAt: current === undefined ? now : now + delay * 1000,
     });
-    const stored = await this.#keys.insertKeyGeneration(candidate);
+    // The replaced keys sign until the new one activates; their last tokens expire at most one lifetime later.
+    const retiresAt = candidate.activatesAt + (await this.#longestTokenLifetime(tenant)) * 1000 + RETIREMENT_LEEWAY_MS;
+    const retire = [
+      { alg: tenant.signingAlg, belowGeneration: candidate.generation },
+      // Keys of another algorithm (left by a signingAlg change) sign nothing any more: they retire with the rest.
+      ...[...new Set(keys.map((k) => k.alg))].filter((alg) => alg !== tenant.signingAlg).map((alg) => ({ alg, belowGeneration: nextGeneration(keys, alg) })),
+    ];
+    const entry = this.#audit.entry(context, tenant.id, 'key.rotate', candidate.kid, { alg: candidate.alg, generation: candidate.generation, activatesAt: candidate.activatesAt });
+    // The insertion, the retirements and the entry are one transaction; a generation another rotation took changes nothing.
+    const stored = await this.#keys.rotateKey(candidate, retire, retiresAt, entry);
     if (stored.kid !== candidate.kid) {
       throw new AdminError('conflict', `another rotation created key generation ${stored.generation} of tenant '${tenant.id}' at the same time; nothing was changed`);
     }
-    // The replaced keys sign until `stored` activates; their last tokens expire at most one lifetime later.
-    const retiresAt = stored.activatesAt + (await this.#longestTokenLifetime(tenant)) * 1000 + RETIREMENT_LEEWAY_MS;
-    await this.#keys.retireKeys(tenant.id, tenant.signingAlg, stored.generation, retiresAt);
-    // Keys of another algorithm (left by a signingAlg change) sign nothing any more: they retire with the rest.
-    for (const alg of new Set(keys.map((k) => k.alg))) {
-      if (alg !== tenant.signingAlg) await this.#keys.retireKeys(tenant.id, alg, nextGeneration(keys, alg), retiresAt);
-    }
-    await this.#audit.record(context, tenant.id, 'key.rotate', stored.kid, { alg: stored.alg, generation: stored.generation, activatesAt: stored.activatesAt });
     await this.housekeep(tenant.id);
     const after = viewKeys(await this.#keys.listKeys(tenant.id), now);
     return { tenant: tenant.id, key: after.find((k) => k.kid === stored.kid)!, keys: after, deleted };
@@ -177,10 +178,9 @@ export class KeyService {
     const now = this.#clock();
     const before = await this.#keys.listKeys(tenant.id);
     const view = viewKeys(before, now).find((k) => k.kid === kid);
-    if (view === undefined || !(await this.#keys.revokeKey(tenant.id, kid))) {
+    if (view === undefined || !(await this.#keys.revokeKey(tenant.id, kid, this.#audit.entry(context, tenant.id, 'key.revoke', kid, { alg: view.alg, generation: view.generation, state: view.state })))) {
       throw new AdminError('not_found', `tenant '${tenant.id}' has no signing key '${kid}'`);
     }
-    await this.#audit.record(context, tenant.id, 'key.revoke', kid, { alg: view.alg, generation: view.generation, state: view.state });
     return { tenant: tenant.id, revoked: view, keys: viewKeys(await this.#keys.listKeys(tenant.id), now) };
   }
 

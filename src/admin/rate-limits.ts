@@ -63,11 +63,16 @@ export class RateLimitService {
     return state(key, await this.#limiter.inspect(name, key, rate));
   }
 
-  /** Forgets the bucket: its next request finds it full. Audited. */
+  /**
+   * Forgets the bucket: its next request finds it full. Audited, the entry
+   * first: buckets live in the process or in Redis, outside the database, so
+   * no transaction holds both; an entry for a reset that then failed is
+   * better than a reset without one.
+   */
   async reset(rule: string, subject: string, context: ChangeContext): Promise<BucketState> {
     const { name, key } = await this.#bucket(rule, subject);
-    await this.#limiter.reset(name, key);
     await this.#audit.record(context, key.includes('/') ? key.slice(0, key.indexOf('/')) : null, 'rate-limit.reset', `${name}:${key}`);
+    await this.#limiter.reset(name, key);
     return this.inspect(name, key);
   }
 

@@ -70,8 +70,7 @@ export class TenantService {
       updatedAt: now,
     };
     tenant.loginPolicy = await this.#loginPolicy(tenant, loginPolicy);
-    await conflictAsAdminError(() => this.#tenants.createTenant(tenant));
-    await this.#audit.record(context, tenant.id, 'tenant.create', tenant.id, settingsOf(tenant));
+    await conflictAsAdminError(() => this.#tenants.createTenant(tenant, this.#audit.entry(context, tenant.id, 'tenant.create', tenant.id, settingsOf(tenant))));
     return tenant;
   }
 
@@ -89,10 +88,10 @@ export class TenantService {
     if (patch.rateLimit !== undefined) changed.rateLimit = applyRateLimitChange('tenant', patch.rateLimit, stored.rateLimit);
     if (changed.jwt !== undefined) changed.jwt = { ...stored.jwt, ...changed.jwt };
     const tenant: Tenant = { ...stored, ...changed, updatedAt: this.#clock() };
+    const entry = this.#audit.entry(context, id, 'tenant.update', id, changed);
     await conflictAsAdminError(async () => {
-      if (!(await this.#tenants.updateTenant(tenant))) throw notFound(id);
+      if (!(await this.#tenants.updateTenant(tenant, entry))) throw notFound(id);
     });
-    await this.#audit.record(context, id, 'tenant.update', id, changed);
     return tenant;
   }
 
@@ -105,10 +104,10 @@ export class TenantService {
     const stored = await this.get(id);
     if (!stored.issuerFollowsServer || stored.issuer === issuer) return stored;
     const tenant: Tenant = { ...stored, issuer: TENANT_SETTINGS.issuer.check(issuer, 'issuer'), updatedAt: this.#clock() };
+    const entry = this.#audit.entry(context, id, 'tenant.update', id, { issuer: tenant.issuer, issuerFollowsServer: true });
     await conflictAsAdminError(async () => {
-      if (!(await this.#tenants.updateTenant(tenant))) throw notFound(id);
+      if (!(await this.#tenants.updateTenant(tenant, entry))) throw notFound(id);
     });
-    await this.#audit.record(context, id, 'tenant.update', id, { issuer: tenant.issuer, issuerFollowsServer: true });
     return tenant;
   }
 

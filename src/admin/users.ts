@@ -73,9 +73,8 @@ export class UserService {
     const { tenantId, password, ...given } = input;
     const settings = { ...defaultsOf(USER_SETTINGS), ...checkSettings(USER_SETTINGS, given) } as UserSettings;
     const user: User = { tenantId, id: randomUUID(), ...settings, passwordHash: await checkedHash(this.#argon2, password), createdAt: now, updatedAt: now };
-    await conflictAsAdminError(() => this.#users.createUser(user));
     const view = viewUser(user);
-    await this.#audit.record(context, user.tenantId, 'user.create', user.id, auditable(view));
+    await conflictAsAdminError(() => this.#users.createUser(user, this.#audit.entry(context, user.tenantId, 'user.create', user.id, auditable(view))));
     return view;
   }
 
@@ -123,21 +122,21 @@ export class UserService {
     const { password, ...given } = input;
     const user: User = { ...stored, ...checkSettings(USER_SETTINGS, given), updatedAt: this.#clock() };
     if (password !== undefined) user.passwordHash = await checkedHash(this.#argon2, password);
-    if (!(await conflictAsAdminError(() => this.#users.updateUser(user)))) throw notFound(tenantId, ref);
+    const { password: _password, ...changed } = input;
+    const entry = this.#audit.entry(context, tenantId, 'user.update', user.id, { ...changed, ...(input.password === undefined ? {} : { password: 'changed' }) });
+    if (!(await conflictAsAdminError(() => this.#users.updateUser(user, entry)))) throw notFound(tenantId, ref);
     if (input.password !== undefined || (wasEnabled && !user.enabled)) {
       await this.#tokens.revokeUserTokens(tenantId, user.id, user.updatedAt);
     }
-    const view = viewUser(user);
-    const { password: _password, ...changed } = input;
-    await this.#audit.record(context, tenantId, 'user.update', user.id, { ...changed, ...(input.password === undefined ? {} : { password: 'changed' }) });
-    return view;
+    return viewUser(user);
   }
 
   async delete(tenantId: string, ref: string, context: ChangeContext): Promise<void> {
     const user = await this.#require(tenantId, ref);
-    if (!(await this.#users.deleteUser(tenantId, user.id))) throw notFound(tenantId, ref);
+    if (!(await this.#users.deleteUser(tenantId, user.id, this.#audit.entry(context, tenantId, 'user.delete', user.id, { username: user.username })))) {
+      throw notFound(tenantId, ref);
+    }
     await this.#tokens.revokeUserTokens(tenantId, user.id, this.#clock());
-    await this.#audit.record(context, tenantId, 'user.delete', user.id, { username: user.username });
   }
 
   /** Seed 001's "Get User Lock State". */
@@ -149,8 +148,7 @@ export class UserService {
   /** Seed 001's "Clear User Lock State": lifts any lock and resets the failure count. */
   async unlock(tenantId: string, ref: string, context: ChangeContext): Promise<LockStatus> {
     const user = await this.#require(tenantId, ref);
-    await this.#lockouts.clearFailures(tenantId, user.id);
-    await this.#audit.record(context, tenantId, 'user.unlock', user.id, { username: user.username });
+    await this.#lockouts.unlock(tenantId, user.id, this.#audit.entry(context, tenantId, 'user.unlock', user.id, { username: user.username }));
     return lockStatus(await this.#lockouts.getLockState(tenantId, user.id), this.#clock());
   }
 

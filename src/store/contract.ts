@@ -56,6 +56,14 @@ export function token(hash: string, overrides: Partial<TokenRecord> = {}): Token
   };
 }
 
+/**
+ * The audit entry the contract's writes outside the audit tests pass (every
+ * management write takes one): installation-wide and dated before the
+ * entries the audit tests write, so their tenant pages and time filters do
+ * not see it.
+ */
+export const AUDITED: AuditEntry = Object.freeze({ at: NOW - 60_000, actor: 'cli:contract', tenantId: null, action: 'contract.setup', target: 'x', details: {} });
+
 export interface ContractOptions {
   /** A reason to skip the whole suite (the adapter's database is not available here). */
   skip?: string | false;
@@ -79,7 +87,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     let store: Store;
     beforeEach(async () => {
       store = await open();
-      await store.tenants.createTenant(tenant('t1', ['auth.t1.test']));
+      await store.tenants.createTenant(tenant('t1', ['auth.t1.test']), AUDITED);
     });
     afterEach(async () => store.close());
 
@@ -90,7 +98,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
       it('reads back a tenant whose issuer follows the server and which allows browser origins', async () => {
         const t = { ...tenant('t3'), corsOrigins: ['*', 'https://app.t3.test'], issuerFollowsServer: true };
-        await store.tenants.createTenant(t);
+        await store.tenants.createTenant(t, AUDITED);
         assert.deepEqual(await store.tenants.getTenant('t3'), t);
       });
       it('finds a tenant by host name', async () => {
@@ -98,19 +106,19 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.equal(await store.tenants.findTenantByHost('other.test'), undefined);
       });
       it('refuses a duplicate id or a host another tenant owns, writing nothing', async () => {
-        await assert.rejects(store.tenants.createTenant(tenant('t1')), StoreConflictError);
-        await assert.rejects(store.tenants.createTenant(tenant('t2', ['auth.t1.test'])), StoreConflictError);
+        await assert.rejects(store.tenants.createTenant(tenant('t1'), AUDITED), StoreConflictError);
+        await assert.rejects(store.tenants.createTenant(tenant('t2', ['auth.t1.test']), AUDITED), StoreConflictError);
         assert.equal(await store.tenants.getTenant('t2'), undefined);
       });
       it('lists tenants ordered by id', async () => {
-        await store.tenants.createTenant(tenant('a0'));
+        await store.tenants.createTenant(tenant('a0'), AUDITED);
         assert.deepEqual((await store.tenants.listTenants()).map((t) => t.id), ['a0', 't1']);
       });
       it('stores a tenant\'s rate-limit overrides, and none', async () => {
         const rateLimit = { login: { limit: 5, window: 60 }, token: 'off' as const, secretLockout: { maxFailures: 3, waitIncrement: 30, maxWait: 600, failureReset: 3600 } };
-        await store.tenants.createTenant({ ...tenant('rl'), rateLimit });
+        await store.tenants.createTenant({ ...tenant('rl'), rateLimit }, AUDITED);
         assert.deepEqual((await store.tenants.getTenant('rl'))?.rateLimit, rateLimit);
-        await store.tenants.updateTenant({ ...tenant('rl'), rateLimit: {} });
+        await store.tenants.updateTenant({ ...tenant('rl'), rateLimit: {} }, AUDITED);
         assert.deepEqual((await store.tenants.getTenant('rl'))?.rateLimit, {});
       });
       it('updates settings, login policy and hosts, keeping id and creation time', async () => {
@@ -123,9 +131,9 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
           ...tenant('t1'), accessTokenLifetime: 60, loginPolicy, jwt, hosts: ['moved.t1.test'], corsOrigins: ['https://app.t1.test', 'http://localhost:5173'],
           issuerFollowsServer: true, createdAt: 1, updatedAt: NOW + 1,
         };
-        assert.equal(await store.tenants.updateTenant(changed), true);
+        assert.equal(await store.tenants.updateTenant(changed, AUDITED), true);
         assert.deepEqual(await store.tenants.getTenant('t1'), { ...changed, createdAt: NOW });
-        assert.equal(await store.tenants.updateTenant(tenant('ghost')), false);
+        assert.equal(await store.tenants.updateTenant(tenant('ghost'), AUDITED), false);
       });
     });
 
@@ -137,33 +145,33 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
           attributes: { orgUnit: '0000000001', nested: { list: [1, 'two', null, false] } },
           claims: [{ claim: 'sub', clientAttribute: 'login' }, { claim: 'perm', value: { a: [1] } }, { claim: 'email', userAttribute: 'email' }],
         });
-        await store.clients.createClient(c);
+        await store.clients.createClient(c, AUDITED);
         assert.deepEqual(await store.clients.getClient('t1', 'c1'), c);
-        await store.clients.updateClient({ ...c, rateLimit: {} });
+        await store.clients.updateClient({ ...c, rateLimit: {} }, AUDITED);
         assert.deepEqual((await store.clients.getClient('t1', 'c1'))?.rateLimit, {});
       });
       it('scopes clients by tenant', async () => {
-        await store.tenants.createTenant(tenant('t2'));
-        await store.clients.createClient(client('t1', 'same'));
-        await store.clients.createClient(client('t2', 'same', { name: 'other' }));
+        await store.tenants.createTenant(tenant('t2'), AUDITED);
+        await store.clients.createClient(client('t1', 'same'), AUDITED);
+        await store.clients.createClient(client('t2', 'same', { name: 'other' }), AUDITED);
         assert.equal((await store.clients.getClient('t2', 'same'))?.name, 'other');
         assert.deepEqual((await store.clients.listClients('t1')).map((c) => c.id), ['same']);
       });
       it('refuses a duplicate id in one tenant', async () => {
-        await store.clients.createClient(client('t1', 'c1'));
-        await assert.rejects(store.clients.createClient(client('t1', 'c1')), StoreConflictError);
+        await store.clients.createClient(client('t1', 'c1'), AUDITED);
+        await assert.rejects(store.clients.createClient(client('t1', 'c1'), AUDITED), StoreConflictError);
       });
       it('updates and deletes, reporting whether the client existed', async () => {
-        await store.clients.createClient(client('t1', 'c1'));
-        assert.equal(await store.clients.updateClient(client('t1', 'c1', { scopes: ['x'] })), true);
+        await store.clients.createClient(client('t1', 'c1'), AUDITED);
+        assert.equal(await store.clients.updateClient(client('t1', 'c1', { scopes: ['x'] }), AUDITED), true);
         assert.deepEqual((await store.clients.getClient('t1', 'c1'))?.scopes, ['x']);
-        assert.equal(await store.clients.updateClient(client('t1', 'ghost')), false);
-        assert.equal(await store.clients.deleteClient('t1', 'c1'), true);
-        assert.equal(await store.clients.deleteClient('t1', 'c1'), false);
+        assert.equal(await store.clients.updateClient(client('t1', 'ghost'), AUDITED), false);
+        assert.equal(await store.clients.deleteClient('t1', 'c1', AUDITED), true);
+        assert.equal(await store.clients.deleteClient('t1', 'c1', AUDITED), false);
         assert.equal(await store.clients.getClient('t1', 'c1'), undefined);
       });
       it('returns read-only values: every field and nested value is frozen, nothing stored can change through them', async () => {
-        await store.clients.createClient(client('t1', 'c1'));
+        await store.clients.createClient(client('t1', 'c1'), AUDITED);
         const read = (await store.clients.getClient('t1', 'c1'))!;
         assert.throws(() => (read.scopes as string[]).push('admin'), TypeError);
         assert.throws(() => ((read.secrets[0] as { hash: string }).hash = 'x'), TypeError);
@@ -181,58 +189,58 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
 
     group('users', () => {
       beforeEach(async () => {
-        await store.users.createUser(user('t1', 'u1', 'alice'));
+        await store.users.createUser(user('t1', 'u1', 'alice'), AUDITED);
       });
       it('round-trips every field, by id and by username', async () => {
         const u = user('t1', 'u2', 'bob@example.com', { role: 'Reader', phoneNumbers: [], accounts: ['1', '2'], attributes: { email: 'bob@example.com', level: 3 }, enabled: false });
-        await store.users.createUser(u);
+        await store.users.createUser(u, AUDITED);
         assert.deepEqual(await store.users.getUser('t1', 'u2'), u);
         assert.deepEqual(await store.users.findUserByUsername('t1', 'bob@example.com'), u);
         assert.equal(await store.users.findUserByUsername('t1', 'carol'), undefined);
         assert.equal(await store.users.getUser('t1', 'nope'), undefined);
       });
       it('refuses a duplicate id or username in one tenant, and allows the same username in another', async () => {
-        await assert.rejects(store.users.createUser(user('t1', 'u1', 'other')), StoreConflictError);
-        await assert.rejects(store.users.createUser(user('t1', 'u9', 'alice')), StoreConflictError);
-        await store.tenants.createTenant(tenant('t2'));
-        await store.users.createUser(user('t2', 'u9', 'alice'));
+        await assert.rejects(store.users.createUser(user('t1', 'u1', 'other'), AUDITED), StoreConflictError);
+        await assert.rejects(store.users.createUser(user('t1', 'u9', 'alice'), AUDITED), StoreConflictError);
+        await store.tenants.createTenant(tenant('t2'), AUDITED);
+        await store.users.createUser(user('t2', 'u9', 'alice'), AUDITED);
         assert.equal((await store.users.findUserByUsername('t2', 'alice'))?.id, 'u9');
         assert.equal((await store.users.findUserByUsername('t1', 'alice'))?.id, 'u1');
       });
       it('keeps a username as created, finds it by its normal form, and refuses it again in another letter case', async () => {
         const u = user('t1', 'u2', 'Jane.Doe@Example.com');
-        await store.users.createUser(u);
+        await store.users.createUser(u, AUDITED);
         assert.deepEqual(await store.users.findUserByUsername('t1', 'jane.doe@example.com'), u);
         assert.equal((await store.users.getUser('t1', 'u2'))?.username, 'Jane.Doe@Example.com');
-        await assert.rejects(store.users.createUser(user('t1', 'u3', 'JANE.DOE@EXAMPLE.COM')), StoreConflictError);
-        await assert.rejects(store.users.updateUser(user('t1', 'u1', 'jane.doe@example.COM')), StoreConflictError);
-        assert.equal(await store.users.updateUser({ ...u, username: 'JANE.DOE@example.com' }), true, 'a user may change the case of their own name');
+        await assert.rejects(store.users.createUser(user('t1', 'u3', 'JANE.DOE@EXAMPLE.COM'), AUDITED), StoreConflictError);
+        await assert.rejects(store.users.updateUser(user('t1', 'u1', 'jane.doe@example.COM'), AUDITED), StoreConflictError);
+        assert.equal(await store.users.updateUser({ ...u, username: 'JANE.DOE@example.com' }, AUDITED), true, 'a user may change the case of their own name');
         assert.equal((await store.users.findUserByUsername('t1', 'jane.doe@example.com'))?.username, 'JANE.DOE@example.com');
         const names = (await store.users.pageUsers('t1', { offset: 0, limit: 10 })).items.map((x) => x.username);
         assert.deepEqual(names, ['alice', 'JANE.DOE@example.com']);
-        await store.users.createUser(user('t1', 'u4', 'Bob'));
+        await store.users.createUser(user('t1', 'u4', 'Bob'), AUDITED);
         assert.deepEqual((await store.users.pageUsers('t1', { offset: 0, limit: 10 })).items.map((x) => x.username), ['alice', 'Bob', 'JANE.DOE@example.com'], 'ordered whatever the case');
       });
       it('updates a user, refusing a rename onto a taken username', async () => {
-        await store.users.createUser(user('t1', 'u2', 'bob'));
-        assert.equal(await store.users.updateUser(user('t1', 'u1', 'alice2', { role: 'Reader' })), true);
+        await store.users.createUser(user('t1', 'u2', 'bob'), AUDITED);
+        assert.equal(await store.users.updateUser(user('t1', 'u1', 'alice2', { role: 'Reader' }), AUDITED), true);
         assert.equal((await store.users.findUserByUsername('t1', 'alice2'))?.role, 'Reader');
         assert.equal(await store.users.findUserByUsername('t1', 'alice'), undefined);
-        await assert.rejects(store.users.updateUser(user('t1', 'u1', 'bob')), StoreConflictError);
+        await assert.rejects(store.users.updateUser(user('t1', 'u1', 'bob'), AUDITED), StoreConflictError);
         assert.equal((await store.users.getUser('t1', 'u1'))?.username, 'alice2');
-        assert.equal(await store.users.updateUser(user('t1', 'ghost', 'ghost')), false);
+        assert.equal(await store.users.updateUser(user('t1', 'ghost', 'ghost'), AUDITED), false);
       });
       it('deletes a user with its lock state, reporting whether it existed', async () => {
         await store.lockouts.recordFailure('t1', 'u1', { at: NOW, address: '10.0.0.1', countSince: 0 });
-        assert.equal(await store.users.deleteUser('t1', 'u1'), true);
-        assert.equal(await store.users.deleteUser('t1', 'u1'), false);
+        assert.equal(await store.users.deleteUser('t1', 'u1', AUDITED), true);
+        assert.equal(await store.users.deleteUser('t1', 'u1', AUDITED), false);
         assert.equal(await store.users.getUser('t1', 'u1'), undefined);
-        await store.users.createUser(user('t1', 'u1', 'alice'));
+        await store.users.createUser(user('t1', 'u1', 'alice'), AUDITED);
         assert.equal((await store.lockouts.getLockState('t1', 'u1')).failedCount, 0);
       });
       it("pages a tenant's users by username with a total, filtering by accounts", async () => {
         for (const [name, accounts] of [['dave', ['20001']], ['bob', ['20000']], ['carol', ['20000', '20002']]] as const) {
-          await store.users.createUser({ ...user('t1', `id-${name}`, name), accounts: [...accounts] });
+          await store.users.createUser({ ...user('t1', `id-${name}`, name), accounts: [...accounts] }, AUDITED);
         }
         const all = await store.users.pageUsers('t1', { offset: 0, limit: 10 });
         assert.deepEqual({ names: all.items.map((u) => u.username), total: all.total }, { names: ['alice', 'bob', 'carol', 'dave'], total: 4 });
@@ -243,7 +251,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual(await store.users.pageUsers('other', { offset: 0, limit: 10 }), { items: [], total: 0 });
       });
       it('iterates every user by username, across read batches', async () => {
-        for (let i = 0; i < 1203; i++) await store.users.createUser(user('t1', `id-${i}`, `user${String(i).padStart(5, '0')}`));
+        for (let i = 0; i < 1203; i++) await store.users.createUser(user('t1', `id-${i}`, `user${String(i).padStart(5, '0')}`), AUDITED);
         let count = 0;
         let previous = '';
         for await (const u of store.users.iterateUsers('t1')) {
@@ -256,8 +264,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     });
 
     const lockoutKinds = [
-      { name: 'user', port: () => store.lockouts, add: (id: string) => store.users.createUser(user('t1', id, `name-${id}`)), remove: (id: string) => store.users.deleteUser('t1', id) },
-      { name: 'client', port: () => store.clientLockouts, add: (id: string) => store.clients.createClient(client('t1', id)), remove: (id: string) => store.clients.deleteClient('t1', id) },
+      { name: 'user', port: () => store.lockouts, add: (id: string) => store.users.createUser(user('t1', id, `name-${id}`), AUDITED), remove: (id: string) => store.users.deleteUser('t1', id, AUDITED) },
+      { name: 'client', port: () => store.clientLockouts, add: (id: string) => store.clients.createClient(client('t1', id), AUDITED), remove: (id: string) => store.clients.deleteClient('t1', id, AUDITED) },
     ];
     for (const kind of lockoutKinds) group(`${kind.name} lockouts`, () => {
       const zero = { failedCount: 0, lockedUntil: null, lastFailureAt: null, lastFailureAddress: null };
@@ -331,8 +339,8 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     });
 
     it('keeps user and client lockouts apart', async () => {
-      await store.users.createUser(user('t1', 'same', 'same-name'));
-      await store.clients.createClient(client('t1', 'same'));
+      await store.users.createUser(user('t1', 'same', 'same-name'), AUDITED);
+      await store.clients.createClient(client('t1', 'same'), AUDITED);
       await store.clientLockouts.recordFailure('t1', 'same', { at: NOW, address: null, countSince: 0 });
       assert.equal((await store.lockouts.getLockState('t1', 'same')).failedCount, 0);
       assert.equal((await store.clientLockouts.getLockState('t1', 'same')).failedCount, 1);
@@ -508,7 +516,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual((await store.keys.listKeys('t1')).map((k) => [k.generation, k.retiresAt]), [[1, NOW + 5], [2, NOW + 100], [3, null]]);
       });
       it("deletes only the tenant's keys retired at or before the instant", async () => {
-        await store.tenants.createTenant(tenant('t2'));
+        await store.tenants.createTenant(tenant('t2'), AUDITED);
         await store.keys.insertKeyGeneration(await key(1, { retiresAt: NOW + 10 }));
         await store.keys.insertKeyGeneration(await key(2, { retiresAt: NOW + 20 }));
         await store.keys.insertKeyGeneration(await key(3));
@@ -518,15 +526,15 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.equal((await store.keys.listKeys('t2')).length, 1);
       });
       it("revokes one key of one tenant and raises that tenant's keysRevision with it", async () => {
-        await store.tenants.createTenant(tenant('t2'));
+        await store.tenants.createTenant(tenant('t2'), AUDITED);
         const [k1, k2] = [await key(1), await key(2)];
         await store.keys.insertKeyGeneration(k1);
         await store.keys.insertKeyGeneration(k2);
         await store.keys.insertKeyGeneration({ ...(await key(1)), tenantId: 't2' });
         const before = (await store.tenants.getTenant('t1'))!.keysRevision ?? 0;
-        assert.equal(await store.keys.revokeKey('t2', k1.kid), false, 'another tenant cannot revoke the key');
-        assert.equal(await store.keys.revokeKey('t1', k1.kid), true);
-        assert.equal(await store.keys.revokeKey('t1', k1.kid), false);
+        assert.equal(await store.keys.revokeKey('t2', k1.kid, AUDITED), false, 'another tenant cannot revoke the key');
+        assert.equal(await store.keys.revokeKey('t1', k1.kid, AUDITED), true);
+        assert.equal(await store.keys.revokeKey('t1', k1.kid, AUDITED), false);
         assert.deepEqual((await store.keys.listKeys('t1')).map((k) => k.kid), [k2.kid]);
         assert.equal((await store.tenants.getTenant('t1'))!.keysRevision, before + 1);
         assert.equal((await store.tenants.getTenant('t2'))!.keysRevision ?? 0, 0);
@@ -548,7 +556,7 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
     group('paging', () => {
       it('pages clients in id order with a total, filtering by any of several accounts', async () => {
         for (const [id, accounts] of [['a', ['20000']], ['b', ['20001']], ['c', ['20000', '20002']], ['d', []]] as const) {
-          await store.clients.createClient(client('t1', id, { accounts: [...accounts] }));
+          await store.clients.createClient(client('t1', id, { accounts: [...accounts] }), AUDITED);
         }
         const all = await store.clients.pageClients('t1', { offset: 0, limit: 3 });
         assert.deepEqual({ ids: all.items.map((c) => c.id), total: all.total }, { ids: ['a', 'b', 'c'], total: 4 });
@@ -565,34 +573,34 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
 
     group('tenant updates', () => {
       it('replaces settings and hosts, refusing a host another tenant owns', async () => {
-        await store.tenants.createTenant(tenant('t2', ['t2.test']));
-        assert.equal(await store.tenants.updateTenant({ ...tenant('t1', ['new.t1.test']), accessTokenLifetime: 60 }), true);
+        await store.tenants.createTenant(tenant('t2', ['t2.test']), AUDITED);
+        assert.equal(await store.tenants.updateTenant({ ...tenant('t1', ['new.t1.test']), accessTokenLifetime: 60 }, AUDITED), true);
         const updated = await store.tenants.getTenant('t1');
         assert.deepEqual({ hosts: updated?.hosts, lifetime: updated?.accessTokenLifetime }, { hosts: ['new.t1.test'], lifetime: 60 });
         assert.equal(await store.tenants.findTenantByHost('auth.t1.test'), undefined);
-        await assert.rejects(store.tenants.updateTenant(tenant('t1', ['t2.test'])), StoreConflictError);
+        await assert.rejects(store.tenants.updateTenant(tenant('t1', ['t2.test']), AUDITED), StoreConflictError);
         assert.deepEqual((await store.tenants.getTenant('t1'))?.hosts, ['new.t1.test'], 'a refused update changes nothing');
-        assert.equal(await store.tenants.updateTenant(tenant('ghost')), false);
+        assert.equal(await store.tenants.updateTenant(tenant('ghost'), AUDITED), false);
       });
     });
 
     group('access numbers', () => {
       const number = (id: string, n: string): AccessNumber => ({ tenantId: 't1', id, number: n, label: `line ${id}`, createdAt: NOW });
       it('creates, pages in number order, iterates and deletes, refusing a duplicate number', async () => {
-        await store.accessNumbers.createAccessNumber(number('2', '+61280000002'));
-        await store.accessNumbers.createAccessNumber(number('1', '+61280000001'));
-        await assert.rejects(store.accessNumbers.createAccessNumber(number('3', '+61280000001')), StoreConflictError);
+        await store.accessNumbers.createAccessNumber(number('2', '+61280000002'), AUDITED);
+        await store.accessNumbers.createAccessNumber(number('1', '+61280000001'), AUDITED);
+        await assert.rejects(store.accessNumbers.createAccessNumber(number('3', '+61280000001'), AUDITED), StoreConflictError);
         const page = await store.accessNumbers.pageAccessNumbers('t1', { offset: 0, limit: 1 });
         assert.deepEqual({ first: page.items[0], total: page.total }, { first: number('1', '+61280000001'), total: 2 });
         const all = [];
         for await (const n of store.accessNumbers.iterateAccessNumbers('t1')) all.push(n.id);
         assert.deepEqual(all, ['1', '2']);
-        assert.equal(await store.accessNumbers.deleteAccessNumber('t1', '1'), true);
-        assert.equal(await store.accessNumbers.deleteAccessNumber('t1', '1'), false);
+        assert.equal(await store.accessNumbers.deleteAccessNumber('t1', '1', AUDITED), true);
+        assert.equal(await store.accessNumbers.deleteAccessNumber('t1', '1', AUDITED), false);
       });
       it('iterates more numbers than one read batch, in order', async () => {
         const count = 1234;
-        for (let i = 0; i < count; i++) await store.accessNumbers.createAccessNumber(number(`id${i}`, `+6128${String(i).padStart(7, '0')}`));
+        for (let i = 0; i < count; i++) await store.accessNumbers.createAccessNumber(number(`id${i}`, `+6128${String(i).padStart(7, '0')}`), AUDITED);
         let seen = 0;
         let previous = '';
         for await (const n of store.accessNumbers.iterateAccessNumbers('t1')) {
@@ -613,18 +621,20 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         const t1 = await store.audit.pageAudit('t1', { offset: 0, limit: 10 });
         assert.deepEqual(t1.items.map((e) => e.action), ['client.delete', 'client.create']);
         assert.deepEqual(t1.items[0], entry('client.delete', 't1', NOW));
+        // The fourth is the setup's (creating t1).
         const all = await store.audit.pageAudit(undefined, { offset: 1, limit: 1 });
-        assert.deepEqual({ actions: all.items.map((e) => e.action), total: all.total }, { actions: ['tenant.create'], total: 3 });
+        assert.deepEqual({ actions: all.items.map((e) => e.action), total: all.total }, { actions: ['tenant.create'], total: 4 });
       });
       it('chains every entry to the one before it, concurrent appends included, in one order', async () => {
         const entry = (i: number): AuditEntry => ({ at: NOW + i, actor: 'cli:root', tenantId: i % 2 === 0 ? 't1' : null, action: 'client.update', target: `c${i}`, details: { b: i, a: [1, { z: true, y: 'x' }] } });
         await Promise.all(Array.from({ length: 12 }, (_, i) => store.audit.appendAudit(entry(i))));
+        // The setup's entry (creating t1) comes first.
         const chain = await store.audit.readAuditChain(undefined, 100);
-        assert.equal(chain.length, 12);
+        assert.equal(chain.length, 13);
         assert.equal(chain[0]!.prevHash, AUDIT_CHAIN_GENESIS);
         for (let i = 1; i < chain.length; i++) assert.equal(chain[i]!.prevHash, chain[i - 1]!.hash);
-        assert.deepEqual(await verifyAuditChain(store.audit, 5), { ok: true, verified: 12, unchained: 0 });
-        assert.deepEqual((await store.audit.readAuditChain(chain[9]!.seq, 100)).map((e) => e.seq), [chain[10]!.seq, chain[11]!.seq]);
+        assert.deepEqual(await verifyAuditChain(store.audit, 5), { ok: true, verified: 13, unchained: 0 });
+        assert.deepEqual((await store.audit.readAuditChain(chain[10]!.seq, 100)).map((e) => e.seq), [chain[11]!.seq, chain[12]!.seq]);
       });
       it('filters by action, action prefix, actor, target and time, counting only matches', async () => {
         const entry = (at: number, action: string, actor: string, target: string): AuditEntry => ({ at, actor, tenantId: 't1', action, target, details: {} });
@@ -649,6 +659,89 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.deepEqual(await targets('t1', { actor: 'nobody' }), { targets: [], total: 0 });
         const second = await store.audit.pageAudit('t1', { offset: 1, limit: 1 }, { actionPrefix: 'user' });
         assert.deepEqual({ targets: second.items.map((e) => e.target), total: second.total }, { targets: ['u1'], total: 3 });
+      });
+    });
+
+    group('audited writes', () => {
+      // Each management write appends the entry it is given with its change, in one transaction; a write that changes nothing appends nothing.
+      const entry = (action: string, target: string): AuditEntry => ({ at: NOW, actor: 'client:t1/admin', tenantId: 't1', action, target, details: { action, nested: { b: 1, a: [true, null] } } });
+      /** `action:target` of every entry after the setup's, in write order, once the whole chain verifies. */
+      const written = async (): Promise<string[]> => {
+        const report = await verifyAuditChain(store.audit);
+        assert.equal(report.ok, true, JSON.stringify(report));
+        return (await store.audit.readAuditChain(undefined, 1000)).slice(1).map((e) => `${e.action}:${e.target}`);
+      };
+      const newest = async (): Promise<AuditEntry | undefined> => (await store.audit.pageAudit(undefined, { offset: 0, limit: 1 })).items[0];
+      const number = (id: string, n: string): AccessNumber => ({ tenantId: 't1', id, number: n, label: `line ${id}`, createdAt: NOW });
+
+      it('tenants: create and update append their entry; a conflict or a missing tenant appends none', async () => {
+        await store.tenants.createTenant(tenant('t2', ['t2.test']), entry('tenant.create', 't2'));
+        assert.deepEqual(await newest(), entry('tenant.create', 't2'));
+        assert.equal(await store.tenants.updateTenant({ ...tenant('t2', ['t2.test']), accessTokenLifetime: 60 }, entry('tenant.update', 't2')), true);
+        await assert.rejects(store.tenants.createTenant(tenant('t2'), entry('tenant.create', 'dup')), StoreConflictError);
+        await assert.rejects(store.tenants.createTenant(tenant('t3', ['t2.test']), entry('tenant.create', 'host')), StoreConflictError);
+        await assert.rejects(store.tenants.updateTenant(tenant('t1', ['t2.test']), entry('tenant.update', 'host')), StoreConflictError);
+        assert.equal(await store.tenants.updateTenant(tenant('ghost'), entry('tenant.update', 'ghost')), false);
+        assert.deepEqual(await written(), ['tenant.create:t2', 'tenant.update:t2']);
+        assert.deepEqual((await store.tenants.getTenant('t1'))?.hosts, ['auth.t1.test'], 'the refused update changed nothing');
+      });
+      it('clients: create, update and delete append their entry; a conflict or a missing client appends none', async () => {
+        await store.clients.createClient(client('t1', 'c1'), entry('client.create', 'c1'));
+        assert.deepEqual(await newest(), entry('client.create', 'c1'));
+        await assert.rejects(store.clients.createClient(client('t1', 'c1'), entry('client.create', 'dup')), StoreConflictError);
+        assert.equal(await store.clients.updateClient(client('t1', 'c1', { name: 'renamed' }), entry('client.update', 'c1')), true);
+        assert.equal(await store.clients.updateClient(client('t1', 'ghost'), entry('client.update', 'ghost')), false);
+        assert.equal(await store.clients.deleteClient('t1', 'c1', entry('client.delete', 'c1')), true);
+        assert.equal(await store.clients.deleteClient('t1', 'c1', entry('client.delete', 'again')), false);
+        assert.deepEqual(await written(), ['client.create:c1', 'client.update:c1', 'client.delete:c1']);
+      });
+      it('users: create, update and delete append their entry; a conflict or a missing user appends none', async () => {
+        await store.users.createUser(user('t1', 'u1', 'alice'), entry('user.create', 'u1'));
+        await store.users.createUser(user('t1', 'u2', 'bob'), entry('user.create', 'u2'));
+        await assert.rejects(store.users.createUser(user('t1', 'u3', 'ALICE'), entry('user.create', 'dup')), StoreConflictError);
+        assert.equal(await store.users.updateUser(user('t1', 'u1', 'alice', { role: 'Reader' }), entry('user.update', 'u1')), true);
+        assert.deepEqual(await newest(), entry('user.update', 'u1'));
+        await assert.rejects(store.users.updateUser(user('t1', 'u1', 'bob'), entry('user.update', 'taken')), StoreConflictError);
+        assert.equal(await store.users.updateUser(user('t1', 'ghost', 'ghost'), entry('user.update', 'ghost')), false);
+        assert.equal(await store.users.deleteUser('t1', 'u2', entry('user.delete', 'u2')), true);
+        assert.equal(await store.users.deleteUser('t1', 'u2', entry('user.delete', 'again')), false);
+        assert.deepEqual(await written(), ['user.create:u1', 'user.create:u2', 'user.update:u1', 'user.delete:u2']);
+        assert.equal((await store.users.getUser('t1', 'u1'))?.username, 'alice', 'the refused rename changed nothing');
+      });
+      it('access numbers: create and delete append their entry; a conflict or a missing number appends none', async () => {
+        await store.accessNumbers.createAccessNumber(number('n1', '+61280000001'), entry('access-number.create', 'n1'));
+        await assert.rejects(store.accessNumbers.createAccessNumber(number('n2', '+61280000001'), entry('access-number.create', 'dup')), StoreConflictError);
+        assert.equal(await store.accessNumbers.deleteAccessNumber('t1', 'n1', entry('access-number.delete', 'n1')), true);
+        assert.equal(await store.accessNumbers.deleteAccessNumber('t1', 'n1', entry('access-number.delete', 'again')), false);
+        assert.deepEqual(await written(), ['access-number.create:n1', 'access-number.delete:n1']);
+      });
+      it('signing keys: a rotation inserts, retires and appends together, a lost generation changes nothing; a revocation appends its entry', async () => {
+        const first = await generateSigningKey('t1', 'ES256', NOW, { generation: 1 });
+        const old = await generateSigningKey('t1', 'RS256', NOW - 1, { generation: 1 });
+        await store.keys.insertKeyGeneration(first);
+        await store.keys.insertKeyGeneration(old);
+        const next = await generateSigningKey('t1', 'ES256', NOW + 1, { generation: 2 });
+        const retire = [{ alg: 'ES256' as const, belowGeneration: 2 }, { alg: 'RS256' as const, belowGeneration: 2 }];
+        assert.equal((await store.keys.rotateKey(next, retire, NOW + 5000, entry('key.rotate', next.kid))).kid, next.kid);
+        assert.deepEqual((await store.keys.listKeys('t1')).map((k) => [k.kid, k.retiresAt]), [[old.kid, NOW + 5000], [first.kid, NOW + 5000], [next.kid, null]]);
+        const rival = await generateSigningKey('t1', 'ES256', NOW + 2, { generation: 2 });
+        assert.equal((await store.keys.rotateKey(rival, [{ alg: 'ES256', belowGeneration: 3 }], NOW + 9000, entry('key.rotate', rival.kid))).kid, next.kid, 'the stored key of the generation');
+        assert.equal((await store.keys.listKeys('t1')).find((k) => k.kid === next.kid)?.retiresAt, null, 'the lost rotation retired nothing');
+        assert.equal(await store.keys.revokeKey('t1', first.kid, entry('key.revoke', first.kid)), true);
+        assert.equal(await store.keys.revokeKey('t1', first.kid, entry('key.revoke', 'again')), false);
+        assert.deepEqual(await written(), [`key.rotate:${next.kid}`, `key.revoke:${first.kid}`]);
+      });
+      it('lockouts: an operator\'s unlock clears the record and appends its entry, for users and clients', async () => {
+        await store.users.createUser(user('t1', 'u1', 'alice'), AUDITED);
+        await store.clients.createClient(client('t1', 'c1'), AUDITED);
+        for (const [port, subject] of [[store.lockouts, 'u1'], [store.clientLockouts, 'c1']] as const) {
+          await port.recordFailure('t1', subject, { at: NOW, address: null, countSince: 0 });
+          await port.lockUntil('t1', subject, NOW + 60_000);
+          await port.unlock('t1', subject, entry('unlock', subject));
+          const state = await port.getLockState('t1', subject);
+          assert.deepEqual([state.failedCount, state.lockedUntil, state.lastFailureAt], [0, null, NOW]);
+        }
+        assert.deepEqual((await written()).slice(2), ['unlock:u1', 'unlock:c1']);
       });
     });
 
@@ -694,21 +787,21 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         ['an identifier over 1 KiB in UTF-8', '\u20ac'.repeat(400)],
       ];
       it('finds nothing by an identifier that cannot be stored, on every lookup', async () => {
-        await store.clients.createClient(client('t1', 'c1'));
+        await store.clients.createClient(client('t1', 'c1'), AUDITED);
         for (const [what, bad] of UNSTORABLE) {
           assert.equal(await store.tenants.getTenant(bad), undefined, what);
           assert.equal(await store.tenants.findTenantByHost(bad), undefined, what);
           assert.equal(await store.clients.getClient('t1', bad), undefined, what);
           assert.equal(await store.clients.getClient(bad, 'c1'), undefined, what);
-          assert.equal(await store.clients.deleteClient('t1', bad), false, what);
+          assert.equal(await store.clients.deleteClient('t1', bad, AUDITED), false, what);
           assert.deepEqual(await store.clients.listClients(bad), [], what);
           assert.deepEqual(await store.clients.pageClients('t1', { offset: 0, limit: 10, accounts: [bad] }), { items: [], total: 0 }, what);
           assert.equal(await store.users.getUser('t1', bad), undefined, what);
           assert.equal(await store.users.findUserByUsername('t1', bad), undefined, what);
-          assert.equal(await store.users.deleteUser('t1', bad), false, what);
+          assert.equal(await store.users.deleteUser('t1', bad, AUDITED), false, what);
           assert.deepEqual(await store.users.pageUsers(bad, { offset: 0, limit: 10 }), { items: [], total: 0 }, what);
           for await (const found of store.users.iterateUsers(bad)) assert.fail(`iterated ${found.id} for ${what}`);
-          assert.equal(await store.accessNumbers.deleteAccessNumber('t1', bad), false, what);
+          assert.equal(await store.accessNumbers.deleteAccessNumber('t1', bad, AUDITED), false, what);
           assert.deepEqual(await store.accessNumbers.pageAccessNumbers(bad, { offset: 0, limit: 10 }), { items: [], total: 0 }, what);
           assert.deepEqual(await store.audit.pageAudit('t1', { offset: 0, limit: 10 }, { actor: bad }), { items: [], total: 0 }, what);
           assert.deepEqual(await store.activity.readActivity(bad, 0, NOW), [], what);
@@ -717,24 +810,24 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       });
       it('refuses to write text that cannot be stored, writing nothing', async () => {
         for (const [what, bad] of UNSTORABLE) {
-          await assert.rejects(store.tenants.createTenant(tenant(bad)), UnstorableValueError, what);
-          await assert.rejects(store.tenants.createTenant({ ...tenant('t9'), hosts: [bad] }), UnstorableValueError, what);
-          await assert.rejects(store.clients.createClient(client('t1', bad)), UnstorableValueError, what);
-          await assert.rejects(store.users.createUser(user('t1', 'u9', bad)), UnstorableValueError, what);
-          await assert.rejects(store.users.createUser(user('t1', bad, 'bob')), UnstorableValueError, what);
+          await assert.rejects(store.tenants.createTenant(tenant(bad), AUDITED), UnstorableValueError, what);
+          await assert.rejects(store.tenants.createTenant({ ...tenant('t9'), hosts: [bad] }, AUDITED), UnstorableValueError, what);
+          await assert.rejects(store.clients.createClient(client('t1', bad), AUDITED), UnstorableValueError, what);
+          await assert.rejects(store.users.createUser(user('t1', 'u9', bad), AUDITED), UnstorableValueError, what);
+          await assert.rejects(store.users.createUser(user('t1', bad, 'bob'), AUDITED), UnstorableValueError, what);
           await assert.rejects(store.audit.appendAudit({ at: NOW, actor: 'cli:root', tenantId: bad, action: 'client.create', target: 'c1', details: {} }), UnstorableValueError, what);
           await assert.rejects(store.lockouts.recordFailure('t1', bad, { at: NOW, address: null, countSince: 0 }), UnstorableValueError, what);
         }
         // Values that are not identifiers may be long, but not hold U+0000 or a lone surrogate, nor in a JSON key.
         for (const bad of ['a\u0000b', 'a\ud800b']) {
-          await assert.rejects(store.clients.createClient(client('t1', 'c2', { name: bad })), UnstorableValueError);
-          await assert.rejects(store.clients.createClient(client('t1', 'c2', { attributes: { note: bad } })), UnstorableValueError);
-          await assert.rejects(store.clients.createClient(client('t1', 'c2', { attributes: { [bad]: 1 } })), UnstorableValueError);
+          await assert.rejects(store.clients.createClient(client('t1', 'c2', { name: bad }), AUDITED), UnstorableValueError);
+          await assert.rejects(store.clients.createClient(client('t1', 'c2', { attributes: { note: bad } }), AUDITED), UnstorableValueError);
+          await assert.rejects(store.clients.createClient(client('t1', 'c2', { attributes: { [bad]: 1 } }), AUDITED), UnstorableValueError);
           await assert.rejects(store.audit.appendAudit({ at: NOW, actor: 'cli:root', tenantId: 't1', action: 'client.create', target: bad, details: {} }), UnstorableValueError);
-          await assert.rejects(store.users.createUser(user('t1', 'u2', 'carol', { role: bad })), UnstorableValueError);
+          await assert.rejects(store.users.createUser(user('t1', 'u2', 'carol', { role: bad }), AUDITED), UnstorableValueError);
         }
-        await store.clients.createClient(client('t1', 'c1'));
-        await assert.rejects(store.clients.updateClient(client('t1', 'c1', { name: 'a\u0000' })), UnstorableValueError);
+        await store.clients.createClient(client('t1', 'c1'), AUDITED);
+        await assert.rejects(store.clients.updateClient(client('t1', 'c1', { name: 'a\u0000' }), AUDITED), UnstorableValueError);
         assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'c1', 'a refused update changes nothing');
         assert.equal(await store.tenants.getTenant('t9'), undefined);
         assert.deepEqual((await store.clients.listClients('t1')).map((c) => c.id), ['c1']);
@@ -743,11 +836,11 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
       it('keeps any well-formed text, astral characters and long values included', async () => {
         const id = 'c\u{1F511}\u00e9\u4e2d';
         const long = 'n'.repeat(10_000);
-        await store.clients.createClient(client('t1', id, { name: long, attributes: { '\u{1F511}': '\u{1F600}' } }));
+        await store.clients.createClient(client('t1', id, { name: long, attributes: { '\u{1F511}': '\u{1F600}' } }), AUDITED);
         const read = await store.clients.getClient('t1', id);
         assert.equal(read?.name, long);
         assert.deepEqual(read?.attributes, { '\u{1F511}': '\u{1F600}' });
-        await store.users.createUser(user('t1', 'u\u{1F600}', 'j\u00f6rg\u{1F600}'));
+        await store.users.createUser(user('t1', 'u\u{1F600}', 'j\u00f6rg\u{1F600}'), AUDITED);
         assert.equal((await store.users.findUserByUsername('t1', 'j\u00f6rg\u{1F600}'))?.id, 'u\u{1F600}');
       });
     });

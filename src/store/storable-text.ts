@@ -96,9 +96,9 @@ const WRITES: { readonly [P in keyof Store]?: readonly string[] } = {
   accessNumbers: ['createAccessNumber'],
   audit: ['appendAudit'],
   activity: ['addActivity'],
-  keys: ['insertKeyGeneration', 'retireKeys', 'deleteRetiredKeys'],
-  lockouts: ['getLockState', 'recordFailure', 'lockUntil', 'clearFailures'],
-  clientLockouts: ['getLockState', 'recordFailure', 'lockUntil', 'clearFailures'],
+  keys: ['insertKeyGeneration', 'rotateKey', 'retireKeys', 'deleteRetiredKeys'],
+  lockouts: ['getLockState', 'recordFailure', 'lockUntil', 'clearFailures', 'unlock'],
+  clientLockouts: ['getLockState', 'recordFailure', 'lockUntil', 'clearFailures', 'unlock'],
 };
 
 type Method = (...args: unknown[]) => unknown;

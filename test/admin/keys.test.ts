@@ -4,6 +4,7 @@ import { beforeEach, describe, it } from 'node:test';
 import { AdminError } from '../../src/admin/admin-error.ts';
 import { KeyService, RETIREMENT_LEEWAY_MS } from '../../src/admin/keys.ts';
 import { addClient, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
+import { AUDITED } from '../../src/store/contract.ts';
 
 let t: TestTessera;
 let service: KeyService;
@@ -64,7 +65,7 @@ describe('KeyService.rotate', () => {
 describe('KeyService rotation across algorithms and private halves', () => {
   const setAlg = async (alg: 'ES256' | 'RS256' | 'EdDSA') => {
     const tenant = (await t.store.tenants.getTenant('default'))!;
-    await t.store.tenants.updateTenant({ ...tenant, signingAlg: alg });
+    await t.store.tenants.updateTenant({ ...tenant, signingAlg: alg }, AUDITED);
   };
 
   it("retires the old algorithm's key after a signingAlg change and deletes its private half", async () => {

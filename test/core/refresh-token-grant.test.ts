@@ -9,6 +9,7 @@ import { findLiveToken } from '../helpers/live-token.ts';
 import type { TokenResult } from '../../src/core/token-endpoint.ts';
 import { addClient, addUser, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { isRevoked, login, publicClient, record, refresh, refusal } from '../helpers/user-grants.ts';
+import { AUDITED } from '../../src/store/contract.ts';
 
 const SECOND = 1000;
 const mobile = publicClient('mobile');
@@ -101,7 +102,7 @@ describe('refresh token rotation', () => {
 
   it('does not hand out scopes the client has lost since the login', async () => {
     const client = (await t.store.clients.getClient('default', 'mobile'))!;
-    await t.store.clients.updateClient({ ...client, scopes: ['read'] });
+    await t.store.clients.updateClient({ ...client, scopes: ['read'] }, AUDITED);
     const result = await refresh(t, first.refreshToken!, mobile);
     assert.deepEqual((await record(t, result.accessToken)).scope, ['read']);
   });
@@ -131,7 +132,7 @@ describe('unusable refresh tokens', () => {
     {
       name: "a disabled user's refresh token",
       present: async () => {
-        await t.store.users.updateUser({ ...(await t.store.users.findUserByUsername('default', 'alice'))!, enabled: false });
+        await t.store.users.updateUser({ ...(await t.store.users.findUserByUsername('default', 'alice'))!, enabled: false }, AUDITED);
         return refresh(t, first.refreshToken!, mobile);
       },
       detail: /is disabled/,

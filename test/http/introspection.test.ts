@@ -10,6 +10,7 @@ import { randomToken } from '../../src/core/crypto/random.ts';
 import { timeOrderedToken, tokenStorageKey } from '../../src/core/tokens/storage-key.ts';
 import { addClient, addUser, basic, createTestTessera, type TestTessera } from '../helpers/fixtures.ts';
 import { FORM, injectableApp, issueToken } from './helpers.ts';
+import { AUDITED } from '../../src/store/contract.ts';
 
 let t: TestTessera;
 let app: FastifyInstance;
@@ -94,7 +95,7 @@ describe('introspection of inactive tokens tells nothing but active: false', () 
     { name: 'a token of a client since deleted', token: async () => { const tok = await issueToken(app, svc); await t.clients.delete('default', 'svc', { actor: 'test' }); return tok; } },
     { name: 'a token of a client since disabled', token: async () => {
       const tok = await issueToken(app, svc);
-      await t.store.clients.updateClient({ ...(await t.store.clients.getClient('default', 'svc'))!, enabled: false });
+      await t.store.clients.updateClient({ ...(await t.store.clients.getClient('default', 'svc'))!, enabled: false }, AUDITED);
       return tok;
     } },
   ];

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { addClient, addUser, basic, createTestTessera, TEST_CHANGE, type TestTessera } from '../helpers/fixtures.ts';
 import { injectableApp } from './helpers.ts';
+import { AUDITED } from '../../src/store/contract.ts';
 
 let t: TestTessera;
 let app: FastifyInstance;
@@ -90,9 +91,9 @@ describe('a user’s tokens', () => {
     const { access_token: access } = (await res.json()) as { access_token: string };
     // As if the token had been issued just after the disabling revoked the user's tokens.
     const stored = (await t.store.users.getUser('default', user.id))!;
-    await t.store.users.updateUser({ ...stored, enabled: false });
+    await t.store.users.updateUser({ ...stored, enabled: false }, AUDITED);
     assert.equal((await introspect(access)).active, false);
-    await t.store.users.deleteUser('default', user.id);
+    await t.store.users.deleteUser('default', user.id, AUDITED);
     assert.equal((await introspect(access)).active, false);
   });
 
@@ -101,7 +102,7 @@ describe('a user’s tokens', () => {
     // The new hash is written as the service would once its own argon2 run ends (the held slot would hold that run too).
     ['given a new password', async (id: string) => {
       const stored = (await t.store.users.getUser('default', id))!;
-      await t.store.users.updateUser({ ...stored, passwordHash: otherHash });
+      await t.store.users.updateUser({ ...stored, passwordHash: otherHash }, AUDITED);
     }],
     ['deleted', (id: string) => t.users.delete('default', id, TEST_CHANGE)],
   ] as const) {

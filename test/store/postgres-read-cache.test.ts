@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { adminQuery, createTestSchema, postgresSkip, type TestSchema } from '../helpers/postgres.ts';
-import { client, tenant, token } from '../../src/store/contract.ts';
+import { AUDITED, client, tenant, token } from '../../src/store/contract.ts';
 
 const skip = postgresSkip('the PostgreSQL read cache tests');
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -75,15 +75,15 @@ async function withInstances(
 describe('postgres tenant and client lookups stay coherent across instances', { skip }, () => {
   it("sees another instance's change from the next event-loop turn on", async () => {
     await withInstances(async ([a, b]) => {
-      await a.tenants.createTenant(tenant('t1', ['api.example.com']));
-      await a.clients.createClient(client('t1', 'c1'));
+      await a.tenants.createTenant(tenant('t1', ['api.example.com']), AUDITED);
+      await a.clients.createClient(client('t1', 'c1'), AUDITED);
       assert.equal((await a.clients.getClient('t1', 'c1'))?.enabled, true);
       assert.equal((await a.tenants.findTenantByHost('api.example.com'))?.id, 't1');
       assert.equal(await a.tenants.findTenantByHost('new.example.com'), undefined);
 
       // The other instance disables the client and moves a host.
-      await b.clients.updateClient(client('t1', 'c1', { enabled: false }));
-      await b.tenants.createTenant(tenant('t2', ['new.example.com']));
+      await b.clients.updateClient(client('t1', 'c1', { enabled: false }), AUDITED);
+      await b.tenants.createTenant(tenant('t2', ['new.example.com']), AUDITED);
       await nextTurn();
 
       assert.equal((await a.clients.getClient('t1', 'c1'))?.enabled, false);
@@ -93,8 +93,8 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
 
   it('answers from the cache until cache_version moves (a write behind the triggers is not seen; a raised version is)', async () => {
     await withInstances(async ([store], schema) => {
-      await store.tenants.createTenant(tenant('t1'));
-      await store.clients.createClient(client('t1', 'c1', { name: 'before' }));
+      await store.tenants.createTenant(tenant('t1'), AUDITED);
+      await store.clients.createClient(client('t1', 'c1', { name: 'before' }), AUDITED);
       assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'before');
       // Changed without the trigger: only a cached answer can still say 'before'.
       await adminQuery(`ALTER TABLE ${schema.name}.clients DISABLE TRIGGER clients_cache_version`);
@@ -109,16 +109,16 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
 
   it("sees this instance's own writes at once, and hands out frozen values", async () => {
     await withInstances(async ([store], schema) => {
-      await store.tenants.createTenant(tenant('t1'));
-      await store.clients.createClient(client('t1', 'c1'));
+      await store.tenants.createTenant(tenant('t1'), AUDITED);
+      await store.clients.createClient(client('t1', 'c1'), AUDITED);
       const first = (await store.clients.getClient('t1', 'c1'))!;
       assert.throws(() => ((first as { name: string }).name = 'mine'), TypeError);
       assert.throws(() => (first.scopes as string[]).push('admin'), TypeError);
-      await store.clients.updateClient(client('t1', 'c1', { enabled: false }));
+      await store.clients.updateClient(client('t1', 'c1', { enabled: false }), AUDITED);
       const read = (await store.clients.getClient('t1', 'c1'))!;
       assert.equal(read.enabled, false);
       assert.notEqual(read.name, 'mine');
-      assert.equal(await store.clients.deleteClient('t1', 'c1'), true);
+      assert.equal(await store.clients.deleteClient('t1', 'c1', AUDITED), true);
       assert.equal(await store.clients.getClient('t1', 'c1'), undefined);
     });
   });
@@ -135,15 +135,15 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
         return answer.then(async (result) => (await sleep(hold), result));
       } as typeof pg.Pool.prototype.query;
       try {
-        await a.tenants.createTenant(tenant('t1'));
-        await a.clients.createClient(client('t1', 'c1'));
+        await a.tenants.createTenant(tenant('t1'), AUDITED);
+        await a.clients.createClient(client('t1', 'c1'), AUDITED);
         assert.equal((await b.clients.getClient('t1', 'c1'))?.enabled, true);
         await nextTurn();
         holdMs = 300;
         const early = b.clients.getClient('t1', 'c1'); // its check reads the version now, and answers late
         await sleep(50);
         holdMs = 0;
-        await a.clients.updateClient(client('t1', 'c1', { enabled: false }));
+        await a.clients.updateClient(client('t1', 'c1', { enabled: false }), AUDITED);
         await nextTurn();
         assert.equal((await b.clients.getClient('t1', 'c1'))?.enabled, false, 'a lookup begun after the commit sees it');
         await early;
@@ -155,8 +155,8 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
 
   it("raises the counter of the written table's own schema, whatever the writer's search_path", async () => {
     await withInstances(async ([store], schema) => {
-      await store.tenants.createTenant(tenant('t1'));
-      await store.clients.createClient(client('t1', 'c1', { name: 'before' }));
+      await store.tenants.createTenant(tenant('t1'), AUDITED);
+      await store.clients.createClient(client('t1', 'c1', { name: 'before' }), AUDITED);
       assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'before');
       // A hand-made change from a session whose search_path does not name the schema.
       await adminQuery(`UPDATE ${schema.name}.clients SET name = 'by hand' WHERE id = 'c1'`);
@@ -167,8 +167,8 @@ describe('postgres tenant and client lookups stay coherent across instances', { 
 
   it('caches nothing beyond a turn when the counter row is gone', async () => {
     await withInstances(async ([store], schema) => {
-      await store.tenants.createTenant(tenant('t1'));
-      await store.clients.createClient(client('t1', 'c1', { name: 'before' }));
+      await store.tenants.createTenant(tenant('t1'), AUDITED);
+      await store.clients.createClient(client('t1', 'c1', { name: 'before' }), AUDITED);
       await adminQuery(`DELETE FROM ${schema.name}.cache_version`);
       assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'before');
       await adminQuery(`UPDATE ${schema.name}.clients SET name = 'after' WHERE id = 'c1'`);
@@ -182,8 +182,8 @@ describe('postgres tenant and client lookups, told of changes by notifications',
   it("sees another instance's change once notified, without asking the database every turn", async () => {
     await withInstances(
       async ([a, b]) => {
-        await a.tenants.createTenant(tenant('t1', ['api.example.com']));
-        await a.clients.createClient(client('t1', 'c1'));
+        await a.tenants.createTenant(tenant('t1', ['api.example.com']), AUDITED);
+        await a.clients.createClient(client('t1', 'c1'), AUDITED);
         await countingStatements('cache-version.get', async (checks) => {
           const before = checks();
           for (let turn = 0; turn < 50; turn++) {
@@ -194,8 +194,8 @@ describe('postgres tenant and client lookups, told of changes by notifications',
           assert.ok(checks() - before <= 1, `50 turns of lookups sent ${checks() - before} version checks`);
         });
 
-        await b.clients.updateClient(client('t1', 'c1', { enabled: false }));
-        await b.tenants.createTenant(tenant('t2', ['new.example.com']));
+        await b.clients.updateClient(client('t1', 'c1', { enabled: false }), AUDITED);
+        await b.tenants.createTenant(tenant('t2', ['new.example.com']), AUDITED);
         await until(async () => (await a.clients.getClient('t1', 'c1'))?.enabled === false, 'the disabled client is seen');
         await until(async () => (await a.tenants.findTenantByHost('new.example.com'))?.id === 't2', 'the new host is seen');
       },
@@ -206,8 +206,8 @@ describe('postgres tenant and client lookups, told of changes by notifications',
   it("sees a hand-made change in the schema, from a session whose search_path does not name it", async () => {
     await withInstances(
       async ([store], schema) => {
-        await store.tenants.createTenant(tenant('t1'));
-        await store.clients.createClient(client('t1', 'c1', { name: 'before' }));
+        await store.tenants.createTenant(tenant('t1'), AUDITED);
+        await store.clients.createClient(client('t1', 'c1', { name: 'before' }), AUDITED);
         assert.equal((await store.clients.getClient('t1', 'c1'))?.name, 'before');
         await adminQuery(`UPDATE ${schema.name}.clients SET name = 'by hand' WHERE id = 'c1'`);
         await until(async () => (await store.clients.getClient('t1', 'c1'))?.name === 'by hand', 'the change is seen');
@@ -219,19 +219,19 @@ describe('postgres tenant and client lookups, told of changes by notifications',
   it('goes back to a check every turn when the listener is lost, and listens again', async () => {
     await withInstances(
       async ([a, b], schema) => {
-        await a.tenants.createTenant(tenant('t1'));
-        await a.clients.createClient(client('t1', 'c1', { name: 'before' }));
+        await a.tenants.createTenant(tenant('t1'), AUDITED);
+        await a.clients.createClient(client('t1', 'c1', { name: 'before' }), AUDITED);
         assert.equal((await a.clients.getClient('t1', 'c1'))?.name, 'before');
         const pids = await listeners(schema);
         await adminQuery(`SELECT pg_terminate_backend(pid) FROM unnest(ARRAY[${pids.join(',')}]::int[]) AS pid`);
         await until(async () => (await listeners(schema)).length === 0, 'the listeners are gone');
         // No notification can reach anyone now: a change is still seen from the next turn on.
-        await b.clients.updateClient(client('t1', 'c1', { name: 'unheard' }));
+        await b.clients.updateClient(client('t1', 'c1', { name: 'unheard' }), AUDITED);
         await nextTurn();
         assert.equal((await a.clients.getClient('t1', 'c1'))?.name, 'unheard');
         // Both reconnect (after about a second) and are told of changes again.
         await until(async () => (await listeners(schema)).length === 2, 'both listen again');
-        await b.clients.updateClient(client('t1', 'c1', { name: 'heard' }));
+        await b.clients.updateClient(client('t1', 'c1', { name: 'heard' }), AUDITED);
         await until(async () => (await a.clients.getClient('t1', 'c1'))?.name === 'heard', 'the change is seen');
       },
       { listen: true },
@@ -241,8 +241,8 @@ describe('postgres tenant and client lookups, told of changes by notifications',
   it('is told only of its own schema: a change to another install in the same database keeps this cache', async () => {
     await withInstances(
       async ([store]) => {
-        await store.tenants.createTenant(tenant('t1'));
-        await store.clients.createClient(client('t1', 'c1'));
+        await store.tenants.createTenant(tenant('t1'), AUDITED);
+        await store.clients.createClient(client('t1', 'c1'), AUDITED);
         // The notifications of those writes reach this instance too, at a moment of their own: wait until the cached value stays.
         let first: Awaited<ReturnType<typeof store.clients.getClient>>;
         await until(async () => {
@@ -253,8 +253,8 @@ describe('postgres tenant and client lookups, told of changes by notifications',
         }, 'the cached value settles');
         await withInstances(
           async ([other]) => {
-            await other.tenants.createTenant(tenant('t1'));
-            await other.clients.createClient(client('t1', 'c1'));
+            await other.tenants.createTenant(tenant('t1'), AUDITED);
+            await other.clients.createClient(client('t1', 'c1'), AUDITED);
           },
           { listen: true },
         );

@@ -10,7 +10,7 @@ import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.t
 import { StoreUnavailableError } from '../../src/core/ports/errors.ts';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.ts';
 import { adminQuery, createTestSchema, openTestPostgresStore, POSTGRES_URL, postgresSkip } from '../helpers/postgres.ts';
-import { storeContract, tenant, token } from '../../src/store/contract.ts';
+import { AUDITED, storeContract, tenant, token } from '../../src/store/contract.ts';
 
 const skip = postgresSkip('the PostgreSQL store tests');
 
@@ -35,7 +35,7 @@ describe('postgres store', { skip }, () => {
     const schema = await createTestSchema();
     try {
       const first = await openPostgresStore({ connectionString: schema.url });
-      await first.tenants.createTenant(tenant('kept'));
+      await first.tenants.createTenant(tenant('kept'), AUDITED);
       await first.close();
       const second = await openPostgresStore({ connectionString: schema.url });
       assert.equal(second.migration.applied.length, 0);

@@ -8,7 +8,7 @@ import { CacheRegion } from '../../src/store/sqlite/cache-region.ts';
 import { ReadCache } from '../../src/store/sqlite/read-cache.ts';
 import { SqliteTokenStore } from '../../src/store/sqlite/tokens.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import { client, tenant, token } from '../../src/store/contract.ts';
+import { AUDITED, client, tenant, token } from '../../src/store/contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-read-cache-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,9 +23,9 @@ describe('sqlite tenant and client lookups stay coherent with the database', () 
   it("sees another process's change from the next event-loop turn on (a disabled client, a moved host)", async () => {
     const path = join(dir, `rc-${n++}.db`);
     const server = openSqliteStore({ path, ...ONE_CHECK_PER_TURN });
-    await server.tenants.createTenant(tenant('t1', ['api.example.com']));
-    await server.tenants.createTenant(tenant('t2'));
-    await server.clients.createClient(client('t1', 'c1'));
+    await server.tenants.createTenant(tenant('t1', ['api.example.com']), AUDITED);
+    await server.tenants.createTenant(tenant('t2'), AUDITED);
+    await server.clients.createClient(client('t1', 'c1'), AUDITED);
     assert.equal((await server.clients.getClient('t1', 'c1'))?.enabled, true);
     assert.equal((await server.tenants.findTenantByHost('api.example.com'))?.id, 't1');
     assert.equal(await server.tenants.findTenantByHost('new.example.com'), undefined);
@@ -46,22 +46,22 @@ describe('sqlite tenant and client lookups stay coherent with the database', () 
 
   it("sees this connection's own writes at once", async () => {
     const store = openSqliteStore({ path: join(dir, `rc-${n++}.db`) });
-    await store.tenants.createTenant(tenant('t1'));
+    await store.tenants.createTenant(tenant('t1'), AUDITED);
     const c = client('t1', 'c1');
-    await store.clients.createClient(c);
+    await store.clients.createClient(c, AUDITED);
     assert.equal((await store.clients.getClient('t1', 'c1'))?.secrets.length, c.secrets.length);
-    await store.clients.updateClient({ ...c, secrets: [], enabled: false });
+    await store.clients.updateClient({ ...c, secrets: [], enabled: false }, AUDITED);
     const read = await store.clients.getClient('t1', 'c1');
     assert.deepEqual(read?.secrets, []);
     assert.equal(read?.enabled, false);
-    await store.clients.deleteClient('t1', 'c1');
+    await store.clients.deleteClient('t1', 'c1', AUDITED);
     assert.equal(await store.clients.getClient('t1', 'c1'), undefined);
     await store.close();
   });
 
   it('hands out one frozen value on every hit, which no caller can change', async () => {
     const store = openSqliteStore({ path: join(dir, `rc-${n++}.db`) });
-    await store.tenants.createTenant(tenant('t1', ['h.example']));
+    await store.tenants.createTenant(tenant('t1', ['h.example']), AUDITED);
     const first = (await store.tenants.getTenant('t1'))!;
     assert.throws(() => (first.hosts as string[]).push('mutated'), TypeError);
     assert.throws(() => ((first as { issuer: string }).issuer = 'mutated'), TypeError);
@@ -76,8 +76,8 @@ describe('sqlite read cache under several processes', () => {
   it("keeps serving tenant, client and token rows from memory when another process only issues tokens", async () => {
     const path = join(dir, `rc-${n++}.db`);
     const server = openSqliteStore({ path, ...ONE_CHECK_PER_TURN });
-    await server.tenants.createTenant(tenant('t1', ['api.example.com']));
-    await server.clients.createClient(client('t1', 'c1'));
+    await server.tenants.createTenant(tenant('t1', ['api.example.com']), AUDITED);
+    await server.clients.createClient(client('t1', 'c1'), AUDITED);
     await server.tokens.saveToken(token('h1'));
     await new Promise((resolve) => setImmediate(resolve));
     const tenantRow = await server.tenants.findTenantByHost('api.example.com');
@@ -219,8 +219,8 @@ describe('sqlite token lookups stay coherent with the database', () => {
   it('keeps tokens in a region of their own: a burst of distinct tokens leaves the tenant and client rows cached', async () => {
     const path = join(dir, `rc-${n++}.db`);
     const store = openSqliteStore({ path, ...ONE_CHECK_PER_TURN });
-    await store.tenants.createTenant(tenant('t1'));
-    await store.clients.createClient(client('t1', 'c1'));
+    await store.tenants.createTenant(tenant('t1'), AUDITED);
+    await store.clients.createClient(client('t1', 'c1'), AUDITED);
     await nextTurn();
     assert.equal((await store.clients.getClient('t1', 'c1'))?.enabled, true);
     // 12,000 distinct unknown tokens: more than the token region holds.

@@ -11,7 +11,7 @@ import { migrateSqlite } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import { REVOKE_SUBJECT_SQL } from '../../src/store/sqlite/tokens.ts';
 import { generateSigningKey } from '../../src/core/tokens/signing-keys.ts';
-import { storeContract, tenant } from '../../src/store/contract.ts';
+import { AUDITED, storeContract, tenant } from '../../src/store/contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tessera-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,7 +54,7 @@ describe('sqlite store', () => {
   it('keeps data across reopening and applies no migration twice', async () => {
     const path = join(dir, 'reopen.db');
     const first = openSqliteStore({ path });
-    await first.tenants.createTenant(tenant('kept'));
+    await first.tenants.createTenant(tenant('kept'), AUDITED);
     await first.close();
     const second = openSqliteStore({ path });
     assert.equal((await second.tenants.getTenant('kept'))?.id, 'kept');
@@ -116,7 +116,7 @@ describe('sqlite store', () => {
     const store = openSqliteStore({ path });
     const old = (await store.users.findUserByUsername('t1', 'jane.doe@example.com'))!;
     assert.equal(old.username, 'jane.doe@example.com', 'the case it was created with is gone; its normal form is shown');
-    assert.equal(await store.users.updateUser({ ...old, username: 'Jane.Doe@Example.com' }), true);
+    assert.equal(await store.users.updateUser({ ...old, username: 'Jane.Doe@Example.com' }, AUDITED), true);
     assert.equal((await store.users.findUserByUsername('t1', 'jane.doe@example.com'))?.username, 'Jane.Doe@Example.com');
     await store.close();
   });

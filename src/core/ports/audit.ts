@@ -36,7 +36,10 @@ export interface AuditStore extends AuditChainReader {
   /**
    * Appends `entry` to the chain: links it to the last entry's hash and stores
    * its own (auditEntryHash), atomically with respect to every other writer,
-   * in every process.
+   * in every process. For what is audited but changes nothing in the database
+   * (reads of personal data, rate-limit resets); a stored change is audited
+   * by the write that makes it, which takes its entry and appends it in the
+   * same transaction.
    */
   appendAudit(entry: AuditEntry): Promise<void>;
   /** Newest first; `tenantId` undefined lists every tenant's entries; `filter` keeps only matching entries (and `total` counts those). */

@@ -1,6 +1,6 @@
 /** Storage of tenants' signing keys and their rotation schedule. */
 import type { JWK } from 'jose';
-import type { SigningAlgorithm, SigningKey } from '../model.ts';
+import type { AuditEntry, SigningAlgorithm, SigningKey } from '../model.ts';
 
 export interface KeyStore {
   /** A tenant's keys (every algorithm, retired ones until deleted), oldest first. */
@@ -19,12 +19,26 @@ export interface KeyStore {
    */
   retireKeys(tenantId: string, alg: SigningAlgorithm, belowGeneration: number, retiresAt: number): Promise<number>;
   /**
-   * Deletes one key, both halves, and raises the tenant's `keysRevision` in
-   * the same transaction (so every process drops the key from its JWKS and
-   * stops accepting its tokens at its next request); false when the tenant
-   * has no such key.
+   * An operator's rotation, in one transaction: inserts `key` as
+   * {@link insertKeyGeneration} does and, only when it was inserted (no other
+   * key of its generation won), sets `retiresAt` on the tenant's keys of each
+   * of `retire` as {@link retireKeys} does and appends `audit` to the audit
+   * chain. Returns the key stored for the generation: when it is not `key`,
+   * nothing was changed and nothing appended.
    */
-  revokeKey(tenantId: string, kid: string): Promise<boolean>;
+  rotateKey(
+    key: SigningKey,
+    retire: readonly { alg: SigningAlgorithm; belowGeneration: number }[],
+    retiresAt: number,
+    audit: AuditEntry,
+  ): Promise<SigningKey>;
+  /**
+   * Deletes one key, both halves, raises the tenant's `keysRevision` and
+   * appends `audit` to the audit chain, in one transaction (so every process
+   * drops the key from its JWKS and stops accepting its tokens at its next
+   * request); false, with nothing appended, when the tenant has no such key.
+   */
+  revokeKey(tenantId: string, kid: string, audit: AuditEntry): Promise<boolean>;
   /** Replaces the private half of the tenant's key `kid` (sealing, rewrapping), unless it was deleted meanwhile; false when nothing was replaced. */
   replacePrivateKey(tenantId: string, kid: string, privateJwk: JWK): Promise<boolean>;
   /** Deletes the private halves of the tenant's keys `kids` (they keep verifying); returns how many were deleted. */

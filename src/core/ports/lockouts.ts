@@ -7,7 +7,7 @@
  * or client is deleted.
  */
 import type { AttemptReservation, ReservedAttempt } from '../login-policy.ts';
-import type { LockState } from '../model.ts';
+import type { AuditEntry, LockState } from '../model.ts';
 
 export interface LockoutStore {
   /** The subject's record; all zero/null when none exists. */
@@ -29,6 +29,15 @@ export interface LockoutStore {
   reserveAttempt(tenantId: string, subjectId: string, attempt: AttemptReservation): Promise<ReservedAttempt>;
   /** Locks the subject until `until` (ms), never shortening a lock already longer. */
   lockUntil(tenantId: string, subjectId: string, until: number): Promise<void>;
-  /** Sets the count to 0 and lifts any lock (a success, an operator's unlock). The last failure stays on record. */
+  /**
+   * Sets the count to 0 and lifts any lock after a success (a right password
+   * or secret). The last failure stays on record. Not audited: it is on the
+   * token path, which must not pay for the audit chain.
+   */
   clearFailures(tenantId: string, subjectId: string): Promise<void>;
+  /**
+   * An operator's unlock: what {@link clearFailures} does, with `audit`
+   * appended to the audit chain in the same transaction.
+   */
+  unlock(tenantId: string, subjectId: string, audit: AuditEntry): Promise<void>;
 }

@@ -1,5 +1,5 @@
 /** Storage of tenants: what request handling reads, and what management writes. */
-import type { Tenant } from '../model.ts';
+import type { AuditEntry, Tenant } from '../model.ts';
 
 /** What resolving a request's tenant needs. Values are shared and read-only. */
 export interface TenantReader {
@@ -8,10 +8,15 @@ export interface TenantReader {
   findTenantByHost(host: string): Promise<Readonly<Tenant> | undefined>;
 }
 
+/**
+ * The writes are management's, each audited: `audit` is appended to the audit
+ * chain (ports/audit.ts) in the same transaction as the change; a write that
+ * stores nothing (a conflict, a tenant that does not exist) appends nothing.
+ */
 export interface TenantStore extends TenantReader {
   /** @throws StoreConflictError when the id, or one of its hosts, exists. */
-  createTenant(tenant: Tenant): Promise<void>;
+  createTenant(tenant: Tenant, audit: AuditEntry): Promise<void>;
   listTenants(): Promise<Readonly<Tenant>[]>;
   /** Replaces a tenant's settings and hosts (everything but `id` and `createdAt`); false when it does not exist. @throws StoreConflictError for a host another tenant owns. */
-  updateTenant(tenant: Tenant): Promise<boolean>;
+  updateTenant(tenant: Tenant, audit: AuditEntry): Promise<boolean>;
 }

@@ -1,5 +1,5 @@
 /** Storage of users (the password grant's resource owners). */
-import type { User } from '../model.ts';
+import type { AuditEntry, User } from '../model.ts';
 import type { Page, PageQuery } from './paging.ts';
 
 /** What logins and refreshes read. */
@@ -9,16 +9,21 @@ export interface UserReader {
   findUserByUsername(tenantId: string, username: string): Promise<Readonly<User> | undefined>;
 }
 
+/**
+ * The writes are management's, each audited: `audit` is appended to the audit
+ * chain (ports/audit.ts) in the same transaction as the change; a write that
+ * stores nothing (a conflict, a user that does not exist) appends nothing.
+ */
 export interface UserStore extends UserReader {
   /** @throws StoreConflictError when the id, or the username in any letter case, exists in the tenant. */
-  createUser(user: User): Promise<void>;
+  createUser(user: User, audit: AuditEntry): Promise<void>;
   /**
    * Replaces the stored user; returns false when it does not exist.
    * @throws StoreConflictError when the new username belongs to another user.
    */
-  updateUser(user: User): Promise<boolean>;
+  updateUser(user: User, audit: AuditEntry): Promise<boolean>;
   /** Deletes the user and its lock state; returns false when it did not exist. */
-  deleteUser(tenantId: string, userId: string): Promise<boolean>;
+  deleteUser(tenantId: string, userId: string, audit: AuditEntry): Promise<boolean>;
   /** A page of a tenant's users, ordered by the normal form of their usernames, optionally only those carrying one of `query.accounts`. */
   pageUsers(tenantId: string, query: PageQuery): Promise<Page<Readonly<User>>>;
   /** Every user of a tenant, in the same order, read lazily in batches so exports run in constant memory. */

@@ -55,6 +55,8 @@ export function sealingKeyStore(inner: KeyStore, kek: KeyEncryption): KeyStore {
     listKeys: async (tenantId) => Promise.all((await inner.listKeys(tenantId)).map((k) => unsealKey(k, kek))),
     insertKeyGeneration: async (key) =>
       unsealKey(await inner.insertKeyGeneration(key.privateJwk === null ? key : { ...key, privateJwk: await sealJwk(key, key.privateJwk, kek) }), kek),
+    rotateKey: async (key, retire, retiresAt, audit) =>
+      unsealKey(await inner.rotateKey(key.privateJwk === null ? key : { ...key, privateJwk: await sealJwk(key, key.privateJwk, kek) }, retire, retiresAt, audit), kek),
     retireKeys: (...args) => inner.retireKeys(...args),
     revokeKey: (...args) => inner.revokeKey(...args),
     deletePrivateKeys: (...args) => inner.deletePrivateKeys(...args),

@@ -1,4 +1,5 @@
-import type { AccessNumber } from '../../core/model.ts';
+import type { AccessNumber, AuditEntry } from '../../core/model.ts';
+import type { MemoryAuditStore } from './audit.ts';
 import { StoreConflictError } from '../../core/ports/errors.ts';
 import type { AccessNumberStore } from '../../core/ports/access-numbers.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
@@ -7,18 +8,26 @@ import { pageOf } from './paging.ts';
 
 export class MemoryAccessNumberStore implements AccessNumberStore {
   readonly #numbers: AccessNumber[] = [];
+  readonly #audit: MemoryAuditStore;
 
-  async createAccessNumber(entry: AccessNumber): Promise<void> {
+  /** @param audit where each write's entry is appended, in the same synchronous step as the write */
+  constructor(audit: MemoryAuditStore) {
+    this.#audit = audit;
+  }
+
+  async createAccessNumber(entry: AccessNumber, audit: AuditEntry): Promise<void> {
     if (this.#numbers.some((n) => n.tenantId === entry.tenantId && n.number === entry.number)) {
       throw new StoreConflictError(`access number '${entry.number}'`);
     }
     this.#numbers.push(copy(entry));
+    this.#audit.append(audit);
   }
 
-  async deleteAccessNumber(tenantId: string, id: string): Promise<boolean> {
+  async deleteAccessNumber(tenantId: string, id: string, audit: AuditEntry): Promise<boolean> {
     const i = this.#numbers.findIndex((n) => n.tenantId === tenantId && n.id === id);
     if (i === -1) return false;
     this.#numbers.splice(i, 1);
+    this.#audit.append(audit);
     return true;
   }
 

@@ -9,6 +9,11 @@ export class MemoryAuditStore implements AuditStore {
   readonly #entries: ChainedAuditEntry[] = [];
 
   async appendAudit(entry: AuditEntry): Promise<void> {
+    this.append(entry);
+  }
+
+  /** Appends at once: the memory stores call it in the same synchronous step as the change it records. */
+  append(entry: AuditEntry): void {
     const prevHash = this.#entries.at(-1)?.hash ?? AUDIT_CHAIN_GENESIS;
     this.#entries.push({ ...copy(entry), seq: this.#entries.length + 1, prevHash, hash: auditEntryHash(prevHash, entry) });
   }

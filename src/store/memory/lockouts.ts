@@ -1,4 +1,5 @@
-import type { LockState } from '../../core/model.ts';
+import type { AuditEntry, LockState } from '../../core/model.ts';
+import type { MemoryAuditStore } from './audit.ts';
 import { reserveAttempt, type AttemptReservation, type ReservedAttempt } from '../../core/login-policy.ts';
 import type { LockoutStore } from '../../core/ports/lockouts.ts';
 
@@ -8,6 +9,12 @@ const none = (): LockState => ({ failedCount: 0, lockedUntil: null, lastFailureA
 /** Each method runs without awaiting in between, so within one process every call is atomic. */
 export class MemoryLockoutStore implements LockoutStore {
   readonly #states = new Map<string, LockState>();
+  readonly #audit: MemoryAuditStore;
+
+  /** @param audit where an operator's unlock appends its entry, in the same synchronous step */
+  constructor(audit: MemoryAuditStore) {
+    this.#audit = audit;
+  }
 
   async getLockState(tenantId: string, userId: string): Promise<LockState> {
     return { ...(this.#states.get(key(tenantId, userId)) ?? none()) };
@@ -38,6 +45,15 @@ export class MemoryLockoutStore implements LockoutStore {
   }
 
   async clearFailures(tenantId: string, userId: string): Promise<void> {
+    this.#clear(tenantId, userId);
+  }
+
+  async unlock(tenantId: string, userId: string, audit: AuditEntry): Promise<void> {
+    this.#clear(tenantId, userId);
+    this.#audit.append(audit);
+  }
+
+  #clear(tenantId: string, userId: string): void {
     const state = this.#states.get(key(tenantId, userId));
     if (state !== undefined) this.#states.set(key(tenantId, userId), { ...state, failedCount: 0, lockedUntil: null });
   }

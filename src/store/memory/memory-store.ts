@@ -12,20 +12,21 @@ import { MemoryTokenStore } from './tokens.ts';
 import { MemoryUserStore } from './users.ts';
 
 export function createMemoryStore(): Store {
-  const lockouts = new MemoryLockoutStore();
-  const clientLockouts = new MemoryLockoutStore();
-  const tenants = new MemoryTenantStore();
+  const audit = new MemoryAuditStore();
+  const lockouts = new MemoryLockoutStore(audit);
+  const clientLockouts = new MemoryLockoutStore(audit);
+  const tenants = new MemoryTenantStore(audit);
   return refuseUnstorableText({
     kind: 'memory',
     tenants,
-    clients: new MemoryClientStore((tenantId, clientId) => clientLockouts.forget(tenantId, clientId)),
-    users: new MemoryUserStore((tenantId, userId) => lockouts.forget(tenantId, userId)),
+    clients: new MemoryClientStore(audit, (tenantId, clientId) => clientLockouts.forget(tenantId, clientId)),
+    users: new MemoryUserStore(audit, (tenantId, userId) => lockouts.forget(tenantId, userId)),
     lockouts,
     clientLockouts,
     tokens: new MemoryTokenStore(),
-    keys: new MemoryKeyStore((tenantId) => tenants.raiseKeysRevision(tenantId)),
-    accessNumbers: new MemoryAccessNumberStore(),
-    audit: new MemoryAuditStore(),
+    keys: new MemoryKeyStore(audit, (tenantId) => tenants.raiseKeysRevision(tenantId)),
+    accessNumbers: new MemoryAccessNumberStore(audit),
+    audit,
     activity: new MemoryActivityStore(),
     async ping() {},
     async schemaStatus() {

@@ -1,10 +1,17 @@
-import type { Tenant } from '../../core/model.ts';
+import type { AuditEntry, Tenant } from '../../core/model.ts';
+import type { MemoryAuditStore } from './audit.ts';
 import { StoreConflictError } from '../../core/ports/errors.ts';
 import type { TenantStore } from '../../core/ports/tenants.ts';
 import { copy, frozenCopy } from './copy.ts';
 
 export class MemoryTenantStore implements TenantStore {
   readonly #tenants = new Map<string, Tenant>();
+  readonly #audit: MemoryAuditStore;
+
+  /** @param audit where each write's entry is appended, in the same synchronous step as the write */
+  constructor(audit: MemoryAuditStore) {
+    this.#audit = audit;
+  }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
     const tenant = this.#tenants.get(id);
@@ -16,24 +23,32 @@ export class MemoryTenantStore implements TenantStore {
     return undefined;
   }
 
-  async createTenant(tenant: Tenant): Promise<void> {
+  async createTenant(tenant: Tenant, audit: AuditEntry): Promise<void> {
     if (this.#tenants.has(tenant.id)) throw new StoreConflictError(`tenant '${tenant.id}'`);
     for (const host of tenant.hosts) {
-      if (await this.findTenantByHost(host)) throw new StoreConflictError(`host '${host}'`);
+      if (this.#ownerOf(host) !== undefined) throw new StoreConflictError(`host '${host}'`);
     }
     this.#tenants.set(tenant.id, copy(tenant));
+    this.#audit.append(audit);
   }
 
-  async updateTenant(tenant: Tenant): Promise<boolean> {
+  async updateTenant(tenant: Tenant, audit: AuditEntry): Promise<boolean> {
     const stored = this.#tenants.get(tenant.id);
     if (stored === undefined) return false;
     for (const host of tenant.hosts) {
-      const owner = await this.findTenantByHost(host);
-      if (owner && owner.id !== tenant.id) throw new StoreConflictError(`host '${host}'`);
+      const owner = this.#ownerOf(host);
+      if (owner !== undefined && owner.id !== tenant.id) throw new StoreConflictError(`host '${host}'`);
     }
     const { keysRevision: _ignored, ...settings } = tenant;
     this.#tenants.set(tenant.id, copy({ ...settings, createdAt: stored.createdAt, ...(stored.keysRevision === undefined ? {} : { keysRevision: stored.keysRevision }) }));
+    this.#audit.append(audit);
     return true;
+  }
+
+  /** Synchronous, so a write checks and changes in one step, as a transaction would. */
+  #ownerOf(host: string): Tenant | undefined {
+    for (const tenant of this.#tenants.values()) if (tenant.hosts.includes(host)) return tenant;
+    return undefined;
   }
 
   /** What a key revocation does to the tenant's row (ports/keys.ts `revokeKey`). */

@@ -1,4 +1,5 @@
-import type { User } from '../../core/model.ts';
+import type { AuditEntry, User } from '../../core/model.ts';
+import type { MemoryAuditStore } from './audit.ts';
 import { StoreConflictError } from '../../core/ports/errors.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import type { UserStore } from '../../core/ports/users.ts';
@@ -12,8 +13,11 @@ export class MemoryUserStore implements UserStore {
   readonly #users = new Map<string, User>();
   /** Called when a user is deleted, so its lock state goes with it (as the SQL foreign key cascades). */
   readonly #onDelete: (tenantId: string, userId: string) => void;
+  /** Where each write's entry is appended, in the same synchronous step as the write. */
+  readonly #audit: MemoryAuditStore;
 
-  constructor(onDelete: (tenantId: string, userId: string) => void = () => {}) {
+  constructor(audit: MemoryAuditStore, onDelete: (tenantId: string, userId: string) => void = () => {}) {
+    this.#audit = audit;
     this.#onDelete = onDelete;
   }
 
@@ -27,24 +31,29 @@ export class MemoryUserStore implements UserStore {
     return user && frozenCopy(user);
   }
 
-  async createUser(user: User): Promise<void> {
+  async createUser(user: User, audit: AuditEntry): Promise<void> {
     if (this.#users.has(key(user.tenantId, user.id))) throw new StoreConflictError(`user '${user.id}'`);
     if (this.#byUsername(user.tenantId, normalizeUsername(user.username))) throw new StoreConflictError(`username '${user.username}'`);
     this.#users.set(key(user.tenantId, user.id), copy(user));
+    this.#audit.append(audit);
   }
 
-  async updateUser(user: User): Promise<boolean> {
+  async updateUser(user: User, audit: AuditEntry): Promise<boolean> {
     const k = key(user.tenantId, user.id);
     if (!this.#users.has(k)) return false;
     const holder = this.#byUsername(user.tenantId, normalizeUsername(user.username));
     if (holder !== undefined && holder.id !== user.id) throw new StoreConflictError(`username '${user.username}'`);
     this.#users.set(k, copy(user));
+    this.#audit.append(audit);
     return true;
   }
 
-  async deleteUser(tenantId: string, userId: string): Promise<boolean> {
+  async deleteUser(tenantId: string, userId: string, audit: AuditEntry): Promise<boolean> {
     const deleted = this.#users.delete(key(tenantId, userId));
-    if (deleted) this.#onDelete(tenantId, userId);
+    if (deleted) {
+      this.#onDelete(tenantId, userId);
+      this.#audit.append(audit);
+    }
     return deleted;
   }
 

@@ -1,4 +1,5 @@
-import type { AccessNumber } from '../../core/model.ts';
+import type { AccessNumber, AuditEntry } from '../../core/model.ts';
+import { appendAuditIn } from './audit.ts';
 import type { AccessNumberStore } from '../../core/ports/access-numbers.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
@@ -22,12 +23,19 @@ export class PostgresAccessNumberStore implements AccessNumberStore {
     this.#db = db;
   }
 
-  async createAccessNumber(e: AccessNumber): Promise<void> {
-    await insertOrConflict(this.#db, `access number '${e.number}'`, INSERT, [e.tenantId, e.id, e.number, e.label, e.createdAt]);
+  async createAccessNumber(e: AccessNumber, audit: AuditEntry): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await insertOrConflict(tx, `access number '${e.number}'`, INSERT, [e.tenantId, e.id, e.number, e.label, e.createdAt]);
+      await appendAuditIn(tx, audit);
+    });
   }
 
-  async deleteAccessNumber(tenantId: string, id: string): Promise<boolean> {
-    return ((await this.#db.query(DELETE, [tenantId, id])).rowCount ?? 0) > 0;
+  async deleteAccessNumber(tenantId: string, id: string, audit: AuditEntry): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      if (((await tx.query(DELETE, [tenantId, id])).rowCount ?? 0) === 0) return false;
+      await appendAuditIn(tx, audit);
+      return true;
+    });
   }
 
   async pageAccessNumbers(tenantId: string, query: PageQuery): Promise<Page<AccessNumber>> {

@@ -2,7 +2,7 @@ import type { AuditEntry } from '../../core/model.ts';
 import { AUDIT_CHAIN_GENESIS, auditEntryHash } from '../../core/audit-chain.ts';
 import type { AuditFilter, AuditStore, ChainedAuditEntry } from '../../core/ports/audit.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
-import { statement, type PostgresDatabase } from './database.ts';
+import { statement, type PostgresDatabase, type Queryable } from './database.ts';
 import { mapRow, type Row } from './rows.ts';
 
 /** One statement for every combination of filters: an absent filter binds NULL and matches everything. */
@@ -21,6 +21,19 @@ const CHAIN = statement('audit.chain', 'SELECT seq, at, actor, tenant_id, action
 const PAGE = statement('audit.page', `SELECT at, actor, tenant_id, action, target, details FROM audit_log ${WHERE} ORDER BY seq DESC LIMIT $8 OFFSET $9`);
 const COUNT = statement('audit.count', `SELECT count(*) AS total FROM audit_log ${WHERE}`);
 
+/**
+ * Appends `e` to the hash chain within the transaction `tx`: the stores'
+ * audited writes call it in the transaction of their change, so the change
+ * and its entry commit or roll back together. The lock is held to the
+ * transaction's end; taken after the change's own writes, it is held only
+ * for the append and the commit, and never before a row lock.
+ */
+export async function appendAuditIn(tx: Queryable, e: AuditEntry): Promise<void> {
+  await tx.query(LOCK);
+  const prev = ((await tx.query<Row>(LAST)).rows[0]?.hash as string | undefined) ?? AUDIT_CHAIN_GENESIS;
+  await tx.query(INSERT, [e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details), prev, auditEntryHash(prev, e)]);
+}
+
 export class PostgresAuditStore implements AuditStore {
   readonly #db: PostgresDatabase;
 
@@ -29,11 +42,7 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   async appendAudit(e: AuditEntry): Promise<void> {
-    await this.#db.transaction(async (tx) => {
-      await tx.query(LOCK);
-      const prev = ((await tx.query<Row>(LAST)).rows[0]?.hash as string | undefined) ?? AUDIT_CHAIN_GENESIS;
-      await tx.query(INSERT, [e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details), prev, auditEntryHash(prev, e)]);
-    });
+    await this.#db.transaction((tx) => appendAuditIn(tx, e));
   }
 
   async readAuditChain(after: number | undefined, limit: number): Promise<ChainedAuditEntry[]> {

@@ -1,7 +1,8 @@
-import type { Client } from '../../core/model.ts';
+import type { AuditEntry, Client } from '../../core/model.ts';
+import { appendAuditIn } from './audit.ts';
 import type { ClientStore } from '../../core/ports/clients.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
-import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
+import { insertOrConflict, statement, type PostgresDatabase, type Queryable } from './database.ts';
 import { CLIENT_COLUMNS, mapRow, type Row } from './rows.ts';
 import { deepFreeze } from '../read-only-fields.ts';
 import { rateLimitColumn } from '../rows.ts';
@@ -43,28 +44,45 @@ export class PostgresClientStore implements ClientStore {
     return this.#cache ? this.#cache.writing(write) : write();
   }
 
-  async createClient(c: Client): Promise<void> {
-    await this.#invalidating(() => this.#create(c));
+  async createClient(c: Client, audit: AuditEntry): Promise<void> {
+    await this.#invalidating(() =>
+      this.#db.transaction(async (tx) => {
+        await this.#create(tx, c);
+        await appendAuditIn(tx, audit);
+      }),
+    );
   }
 
-  async updateClient(c: Client): Promise<boolean> {
-    return this.#invalidating(() => this.#update(c));
+  async updateClient(c: Client, audit: AuditEntry): Promise<boolean> {
+    return this.#invalidating(() =>
+      this.#db.transaction(async (tx) => {
+        if (!(await this.#update(tx, c))) return false;
+        await appendAuditIn(tx, audit);
+        return true;
+      }),
+    );
   }
 
-  async deleteClient(tenantId: string, clientId: string): Promise<boolean> {
-    return this.#invalidating(async () => ((await this.#db.query(DELETE, [tenantId, clientId])).rowCount ?? 0) > 0);
+  async deleteClient(tenantId: string, clientId: string, audit: AuditEntry): Promise<boolean> {
+    return this.#invalidating(() =>
+      this.#db.transaction(async (tx) => {
+        if (((await tx.query(DELETE, [tenantId, clientId])).rowCount ?? 0) === 0) return false;
+        await appendAuditIn(tx, audit);
+        return true;
+      }),
+    );
   }
 
-  async #create(c: Client): Promise<void> {
-    await insertOrConflict(this.#db, `client '${c.id}'`, INSERT, [
+  async #create(tx: Queryable, c: Client): Promise<void> {
+    await insertOrConflict(tx, `client '${c.id}'`, INSERT, [
       c.tenantId, c.id, c.name, JSON.stringify(c.secrets), c.grantTypes, c.scopes, c.accounts, c.tokenFormat,
       c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken, JSON.stringify(c.attributes), JSON.stringify(c.claims), c.enabled,
       c.createdAt, c.updatedAt, rateLimitColumn(c.rateLimit),
     ]);
   }
 
-  async #update(c: Client): Promise<boolean> {
-    const result = await this.#db.query(UPDATE, [
+  async #update(tx: Queryable, c: Client): Promise<boolean> {
+    const result = await tx.query(UPDATE, [
       c.tenantId, c.id, c.name, JSON.stringify(c.secrets), c.grantTypes, c.scopes, c.accounts, c.tokenFormat,
       c.accessTokenLifetime, c.audience, c.clientType, c.singleActiveToken, JSON.stringify(c.attributes), JSON.stringify(c.claims), c.enabled,
       c.updatedAt, rateLimitColumn(c.rateLimit),

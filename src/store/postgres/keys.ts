@@ -1,7 +1,8 @@
 import type { JWK } from 'jose';
-import type { SigningAlgorithm, SigningKey } from '../../core/model.ts';
+import type { AuditEntry, SigningAlgorithm, SigningKey } from '../../core/model.ts';
+import { appendAuditIn } from './audit.ts';
 import type { KeyStore } from '../../core/ports/keys.ts';
-import { statement, type PostgresDatabase } from './database.ts';
+import { statement, type PostgresDatabase, type Queryable } from './database.ts';
 import type { PostgresReadCache } from './read-cache.ts';
 import { KEY_COLUMNS, mapRow, type Row } from './rows.ts';
 
@@ -37,26 +38,29 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   async insertKeyGeneration(k: SigningKey): Promise<SigningKey> {
-    await this.#db.query(INSERT_GENERATION, [
-      k.kid, k.tenantId, k.alg, k.privateJwk === null ? null : JSON.stringify(k.privateJwk), JSON.stringify(k.publicJwk), k.createdAt, k.generation, k.activatesAt, k.retiresAt,
-    ]);
-    // A separate statement on purpose: one `WITH … INSERT … ON CONFLICT DO
-    // NOTHING … SELECT` reads with the snapshot taken before the winner
-    // committed and would find no row. Read committed gives this one a fresh snapshot.
-    const row = (await this.#db.query<Row>(BY_GENERATION, [k.tenantId, k.alg, k.generation])).rows[0];
-    if (row === undefined) throw new Error(`signing key generation ${k.generation} for tenant '${k.tenantId}' vanished after insert`);
-    return mapRow.key(row);
+    return insertGeneration(this.#db, k);
+  }
+
+  async rotateKey(k: SigningKey, retire: readonly { alg: SigningAlgorithm; belowGeneration: number }[], retiresAt: number, audit: AuditEntry): Promise<SigningKey> {
+    return this.#db.transaction(async (tx) => {
+      const stored = await insertGeneration(tx, k);
+      if (stored.kid !== k.kid) return stored;
+      for (const { alg, belowGeneration } of retire) await tx.query(RETIRE, [k.tenantId, alg, belowGeneration, retiresAt]);
+      await appendAuditIn(tx, audit);
+      return stored;
+    });
   }
 
   async retireKeys(tenantId: string, alg: SigningAlgorithm, belowGeneration: number, retiresAt: number): Promise<number> {
     return (await this.#db.query(RETIRE, [tenantId, alg, belowGeneration, retiresAt])).rowCount ?? 0;
   }
 
-  async revokeKey(tenantId: string, kid: string): Promise<boolean> {
+  async revokeKey(tenantId: string, kid: string, audit: AuditEntry): Promise<boolean> {
     const revoke = () =>
       this.#db.transaction(async (tx) => {
         if (((await tx.query(DELETE, [tenantId, kid])).rowCount ?? 0) === 0) return false;
         await tx.query(RAISE_REVISION, [tenantId]);
+        await appendAuditIn(tx, audit);
         return true;
       });
     return this.#cache ? this.#cache.writing(revoke) : revoke();
@@ -74,4 +78,17 @@ export class PostgresKeyStore implements KeyStore {
   async deleteRetiredKeys(tenantId: string, at: number): Promise<number> {
     return (await this.#db.query(DELETE_RETIRED, [tenantId, at])).rowCount ?? 0;
   }
+}
+
+/** Inserts `k` unless its generation exists; the key stored for the generation afterwards. */
+async function insertGeneration(db: Queryable, k: SigningKey): Promise<SigningKey> {
+  await db.query(INSERT_GENERATION, [
+    k.kid, k.tenantId, k.alg, k.privateJwk === null ? null : JSON.stringify(k.privateJwk), JSON.stringify(k.publicJwk), k.createdAt, k.generation, k.activatesAt, k.retiresAt,
+  ]);
+  // A separate statement on purpose: one `WITH … INSERT … ON CONFLICT DO
+  // NOTHING … SELECT` reads with the snapshot taken before the winner
+  // committed and would find no row. Read committed gives this one a fresh snapshot.
+  const row = (await db.query<Row>(BY_GENERATION, [k.tenantId, k.alg, k.generation])).rows[0];
+  if (row === undefined) throw new Error(`signing key generation ${k.generation} for tenant '${k.tenantId}' vanished after insert`);
+  return mapRow.key(row);
 }

@@ -1,4 +1,5 @@
-import type { LockState } from '../../core/model.ts';
+import type { AuditEntry, LockState } from '../../core/model.ts';
+import { appendAuditIn } from './audit.ts';
 import { reserveAttempt, type AttemptReservation, type ReservedAttempt } from '../../core/login-policy.ts';
 import type { LockoutStore } from '../../core/ports/lockouts.ts';
 import { statement, type PostgresDatabase } from './database.ts';
@@ -75,5 +76,12 @@ export class PostgresLockoutStore implements LockoutStore {
 
   async clearFailures(tenantId: string, userId: string): Promise<void> {
     await this.#db.query(this.#sql.clear, [tenantId, userId]);
+  }
+
+  async unlock(tenantId: string, userId: string, audit: AuditEntry): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await tx.query(this.#sql.clear, [tenantId, userId]);
+      await appendAuditIn(tx, audit);
+    });
   }
 }

@@ -1,4 +1,5 @@
-import type { Tenant } from '../../core/model.ts';
+import type { AuditEntry, Tenant } from '../../core/model.ts';
+import { appendAuditIn } from './audit.ts';
 import type { TenantStore } from '../../core/ports/tenants.ts';
 import { insertOrConflict, statement, type PostgresDatabase } from './database.ts';
 import { mapRow, TENANT_COLUMNS, type Row } from './rows.ts';
@@ -47,12 +48,12 @@ export class PostgresTenantStore implements TenantStore {
     return this.#cache ? this.#cache.get(key, load) : load();
   }
 
-  async createTenant(t: Tenant): Promise<void> {
-    await this.#invalidating(() => this.#create(t));
+  async createTenant(t: Tenant, audit: AuditEntry): Promise<void> {
+    await this.#invalidating(() => this.#create(t, audit));
   }
 
-  async updateTenant(t: Tenant): Promise<boolean> {
-    return this.#invalidating(() => this.#update(t));
+  async updateTenant(t: Tenant, audit: AuditEntry): Promise<boolean> {
+    return this.#invalidating(() => this.#update(t, audit));
   }
 
   /** A write, with the cache around it (read-cache.ts). */
@@ -60,19 +61,21 @@ export class PostgresTenantStore implements TenantStore {
     return this.#cache ? this.#cache.writing(write) : write();
   }
 
-  async #create(t: Tenant): Promise<void> {
+  async #create(t: Tenant, audit: AuditEntry): Promise<void> {
     await this.#db.transaction(async (tx) => {
       await insertOrConflict(tx, `tenant '${t.id}'`, INSERT, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), [...t.corsOrigins], t.issuerFollowsServer, rateLimitColumn(t.rateLimit), JSON.stringify(t.jwt), t.createdAt, t.updatedAt]);
       for (const host of t.hosts) await insertOrConflict(tx, `host '${host}'`, INSERT_HOST, [host, t.id]);
+      await appendAuditIn(tx, audit);
     });
   }
 
-  async #update(t: Tenant): Promise<boolean> {
+  async #update(t: Tenant, audit: AuditEntry): Promise<boolean> {
     return this.#db.transaction(async (tx) => {
       const updated = await tx.query(UPDATE, [t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), [...t.corsOrigins], t.issuerFollowsServer, t.updatedAt, rateLimitColumn(t.rateLimit), JSON.stringify(t.jwt)]);
       if ((updated.rowCount ?? 0) === 0) return false;
       await tx.query(DELETE_HOSTS, [t.id]);
       for (const host of t.hosts) await insertOrConflict(tx, `host '${host}'`, INSERT_HOST, [host, t.id]);
+      await appendAuditIn(tx, audit);
       return true;
     });
   }

@@ -1,4 +1,5 @@
-import type { User } from '../../core/model.ts';
+import type { AuditEntry, User } from '../../core/model.ts';
+import { appendAuditIn } from './audit.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import type { UserStore } from '../../core/ports/users.ts';
 import { normalizeUsername } from '../../core/users/usernames.ts';
@@ -38,21 +39,32 @@ export class PostgresUserStore implements UserStore {
     return row && mapRow.user(row);
   }
 
-  async createUser(u: User): Promise<void> {
-    await insertOrConflict(this.#db, `user '${u.username}'`, INSERT, [
-      u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, JSON.stringify(u.attributes), u.enabled, u.createdAt, u.updatedAt,
-    ]);
+  async createUser(u: User, audit: AuditEntry): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await insertOrConflict(tx, `user '${u.username}'`, INSERT, [
+        u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, JSON.stringify(u.attributes), u.enabled, u.createdAt, u.updatedAt,
+      ]);
+      await appendAuditIn(tx, audit);
+    });
   }
 
-  async updateUser(u: User): Promise<boolean> {
-    const result = await insertOrConflict(this.#db, `username '${u.username}'`, UPDATE, [
-      u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, JSON.stringify(u.attributes), u.enabled, u.updatedAt,
-    ]);
-    return (result.rowCount ?? 0) > 0;
+  async updateUser(u: User, audit: AuditEntry): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      const result = await insertOrConflict(tx, `username '${u.username}'`, UPDATE, [
+        u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, u.phoneNumbers, u.accounts, JSON.stringify(u.attributes), u.enabled, u.updatedAt,
+      ]);
+      if ((result.rowCount ?? 0) === 0) return false;
+      await appendAuditIn(tx, audit);
+      return true;
+    });
   }
 
-  async deleteUser(tenantId: string, userId: string): Promise<boolean> {
-    return ((await this.#db.query(DELETE, [tenantId, userId])).rowCount ?? 0) > 0;
+  async deleteUser(tenantId: string, userId: string, audit: AuditEntry): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      if (((await tx.query(DELETE, [tenantId, userId])).rowCount ?? 0) === 0) return false;
+      await appendAuditIn(tx, audit);
+      return true;
+    });
   }
 
   async pageUsers(tenantId: string, query: PageQuery): Promise<Page<User>> {

@@ -1,8 +1,9 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { AccessNumber } from '../../core/model.ts';
+import type { AccessNumber, AuditEntry } from '../../core/model.ts';
+import type { SqliteAuditChain } from './audit.ts';
 import type { AccessNumberStore } from '../../core/ports/access-numbers.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
-import { insertOrConflict } from './database.ts';
+import { inTransaction, insertOrConflict } from './database.ts';
 import { mapRow, type Row } from './rows.ts';
 
 /** Rows read per query while iterating: bounds memory without holding a statement (and a read transaction) open. */
@@ -10,13 +11,18 @@ const BATCH = 500;
 
 
 export class SqliteAccessNumberStore implements AccessNumberStore {
+  readonly #db: DatabaseSync;
+  readonly #audit: SqliteAuditChain;
   readonly #insert;
   readonly #delete;
   readonly #page;
   readonly #count;
   readonly #after;
 
-  constructor(db: DatabaseSync) {
+  /** @param audit appends each write's entry in the write's transaction */
+  constructor(db: DatabaseSync, audit: SqliteAuditChain) {
+    this.#db = db;
+    this.#audit = audit;
     this.#insert = db.prepare('INSERT INTO access_numbers (tenant_id, id, number, label, created_at) VALUES (?, ?, ?, ?, ?)');
     this.#delete = db.prepare('DELETE FROM access_numbers WHERE tenant_id = ? AND id = ?');
     this.#page = db.prepare('SELECT * FROM access_numbers WHERE tenant_id = ? ORDER BY number LIMIT ? OFFSET ?');
@@ -24,12 +30,19 @@ export class SqliteAccessNumberStore implements AccessNumberStore {
     this.#after = db.prepare(`SELECT * FROM access_numbers WHERE tenant_id = ? AND number > ? ORDER BY number LIMIT ${BATCH}`);
   }
 
-  async createAccessNumber(e: AccessNumber): Promise<void> {
-    insertOrConflict(`access number '${e.number}'`, () => this.#insert.run(e.tenantId, e.id, e.number, e.label, e.createdAt));
+  async createAccessNumber(e: AccessNumber, audit: AuditEntry): Promise<void> {
+    inTransaction(this.#db, () => {
+      insertOrConflict(`access number '${e.number}'`, () => this.#insert.run(e.tenantId, e.id, e.number, e.label, e.createdAt));
+      this.#audit.append(audit);
+    });
   }
 
-  async deleteAccessNumber(tenantId: string, id: string): Promise<boolean> {
-    return this.#delete.run(tenantId, id).changes > 0;
+  async deleteAccessNumber(tenantId: string, id: string, audit: AuditEntry): Promise<boolean> {
+    return inTransaction(this.#db, () => {
+      if (this.#delete.run(tenantId, id).changes === 0) return false;
+      this.#audit.append(audit);
+      return true;
+    });
   }
 
   async pageAccessNumbers(tenantId: string, query: PageQuery): Promise<Page<AccessNumber>> {

@@ -15,18 +15,40 @@ const WHERE = `WHERE (?1 IS NULL OR tenant_id = ?1)
   AND (?6 IS NULL OR at >= ?6)
   AND (?7 IS NULL OR at < ?7)`;
 
-export class SqliteAuditStore implements AuditStore {
+/**
+ * Appends entries to the hash chain inside a write transaction the caller
+ * holds: the stores' audited writes call it within the transaction of their
+ * change, so the change and its entry commit or roll back together.
+ */
+export class SqliteAuditChain {
   readonly #db: DatabaseSync;
   readonly #insert;
   readonly #last;
-  readonly #chain;
-  readonly #page;
-  readonly #count;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
     this.#insert = db.prepare('INSERT INTO audit_log (at, actor, tenant_id, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     this.#last = db.prepare('SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY rowid DESC LIMIT 1');
+  }
+
+  /** Links `e` to the last entry and inserts it; only inside a write transaction, so another process's entry cannot come between. */
+  append(e: AuditEntry): void {
+    if (!this.#db.isTransaction) throw new Error('an audit entry is appended inside the transaction of its change');
+    const prev = (this.#last.get() as { hash: string } | undefined)?.hash ?? AUDIT_CHAIN_GENESIS;
+    this.#insert.run(e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details), prev, auditEntryHash(prev, e));
+  }
+}
+
+export class SqliteAuditStore implements AuditStore {
+  readonly #db: DatabaseSync;
+  readonly #append: SqliteAuditChain;
+  readonly #chain;
+  readonly #page;
+  readonly #count;
+
+  constructor(db: DatabaseSync, chain: SqliteAuditChain) {
+    this.#db = db;
+    this.#append = chain;
     this.#chain = db.prepare('SELECT rowid AS seq, * FROM audit_log WHERE rowid > ? ORDER BY rowid LIMIT ?');
     this.#page = db.prepare(`SELECT * FROM audit_log ${WHERE} ORDER BY rowid DESC LIMIT ?8 OFFSET ?9`);
     this.#count = db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${WHERE}`);
@@ -34,12 +56,8 @@ export class SqliteAuditStore implements AuditStore {
 
   async appendAudit(e: AuditEntry): Promise<void> {
     // Reading the last hash and linking to it is one write transaction: another process's entry cannot come between.
-    const append = () => {
-      const prev = (this.#last.get() as { hash: string } | undefined)?.hash ?? AUDIT_CHAIN_GENESIS;
-      this.#insert.run(e.at, e.actor, e.tenantId, e.action, e.target, JSON.stringify(e.details), prev, auditEntryHash(prev, e));
-    };
-    if (this.#db.isTransaction) append();
-    else inTransaction(this.#db, append);
+    if (this.#db.isTransaction) this.#append.append(e);
+    else inTransaction(this.#db, () => this.#append.append(e));
   }
 
   async readAuditChain(after: number | undefined, limit: number): Promise<ChainedAuditEntry[]> {

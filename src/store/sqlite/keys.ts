@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { JWK } from 'jose';
-import type { SigningAlgorithm, SigningKey } from '../../core/model.ts';
+import type { AuditEntry, SigningAlgorithm, SigningKey } from '../../core/model.ts';
+import type { SqliteAuditChain } from './audit.ts';
 import type { KeyStore } from '../../core/ports/keys.ts';
 import { inTransaction } from './database.ts';
 import type { ReadCache } from './read-cache.ts';
@@ -17,11 +18,16 @@ export class SqliteKeyStore implements KeyStore {
   readonly #deletePrivate;
   readonly #replacePrivate;
   readonly #db: DatabaseSync;
+  readonly #audit: SqliteAuditChain;
   readonly #cache: ReadCache | undefined;
 
-  /** @param cache the tenants' read cache, told of the tenant row a revocation changes */
-  constructor(db: DatabaseSync, cache?: ReadCache) {
+  /**
+   * @param audit appends a rotation's or revocation's entry in its transaction
+   * @param cache the tenants' read cache, told of the tenant row a revocation changes
+   */
+  constructor(db: DatabaseSync, audit: SqliteAuditChain, cache?: ReadCache) {
     this.#db = db;
+    this.#audit = audit;
     this.#cache = cache;
     this.#list = db.prepare('SELECT * FROM signing_keys WHERE tenant_id = ? ORDER BY created_at, generation, kid');
     // The unique (tenant_id, alg, generation) index decides the race between processes.
@@ -40,12 +46,23 @@ export class SqliteKeyStore implements KeyStore {
     this.#deletePrivate = db.prepare('UPDATE signing_keys SET private_key = NULL WHERE tenant_id = ? AND kid = ? AND private_key IS NOT NULL');
   }
 
-  async revokeKey(tenantId: string, kid: string): Promise<boolean> {
+  async revokeKey(tenantId: string, kid: string, audit: AuditEntry): Promise<boolean> {
     return inTransaction(this.#db, () => {
       if (Number(this.#delete.run(tenantId, kid).changes) === 0) return false;
       this.#raiseRevision.run(tenantId);
       this.#cache?.invalidate();
+      this.#audit.append(audit);
       return true;
+    });
+  }
+
+  async rotateKey(k: SigningKey, retire: readonly { alg: SigningAlgorithm; belowGeneration: number }[], retiresAt: number, audit: AuditEntry): Promise<SigningKey> {
+    return inTransaction(this.#db, () => {
+      const stored = this.#insert(k);
+      if (stored.kid !== k.kid) return stored;
+      for (const { alg, belowGeneration } of retire) this.#retire.run(retiresAt, k.tenantId, alg, belowGeneration);
+      this.#audit.append(audit);
+      return stored;
     });
   }
 
@@ -63,6 +80,11 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async insertKeyGeneration(k: SigningKey): Promise<SigningKey> {
+    return this.#insert(k);
+  }
+
+  /** Inserts unless the generation exists; the key stored for the generation afterwards. */
+  #insert(k: SigningKey): SigningKey {
     this.#insertGeneration.run(
       k.kid, k.tenantId, k.alg, k.privateJwk === null ? null : JSON.stringify(k.privateJwk), JSON.stringify(k.publicJwk), k.createdAt, k.generation, k.activatesAt, k.retiresAt,
     );

@@ -1,5 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { LockState } from '../../core/model.ts';
+import type { AuditEntry, LockState } from '../../core/model.ts';
+import type { SqliteAuditChain } from './audit.ts';
+import { inTransaction } from './database.ts';
 import { reserveAttempt, type AttemptReservation, type ReservedAttempt } from '../../core/login-policy.ts';
 import type { LockoutStore } from '../../core/ports/lockouts.ts';
 import { mapRow, type Row } from './rows.ts';
@@ -22,9 +24,12 @@ export class SqliteLockoutStore implements LockoutStore {
   readonly #clear;
   readonly #put;
   readonly #db: DatabaseSync;
+  readonly #audit: SqliteAuditChain;
 
-  constructor(db: DatabaseSync, { table, subject }: LockoutTable = USER_LOCKOUTS) {
+  /** @param audit appends an operator's unlock's entry in the unlock's transaction */
+  constructor(db: DatabaseSync, audit: SqliteAuditChain, { table, subject }: LockoutTable = USER_LOCKOUTS) {
     this.#db = db;
+    this.#audit = audit;
     this.#put = db.prepare(`
       INSERT INTO ${table} (tenant_id, ${subject}, failed_count, locked_until, last_failure_at, last_failure_address)
       VALUES (:tenant, :user, :count, :until, :at, :address)
@@ -78,5 +83,12 @@ export class SqliteLockoutStore implements LockoutStore {
 
   async clearFailures(tenantId: string, userId: string): Promise<void> {
     this.#clear.run(tenantId, userId);
+  }
+
+  async unlock(tenantId: string, userId: string, audit: AuditEntry): Promise<void> {
+    inTransaction(this.#db, () => {
+      this.#clear.run(tenantId, userId);
+      this.#audit.append(audit);
+    });
   }
 }

@@ -15,7 +15,7 @@ import { refuseUnstorableText } from '../storable-text.ts';
 import { SqliteAccessNumberStore } from './access-numbers.ts';
 import { SqliteActivityStore } from './activity.ts';
 import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './checkpointer.ts';
-import { SqliteAuditStore } from './audit.ts';
+import { SqliteAuditChain, SqliteAuditStore } from './audit.ts';
 import { SqliteClientStore } from './clients.ts';
 import { SqliteKeyStore } from './keys.ts';
 import { CLIENT_LOCKOUTS, SqliteLockoutStore } from './lockouts.ts';
@@ -89,19 +89,21 @@ export function openSqliteStore(
   const version = db.prepare('SELECT MAX(version) AS v FROM schema_migrations');
   const cache = new ReadCache(db, { maxCheckAgeMs: options.cacheCheckMaxAgeMs });
   const tokens = new SqliteTokenStore(db, cache.region(TOKEN_CACHE_ENTRIES, 'tokens'));
+  // Every audited write appends its entry through this, in the write's own transaction.
+  const chain = new SqliteAuditChain(db);
   return refuseUnstorableText({
     kind: 'sqlite',
     schemaVersion: migration.to,
     migration,
-    tenants: new SqliteTenantStore(db, cache),
-    clients: new SqliteClientStore(db, cache),
-    users: new SqliteUserStore(db),
-    lockouts: new SqliteLockoutStore(db),
-    clientLockouts: new SqliteLockoutStore(db, CLIENT_LOCKOUTS),
+    tenants: new SqliteTenantStore(db, chain, cache),
+    clients: new SqliteClientStore(db, chain, cache),
+    users: new SqliteUserStore(db, chain),
+    lockouts: new SqliteLockoutStore(db, chain),
+    clientLockouts: new SqliteLockoutStore(db, chain, CLIENT_LOCKOUTS),
     tokens,
-    keys: new SqliteKeyStore(db, cache),
-    accessNumbers: new SqliteAccessNumberStore(db),
-    audit: new SqliteAuditStore(db),
+    keys: new SqliteKeyStore(db, chain, cache),
+    accessNumbers: new SqliteAccessNumberStore(db, chain),
+    audit: new SqliteAuditStore(db, chain),
     activity: new SqliteActivityStore(db),
     async ping() {
       ping.get();

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { Tenant } from '../../core/model.ts';
+import type { AuditEntry, Tenant } from '../../core/model.ts';
+import type { SqliteAuditChain } from './audit.ts';
 import type { TenantStore } from '../../core/ports/tenants.ts';
 import { inTransaction, insertOrConflict } from './database.ts';
 import type { ReadCache } from './read-cache.ts';
@@ -10,6 +11,7 @@ const SELECT = `SELECT t.*, (SELECT json_group_array(host) FROM tenant_hosts h W
 
 export class SqliteTenantStore implements TenantStore {
   readonly #db: DatabaseSync;
+  readonly #audit: SqliteAuditChain;
   readonly #cache: ReadCache | undefined;
   readonly #get;
   readonly #byHost;
@@ -19,9 +21,13 @@ export class SqliteTenantStore implements TenantStore {
   readonly #update;
   readonly #deleteHosts;
 
-  /** @param cache optional coherent cache for the lookups on the token path (see read-cache.ts) */
-  constructor(db: DatabaseSync, cache?: ReadCache) {
+  /**
+   * @param audit appends each write's entry in the write's transaction
+   * @param cache optional coherent cache for the lookups on the token path (see read-cache.ts)
+   */
+  constructor(db: DatabaseSync, audit: SqliteAuditChain, cache?: ReadCache) {
     this.#db = db;
+    this.#audit = audit;
     this.#cache = cache;
     this.#get = db.prepare(`${SELECT} WHERE t.id = ?`);
     this.#byHost = db.prepare('SELECT tenant_id FROM tenant_hosts WHERE host = ?');
@@ -51,21 +57,23 @@ export class SqliteTenantStore implements TenantStore {
     return row && this.getTenant(row.tenant_id);
   }
 
-  async createTenant(t: Tenant): Promise<void> {
+  async createTenant(t: Tenant, audit: AuditEntry): Promise<void> {
     this.#cache?.invalidate();
     inTransaction(this.#db, () => {
       insertOrConflict(`tenant '${t.id}'`, () => this.#insert.run(t.id, t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), JSON.stringify(t.corsOrigins), t.issuerFollowsServer ? 1 : 0, rateLimitColumn(t.rateLimit), JSON.stringify(t.jwt), t.createdAt, t.updatedAt));
       for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
+      this.#audit.append(audit);
     });
   }
 
-  async updateTenant(t: Tenant): Promise<boolean> {
+  async updateTenant(t: Tenant, audit: AuditEntry): Promise<boolean> {
     this.#cache?.invalidate();
     return inTransaction(this.#db, () => {
       const row = [t.issuer, t.signingAlg, t.accessTokenLifetime, JSON.stringify(t.loginPolicy), JSON.stringify(t.corsOrigins), t.issuerFollowsServer ? 1 : 0, rateLimitColumn(t.rateLimit), JSON.stringify(t.jwt), t.updatedAt, t.id] as const;
       if (this.#update.run(...row).changes === 0) return false;
       this.#deleteHosts.run(t.id);
       for (const host of t.hosts) insertOrConflict(`host '${host}'`, () => this.#insertHost.run(host, t.id));
+      this.#audit.append(audit);
       return true;
     });
   }

@@ -1,15 +1,18 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { User } from '../../core/model.ts';
+import type { AuditEntry, User } from '../../core/model.ts';
+import type { SqliteAuditChain } from './audit.ts';
 import type { Page, PageQuery } from '../../core/ports/paging.ts';
 import type { UserStore } from '../../core/ports/users.ts';
 import { normalizeUsername } from '../../core/users/usernames.ts';
-import { accountFilter, insertOrConflict } from './database.ts';
+import { accountFilter, inTransaction, insertOrConflict } from './database.ts';
 
 /** Rows read per query while iterating. */
 const BATCH = 500;
 import { mapRow, type Row } from './rows.ts';
 
 export class SqliteUserStore implements UserStore {
+  readonly #db: DatabaseSync;
+  readonly #audit: SqliteAuditChain;
   readonly #get;
   readonly #byUsername;
   readonly #insert;
@@ -19,7 +22,10 @@ export class SqliteUserStore implements UserStore {
   readonly #count;
   readonly #after;
 
-  constructor(db: DatabaseSync) {
+  /** @param audit appends each write's entry in the write's transaction */
+  constructor(db: DatabaseSync, audit: SqliteAuditChain) {
+    this.#db = db;
+    this.#audit = audit;
     this.#get = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND id = ?');
     this.#byUsername = db.prepare('SELECT * FROM users WHERE tenant_id = ? AND username = ?');
     // `username` is the normal form (unique, looked up, ordered by); `username_given` the name as created.
@@ -45,30 +51,41 @@ export class SqliteUserStore implements UserStore {
     return row && mapRow.user(row);
   }
 
-  async createUser(u: User): Promise<void> {
-    insertOrConflict(`user '${u.username}'`, () =>
-      this.#insert.run(
-        u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers),
-        JSON.stringify(u.accounts), JSON.stringify(u.attributes), u.enabled ? 1 : 0, u.createdAt, u.updatedAt,
-      ),
-    );
-  }
-
-  async updateUser(u: User): Promise<boolean> {
-    let changes = 0;
-    insertOrConflict(`username '${u.username}'`, () => {
-      changes = Number(
-        this.#update.run(
-          normalizeUsername(u.username), u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers), JSON.stringify(u.accounts),
-          JSON.stringify(u.attributes), u.enabled ? 1 : 0, u.updatedAt, u.tenantId, u.id,
-        ).changes,
+  async createUser(u: User, audit: AuditEntry): Promise<void> {
+    inTransaction(this.#db, () => {
+      insertOrConflict(`user '${u.username}'`, () =>
+        this.#insert.run(
+          u.tenantId, u.id, normalizeUsername(u.username), u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers),
+          JSON.stringify(u.accounts), JSON.stringify(u.attributes), u.enabled ? 1 : 0, u.createdAt, u.updatedAt,
+        ),
       );
+      this.#audit.append(audit);
     });
-    return changes > 0;
   }
 
-  async deleteUser(tenantId: string, userId: string): Promise<boolean> {
-    return this.#delete.run(tenantId, userId).changes > 0;
+  async updateUser(u: User, audit: AuditEntry): Promise<boolean> {
+    return inTransaction(this.#db, () => {
+      let changes = 0;
+      insertOrConflict(`username '${u.username}'`, () => {
+        changes = Number(
+          this.#update.run(
+            normalizeUsername(u.username), u.username, u.passwordHash, u.role, JSON.stringify(u.phoneNumbers), JSON.stringify(u.accounts),
+            JSON.stringify(u.attributes), u.enabled ? 1 : 0, u.updatedAt, u.tenantId, u.id,
+          ).changes,
+        );
+      });
+      if (changes === 0) return false;
+      this.#audit.append(audit);
+      return true;
+    });
+  }
+
+  async deleteUser(tenantId: string, userId: string, audit: AuditEntry): Promise<boolean> {
+    return inTransaction(this.#db, () => {
+      if (this.#delete.run(tenantId, userId).changes === 0) return false;
+      this.#audit.append(audit);
+      return true;
+    });
   }
 
   async pageUsers(tenantId: string, query: PageQuery): Promise<Page<User>> {

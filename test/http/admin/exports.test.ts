@@ -9,6 +9,7 @@ import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.ts';
 import { createTestTessera, TEST_CHANGE } from '../../helpers/fixtures.ts';
 import { injectableApp } from '../helpers.ts';
 import { adminHarness, type AdminHarness } from './helpers.ts';
+import { AUDITED } from '../../../src/store/contract.ts';
 
 describe('CSV cells', () => {
   it('quotes separators and quotes, and defuses formulas but not E.164 numbers', () => {
@@ -69,7 +70,7 @@ describe('a 100,000-user export (Export User Phone Numbers)', () => {
         tenantId: 'default', id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, username: `user${String(i).padStart(6, '0')}@example.com`,
         passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA', role: `Operator ${'x'.repeat(150)}`,
         phoneNumbers: [`+612${String(i).padStart(8, '0')}`, `+613${String(i).padStart(8, '0')}`], accounts: ['20000'], attributes: {}, enabled: true, createdAt: 0, updatedAt: 0,
-      });
+      }, AUDITED);
     }
     // Count rows the export pulls from the store, to see when the first bytes leave relative to the reads.
     let pulled = 0;

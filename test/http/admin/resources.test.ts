@@ -4,6 +4,7 @@ import { before, describe, it } from 'node:test';
 import { basic } from '../../helpers/fixtures.ts';
 import { FORM } from '../helpers.ts';
 import { adminHarness, type AdminHarness } from './helpers.ts';
+import { AUDITED } from '../../../src/store/contract.ts';
 
 let h: AdminHarness;
 before(async () => {
@@ -164,7 +165,7 @@ describe('pagination and account filter', () => {
       await p.t.store.clients.createClient({
         tenantId: 'paging', id: `c${String(i).padStart(2, '0')}`, name: 'n', secrets: [], grantTypes: ['client_credentials'], scopes: [], accounts,
         tokenFormat: 'opaque', accessTokenLifetime: null, audience: null, clientType: 'confidential', singleActiveToken: false, rateLimit: {}, attributes: {}, claims: [], enabled: true, createdAt: 0, updatedAt: 0,
-      });
+      }, AUDITED);
     }
   });
   const list = (query: string) => p.call('GET', `/admin/v1/tenants/paging/clients?${query}`);
