@@ -1,5 +1,6 @@
 /** An injectable app with an admin client, and helpers to get admin tokens and call the admin API. */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Store } from '../../../src/store/store.ts';
 import { basic, createTestTessera, TEST_CHANGE, type TestTessera } from '../../helpers/fixtures.ts';
 import { FORM, injectableApp } from '../helpers.ts';
 
@@ -13,8 +14,9 @@ export interface AdminHarness {
   call(method: InjectOptions['method'], url: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
 }
 
-export async function adminHarness(): Promise<AdminHarness> {
-  const t = await createTestTessera();
+/** @param options.store the store to serve from (default: a fresh memory store) */
+export async function adminHarness(options: { store?: Store } = {}): Promise<AdminHarness> {
+  const t = await createTestTessera(options);
   const app = await injectableApp(t);
   const tokenFor = async (clientId: string, scopes: string[], tenantId = 'default') => {
     const created = await t.clients.create({ tenantId, id: clientId, scopes }, TEST_CHANGE);
