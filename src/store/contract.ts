@@ -731,6 +731,16 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
         assert.equal(await store.keys.revokeKey('t1', first.kid, entry('key.revoke', 'again')), false);
         assert.deepEqual(await written(), [`key.rotate:${next.kid}`, `key.revoke:${first.kid}`]);
       });
+      it('keeps one chain when audited writes and appends run at once', async () => {
+        for (let round = 0; round < 3; round++) {
+          await Promise.all(Array.from({ length: 8 }, (_, i) => [
+            store.clients.createClient(client('t1', `c${round}-${i}`), entry('client.create', `c${round}-${i}`)),
+            store.users.createUser(user('t1', `u${round}-${i}`, `user-${round}-${i}`), entry('user.create', `u${round}-${i}`)),
+            store.audit.appendAudit(entry('user.read', `r${round}-${i}`)),
+          ]).flat());
+          assert.equal((await written()).length, 24 * (round + 1), `round ${round}`);
+        }
+      });
       it('lockouts: an operator\'s unlock clears the record and appends its entry, for users and clients', async () => {
         await store.users.createUser(user('t1', 'u1', 'alice'), AUDITED);
         await store.clients.createClient(client('t1', 'c1'), AUDITED);

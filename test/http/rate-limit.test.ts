@@ -228,4 +228,25 @@ describe('rate limits for operators (admin API)', () => {
     assert.equal((await admin('GET', '/rate-limits/login/no-tenant-slash')).statusCode, 400);
     await app.close();
   });
+
+  it('writes the reset’s audit entry before resetting: a reset whose entry cannot be written does not happen', async () => {
+    const { t, app } = await limitedApp({ token: { limit: 1, window: 60 } });
+    const secret = await addClient(t, { id: 'root', scopes: ['admin'] });
+    const token = (await app.inject(tokenRequest(basic('root', secret)))).json().access_token as string;
+    assert.equal((await app.inject(tokenRequest(basic('root', secret)))).statusCode, 429);
+    const reset = () => app.inject({ method: 'DELETE', url: '/admin/v1/rate-limits/token/default%2Froot', headers: { authorization: `Bearer ${token}` } });
+    const append = t.store.audit.appendAudit;
+    t.store.audit.appendAudit = async () => {
+      throw new Error('the audit log refuses entries');
+    };
+    const refused = await reset();
+    assert.equal(refused.statusCode, 500, refused.body);
+    assert.match(String(refused.headers['content-type']), /^application\/problem\+json/);
+    assert.equal((await app.inject(tokenRequest(basic('root', secret)))).statusCode, 429, 'the bucket was not reset');
+    t.store.audit.appendAudit = append;
+    assert.equal((await reset()).json().limited, false);
+    assert.equal((await app.inject(tokenRequest(basic('root', secret)))).statusCode, 200);
+    assert.deepEqual((await t.store.audit.pageAudit('default', { limit: 10, offset: 0 }, { action: 'rate-limit.reset' })).total, 1);
+    await app.close();
+  });
 });
