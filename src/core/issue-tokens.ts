@@ -62,6 +62,9 @@ export async function issueTokens(
           issuedAt: now,
           expiresAt: decision.refreshToken.expiresAt,
         });
+  // Every strategy's issue (and the refresh token's save) settles only once the record is committed,
+  // the end-of-turn batched writes included, so what confirm looks at comes after the tokens are stored.
+  if (decision.confirm !== undefined) await decision.confirm(accessToken);
   if (decision.newLogin && client.singleActiveToken && familyId !== null) {
     // Seed 003: "the platform issues a new token to your application and discards any existing tokens."
     // Revoking after minting, sparing only this login's family, means two logins racing each other can

@@ -470,6 +470,25 @@ export function storeContract(name: string, open: () => Promise<Store>, options:
           assert.equal(live.length, 1, `round ${round}: live refresh tokens ${JSON.stringify(live)}`);
         }
       });
+      it('tells whether a refresh token is still live, and never lets a token stored before the look outlive a revocation it missed', async () => {
+        await store.tokens.saveToken(token('r1', { kind: 'refresh', familyId: 'f1' }));
+        assert.equal(await store.tokens.findToken('r1') !== undefined, true, 'read once, so a cache may hold it');
+        assert.equal(await store.tokens.refreshTokenLive('r1', 'f1'), true);
+        await store.tokens.revokeFamily('f1', NOW + 1);
+        assert.equal(await store.tokens.refreshTokenLive('r1', 'f1'), false);
+        assert.equal(await store.tokens.refreshTokenLive('missing', 'f1'), false);
+        // What the refresh grant does against a concurrent revocation: store its access token, then look.
+        for (let round = 0; round < 10; round++) {
+          const family = `race${round}`;
+          await store.tokens.saveToken(token(`${family}-r`, { kind: 'refresh', familyId: family }));
+          const [live] = await Promise.all([
+            store.tokens.saveToken(token(`${family}-a`, { familyId: family })).then(() => store.tokens.refreshTokenLive(`${family}-r`, family)),
+            store.tokens.revokeFamily(family, NOW + round),
+          ]);
+          const access = await store.tokens.findToken(`${family}-a`);
+          assert.equal(live && access?.revokedAt === null, false, `round ${round}: the look saw a live family, and the revocation missed the access token`);
+        }
+      });
       it('tells a revoked refresh token from a used one, and refuses what is not a refresh token', async () => {
         await store.tokens.saveToken(token('r1', { kind: 'refresh', familyId: 'f1' }));
         await store.tokens.revokeFamily('f1', NOW + 1);

@@ -48,6 +48,32 @@ describe('client secrets', () => {
     assert.equal(await verifier.verify(stored, secret, NOW), false);
   });
 
+  it('asks admission once before checking a guess, hashes a refused one against the stand-in, and never asks for a trusted secret', async () => {
+    const verifier = new SecretVerifier(argon2, { rememberMs: 60_000 });
+    const generated = generateClientSecret();
+    const secrets = [
+      { hash: hashGeneratedSecret(generated), createdAt: 0, expiresAt: null },
+      { hash: await hashChosenSecret(argon2, 'correct horse'), createdAt: 0, expiresAt: null },
+      { hash: await hashChosenSecret(argon2, 'battery staple'), createdAt: 0, expiresAt: null },
+    ];
+    const asked: string[] = [];
+    const admit = (answer: boolean) => async () => { asked.push('admit'); return answer; };
+    const beforeArgon2 = () => { asked.push('before'); };
+    const refused = await verifier.check(secrets, 'correct horse', NOW, { beforeArgon2, admit: admit(false) });
+    assert.deepEqual({ matched: refused.matched, trusted: refused.trusted, hashed: refused.hashed }, { matched: false, trusted: false, hashed: true });
+    assert.deepEqual(asked, ['before', 'admit'], 'the rate gate first, then the reservation, once for both chosen secrets');
+    asked.length = 0;
+    const admitted = await verifier.check(secrets, 'correct horse', NOW, { beforeArgon2, admit: admit(true) });
+    assert.deepEqual({ matched: admitted.matched, trusted: admitted.trusted }, { matched: true, trusted: false });
+    admitted.remember();
+    asked.length = 0;
+    for (const presented of [generated, 'correct horse']) {
+      const trusted = await verifier.check(secrets, presented, NOW + 1, { beforeArgon2, admit: admit(false) });
+      assert.deepEqual({ matched: trusted.matched, trusted: trusted.trusted }, { matched: true, trusted: true });
+    }
+    assert.equal(asked.includes('admit'), false, 'a secret no guesser can produce is not a guess');
+  });
+
   it('remembers an argon2id success only while the stored hash is unchanged', async () => {
     const verifier = new SecretVerifier(argon2, { rememberMs: 60_000 });
     const first = [{ hash: await hashChosenSecret(argon2, 'password1'), createdAt: 0, expiresAt: null }];

@@ -72,6 +72,7 @@ describe('revocation', () => {
       purgeExpired: (...args) => real.purgeExpired(...args),
       revokeUserTokens: (...args) => real.revokeUserTokens(...args),
       consumeRefreshToken: (...args) => real.consumeRefreshToken(...args),
+      refreshTokenLive: (...args) => real.refreshTokenLive(...args),
     };
     t = await createTestTessera({ store: { ...sqlite, kind: sqlite.kind, tokens } });
     app = await injectableApp(t);

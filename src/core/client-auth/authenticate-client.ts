@@ -15,8 +15,10 @@
  * - **Chosen secrets lock.** A client with an operator-chosen secret (argon2id,
  *   guessable) is locked after `secretLockout.maxFailures` failures in a row,
  *   for longer each time, counted in the database (the users' lockout
- *   arithmetic), so every process and instance shares the count. Attempts
- *   during a lock are refused whatever the secret, and not counted. A secret
+ *   arithmetic), so every process and instance shares the count. Each guess
+ *   is reserved (counted) in the store before its argon2id, so a parallel
+ *   burst gets at most `maxFailures` secrets checked per lock. Attempts
+ *   during a lock are refused whatever the secret, unchecked and not counted. A secret
  *   that no guesser can produce still works during a lock: a generated one,
  *   or one this process verified a few minutes ago (client-secrets.ts), so a
  *   service under attack keeps its tokens where it already had them.
@@ -32,7 +34,8 @@ import { inSpan, tracingEnabled } from '../../runtime/tracing.ts';
 import type { Clock } from '../clock.ts';
 import type { RunOptions } from '../crypto/work-limiter.ts';
 import { OAuthError } from '../errors.ts';
-import { failureCountSince, isLocked, lockEndsAt } from '../login-policy.ts';
+import type { ReservedAttempt } from '../login-policy.ts';
+import { reserveGuess } from '../lockout-reservation.ts';
 import type { Client, Tenant } from '../model.ts';
 import type { ClientReader } from '../ports/clients.ts';
 import type { LockoutStore } from '../ports/lockouts.ts';
@@ -148,8 +151,9 @@ async function verifyCredentials(
   // A guessable secret costs one argon2id to check: the caller's address may first have to show it has not failed too often.
   const beforeArgon2 = () => tell(options.report, { kind: 'secret-check', tenant });
   const candidates = [credentials, ...(credentials.raw ? [{ ...credentials.raw, method: credentials.method }] : [])];
+  const policy = secretLockoutPolicy(tenant);
   let hashed = false;
-  let failed: Client | undefined;
+  let failure: OAuthError | undefined;
   for (const candidate of candidates) {
     const client = await deps.clients.getClient(tenant.id, candidate.clientId);
     if (client === undefined) continue;
@@ -159,42 +163,45 @@ async function verifyCredentials(
       if (client.clientType === 'public') return client;
       throw refuse(`confidential client ${client.id} presented no secret`);
     }
-    const check = await deps.secrets.check(client.secrets, candidate.clientSecret, now, { ...run, beforeArgon2 });
+    // A guess at a chosen secret is counted in the store before its argon2id, atomically for every process
+    // (lockout-reservation.ts): reading the lock first and counting after let a parallel burst have every
+    // guess checked while the count lagged. A locked client's guess is not counted and not checked; it is
+    // hashed against the stand-in hash, the same work. A secret matched without argon2id (a generated one, a
+    // chosen one this process verified recently) is no guess and reserves nothing: only its holder has it.
+    let reservation: ReservedAttempt | undefined;
+    const admit = hasChosenSecret(client, now)
+      ? async () => {
+          reservation = await reserveGuess(deps.clientLockouts, { tenantId: tenant.id, subjectId: client.id, at: now, address: options.remoteAddress ?? null, policy, abandoned: options.abandoned });
+          return reservation.reserved;
+        }
+      : undefined;
+    const check = await deps.secrets.check(client.secrets, candidate.clientSecret, now, { ...run, beforeArgon2, admit });
     hashed ||= check.hashed;
     if (check.trusted) return client;
-    if (hasChosenSecret(client, now)) {
-      const lock = await deps.clientLockouts.getLockState(tenant.id, client.id);
-      if (isLocked(lock, now)) {
-        throw refuse(`client ${client.id} is locked until ${new Date(lock.lockedUntil!).toISOString()}; attempt ${check.matched ? 'with the right' : 'with a wrong'} secret`);
-      }
-      if (check.matched) {
-        if (lock.failedCount > 0) await deps.clientLockouts.clearFailures(tenant.id, client.id);
-        check.remember();
-        return client;
-      }
-    } else if (check.matched) {
+    const reserved: ReservedAttempt | undefined = reservation;
+    if (reserved !== undefined && !reserved.reserved) {
+      throw refuse(`client ${client.id} is locked until ${new Date(reserved.state.lockedUntil!).toISOString()}; attempt from ${options.remoteAddress ?? 'unknown address'} not checked`);
+    }
+    if (check.matched) {
+      // No second look at the lock: the reservation was refused if a lock was in force at this attempt's
+      // time, so a lock found now was begun by later guesses of a burst, and this success, within the
+      // policy's guesses when reserved, clears it with the count ("a success resets the count").
+      if (reserved !== undefined) await deps.clientLockouts.clearFailures(tenant.id, client.id);
       check.remember();
       return client;
     }
-    failed ??= client;
+    failure ??= reserved === undefined
+      ? refuse(`wrong secret for client ${client.id}`)
+      : reserved.lockedUntil === null
+        ? refuse(`wrong secret for client ${client.id}: ${reserved.state.failedCount} consecutive failure(s)`)
+        : refuse(`client ${client.id} LOCKED until ${new Date(reserved.lockedUntil).toISOString()} after ${reserved.state.failedCount} consecutive failed secrets, the last from ${options.remoteAddress ?? 'unknown address'}`);
   }
   if (!hashed) {
     // Nothing was hashed (an unknown id, a generated secret that did not match): the same work a chosen secret costs.
     await beforeArgon2();
     await deps.secrets.standIn(credentials.clientSecret ?? '', run);
   }
-  if (failed === undefined) throw refuse(`unknown client '${printable(credentials.clientId)}' in tenant ${tenant.id}`);
-  if (!hasChosenSecret(failed, now)) throw refuse(`wrong secret for client ${failed.id}`);
-  throw await countFailure(tenant, failed, now, options.remoteAddress, deps, refuse);
-}
-
-async function countFailure(tenant: Tenant, client: Client, now: number, address: string | undefined, deps: ClientAuthenticationDeps, refuse: (detail: string) => OAuthError): Promise<OAuthError> {
-  const policy = secretLockoutPolicy(tenant);
-  const state = await deps.clientLockouts.recordFailure(tenant.id, client.id, { at: now, address: address ?? null, countSince: failureCountSince(now, policy) });
-  const until = lockEndsAt(state.failedCount, now, policy);
-  if (until === undefined) return refuse(`wrong secret for client ${client.id}: ${state.failedCount} consecutive failure(s)`);
-  await deps.clientLockouts.lockUntil(tenant.id, client.id, until);
-  return refuse(`client ${client.id} LOCKED until ${new Date(until).toISOString()} after ${state.failedCount} consecutive failed secrets, the last from ${address ?? 'unknown address'}`);
+  throw failure ?? refuse(`unknown client '${printable(credentials.clientId)}' in tenant ${tenant.id}`);
 }
 
 /** A client id from the wire, for a log line: printable ASCII, bounded. */

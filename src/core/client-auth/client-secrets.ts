@@ -72,6 +72,12 @@ export interface SecretCheck {
 export interface SecretCheckOptions extends RunOptions {
   /** Awaited once, before the first argon2id computation (the rate limits' failure gate); throws to refuse. */
   beforeArgon2?: (() => void | Promise<void>) | undefined;
+  /**
+   * Awaited once, after `beforeArgon2`, when a guessable secret is about to
+   * be checked (none of the client's secrets matched without argon2id):
+   * false refuses the guess unchecked (the lockout's reservation).
+   */
+  admit?: (() => Promise<boolean>) | undefined;
 }
 
 export interface SecretVerifierOptions {
@@ -107,16 +113,20 @@ export class SecretVerifier {
    * time, telling how it matched: `trusted` when no guesser could have
    * produced it (a generated secret, or a chosen one this process verified
    * recently), `matched` when an argon2id check accepted it, and `hashed`
-   * when an argon2id computation ran (`beforeArgon2` is awaited first, once).
+   * when an argon2id computation ran. Before the first argon2id computation
+   * `beforeArgon2` is awaited, then (unless the secret is already trusted)
+   * `admit`: a guess it does not admit is hashed against the stand-in hash
+   * instead, the same work, and matches nothing.
    */
   async check(secrets: readonly ClientSecret[], presented: string, now: number, options: SecretCheckOptions = {}): Promise<SecretCheck> {
     const verified: string[] = [];
     const result: SecretCheck = { matched: false, trusted: false, hashed: false, remember: () => {
       for (const memoKey of verified) this.#remember(memoKey, now + this.#rememberMs);
     } };
+    const chosen: { hash: string; memoKey: string }[] = [];
+    // What no guesser can produce is looked at first, so a trusted secret is never counted as a guess.
     for (const secret of secrets) {
       if (secret.expiresAt !== null && secret.expiresAt <= now) continue;
-      // No early exit: every live secret is checked so timing does not reveal which one matched.
       if (secret.hash.startsWith('sha256$')) {
         if (constantTimeEqual(secret.hash, hashGeneratedSecret(presented))) result.matched = result.trusted = true;
         continue;
@@ -124,13 +134,18 @@ export class SecretVerifier {
       if (!isArgon2idHash(secret.hash)) continue;
       const memoKey = this.#memoKey(secret.hash, presented);
       const until = this.#remembered.get(memoKey);
-      if (until !== undefined && until > now) {
-        result.matched = result.trusted = true;
-        continue;
+      if (until !== undefined && until > now) result.matched = result.trusted = true;
+      else chosen.push({ hash: secret.hash, memoKey });
+    }
+    let admitted = true;
+    // No early exit: every live chosen secret is hashed so timing does not reveal which one matched.
+    for (const { hash, memoKey } of chosen) {
+      if (!result.hashed) {
+        await options.beforeArgon2?.();
+        if (!result.trusted && options.admit !== undefined) admitted = await options.admit();
       }
-      if (!result.hashed) await options.beforeArgon2?.();
       result.hashed = true;
-      if (await this.#argon2.verify(presented, secret.hash, options)) {
+      if (await this.#argon2.verify(presented, admitted ? hash : STAND_IN_HASH, options) && admitted) {
         verified.push(memoKey);
         result.matched = true;
       }

@@ -43,6 +43,12 @@ export interface GrantDecision {
   refreshToken?: { scope: string[]; expiresAt: number; issued?: string };
   /** A fresh login, to which the client's single-active-token policy applies (a refresh is not one). */
   newLogin?: boolean;
+  /**
+   * Called with the access token once it and the refresh token are stored,
+   * before they are answered: the grant's last word (the refresh grant looks
+   * at its family again); throws to refuse, having revoked what it must.
+   */
+  confirm?: (accessToken: string) => Promise<void>;
 }
 
 export interface GrantHandler {

@@ -66,7 +66,12 @@ export function createRefreshTokenGrant(deps: RefreshTokenGrantDeps): GrantHandl
       if (use.outcome === 'unknown') throw refused('unknown refresh token');
       if (use.outcome !== 'consumed') await settleReuse(use, record, tenant.loginPolicy.refreshTokenReuseGrace, now, deps.tokens, next?.record);
       if (checked === undefined || next === undefined) throw failure;
-      return { ...checked, refreshToken: { ...checked.refreshToken!, issued: next.token } };
+      const familyId = record.familyId;
+      return {
+        ...checked,
+        refreshToken: { ...checked.refreshToken!, issued: next.token },
+        confirm: familyId === null ? undefined : (accessToken) => confirmFamily(familyId, next.record.hash, accessToken, now, deps.tokens),
+      };
     },
   };
 }
@@ -145,6 +150,35 @@ async function settleReuse(
       ? `REUSE of a refresh token used at ${new Date(use.usedAt).toISOString()}: family ${record.familyId} revoked (${revoked} tokens)`
       : `revoked refresh token presented: family ${record.familyId} revoked (${revoked} more tokens)`,
   );
+}
+
+/**
+ * The refresh's last look at its family, once the new access token is
+ * stored: a revocation of the family (the client's /revoke, reuse detection,
+ * a disabled user) may have run between the consumption and that store, and
+ * found no access token to revoke. The successor refresh token was stored
+ * live in the step that consumed the presented token (for a retry, in the
+ * step that revoked what the first use issued), so it stands for the family:
+ * whatever revoked the family after that step revoked it too.
+ *
+ * Every interleaving with a revokeFamily R: R is serialised with that step,
+ * so it ran either before it (then the presented token was revoked and the
+ * step stored nothing: no tokens) or after. If R finishes before this look,
+ * the look sees the successor revoked: this refresh revokes its access token
+ * itself (the successor already is) and is refused. If R starts after the
+ * look, the access token was committed before the look (the store's writes
+ * settle only once committed, the end-of-turn batches included), so R's
+ * statement sees it and revokes it. The store makes the look and R
+ * one-after-the-other (`refreshTokenLive`): an uncached read under the
+ * family's lock on PostgreSQL, SQLite's one writer at a time. A JWT of a
+ * login is recorded under its hash like an opaque token, so the same
+ * revocation reaches it and introspection reads it inactive. Only the
+ * refresh grant pays for the look.
+ */
+async function confirmFamily(familyId: string, successorHash: string, accessToken: string, now: number, tokens: RefreshTokenRotation & TokenRevocation): Promise<void> {
+  if (await tokens.refreshTokenLive(successorHash, familyId)) return;
+  await tokens.revokeToken(tokenStorageKey(accessToken), now);
+  throw refused(`family ${familyId} was revoked while this refresh issued its tokens; its access token is revoked too`);
 }
 
 async function revokeFamily(record: TokenRecord, now: number, tokens: TokenRevocation): Promise<number> {

@@ -63,6 +63,15 @@ export interface RefreshTokenRotation {
    * parallel refreshes cannot fork it.
    */
   consumeRefreshToken(hash: string, at: number, replacement?: TokenRecord): Promise<RefreshTokenUse>;
+  /**
+   * Whether the refresh token `hash` of family `familyId` is still unrevoked,
+   * read from the database itself (never a cache) in a step serialised with
+   * {@link TokenRevocation.revokeFamily} of that family on every process
+   * sharing the store: a revocation of the family has either finished before
+   * the read (and is seen) or starts after it (and sees every token committed
+   * before the call).
+   */
+  refreshTokenLive(hash: string, familyId: string): Promise<boolean>;
 }
 
 /** Removes what has expired. */

@@ -15,9 +15,8 @@
 import { addressKey } from '../addresses.ts';
 import { tell, type CallerReport } from '../caller.ts';
 import { OAuthError } from '../errors.ts';
-import { isLocked, type ReservedAttempt } from '../login-policy.ts';
-import type { LockoutPolicy } from '../lockout-policy.ts';
-import type { LockState, Tenant, User } from '../model.ts';
+import { reserveGuess } from '../lockout-reservation.ts';
+import type { Tenant, User } from '../model.ts';
 import type { Argon2id } from '../crypto/argon2id.ts';
 import type { LockoutStore } from '../ports/lockouts.ts';
 import type { UserReader } from '../ports/users.ts';
@@ -77,7 +76,10 @@ async function checkPassword(attempt: PasswordAttempt, deps: UserAuthenticationD
   // checking first and counting after let a parallel burst have every guess checked while the count lagged.
   // A locked user's attempt is not counted (the lock already bounds the guessing rate) and its password is
   // not checked; it is hashed against the stand-in hash, the same work, so the answer's timing says nothing.
-  const reservation = user === undefined ? undefined : await reserveAttempt(user, attempt, deps);
+  // A lock that only just began waits a moment for a success in flight to lift it (lockout-reservation.ts).
+  const reservation = user === undefined
+    ? undefined
+    : await reserveGuess(deps.lockouts, { tenantId: tenant.id, subjectId: user.id, at: attempt.now, address: attempt.remoteAddress ?? null, policy: tenant.loginPolicy.lockout, abandoned: attempt.abandoned });
   const checked = reservation?.reserved === true ? user : undefined;
   // Always one full argon2id computation, whoever asks: a dummy hash stands in for an unknown or locked user.
   // Its turn in the argon2 queue comes round robin by address; the address and the user name each hold a bounded share.
@@ -109,41 +111,6 @@ async function checkPassword(attempt: PasswordAttempt, deps: UserAuthenticationD
   // "A success resets the count", including this attempt's own reservation.
   await deps.lockouts.clearFailures(tenant.id, user.id);
   return user;
-}
-
-/** How long an attempt waits for a lock that has just begun to be lifted by a success in flight (ms), and how often it looks. */
-const JUST_LOCKED_WAIT_MS = 5000;
-const JUST_LOCKED_POLL_MS = 50;
-
-/**
- * Reserves the attempt (LockoutStore.reserveAttempt). The lock a burst
- * reaches begins at the reservation of its last allowed guess, before any of
- * them is checked; if one of those turns out to be the right password its
- * success lifts the lock again. So an attempt refused by a lock that began
- * only just now waits (before any hashing) a few seconds for that, and
- * reserves again if the lock is lifted: a client that logs one user in many
- * times at once is not locked out by its own parallelism, while a guesser's
- * burst, which no success lifts, is refused once the wait is over.
- */
-async function reserveAttempt(user: User, attempt: PasswordAttempt, deps: UserAuthenticationDeps): Promise<ReservedAttempt> {
-  const { tenant, now } = attempt;
-  const policy = tenant.loginPolicy.lockout;
-  const reserve = () => deps.lockouts.reserveAttempt(tenant.id, user.id, { at: now, address: attempt.remoteAddress ?? null, policy });
-  let reservation = await reserve();
-  const deadline = performance.now() + JUST_LOCKED_WAIT_MS;
-  while (!reservation.reserved && now - lockStart(reservation.state, policy) < JUST_LOCKED_WAIT_MS && performance.now() < deadline) {
-    if (attempt.abandoned?.() === true) break;
-    await new Promise((resolve) => setTimeout(resolve, JUST_LOCKED_POLL_MS));
-    if (!isLocked(await deps.lockouts.getLockState(tenant.id, user.id), now)) reservation = await reserve();
-  }
-  return reservation;
-}
-
-/** When the lock in `state` began (ms): its end less the length the count that started it calls for. */
-function lockStart(state: LockState, policy: LockoutPolicy): number {
-  if (state.lockedUntil === null) return -Infinity;
-  const lockNumber = Math.max(1, Math.floor(state.failedCount / Math.max(1, policy.maxFailures)));
-  return state.lockedUntil - Math.min(lockNumber * policy.waitIncrement, policy.maxWait) * 1000;
 }
 
 function refused(detail: string): OAuthError {

@@ -60,6 +60,11 @@ export class MemoryTokenStore implements TokenStore {
     return usedAt === undefined ? { outcome: 'revoked', record: frozenCopy(record) } : { outcome: 'reused', record: frozenCopy(record), usedAt };
   }
 
+  async refreshTokenLive(hash: string, _familyId: string): Promise<boolean> {
+    const record = this.#tokens.get(hash);
+    return record !== undefined && record.revokedAt === null;
+  }
+
   async purgeExpired(before: number, limit: number): Promise<number> {
     const expired = [...this.#tokens.values()]
       .filter((r) => r.expiresAt < before)

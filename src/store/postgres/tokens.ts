@@ -26,6 +26,7 @@ const FAMILY_OF = statement('tokens.family-of', 'SELECT family_id FROM tokens WH
 // its refresh token run one after another across every connection and instance, so a step never misses a
 // token another step is inserting (READ COMMITTED statements do not see rows committed after they start).
 const LOCK_FAMILY = statement('tokens.lock-family', "SELECT pg_advisory_xact_lock(hashtextextended('tessera.token-family:' || $1, 0))");
+const REVOKED_AT = statement('tokens.revoked-at', 'SELECT revoked_at FROM tokens WHERE hash = $1');
 const GET_WITH_USE = statement('tokens.get-with-use', `SELECT ${TOKEN_COLUMNS}, used_at FROM tokens WHERE hash = $1`);
 // SKIP LOCKED: purgers on several instances take disjoint batches instead of
 // queueing behind each other, and a row being revoked right now is left for
@@ -184,6 +185,21 @@ export class PostgresTokenStore implements TokenStore {
     if (row === undefined || row.kind !== 'refresh') return { outcome: 'unknown' };
     const record = mapRow.token(row);
     return row.used_at == null ? { outcome: 'revoked', record } : { outcome: 'reused', record, usedAt: Number(row.used_at) };
+  }
+
+  /**
+   * Under the family's lock, past the cache: a READ COMMITTED statement sees only what was committed when it
+   * began, so the lock, not the read, orders this step with revokeFamily. One that held the lock first has
+   * committed (the read after the lock sees it); one that takes it after begins its UPDATE after this call,
+   * which sees every token the caller committed before.
+   */
+  async refreshTokenLive(hash: string, familyId: string): Promise<boolean> {
+    await this.settle();
+    const row = await this.#db.transaction(async (tx) => {
+      await tx.query(LOCK_FAMILY, [familyId]);
+      return (await tx.query<{ revoked_at: string | number | null }>(REVOKED_AT, [hash])).rows[0];
+    });
+    return row !== undefined && row.revoked_at === null;
   }
 
   async purgeExpired(before: number, limit: number): Promise<number> {

@@ -59,6 +59,7 @@ export class SqliteTokenStore implements TokenStore {
   readonly #purge;
   readonly #revokeUser;
   readonly #consume;
+  readonly #revokedAt;
   readonly #cache: CacheRegion | undefined;
   readonly #turn: Turn;
   #pending: PendingSave[] = [];
@@ -72,6 +73,7 @@ export class SqliteTokenStore implements TokenStore {
     this.#insert = db.prepare(`INSERT INTO tokens (hash, kind, tenant_id, client_id, subject, scope, accounts, issued_at, expires_at,
       revoked_at, family_id, username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#get = db.prepare('SELECT * FROM tokens WHERE hash = ?');
+    this.#revokedAt = db.prepare('SELECT revoked_at FROM tokens WHERE hash = ?');
     this.#revoke = db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL');
     // Statements that change several tokens return their keys, so the cache forgets exactly those.
     this.#revokeFamily = db.prepare('UPDATE tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL RETURNING hash');
@@ -216,6 +218,17 @@ export class SqliteTokenStore implements TokenStore {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /**
+   * Read past the cache region, after writing the queue. SQLite runs one write at a time across every
+   * process, each on the latest committed state: a revocation committed before this read is seen, and one
+   * that commits after it took the write lock after every token this caller committed, so it revokes them.
+   */
+  async refreshTokenLive(hash: string, _familyId: string): Promise<boolean> {
+    this.flush();
+    const row = this.#revokedAt.get(hash) as { revoked_at: number | bigint | null } | undefined;
+    return row !== undefined && row.revoked_at === null;
   }
 
   async purgeExpired(before: number, limit: number): Promise<number> {
