@@ -24,6 +24,7 @@ import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/
 import { basic } from '../helpers/fixtures.ts';
 import { adminQuery, createTestSchema, postgresSkip, type TestSchema } from '../helpers/postgres.ts';
 import { spawnTessera, startServe, START_TIMEOUT_MS, type TesseraProcess } from '../helpers/spawn-tessera.ts';
+import { LISTENING_CHECK_AGE_MS } from '../../src/store/postgres/read-cache.ts';
 
 type Instance = TesseraProcess & { url: string };
 type Json = Record<string, any>;
@@ -230,7 +231,7 @@ describe('two tessera serve processes on one PostgreSQL', { skip, timeout: 6 * S
       }
     });
 
-    it('a token revoked on one instance is inactive on the other at once', async () => {
+    it('a token revoked on one instance is inactive there at once, and on the other once PostgreSQL notifies it (within the token cache\'s age bound)', async () => {
       const secret = await createClient('revoked-svc');
       for (const [from, to] of PAIRS) {
         const token = await accessToken(instances[from]!, 'revoked-svc', secret);
@@ -239,7 +240,14 @@ describe('two tessera serve processes on one PostgreSQL', { skip, timeout: 6 * S
         const res = await post(instances[to]!, '/oauth/revoke', { token }, basic('revoked-svc', secret));
         assert.equal(res.status, 200);
         assert.equal(await res.text(), '');
-        for (const instance of [instances[from]!, instances[to]!]) assert.deepEqual(await introspect(instance, token), { active: false });
+        assert.deepEqual(await introspect(instances[to]!, token), { active: false }, 'at once on the instance that revoked it');
+        // The other instance drops its kept record when the notification arrives, which follows the commit
+        // closely but is not ordered with this test's next request (docs/storage.md); kept records age out regardless.
+        const revokedAt = performance.now();
+        while ((await introspect(instances[from]!, token)).active !== false) {
+          assert.ok(performance.now() - revokedAt < LISTENING_CHECK_AGE_MS + 1000, `instance ${from} still finds the token active`);
+          await sleep(10);
+        }
       }
       // Revoking one token revoked that one alone: the client still gets tokens from either.
       for (const instance of instances) assert.equal((await issue(instance, 'revoked-svc', secret)).status, 200);

@@ -10,20 +10,40 @@
  * are never kept: a token another instance just issued is found at once.
  * While not listening, nothing is kept and every lookup queries.
  *
- * Another instance's revocation is seen once its notification arrives, the
- * commit's round trip to this process; this instance's own writes drop
- * the records before and after they run, and a lookup that raced a drop is
- * not kept.
+ * Another instance's revocation is seen once its notification arrives: the
+ * listening backend's wake-up and the trip to this process, usually well
+ * under a millisecond, so a request that follows the revocation's answer
+ * closely may still find the record kept. A record is also kept for at most
+ * {@link LISTENING_CHECK_AGE_MS}, the directory cache's safety net: a
+ * listener that died without its connection saying so (a silent network
+ * loss) can leave a revoked token active that long, never longer. This
+ * instance's own writes drop the records before and after they run, and a
+ * lookup that raced a drop is not kept.
  */
 import type { TokenRecord } from '../../core/model.ts';
+import { LISTENING_CHECK_AGE_MS } from './read-cache.ts';
 
 const MAX_ENTRIES = 10_000;
 
+export interface PostgresTokenCacheOptions {
+  /** Longest a record is kept, whatever the notifications say (ms). */
+  maxAgeMs?: number;
+  /** A monotonic clock in ms (tests). */
+  now?: () => number;
+}
+
 export class PostgresTokenCache {
-  readonly #records = new Map<string, Readonly<TokenRecord>>();
+  readonly #records = new Map<string, { record: Readonly<TokenRecord>; keptAt: number }>();
   #listening = false;
   /** Raised on every drop, so a lookup begun before does not keep what it read. */
   #generation = 0;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
+
+  constructor(options: PostgresTokenCacheOptions = {}) {
+    this.#maxAgeMs = options.maxAgeMs ?? LISTENING_CHECK_AGE_MS;
+    this.#now = options.now ?? (() => performance.now());
+  }
 
   /** The listener started or stopped: what was kept meanwhile may have missed a notification. */
   listening(listening: boolean): void {
@@ -40,13 +60,17 @@ export class PostgresTokenCache {
   async get(hash: string, load: () => Promise<Readonly<TokenRecord> | undefined>): Promise<Readonly<TokenRecord> | undefined> {
     if (!this.#listening) return load();
     const cached = this.#records.get(hash);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined && this.#now() - cached.keptAt < this.#maxAgeMs) return cached.record;
     const generation = this.#generation;
+    const loadedAt = this.#now();
     const record = await load();
     if (record !== undefined && generation === this.#generation && this.#listening) {
       // Bounded the simple way: a full cache starts again.
       if (this.#records.size >= MAX_ENTRIES) this.#records.clear();
-      this.#records.set(hash, record);
+      // Aged from when the query began: the row may have changed since then.
+      this.#records.set(hash, { record, keptAt: loadedAt });
+    } else if (cached !== undefined) {
+      this.#records.delete(hash);
     }
     return record;
   }
