@@ -41,7 +41,7 @@ import type { ClientReader } from '../ports/clients.ts';
 import type { LockoutStore } from '../ports/lockouts.ts';
 import { secretLockoutPolicy } from '../rate-limit/policy.ts';
 import type { ClientCredentials } from './credentials.ts';
-import { hasChosenSecret, type SecretVerifier } from './client-secrets.ts';
+import type { SecretVerifier } from './client-secrets.ts';
 
 export interface ClientAuthenticationDeps {
   clients: ClientReader;
@@ -168,13 +168,12 @@ async function verifyCredentials(
     // guess checked while the count lagged. A locked client's guess is not counted and not checked; it is
     // hashed against the stand-in hash, the same work. A secret matched without argon2id (a generated one, a
     // chosen one this process verified recently) is no guess and reserves nothing: only its holder has it.
+    // `admit` is asked only before an argon2id of a live chosen secret, so only a client that has one reserves.
     let reservation: ReservedAttempt | undefined;
-    const admit = hasChosenSecret(client, now)
-      ? async () => {
-          reservation = await reserveGuess(deps.clientLockouts, { tenantId: tenant.id, subjectId: client.id, at: now, address: options.remoteAddress ?? null, policy, abandoned: options.abandoned });
-          return reservation.reserved;
-        }
-      : undefined;
+    const admit = async () => {
+      reservation = await reserveGuess(deps.clientLockouts, { tenantId: tenant.id, subjectId: client.id, at: now, address: options.remoteAddress ?? null, policy, abandoned: options.abandoned });
+      return reservation.reserved;
+    };
     const check = await deps.secrets.check(client.secrets, candidate.clientSecret, now, { ...run, beforeArgon2, admit });
     hashed ||= check.hashed;
     if (check.trusted) return client;

@@ -3,7 +3,7 @@ import { StoreUnavailableError } from '../../core/ports/errors.ts';
 import { deepFreeze } from '../read-only-fields.ts';
 import type { RefreshTokenUse, TokenStore } from '../../core/ports/tokens.ts';
 import { eventLoopTurn, type Turn } from '../../runtime/turn.ts';
-import { statement, type PostgresDatabase } from './database.ts';
+import { statement, type PostgresDatabase, type Statement } from './database.ts';
 import { mapRow, TOKEN_COLUMNS, type Row } from './rows.ts';
 import type { PostgresTokenCache } from './token-cache.ts';
 
@@ -17,6 +17,12 @@ const REVOKE_SUBJECT = statement('tokens.revoke-subject', `UPDATE tokens SET rev
     AND (username IS NOT NULL OR subject <> client_id)`);
 const REVOKE_USER = statement('tokens.revoke-user',
   'UPDATE tokens SET revoked_at = $3 WHERE tenant_id = $1 AND subject = $2 AND username IS NOT NULL AND revoked_at IS NULL');
+// The families the two statements above would touch, in one order for every caller (see #revokingFamilies).
+const SUBJECT_FAMILIES = statement('tokens.subject-families', `SELECT DISTINCT family_id FROM tokens
+  WHERE tenant_id = $1 AND client_id = $2 AND subject = $3 AND revoked_at IS NULL AND family_id IS NOT NULL
+    AND ($4::text IS NULL OR family_id <> $4) ORDER BY family_id`);
+const USER_FAMILIES = statement('tokens.user-families', `SELECT DISTINCT family_id FROM tokens
+  WHERE tenant_id = $1 AND subject = $2 AND username IS NOT NULL AND revoked_at IS NULL AND family_id IS NOT NULL ORDER BY family_id`);
 // One statement: of several requests presenting the same token, exactly one sees a row come back
 // (the row lock makes the others re-check revoked_at after the winner commits).
 const CONSUME = statement('tokens.consume', `UPDATE tokens SET revoked_at = $2, used_at = $2
@@ -157,14 +163,36 @@ export class PostgresTokenStore implements TokenStore {
 
   async revokeSubjectTokens(tenantId: string, clientId: string, subject: string, at: number, exceptFamilyId?: string): Promise<number> {
     await this.settle();
-    return this.#changing(
-      async () => (await this.#db.query(REVOKE_SUBJECT, [tenantId, clientId, subject, at, exceptFamilyId ?? null])).rowCount ?? 0,
+    return this.#revokingFamilies(
+      { text: SUBJECT_FAMILIES, values: [tenantId, clientId, subject, exceptFamilyId ?? null] },
+      { text: REVOKE_SUBJECT, values: [tenantId, clientId, subject, at, exceptFamilyId ?? null] },
     );
   }
 
   async revokeUserTokens(tenantId: string, userId: string, at: number): Promise<number> {
     await this.settle();
-    return this.#changing(async () => (await this.#db.query(REVOKE_USER, [tenantId, userId, at])).rowCount ?? 0);
+    return this.#revokingFamilies({ text: USER_FAMILIES, values: [tenantId, userId] }, { text: REVOKE_USER, values: [tenantId, userId, at] });
+  }
+
+  /**
+   * Revokes many tokens at once, ordered with the refreshes of their
+   * families as revokeFamily is: the lock of every family the statement
+   * would touch is taken first, so a refresh replacing a family's refresh
+   * token has committed its successor (which the revocation, a later
+   * statement, then sees) or waits and finds its token revoked. A family
+   * only a refresh still in flight holds a live token of is found too: that
+   * refresh's consumption is not committed, so the token it consumes still
+   * reads live. Families are locked in one order (by id), so two such
+   * revocations never wait on each other in a cycle; a refresh holds one
+   * family's lock only.
+   */
+  #revokingFamilies(families: { text: Statement; values: unknown[] }, revoke: { text: Statement; values: unknown[] }): Promise<number> {
+    return this.#changing(() =>
+      this.#db.transaction(async (tx) => {
+        for (const { family_id } of (await tx.query<{ family_id: string }>(families.text, families.values)).rows) await tx.query(LOCK_FAMILY, [family_id]);
+        return (await tx.query(revoke.text, revoke.values)).rowCount ?? 0;
+      }),
+    );
   }
 
   async consumeRefreshToken(hash: string, at: number, replacement?: TokenRecord): Promise<RefreshTokenUse> {
