@@ -181,6 +181,16 @@ export function mentionsFlag(usage: string, flag: string): boolean {
   return new RegExp(`(^|[^\\w-])${flag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(usage);
 }
 
+/**
+ * The password case sends one user's right password as fast as the server
+ * answers, to measure the grant against argon2id alone; the default `login`
+ * limit (10 a minute per user name, docs/rate-limits.md) would refuse nearly
+ * all of it, so builds that have rate limits serve it with that limit off.
+ */
+function passwordLoadArgs(variant: { operation?: string }, root: string): string[] {
+  return variant.operation === 'password' && tesseraHas('serve-flag:--rate-limits', root) ? ['--rate-limits', 'login=off'] : [];
+}
+
 /** Whether the Tessera source in this checkout has a feature; the case is "n/a (not built yet)" otherwise. */
 export function tesseraHas(feature: TesseraFeature, root = ROOT_DIR): boolean {
   if (feature.startsWith('serve-flag:')) {
@@ -339,6 +349,7 @@ async function prepareTessera(c: BenchCase, ctx: DriverContext): Promise<Prepare
             ...(variant.workers === undefined ? [] : ['--workers', String(variant.workers)]),
             ...configFile,
             ...(variant.serveArgs ?? []),
+            ...passwordLoadArgs(variant, rootOf(c)),
             ...ctx.extraServeArgs,
           ],
           cwd: rootOf(c),
