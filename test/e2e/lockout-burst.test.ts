@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { POSTGRES_URL } from '../helpers/postgres.ts';
-import { post, startRaceTarget, type Deployment, type RaceTarget } from '../helpers/race-target.ts';
+import { assertLockAfterBurst, post, startRaceTarget, type Deployment, type RaceTarget } from '../helpers/race-target.ts';
 import { START_TIMEOUT_MS } from '../helpers/spawn-tessera.ts';
 
 const WRONG = 40;
@@ -54,13 +54,7 @@ for (const deployment of deployments) {
         for (const a of answers) assert.ok([200, 400, 429, 503].includes(a.status), JSON.stringify(a));
         const lock = (await target.query('SELECT failed_count, locked_until FROM user_lockouts WHERE user_id = (SELECT id FROM users WHERE username = ?)', [username]))[0];
         const rightAnswer = answers.at(-1)!;
-        if (rightAnswer.status === 200) {
-          // The right password was one of the five guesses checked: it cleared the count, and what came after got five more at most.
-          assert.ok(Number(lock?.failed_count ?? 0) <= MAX_FAILURES, JSON.stringify(lock));
-        } else {
-          assert.equal(Number(lock!.failed_count), MAX_FAILURES, `failures counted: ${JSON.stringify(lock)}`);
-          assert.ok(lock!.locked_until !== null, 'locked');
-        }
+        assertLockAfterBurst(rightAnswer.status, lock, MAX_FAILURES);
         // Which passwords were checked, the servers' refusal log says (the answers are alike on purpose).
         const refusals = target.lines().filter((l) => l.msg === 'request refused' && String(l.detail).includes(`(${username})`)).map((l) => String(l.detail));
         const checked = refusals.filter((d) => /wrong password for|LOCKED until .* after|; attempt with/.test(d)).length + (rightAnswer.status === 200 ? 1 : 0);

@@ -93,3 +93,19 @@ export async function post(url: string, path: string, form: Record<string, strin
   const text = await res.text();
   return { status: res.status, body: text === '' ? {} : JSON.parse(text) };
 }
+
+/**
+ * What a lockout's row must say after a burst of wrong guesses and the right
+ * one: when the right one got through (it was among the guesses checked, and
+ * cleared the count), at most `maxFailures` counted since; otherwise exactly
+ * `maxFailures` counted and a lock in force. Returns whether it got through.
+ */
+export function assertLockAfterBurst(rightStatus: number, lock: Record<string, unknown> | undefined, maxFailures: number): boolean {
+  if (rightStatus === 200) {
+    assert.ok(Number(lock?.failed_count ?? 0) <= maxFailures, JSON.stringify(lock));
+    return true;
+  }
+  assert.equal(Number(lock!.failed_count), maxFailures, `failures counted: ${JSON.stringify(lock)}`);
+  assert.ok(lock!.locked_until !== null, 'locked');
+  return false;
+}
